@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Baton.Core;
+using Baton.Core.Workers;
+
+namespace Baton.Cli.Commands;
+
+internal static class AttachCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "The worker" };
+        var command = new Command("attach", "Watch a worker live in its tmux session (switch-client when already inside tmux); detach with C-b d") { name };
+        CommandRunner.Bind(command, async (parse, host, ct) =>
+        {
+            var worker = host.Workers().RequireWorker(parse.GetValue(name)!);
+            if (worker.Mode == WorkerMode.Headless)
+            {
+                throw new BatonException($"worker '{worker.Name}' runs headless: follow it with `tail -f {worker.LogPath}` or `baton capture {worker.Name}`");
+            }
+
+            var tmux = host.Tmux(worker.Socket);
+            if (!tmux.ListSessions().Any(s => s.Name == worker.Session && s.BatonWorker == worker.Name))
+            {
+                throw new BatonException($"worker '{worker.Name}' has no tmux session any more (state {worker.State.ToText()})");
+            }
+
+            // Inside tmux on the same server, attaching would nest; switch the client instead.
+            var inside = Environment.GetEnvironmentVariable("TMUX") is { Length: > 0 } && worker.Socket is null;
+            var info = new ProcessStartInfo("tmux") { UseShellExecute = false };
+            foreach (var arg in tmux.AttachArguments(worker.Session!, inside))
+            {
+                info.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(info) ?? throw new BatonException("could not start tmux");
+            await process.WaitForExitAsync(ct).ConfigureAwait(false);
+            return process.ExitCode;
+        });
+        return command;
+    }
+}

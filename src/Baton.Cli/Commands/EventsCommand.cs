@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Baton.Cli.Rendering;
+using Baton.Core;
+using Baton.Core.Workers;
+
+namespace Baton.Cli.Commands;
+
+internal static class EventsCommand
+{
+    public static Command Create()
+    {
+        var count = new Argument<int>("count") { Description = "How many of the latest events", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => 20 };
+        var worker = new Option<string?>("--worker", "-w") { Description = "Only this worker's events" };
+        var type = new Option<string?>("--type", "-t") { Description = "Only events of this type, e.g. worker_state_changed" };
+        var recent = new Command("recent", "The latest events, oldest first") { count, worker, type, CommandRunner.Json };
+        CommandRunner.Bind(recent, (parse, host, _) =>
+        {
+            var n = parse.GetValue(count);
+            if (n is < 1 or > 100_000)
+            {
+                throw BatonException.Usage($"count must be between 1 and 100000, not {n}");
+            }
+
+            var name = parse.GetValue(worker);
+            if (name is not null)
+            {
+                WorkerName.Validate(name);
+            }
+
+            var events = host.Store.RecentEvents(n, name, parse.GetValue(type));
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                var rows = events.Select(e => new EventJson(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, e.Message, e.Commit, e.Metadata)).ToList();
+                Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.ListEventJson));
+                return Task.FromResult(0);
+            }
+
+            foreach (var e in events)
+            {
+                var time = e.Time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+                Console.WriteLine($"{time}  {e.Type,-24} {e.Worker ?? "-",-16} {e.Message}");
+            }
+
+            return Task.FromResult(0);
+        });
+        var command = new Command("events", "The append-only history of everything Baton did") { recent };
+        return command;
+    }
+}

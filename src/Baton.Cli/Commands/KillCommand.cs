@@ -1,0 +1,56 @@
+using System.CommandLine;
+using System.Text.Json;
+using Baton.Cli.Rendering;
+using Baton.Core.Workers;
+
+namespace Baton.Cli.Commands;
+
+internal static class KillCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "The worker" };
+        var command = new Command("kill", "Ask the agent to exit (its exit command), wait a bounded time, then end its session") { name, CommandRunner.Json };
+        CommandRunner.Bind(command, async (parse, host, ct) =>
+        {
+            var outcome = await new WorkerService(host.Workers()).KillAsync(parse.GetValue(name)!, ct).ConfigureAwait(false);
+            Print([outcome], parse.GetValue(CommandRunner.Json));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command CreateAll()
+    {
+        var command = new Command("kill-all", "End every worker Baton started (checked against the store) and no other tmux session") { CommandRunner.Json };
+        CommandRunner.Bind(command, async (parse, host, ct) =>
+        {
+            var outcomes = await new WorkerService(host.Workers()).KillAllAsync(ct).ConfigureAwait(false);
+            Print(outcomes, parse.GetValue(CommandRunner.Json));
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(IReadOnlyList<KillOutcome> outcomes, bool json)
+    {
+        if (json)
+        {
+            var rows = outcomes.Select(o => new KillJson(o.Worker, o.How, o.Graceful)).ToList();
+            Console.WriteLine(rows.Count == 1 && outcomes is KillOutcome[]
+                ? JsonSerializer.Serialize(rows[0], CliJsonContext.Default.KillJson)
+                : JsonSerializer.Serialize(rows, CliJsonContext.Default.ListKillJson));
+            return;
+        }
+
+        if (outcomes.Count == 0)
+        {
+            Console.WriteLine("No workers to kill.");
+        }
+
+        foreach (var o in outcomes)
+        {
+            Console.WriteLine(o.ToString());
+        }
+    }
+}

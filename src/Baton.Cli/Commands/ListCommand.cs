@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Text.Json;
+using Baton.Cli.Rendering;
+using Baton.Core.Workers;
+using Spectre.Console;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>`baton list`: every worker Baton owns, with its state, from one tmux call.</summary>
+internal static class ListCommand
+{
+    public static Command Create()
+    {
+        var all = new Option<bool>("--all") { Description = "Also show workers that were killed" };
+        var why = new Option<bool>("--why") { Description = "Add the evidence behind each state" };
+        var command = new Command("list", "Every worker Baton owns: name, agent, state, directory, age, seconds since last output") { all, why, CommandRunner.Json };
+        command.Aliases.Add("ls");
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            var views = host.Monitor().Refresh(parse.GetValue(all));
+            var now = host.Time.GetUtcNow();
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                var rows = views.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList();
+                Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.ListWorkerJson));
+                return Task.FromResult(0);
+            }
+
+            if (views.Count == 0)
+            {
+                Console.WriteLine("No workers. Start one with: baton spawn --name NAME \"TASK\"");
+                return Task.FromResult(0);
+            }
+
+            var table = new Table().Border(TableBorder.Simple);
+            table.AddColumns("NAME", "AGENT", "STATE", "DIRECTORY", "AGE", "QUIET");
+            if (parse.GetValue(why))
+            {
+                table.AddColumn("WHY");
+            }
+
+            foreach (var v in views)
+            {
+                var w = v.Worker;
+                var cells = new List<string>
+                {
+                    Markup.Escape(w.Name),
+                    Markup.Escape(w.Agent + (w.Mode == WorkerMode.Headless ? " (headless)" : "")),
+                    StateMarkup(w),
+                    Markup.Escape(ShortPath(w.Directory)),
+                    WorkerRows.Duration((long)(now - w.CreatedAt).TotalSeconds),
+                    WorkerRows.Duration(WorkerRows.SecondsSinceOutput(w, v.Session, now)),
+                };
+                if (parse.GetValue(why))
+                {
+                    cells.Add(Markup.Escape(w.Evidence ?? ""));
+                }
+
+                table.AddRow(cells.ToArray());
+            }
+
+            AnsiConsole.Write(table);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static string StateMarkup(Worker w)
+    {
+        var text = w.State.ToText() + (w.State == WorkerState.Exited && w.ExitCode is { } code ? $" ({code})" : "");
+        var colour = w.State switch
+        {
+            WorkerState.Idle => "green",
+            WorkerState.Busy => "blue",
+            WorkerState.Waiting => "yellow",
+            WorkerState.Starting => "grey",
+            WorkerState.Exited => w.ExitCode == 0 ? "grey" : "red",
+            WorkerState.Lost => "red",
+            _ => "grey",
+        };
+        return $"[{colour}]{Markup.Escape(text)}[/]";
+    }
+
+    private static string ShortPath(string path)
+    {
+        var home = Environment.GetEnvironmentVariable("HOME");
+        return !string.IsNullOrEmpty(home) && path.StartsWith(home + "/", StringComparison.Ordinal) ? "~" + path[home.Length..] : path;
+    }
+}

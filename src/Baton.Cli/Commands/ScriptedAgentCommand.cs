@@ -1,0 +1,29 @@
+using System.CommandLine;
+using System.Globalization;
+using Baton.Cli.Scripted;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>Hidden: Baton's built-in scripted agent CLI (the `scripted` agent profile runs it).</summary>
+internal static class ScriptedAgentCommand
+{
+    public static Command Create()
+    {
+        var headless = new Option<string?>("--headless") { Description = "Run this task without a screen and exit" };
+        var command = new Command("scripted-agent", "A scripted stand-in for an agent CLI (tests, demo); see docs/scripted-agent.md") { headless };
+        command.Hidden = true;
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(headless) is { } task)
+            {
+                await new ScriptedRunner(new HeadlessScriptedHost()).RunAsync(task, ct).ConfigureAwait(false);
+                return 0;
+            }
+
+            var trust = Environment.GetEnvironmentVariable("SCRIPTED_TRUST_DIALOG") == "1";
+            var delay = double.TryParse(Environment.GetEnvironmentVariable("SCRIPTED_START_DELAY"), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 0;
+            return await new ScriptedAgent().RunAsync(trust, TimeSpan.FromSeconds(delay)).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using System.Text.Json;
+using Baton.Cli.Rendering;
+using Baton.Core;
+using Baton.Core.Workers;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>`baton spawn`: start an agent in its own tmux session (or headless) and give it a task.</summary>
+internal static class SpawnCommand
+{
+    public static Command Create()
+    {
+        var name = new Option<string?>("--name", "-n") { Description = "Worker name: 1-40 lowercase letters, digits or '-' (default: a generated one)" };
+        var agent = new Option<string?>("--agent", "-a") { Description = "Agent profile: claude, codex, gemini, aider, scripted, or .baton/agents/NAME.yaml (default: config agents.default)" };
+        var dir = new Option<string?>("--dir", "-C") { Description = "Folder the agent works in (default: the current one)" };
+        var role = new Option<string?>("--role") { Description = "Role the worker plays (recorded with the worker)" };
+        var headless = new Option<bool>("--headless") { Description = "Run the agent's non-interactive mode as a child process; output goes to .baton/logs/NAME.log" };
+        var prompt = new Argument<string?>("prompt") { Description = "The task to type into the agent; '-' reads it from standard input", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("spawn", "Start an agent in its own tmux session, wait until it is ready, and type the task") { name, agent, dir, role, headless, prompt, CommandRunner.Json };
+        CommandRunner.Bind(command, async (parse, host, ct) =>
+        {
+            var text = parse.GetValue(prompt) ?? "";
+            if (text == "-")
+            {
+                text = await Console.In.ReadToEndAsync(ct).ConfigureAwait(false);
+            }
+
+            if (parse.GetValue(headless) && text.Length == 0)
+            {
+                throw BatonException.Usage("a headless agent needs its task as the prompt argument");
+            }
+
+            var worker = await new WorkerSpawner(host.Workers()).SpawnAsync(new SpawnRequest
+            {
+                Name = parse.GetValue(name),
+                Agent = parse.GetValue(agent),
+                Role = parse.GetValue(role),
+                Directory = parse.GetValue(dir) ?? Directory.GetCurrentDirectory(),
+                Prompt = text,
+                Headless = parse.GetValue(headless),
+            }, ct).ConfigureAwait(false);
+
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(WorkerRows.ToJson(worker, null, host.Time.GetUtcNow()), CliJsonContext.Default.WorkerJson));
+            }
+            else
+            {
+                Console.WriteLine(worker.Name);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,96 @@
+using Baton.Core;
+using Baton.Core.Config;
+using Baton.Core.Monitoring;
+using Baton.Core.Security;
+using Baton.Core.Storage;
+using Baton.Core.Tmux;
+using Baton.Core.Workers;
+using Baton.Infrastructure.Agents;
+using Baton.Infrastructure.Config;
+using Baton.Infrastructure.Processes;
+using Baton.Infrastructure.Storage.Sqlite;
+using Baton.Infrastructure.Tmux;
+using Baton.Infrastructure.Workers;
+
+namespace Baton.Cli.Host;
+
+/// <summary>
+/// Composition root of one `baton` process: finds the store, reads the config and wires adapters
+/// into services, each only when a command first needs it (the hot paths stay lean).
+/// </summary>
+public sealed class CliHost : IDisposable
+{
+    private readonly ProcessRunner _runner = new();
+    private readonly Dictionary<string, TmuxClient> _tmux = new(StringComparer.Ordinal);
+    private SqliteStore? _store;
+    private BatonConfig? _config;
+    private BatonPaths? _paths;
+    private AgentProfiles? _profiles;
+    private Executables? _executables;
+
+    public TimeProvider Time { get; } = TimeProvider.System;
+
+    public BatonPaths Paths => _paths ??= FindPaths();
+
+    public IStore Store => _store ??= SqliteStore.Open(Paths.Database, create: false);
+
+    public BatonConfig Config => _config ??= ConfigLoader.Load(Paths.ConfigFile, Environment.GetEnvironmentVariable("BATON_TMUX_SOCKET"));
+
+    public AgentProfiles Profiles => _profiles ??= new AgentProfiles(Paths.AgentsDir);
+
+    public Executables Executables => _executables ??= new Executables();
+
+    public ProcessRunner Runner => _runner;
+
+    public TmuxClient Tmux(string? socket)
+    {
+        var key = socket ?? "";
+        if (!_tmux.TryGetValue(key, out var client))
+        {
+            client = new TmuxClient(_runner, socket);
+            _tmux[key] = client;
+        }
+
+        return client;
+    }
+
+    public WorkerContext Workers() => new(
+        Store,
+        socket => Tmux(socket),
+        Profiles,
+        new HeadlessHost(Executables.Self),
+        Executables,
+        new FileSessionLock(Paths.LocksDir),
+        Redactor.FromProcessEnvironment(),
+        Config,
+        Paths,
+        Time);
+
+    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(Executables.Self), Time);
+
+    /// <summary>
+    /// <c>BATON_DB</c> (set in every worker's environment) wins; otherwise the nearest
+    /// <c>.baton/baton.db</c> walking up from the current directory.
+    /// </summary>
+    private static BatonPaths FindPaths()
+    {
+        var fromEnv = Environment.GetEnvironmentVariable("BATON_DB");
+        if (!string.IsNullOrEmpty(fromEnv))
+        {
+            return BatonPaths.ForDatabase(fromEnv);
+        }
+
+        var start = Directory.GetCurrentDirectory();
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, ".baton", "baton.db")))
+            {
+                return BatonPaths.ForRoot(dir.FullName);
+            }
+        }
+
+        throw new BatonException($"no Baton store in {start} or any folder above it: run `baton init` in your repository first");
+    }
+
+    public void Dispose() => _store?.Dispose();
+}

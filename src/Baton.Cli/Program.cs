@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Baton.Cli.Commands;
+using Baton.Core;
+
+namespace Baton.Cli;
+
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("Baton runs a team of AI coding agents on one repository, each in its own tmux session.");
+        root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(SpawnCommand.Create());
+        root.Subcommands.Add(ListCommand.Create());
+        root.Subcommands.Add(CaptureCommand.Create());
+        root.Subcommands.Add(SendCommand.Create());
+        root.Subcommands.Add(AttachCommand.Create());
+        root.Subcommands.Add(KillCommand.Create());
+        root.Subcommands.Add(KillCommand.CreateAll());
+        root.Subcommands.Add(EventsCommand.Create());
+        root.Subcommands.Add(ScriptedAgentCommand.Create());
+        root.Subcommands.Add(HeadlessRunCommand.Create());
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var command = parsed.CommandResult.Command;
+            var path = command == root ? "baton" : "baton " + command.Name;
+            await Console.Error.WriteLineAsync($"baton: {parsed.Errors[0].Message} (see `{path} --help`)").ConfigureAwait(false);
+            return BatonException.UsageExitCode;
+        }
+
+        return await parsed.InvokeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+
+namespace Baton.Cli.Rendering;
+
+public sealed record WorkerJson(
+    string Name,
+    string Agent,
+    string? Role,
+    string Mode,
+    string State,
+    string? Evidence,
+    string Directory,
+    string? Session,
+    string? Socket,
+    long AgeSeconds,
+    long? SecondsSinceOutput,
+    int? ExitCode,
+    int? Pid,
+    string? LogPath,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset StateSince);
+
+public sealed record SendJson(string Worker, bool Verified, int EnterAttempts, int Chunks, string Detail);
+
+public sealed record KillJson(string Worker, string How, bool Graceful);
+
+public sealed record CaptureJson(string Worker, int Lines, string Text);
+
+public sealed record InitJson(string Root, string Database, bool Created, IReadOnlyList<string> Written);
+
+public sealed record EventJson(
+    long Id,
+    DateTimeOffset Time,
+    string Type,
+    string? Worker,
+    string? Ticket,
+    string? Feature,
+    string? Role,
+    string Message,
+    string? Commit,
+    IReadOnlyDictionary<string, string>? Metadata);
+
+public sealed record ErrorJson(string Error, int ExitCode);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(WorkerJson))]
+[JsonSerializable(typeof(List<WorkerJson>))]
+[JsonSerializable(typeof(SendJson))]
+[JsonSerializable(typeof(KillJson))]
+[JsonSerializable(typeof(List<KillJson>))]
+[JsonSerializable(typeof(CaptureJson))]
+[JsonSerializable(typeof(InitJson))]
+[JsonSerializable(typeof(List<EventJson>))]
+[JsonSerializable(typeof(ErrorJson))]
+internal sealed partial class CliJsonContext : JsonSerializerContext
+{
+}

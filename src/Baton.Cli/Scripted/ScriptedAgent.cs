@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Text;
+using System.Threading.Channels;
+
+namespace Baton.Cli.Scripted;
+
+/// <summary>
+/// Baton's built-in agent CLI: a real interactive terminal program that behaves like Claude Code
+/// or Codex from the outside (ready prompt, busy line, permission questions answered by keys,
+/// /exit), while its "model" is the action language in the task text.
+/// </summary>
+internal sealed class ScriptedAgent : IScriptedHost
+{
+    private const string Ready = "· ready — type a task, /exit to leave";
+    private readonly ScriptedScreen _screen = new();
+    private readonly ScriptedInput _input = new();
+    private readonly Channel<string> _tasks = Channel.CreateUnbounded<string>();
+    private readonly StringBuilder _typed = new();
+    private readonly object _gate = new();
+    private TaskCompletionSource<bool>? _question;
+    private CancellationTokenSource? _current;
+
+    public async Task<int> RunAsync(bool trustDialog, TimeSpan startDelay)
+    {
+        Stty("-icanon", "-echo", "-ixon", "min", "1");
+        try
+        {
+            _screen.Print("✻ scripted agent (Baton) — tasks use @say @sleep @write @append @run @commit @ask @tokens @dump @crash @exit");
+            _screen.Print("  cwd: " + Directory.GetCurrentDirectory());
+            _input.Start();
+            if (trustDialog)
+            {
+                _screen.Status("Do you trust the files in this folder? (y/n)", showInput: false);
+                while (true)
+                {
+                    var e = await _input.Events.ReadAsync().ConfigureAwait(false);
+                    if (e is InputEvent.Text { Value: "y" or "Y" })
+                    {
+                        break;
+                    }
+
+                    if (e is InputEvent.Text { Value: "n" or "N" } or InputEvent.EndOfInput)
+                    {
+                        Exit(1);
+                    }
+                }
+            }
+
+            if (startDelay > TimeSpan.Zero)
+            {
+                _screen.Status("starting…", showInput: false);
+                await Task.Delay(startDelay).ConfigureAwait(false);
+            }
+
+            _screen.Status(Ready);
+            _ = Task.Run(WorkLoopAsync);
+            await foreach (var e in _input.Events.ReadAllAsync().ConfigureAwait(false))
+            {
+                Handle(e);
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Stty("sane");
+        }
+    }
+
+    private void Handle(InputEvent e)
+    {
+        lock (_gate)
+        {
+            if (_question is { } q)
+            {
+                // A question takes one key; everything else is ignored until it is answered.
+                if (e is InputEvent.Text { Value: "y" or "Y" })
+                {
+                    _question = null;
+                    q.TrySetResult(true);
+                }
+                else if (e is InputEvent.Text { Value: "n" or "N" } or InputEvent.Escape)
+                {
+                    _question = null;
+                    q.TrySetResult(false);
+                }
+
+                return;
+            }
+
+            switch (e)
+            {
+                case InputEvent.Text t:
+                    _typed.Append(t.Value);
+                    break;
+                case InputEvent.Backspace when _typed.Length > 0:
+                    _typed.Length--;
+                    break;
+                case InputEvent.ClearLine:
+                    _typed.Clear();
+                    break;
+                case InputEvent.Escape:
+                    _current?.Cancel();
+                    break;
+                case InputEvent.Interrupt when _typed.Length > 0:
+                    _typed.Clear();
+                    break;
+                case InputEvent.Interrupt:
+                    Exit(130);
+                    break;
+                case InputEvent.EndOfInput:
+                    Exit(0);
+                    break;
+                case InputEvent.Submit:
+                    var task = _typed.ToString();
+                    _typed.Clear();
+                    if (task.Trim() == "/exit")
+                    {
+                        _screen.Input("");
+                        _screen.Print("Bye.");
+                        Exit(0);
+                    }
+
+                    if (task.Trim().Length > 0)
+                    {
+                        _screen.Print("> " + task.Split('\n')[0] + (task.Contains('\n', StringComparison.Ordinal) ? $" [+{task.Count(c => c == '\n')} lines]" : ""));
+                        _tasks.Writer.TryWrite(task);
+                    }
+
+                    break;
+            }
+
+            _screen.Input(_typed.ToString());
+        }
+    }
+
+    private async Task WorkLoopAsync()
+    {
+        var runner = new ScriptedRunner(this);
+        await foreach (var task in _tasks.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            using var cts = new CancellationTokenSource();
+            lock (_gate)
+            {
+                _current = cts;
+            }
+
+            try
+            {
+                await runner.RunAsync(task, cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Print("✗ Interrupted · What should the agent do instead?");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                Print("✗ error: " + e.Message);
+            }
+
+            lock (_gate)
+            {
+                _current = null;
+            }
+
+            _screen.Status(Ready);
+        }
+    }
+
+    public void Print(string line) => _screen.Print(line);
+
+    public void Busy(string doing) => _screen.Status($"⠿ {doing}… (esc to interrupt)");
+
+    public Task<bool> AskAsync(string question, CancellationToken ct)
+    {
+        var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _question = tcs;
+        }
+
+        _screen.Status($"? Allow: {question} [y/n]");
+        ct.Register(() => tcs.TrySetCanceled(ct));
+        return tcs.Task;
+    }
+
+    public void Exit(int code)
+    {
+        Stty("sane");
+        Environment.Exit(code);
+    }
+
+    private static void Stty(params string[] args)
+    {
+        // stty works on its standard input, which it inherits: our terminal.
+        try
+        {
+            var info = new ProcessStartInfo("stty") { UseShellExecute = false };
+            foreach (var a in args)
+            {
+                info.ArgumentList.Add(a);
+            }
+
+            using var p = Process.Start(info);
+            p?.WaitForExit();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No stty: input still works line by line.
+        }
+    }
+}
+
+/// <summary>The headless face of the scripted agent: plain lines on stdout, questions denied.</summary>
+internal sealed class HeadlessScriptedHost : IScriptedHost
+{
+    public void Print(string line) => Console.Out.WriteLine(line);
+
+    public void Busy(string doing) => Console.Out.WriteLine($"… {doing}");
+
+    public Task<bool> AskAsync(string question, CancellationToken ct)
+    {
+        Console.Out.WriteLine($"? Allow: {question} [y/n] -> no (headless: nobody to ask)");
+        return Task.FromResult(false);
+    }
+
+    public void Exit(int code)
+    {
+        Console.Out.Flush();
+        Environment.Exit(code);
+    }
+}

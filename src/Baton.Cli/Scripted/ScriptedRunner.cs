@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Globalization;
+using Baton.Core.Agents.Scripted;
+
+namespace Baton.Cli.Scripted;
+
+/// <summary>Where the scripted agent shows its work: the interactive screen or plain headless output.</summary>
+internal interface IScriptedHost
+{
+    void Print(string line);
+    void Busy(string doing);
+    Task<bool> AskAsync(string question, CancellationToken ct);
+    void Exit(int code);
+}
+
+/// <summary>Carries out one task's actions. This is the part that stands in for a model.</summary>
+internal sealed class ScriptedRunner
+{
+    private readonly IScriptedHost _host;
+
+    public ScriptedRunner(IScriptedHost host)
+    {
+        _host = host;
+    }
+
+    public async Task RunAsync(string task, CancellationToken ct)
+    {
+        var actions = ScriptedAction.Parse(task);
+        var first = task.Split('\n')[0].Trim();
+        _host.Print("● " + (first.Length > 0 ? first : "(empty task)"));
+        if (actions.Count == 0)
+        {
+            _host.Busy("thinking");
+            await Task.Delay(500, ct).ConfigureAwait(false);
+            _host.Print("● Done: nothing to do (no @actions in the task).");
+            return;
+        }
+
+        foreach (var action in actions)
+        {
+            ct.ThrowIfCancellationRequested();
+            await RunOneAsync(action, task, ct).ConfigureAwait(false);
+        }
+
+        _host.Print($"✓ done ({actions.Count} action{(actions.Count == 1 ? "" : "s")})");
+    }
+
+    private async Task RunOneAsync(ScriptedAction action, string task, CancellationToken ct)
+    {
+        switch (action.Verb)
+        {
+            case "say":
+                _host.Print("● " + ScriptedAction.Unescape(action.Argument));
+                break;
+            case "sleep":
+                var seconds = action.Seconds(1);
+                _host.Busy($"working for {seconds.ToString("0.##", CultureInfo.InvariantCulture)}s");
+                await Task.Delay(TimeSpan.FromSeconds(seconds), ct).ConfigureAwait(false);
+                break;
+            case "write":
+            case "append":
+            {
+                var (path, text) = action.SplitFirst();
+                _host.Busy($"{action.Verb} {path}");
+                var content = ScriptedAction.Unescape(text) + "\n";
+                var full = Path.GetFullPath(path);
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                if (action.Verb == "write")
+                {
+                    await File.WriteAllTextAsync(full, content, ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await File.AppendAllTextAsync(full, content, ct).ConfigureAwait(false);
+                }
+
+                _host.Print($"● {(action.Verb == "write" ? "Wrote" : "Appended to")} {path}");
+                break;
+            }
+
+            case "dump":
+            {
+                var (path, _) = action.SplitFirst();
+                await File.WriteAllTextAsync(Path.GetFullPath(path), task, ct).ConfigureAwait(false);
+                _host.Print($"● Saved the task text to {path}");
+                break;
+            }
+
+            case "run":
+                await RunProcessAsync("sh", ["-c", action.Argument], action.Argument, ct).ConfigureAwait(false);
+                break;
+            case "commit":
+            {
+                var message = action.Argument.Length > 0 ? action.Argument : "scripted agent commit";
+                if (await RunProcessAsync("git", ["add", "-A"], "git add -A", ct).ConfigureAwait(false) == 0)
+                {
+                    await RunProcessAsync("git", ["commit", "-q", "-m", message], $"git commit -m \"{message}\"", ct).ConfigureAwait(false);
+                }
+
+                break;
+            }
+
+            case "ask":
+                var allowed = await _host.AskAsync(action.Argument.Length > 0 ? action.Argument : "continue", ct).ConfigureAwait(false);
+                _host.Print(allowed ? "● Allowed: " + action.Argument : "✗ Denied: " + action.Argument);
+                break;
+            case "tokens":
+                var n = action.Argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                string At(int i) => i < n.Length ? n[i] : "0";
+                _host.Print($"usage: input_tokens={At(0)} output_tokens={At(1)} cache_read_input_tokens={At(2)} cache_creation_input_tokens={At(3)}");
+                break;
+            case "crash":
+                var code = int.TryParse(action.Argument, NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) ? c : 1;
+                _host.Print($"✗ crashing with exit code {code}");
+                _host.Exit(code);
+                break;
+            case "exit":
+                _host.Print("Bye.");
+                _host.Exit(0);
+                break;
+            default:
+                _host.Print($"✗ unknown action @{action.Verb} on line {action.Line}; known: {string.Join(", ", ScriptedAction.Verbs.Order(StringComparer.Ordinal))}");
+                break;
+        }
+    }
+
+    private async Task<int> RunProcessAsync(string file, IReadOnlyList<string> args, string shown, CancellationToken ct)
+    {
+        _host.Busy("running " + shown);
+        _host.Print("● Ran " + shown);
+        var info = new ProcessStartInfo(file)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(ct);
+        var error = process.StandardError.ReadToEndAsync(ct);
+        try
+        {
+            await process.WaitForExitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        foreach (var line in ((await output.ConfigureAwait(false)) + (await error.ConfigureAwait(false))).TrimEnd().Split('\n'))
+        {
+            if (line.Length > 0)
+            {
+                _host.Print("  │ " + line);
+            }
+        }
+
+        _host.Print($"  └ exit code {process.ExitCode}");
+        return process.ExitCode;
+    }
+}

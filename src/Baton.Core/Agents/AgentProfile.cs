@@ -1,0 +1,32 @@
+namespace Baton.Core.Agents;
+
+/// <summary>How to run one kind of agent CLI. Built-in profiles ship in the binary; a project file overrides one.</summary>
+public sealed record AgentProfile
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+
+    /// <summary>Interactive command and arguments. <c>{baton}</c> stands for Baton's own executable.</summary>
+    public required IReadOnlyList<string> Command { get; init; }
+
+    /// <summary>Non-interactive command; <c>{prompt}</c> is replaced by the prompt as one argument.</summary>
+    public IReadOnlyList<string> HeadlessCommand { get; init; } = [];
+
+    /// <summary><c>text</c> or <c>stream-json</c>: how the headless output is to be read.</summary>
+    public string HeadlessOutput { get; init; } = "text";
+
+    /// <summary>How multi-line prompts are typed: <c>paste</c> (bracketed paste) or <c>join</c> (newlines become spaces).</summary>
+    public string Multiline { get; init; } = "paste";
+
+    /// <summary>What the agent understands as "leave", typed like a prompt.</summary>
+    public string ExitCommand { get; init; } = "/exit";
+
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public required ScreenRules Screen { get; init; }
+    public IReadOnlyList<StartupRule> Startup { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Where the profile came from (built-in or a file), for error messages.</summary>
+    public string Source { get; init; } = "built-in";
+}

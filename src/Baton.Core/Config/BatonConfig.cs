@@ -1,0 +1,20 @@
+namespace Baton.Core.Config;
+
+/// <summary>The project's settings from <c>.baton/config.yaml</c>, with documented defaults.</summary>
+public sealed record BatonConfig
+{
+    /// <summary>Prefix of every tmux session Baton creates; <c>claude-</c> reproduces the classic naming.</summary>
+    public string SessionPrefix { get; init; } = "baton-";
+
+    /// <summary>tmux <c>-L</c> socket; null means the user's default server.</summary>
+    public string? TmuxSocket { get; init; }
+
+    public int PaneWidth { get; init; } = 160;
+    public int PaneHeight { get; init; } = 48;
+    public string DefaultAgent { get; init; } = "claude";
+
+    /// <summary>How many times Enter is retried when a typed prompt was not submitted.</summary>
+    public int SubmitRetries { get; init; } = 3;
+
+    public static BatonConfig Default { get; } = new();
+}

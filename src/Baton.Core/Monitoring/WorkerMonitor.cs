@@ -1,0 +1,179 @@
+using Baton.Core.Agents;
+using Baton.Core.Events;
+using Baton.Core.Storage;
+using Baton.Core.Tmux;
+using Baton.Core.Workers;
+
+namespace Baton.Core.Monitoring;
+
+/// <summary>
+/// Looks at every worker and stores what changed, with its evidence. Built for being called often
+/// (every `baton list`, every daemon tick): one `tmux list-sessions` for all workers, and a screen
+/// capture only for panes that printed something since Baton last looked, or whose state may be
+/// moving (starting, busy). All changes are written in one transaction.
+/// </summary>
+public sealed class WorkerMonitor
+{
+    private readonly IStore _store;
+    private readonly Func<string?, ITmux> _tmux;
+    private readonly IAgentProfiles _profiles;
+    private readonly IHeadlessHost _headless;
+    private readonly TimeProvider _time;
+
+    public WorkerMonitor(IStore store, Func<string?, ITmux> tmux, IAgentProfiles profiles, IHeadlessHost headless, TimeProvider time)
+    {
+        _store = store;
+        _tmux = tmux;
+        _profiles = profiles;
+        _headless = headless;
+        _time = time;
+    }
+
+    /// <summary>Observes the workers, stores changes, and returns them with their tmux facts.</summary>
+    public IReadOnlyList<WorkerView> Refresh(bool includeKilled = false)
+    {
+        var workers = _store.ListWorkers(includeKilled);
+        var now = _time.GetUtcNow();
+        var views = new List<WorkerView>(workers.Count);
+        var changes = new List<(Worker, EventRecord?)>();
+
+        foreach (var group in workers.GroupBy(w => w.Socket))
+        {
+            var tmuxWorkers = group.Where(w => w.Mode == WorkerMode.Tmux && w.State.IsLive()).ToList();
+            Dictionary<string, TmuxSession> sessions = [];
+            IReadOnlyDictionary<string, string> screens = new Dictionary<string, string>();
+            ITmux? tmux = null;
+            if (tmuxWorkers.Count > 0)
+            {
+                tmux = _tmux(group.Key);
+                sessions = tmux.ListSessions().ToDictionary(s => s.Name, StringComparer.Ordinal);
+                var toCapture = tmuxWorkers
+                    .Where(w => sessions.TryGetValue(w.Session!, out var s) && !s.PaneDead && NeedsLook(w, s))
+                    .Select(w => w.Session!)
+                    .ToList();
+                screens = toCapture.Count > 0 ? tmux.CaptureMany(toCapture) : screens;
+            }
+
+            foreach (var worker in group)
+            {
+                TmuxSession? session = null;
+                if (worker.Session is not null)
+                {
+                    sessions.TryGetValue(worker.Session, out session);
+                }
+
+                var updated = Observe(worker, session, screens, now);
+                if (!ReferenceEquals(updated.Worker, worker))
+                {
+                    changes.Add((updated.Worker, updated.Event));
+                }
+
+                views.Add(new WorkerView(updated.Worker, session));
+            }
+        }
+
+        if (changes.Count > 0)
+        {
+            _store.UpdateWorkers(changes);
+        }
+
+        return views;
+    }
+
+    private static bool NeedsLook(Worker worker, TmuxSession session) =>
+        worker.ObservedAt is null
+        || worker.State is WorkerState.Starting or WorkerState.Busy
+        || session.LastActivity + TimeSpan.FromSeconds(1) > worker.ObservedAt;
+
+    private (Worker Worker, EventRecord? Event) Observe(Worker worker, TmuxSession? session, IReadOnlyDictionary<string, string> screens, DateTimeOffset now)
+    {
+        if (!worker.State.IsLive())
+        {
+            return (worker, null);
+        }
+
+        var profile = TryProfile(worker.Agent);
+        var rules = profile?.Screen ?? new ScreenRules();
+        Observation seen;
+        if (worker.Mode == WorkerMode.Headless)
+        {
+            // The supervisor records the exit itself; here only a vanished supervisor matters.
+            seen = new Observation { Present = worker.Pid is { } pid && _headless.IsAlive(pid) };
+        }
+        else if (session is null || session.BatonWorker != worker.Name)
+        {
+            seen = new Observation { Present = false };
+        }
+        else
+        {
+            ScreenVerdict? verdict = null;
+            if (profile is not null && screens.TryGetValue(worker.Session!, out var screen))
+            {
+                verdict = ScreenClassifier.Classify(profile, screen);
+            }
+
+            seen = new Observation
+            {
+                Present = true,
+                Exited = session.PaneDead,
+                ExitCode = session.PaneDeadStatus,
+                Screen = verdict,
+                LastOutput = session.LastActivity,
+            };
+        }
+
+        var decision = StateResolver.Decide(worker, seen, rules, now);
+        var looked = seen.Screen is not null;
+        if (!decision.Changed)
+        {
+            return looked ? (worker with { ObservedAt = now }, null) : (worker, null);
+        }
+
+        var next = worker with
+        {
+            State = decision.State,
+            Evidence = decision.Evidence,
+            StateSince = now,
+            ObservedAt = now,
+            ExitCode = decision.ExitCode ?? worker.ExitCode,
+            EndedAt = decision.State.IsLive() ? null : now,
+        };
+        var type = decision.State switch
+        {
+            WorkerState.Exited => EventTypes.WorkerExited,
+            WorkerState.Lost => EventTypes.WorkerLost,
+            _ => EventTypes.WorkerStateChanged,
+        };
+        var record = new EventRecord
+        {
+            Time = now,
+            Type = type,
+            Worker = worker.Name,
+            Role = worker.Role,
+            Message = $"{worker.State.ToText()} -> {decision.State.ToText()}: {decision.Evidence}",
+            Metadata = new Dictionary<string, string>
+            {
+                ["from"] = worker.State.ToText(),
+                ["to"] = decision.State.ToText(),
+                ["evidence"] = decision.Evidence,
+            },
+        };
+        return (next, record);
+    }
+
+    private AgentProfile? TryProfile(string agent)
+    {
+        try
+        {
+            return _profiles.Get(agent);
+        }
+        catch (BatonException)
+        {
+            // A profile deleted after its worker started: liveness still works without it.
+            return null;
+        }
+    }
+}
+
+/// <summary>A worker as `list` shows it: the stored row after refresh, and its tmux session if any.</summary>
+public sealed record WorkerView(Worker Worker, TmuxSession? Session);

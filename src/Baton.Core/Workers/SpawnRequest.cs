@@ -1,0 +1,14 @@
+namespace Baton.Core.Workers;
+
+public sealed record SpawnRequest
+{
+    public string? Name { get; init; }
+    public string? Agent { get; init; }
+    public string? Role { get; init; }
+    public required string Directory { get; init; }
+    public string Prompt { get; init; } = "";
+    public bool Headless { get; init; }
+
+    /// <summary>Extra environment for the agent (after the profile's own).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,33 @@
+namespace Baton.Core.Workers;
+
+/// <summary>One agent Baton started, as the store keeps it.</summary>
+public sealed record Worker
+{
+    public required string Name { get; init; }
+    public required string Agent { get; init; }
+    public string? Role { get; init; }
+    public required WorkerMode Mode { get; init; }
+
+    /// <summary>tmux session name (tmux mode) or null.</summary>
+    public string? Session { get; init; }
+
+    /// <summary>tmux socket name (<c>-L</c>) the session lives on; null for the default server.</summary>
+    public string? Socket { get; init; }
+
+    public required string Directory { get; init; }
+    public required WorkerState State { get; init; }
+
+    /// <summary>Which signal decided the current state and what it saw.</summary>
+    public string? Evidence { get; init; }
+
+    public required DateTimeOffset StateSince { get; init; }
+
+    /// <summary>When Baton last looked at the worker's screen or process.</summary>
+    public DateTimeOffset? ObservedAt { get; init; }
+
+    public int? ExitCode { get; init; }
+    public int? Pid { get; init; }
+    public string? LogPath { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? EndedAt { get; init; }
+}

@@ -1,0 +1,30 @@
+using Baton.Core.Agents;
+using Baton.Core.Config;
+using Baton.Core.Security;
+using Baton.Core.Storage;
+using Baton.Core.Tmux;
+
+namespace Baton.Core.Workers;
+
+/// <summary>What the worker services share: the ports, the configuration and the clock.</summary>
+public sealed record WorkerContext(
+    IStore Store,
+    Func<string?, ITmux> Tmux,
+    IAgentProfiles Profiles,
+    IHeadlessHost Headless,
+    IExecutables Executables,
+    ISessionLock Locks,
+    Redactor Redactor,
+    BatonConfig Config,
+    BatonPaths Paths,
+    TimeProvider Time)
+{
+    public PromptTyper Typer() => new(Locks, Time, Config.SubmitRetries);
+
+    public Worker RequireWorker(string name)
+    {
+        WorkerName.Validate(name);
+        return Store.GetWorker(name)
+            ?? throw new BatonException($"unknown worker '{name}': `baton list` shows the workers Baton knows");
+    }
+}

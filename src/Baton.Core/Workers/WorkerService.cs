@@ -1,0 +1,217 @@
+using System.Globalization;
+using Baton.Core.Events;
+using Baton.Core.Tmux;
+
+namespace Baton.Core.Workers;
+
+/// <summary>Talks to running workers: read their screen, type to them, stop them.</summary>
+public sealed class WorkerService
+{
+    private static readonly TimeSpan ExitPoll = TimeSpan.FromMilliseconds(100);
+    private readonly WorkerContext _ctx;
+
+    public WorkerService(WorkerContext context)
+    {
+        _ctx = context;
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of the worker's screen (or headless log), secrets redacted.</summary>
+    public string Capture(string name, int lines)
+    {
+        if (lines is < 1 or > 100_000)
+        {
+            throw BatonException.Usage($"--lines must be between 1 and 100000, not {lines}");
+        }
+
+        var worker = _ctx.RequireWorker(name);
+        string text;
+        if (worker.Mode == WorkerMode.Headless)
+        {
+            text = worker.LogPath is not null && File.Exists(worker.LogPath) ? ReadTail(worker.LogPath, lines) : "";
+        }
+        else
+        {
+            var tmux = _ctx.Tmux(worker.Socket);
+            if (FindOwnSession(tmux, worker) is null)
+            {
+                throw new BatonException($"worker '{name}' has no tmux session any more (state {worker.State.ToText()}): nothing to capture");
+            }
+
+            text = tmux.Capture(worker.Session!, lines);
+        }
+
+        return _ctx.Redactor.Redact(LastLines(text, lines));
+    }
+
+    /// <summary>Types a message to a live worker and submits it; the outcome is recorded.</summary>
+    public async Task<TypingOutcome> SendAsync(string name, string message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var worker = _ctx.RequireWorker(name);
+        if (worker.Mode == WorkerMode.Headless)
+        {
+            throw new BatonException($"worker '{name}' runs headless and takes no typed input; spawn it without --headless to talk to it");
+        }
+
+        if (!worker.State.IsLive())
+        {
+            throw new BatonException($"worker '{name}' is {worker.State.ToText()}: it can no longer take messages");
+        }
+
+        if (message.Length == 0)
+        {
+            throw BatonException.Usage("the message is empty: say what to send, for example `baton send NAME \"run the tests\"`");
+        }
+
+        var tmux = _ctx.Tmux(worker.Socket);
+        if (FindOwnSession(tmux, worker) is not { PaneDead: false })
+        {
+            throw new BatonException($"worker '{name}' has no running agent (its session is gone or the agent exited): see `baton list`");
+        }
+
+        var profile = _ctx.Profiles.Get(worker.Agent);
+        var outcome = await _ctx.Typer().SubmitAsync(tmux, worker.Session!, profile, message, ct).ConfigureAwait(false);
+        new WorkerSpawner(_ctx).RecordTyping(worker, outcome, EventTypes.WorkerMessageSent, message.Length);
+        return outcome;
+    }
+
+    /// <summary>Asks the agent to exit with its profile's command, waits a bounded time, then ends the session.</summary>
+    public async Task<KillOutcome> KillAsync(string name, CancellationToken ct)
+    {
+        var worker = _ctx.RequireWorker(name);
+        var outcomes = await KillManyAsync([worker], ct).ConfigureAwait(false);
+        return outcomes[0];
+    }
+
+    /// <summary>
+    /// Ends every worker Baton started and nothing else: a session counts as Baton's only when the
+    /// store has a worker for it and the session carries that worker's <c>@baton-worker</c> tag.
+    /// </summary>
+    public Task<IReadOnlyList<KillOutcome>> KillAllAsync(CancellationToken ct) =>
+        KillManyAsync(_ctx.Store.ListWorkers(includeKilled: false), ct);
+
+    private async Task<IReadOnlyList<KillOutcome>> KillManyAsync(IReadOnlyList<Worker> workers, CancellationToken ct)
+    {
+        // Ask every agent to leave first, then wait for all of them together, so killing 50
+        // workers costs one exit timeout, not fifty.
+        var pending = new List<(Worker Worker, ITmux? Tmux, bool Asked)>();
+        foreach (var worker in workers)
+        {
+            if (worker.Mode == WorkerMode.Headless)
+            {
+                pending.Add((worker, null, false));
+                continue;
+            }
+
+            var tmux = _ctx.Tmux(worker.Socket);
+            var session = FindOwnSession(tmux, worker);
+            var asked = false;
+            if (session is { PaneDead: false })
+            {
+                var profile = _ctx.Profiles.Get(worker.Agent);
+                if (profile.ExitCommand.Length > 0)
+                {
+                    using (_ctx.Locks.Acquire(worker.Session!, TimeSpan.FromSeconds(10)))
+                    {
+                        tmux.SendLiteral(worker.Session!, profile.ExitCommand);
+                        tmux.SendKeys(worker.Session!, ["Enter"]);
+                    }
+
+                    asked = true;
+                    _ctx.Store.AppendEvent(WorkerEvents.For(worker, EventTypes.WorkerExitRequested, $"typed '{profile.ExitCommand}'", _ctx.Time.GetUtcNow()));
+                }
+            }
+
+            pending.Add((worker, session is null ? null : tmux, asked));
+        }
+
+        var grace = pending.Where(p => p.Asked).Select(p => _ctx.Profiles.Get(p.Worker.Agent).ExitTimeout).DefaultIfEmpty(TimeSpan.Zero).Max();
+        var deadline = _ctx.Time.GetUtcNow() + grace;
+        var left = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.Any(p => p.Asked && !left.Contains(p.Worker.Name)) && _ctx.Time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(ExitPoll, _ctx.Time, ct).ConfigureAwait(false);
+            foreach (var group in pending.Where(p => p.Asked && !left.Contains(p.Worker.Name)).GroupBy(p => p.Tmux!))
+            {
+                var sessions = group.Key.ListSessions().ToDictionary(s => s.Name, StringComparer.Ordinal);
+                foreach (var (worker, _, _) in group)
+                {
+                    if (!sessions.TryGetValue(worker.Session!, out var s) || s.PaneDead)
+                    {
+                        left.Add(worker.Name);
+                    }
+                }
+            }
+        }
+
+        var results = new List<KillOutcome>();
+        var changes = new List<(Worker, Events.EventRecord?)>();
+        foreach (var (worker, tmux, asked) in pending)
+        {
+            var now = _ctx.Time.GetUtcNow();
+            string how;
+            if (worker.Mode == WorkerMode.Headless)
+            {
+                var alive = worker.Pid is { } pid && _ctx.Headless.IsAlive(pid);
+                if (alive)
+                {
+                    _ctx.Headless.Stop(worker.Pid!.Value, _ctx.Profiles.Get(worker.Agent).ExitTimeout);
+                }
+
+                how = alive ? $"stopped process {worker.Pid}" : "process had already ended";
+            }
+            else if (tmux is null)
+            {
+                how = "session was already gone";
+            }
+            else
+            {
+                tmux.KillSession(worker.Session!);
+                how = asked
+                    ? left.Contains(worker.Name) ? "agent exited on request; session removed" : "agent did not exit in time; session killed"
+                    : "session killed";
+            }
+
+            var killed = worker with { State = WorkerState.Killed, Evidence = $"kill: {how}", StateSince = now, EndedAt = now };
+            changes.Add((killed, WorkerEvents.For(worker, EventTypes.WorkerKilled, how, now, new Dictionary<string, string>
+            {
+                ["graceful"] = left.Contains(worker.Name) ? "true" : "false",
+                ["previous_state"] = worker.State.ToText(),
+            })));
+            results.Add(new KillOutcome(worker.Name, how, left.Contains(worker.Name)));
+        }
+
+        if (changes.Count > 0)
+        {
+            _ctx.Store.UpdateWorkers(changes);
+        }
+
+        return results;
+    }
+
+    private static TmuxSession? FindOwnSession(ITmux tmux, Worker worker) =>
+        worker.Session is null
+            ? null
+            : tmux.ListSessions().FirstOrDefault(s => s.Name == worker.Session && s.BatonWorker == worker.Name);
+
+    internal static string LastLines(string text, int lines)
+    {
+        var all = text.Replace("\r", "", StringComparison.Ordinal).TrimEnd('\n', ' ').Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    private static string ReadTail(string path, int lines)
+    {
+        // Logs can grow large: read only the end that can hold the lines asked for.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var want = Math.Min(stream.Length, (long)lines * 400 + 4096);
+        stream.Seek(-want, SeekOrigin.End);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
+
+public sealed record KillOutcome(string Worker, string How, bool Graceful)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Worker}: {How}");
+}

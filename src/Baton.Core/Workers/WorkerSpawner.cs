@@ -1,0 +1,262 @@
+using System.Globalization;
+using Baton.Core.Agents;
+using Baton.Core.Events;
+using Baton.Core.Tmux;
+
+namespace Baton.Core.Workers;
+
+/// <summary>Starts an agent: a tmux session (or a headless process), start-up dialogs answered, the prompt typed.</summary>
+public sealed class WorkerSpawner
+{
+    private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(100);
+    private readonly WorkerContext _ctx;
+
+    public WorkerSpawner(WorkerContext context)
+    {
+        _ctx = context;
+    }
+
+    public async Task<Worker> SpawnAsync(SpawnRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var profile = _ctx.Profiles.Get(request.Agent ?? _ctx.Config.DefaultAgent);
+        var directory = Path.GetFullPath(request.Directory);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw BatonException.Usage($"directory '{request.Directory}' does not exist: pass an existing folder with --dir");
+        }
+
+        if (request.Headless && profile.HeadlessCommand.Count == 0)
+        {
+            throw BatonException.Usage($"agent profile '{profile.Name}' ({profile.Source}) has no headless command: add `headless.command` to it or spawn without --headless");
+        }
+
+        var command = Expand(request.Headless ? profile.HeadlessCommand : profile.Command, request.Prompt);
+        EnsureInstalled(profile, command);
+
+        var tmux = _ctx.Tmux(_ctx.Config.TmuxSocket);
+        var sessions = request.Headless ? [] : tmux.ListSessions().Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var name = request.Name is null
+            ? WorkerName.Generate(n => IsTaken(n) || sessions.Contains(_ctx.Config.SessionPrefix + n), Random.Shared)
+            : WorkerName.Validate(request.Name);
+        var session = _ctx.Config.SessionPrefix + name;
+        if (!request.Headless && sessions.Contains(session))
+        {
+            throw new BatonException($"a tmux session named '{session}' already exists and is not a live Baton worker: pick another --name");
+        }
+
+        var environment = new Dictionary<string, string>(profile.Environment, StringComparer.Ordinal);
+        foreach (var (key, value) in request.Environment)
+        {
+            environment[key] = value;
+        }
+
+        environment["BATON_WORKER"] = name;
+        environment["BATON_DB"] = _ctx.Paths.Database;
+        if (_ctx.Config.TmuxSocket is { } socket)
+        {
+            environment["BATON_TMUX_SOCKET"] = socket;
+        }
+
+        var now = _ctx.Time.GetUtcNow();
+        var worker = new Worker
+        {
+            Name = name,
+            Agent = profile.Name,
+            Role = request.Role,
+            Mode = request.Headless ? WorkerMode.Headless : WorkerMode.Tmux,
+            Session = request.Headless ? null : session,
+            Socket = request.Headless ? null : _ctx.Config.TmuxSocket,
+            Directory = directory,
+            State = WorkerState.Starting,
+            Evidence = "spawn: starting the agent",
+            StateSince = now,
+            CreatedAt = now,
+            LogPath = request.Headless ? _ctx.Paths.LogFile(name) : null,
+        };
+        var shown = _ctx.Redactor.Redact(string.Join(' ', command.Select(Quote)));
+        _ctx.Store.AddWorker(worker, WorkerEvents.For(worker, EventTypes.WorkerSpawned,
+            $"{profile.Name} in {directory} ({(request.Headless ? "headless" : session)})", now,
+            new Dictionary<string, string>
+            {
+                ["agent"] = profile.Name,
+                ["mode"] = request.Headless ? "headless" : "tmux",
+                ["directory"] = directory,
+                ["command"] = shown,
+                ["prompt_chars"] = request.Prompt.Length.ToString(CultureInfo.InvariantCulture),
+            }));
+
+        if (request.Headless)
+        {
+            return StartHeadless(worker, command, environment, directory);
+        }
+
+        try
+        {
+            tmux.NewSession(new NewSessionRequest(session, name, directory, command, environment, _ctx.Config.PaneWidth, _ctx.Config.PaneHeight));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Fail(worker, $"tmux new-session failed: {e.Message}");
+            throw;
+        }
+
+        worker = await WaitReadyAsync(tmux, worker, profile, ct).ConfigureAwait(false);
+        if (request.Prompt.Length > 0)
+        {
+            var outcome = await _ctx.Typer().SubmitAsync(tmux, session, profile, request.Prompt, ct).ConfigureAwait(false);
+            worker = RecordTyping(worker, outcome, EventTypes.WorkerPromptSent, request.Prompt.Length);
+        }
+
+        return worker;
+    }
+
+    /// <summary>Stores a typing outcome; a verified submission means the agent is now working on it.</summary>
+    internal Worker RecordTyping(Worker worker, TypingOutcome outcome, string type, int chars)
+    {
+        var now = _ctx.Time.GetUtcNow();
+        var next = outcome.Verified && worker.State == WorkerState.Idle
+            ? worker with { State = WorkerState.Busy, Evidence = "spawn: prompt submitted", StateSince = now }
+            : worker;
+        var message = outcome.Verified
+            ? $"submitted ({chars} chars, Enter x{outcome.EnterAttempts})"
+            : $"NOT confirmed: {outcome.Detail} ({chars} chars)";
+        _ctx.Store.UpdateWorkers([(next, WorkerEvents.For(worker, type, message, now, new Dictionary<string, string>
+        {
+            ["verified"] = outcome.Verified ? "true" : "false",
+            ["enter_attempts"] = outcome.EnterAttempts.ToString(CultureInfo.InvariantCulture),
+            ["chunks"] = outcome.Chunks.ToString(CultureInfo.InvariantCulture),
+            ["chars"] = chars.ToString(CultureInfo.InvariantCulture),
+            ["detail"] = outcome.Detail,
+        }))]);
+        return next;
+    }
+
+    private async Task<Worker> WaitReadyAsync(ITmux tmux, Worker worker, AgentProfile profile, CancellationToken ct)
+    {
+        var deadline = _ctx.Time.GetUtcNow() + profile.ReadyTimeout;
+        var answered = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var screen = "";
+        while (true)
+        {
+            var info = tmux.ListSessions().FirstOrDefault(s => s.Name == worker.Session);
+            if (info is null || info.PaneDead)
+            {
+                var code = info?.PaneDeadStatus;
+                var last = info is null ? screen : tmux.Capture(worker.Session!);
+                var ended = worker with
+                {
+                    State = info is null ? WorkerState.Lost : WorkerState.Exited,
+                    ExitCode = code,
+                    Evidence = info is null ? "spawn: session vanished before the agent was ready" : $"spawn: agent exited with code {code} before it was ready",
+                    StateSince = _ctx.Time.GetUtcNow(),
+                    EndedAt = _ctx.Time.GetUtcNow(),
+                };
+                _ctx.Store.UpdateWorkers([(ended, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, ended.Evidence!, ended.StateSince))]);
+                throw new BatonException($"agent '{profile.Name}' in worker '{worker.Name}' exited (code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}) before it was ready; its last screen:\n{Tail(_ctx.Redactor.Redact(last), 10)}");
+            }
+
+            screen = tmux.Capture(worker.Session!);
+            var verdict = ScreenClassifier.Classify(profile, screen);
+            var now = _ctx.Time.GetUtcNow();
+            if (verdict.StartupRule is { } ruleName)
+            {
+                // Answer each dialog once, and again only if it is still there two seconds later
+                // (the keys may have arrived before the dialog took input).
+                if (!answered.TryGetValue(ruleName, out var at) || now - at > TimeSpan.FromSeconds(2))
+                {
+                    var rule = profile.Startup.First(r => r.Name == ruleName);
+                    tmux.SendKeys(worker.Session!, rule.Keys);
+                    answered[ruleName] = now;
+                    _ctx.Store.AppendEvent(WorkerEvents.For(worker, EventTypes.WorkerStartupAnswered,
+                        $"answered start-up dialog '{ruleName}' with {string.Join(' ', rule.Keys)}", now));
+                }
+            }
+            else if (verdict.State == WorkerState.Idle)
+            {
+                var ready = worker with { State = WorkerState.Idle, Evidence = verdict.Evidence, StateSince = now, ObservedAt = now };
+                _ctx.Store.UpdateWorkers([(ready, WorkerEvents.For(worker, EventTypes.WorkerReady, verdict.Evidence, now))]);
+                return ready;
+            }
+
+            if (now >= deadline)
+            {
+                _ctx.Store.AppendEvent(WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed,
+                    $"no ready prompt within {profile.ReadyTimeout.TotalSeconds:0}s; last verdict: {verdict.Evidence}", now));
+                throw new BatonException(
+                    $"agent '{profile.Name}' in worker '{worker.Name}' did not show its ready prompt within {profile.ReadyTimeout.TotalSeconds:0}s; " +
+                    $"it is still running: look with `baton capture {worker.Name}`, or raise ready_timeout in the profile");
+            }
+
+            await Task.Delay(ReadyPoll, _ctx.Time, ct).ConfigureAwait(false);
+        }
+    }
+
+    private Worker StartHeadless(Worker worker, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string directory)
+    {
+        Directory.CreateDirectory(_ctx.Paths.LogsDir);
+        int pid;
+        try
+        {
+            pid = _ctx.Headless.Start(new HeadlessLaunch(worker.Name, command, directory, environment, worker.LogPath!));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Fail(worker, $"could not start the headless process: {e.Message}");
+            throw;
+        }
+
+        var now = _ctx.Time.GetUtcNow();
+        var running = worker with { Pid = pid, State = WorkerState.Busy, Evidence = $"headless: process {pid} started", StateSince = now };
+        _ctx.Store.UpdateWorkers([(running, null)]);
+        return running;
+    }
+
+    private void Fail(Worker worker, string why)
+    {
+        var now = _ctx.Time.GetUtcNow();
+        var failed = worker with { State = WorkerState.Lost, Evidence = why, StateSince = now, EndedAt = now };
+        _ctx.Store.UpdateWorkers([(failed, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, why, now))]);
+    }
+
+    private bool IsTaken(string name) => _ctx.Store.GetWorker(name) is { } w && w.State.IsLive();
+
+    private IReadOnlyList<string> Expand(IReadOnlyList<string> template, string prompt)
+    {
+        var result = new List<string>(template.Count + 1);
+        foreach (var part in template)
+        {
+            if (part == "{baton}")
+            {
+                result.AddRange(_ctx.Executables.Self);
+            }
+            else
+            {
+                result.Add(part.Replace("{prompt}", prompt, StringComparison.Ordinal));
+            }
+        }
+
+        return result;
+    }
+
+    private void EnsureInstalled(AgentProfile profile, IReadOnlyList<string> command)
+    {
+        if (command.Count == 0 || _ctx.Executables.Resolve(command[0]) is null)
+        {
+            var what = command.Count == 0 ? "(empty)" : command[0];
+            throw new BatonException(
+                $"agent '{profile.Name}' is not installed: command '{what}' was not found on PATH (profile: {profile.Source}); install it, or set `command` in .baton/agents/{profile.Name}.yaml");
+        }
+    }
+
+    internal static string Tail(string text, int lines)
+    {
+        var all = text.TrimEnd().Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    private static string Quote(string arg) =>
+        arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:@,+".Contains(c, StringComparison.Ordinal))
+            ? arg
+            : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using Baton.Core;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Baton.Infrastructure.Config;
+
+/// <summary>
+/// Reads YAML through YamlDotNet's node model (no reflection, AOT-safe) so every error can name
+/// the file, line and column and say what was expected. Unknown keys are errors, not ignored.
+/// </summary>
+public sealed class YamlDocument
+{
+    private YamlDocument(string source, YamlMappingNode root)
+    {
+        Source = source;
+        Root = root;
+    }
+
+    public string Source { get; }
+    public YamlMappingNode Root { get; }
+
+    public static YamlDocument Parse(string source, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new BatonException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {Clean(e.Message)}", BatonException.UsageExitCode);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return new YamlDocument(source, new YamlMappingNode());
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode map)
+        {
+            throw Error(source, stream.Documents[0].RootNode, "expected a mapping of keys to values at the top level");
+        }
+
+        return new YamlDocument(source, map);
+    }
+
+    public static BatonException Error(string source, YamlNode node, string message)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return new BatonException($"{source}:{node.Start.Line}:{node.Start.Column}: {message}", BatonException.UsageExitCode);
+    }
+
+    public BatonException Error(YamlNode node, string message) => Error(Source, node, message);
+
+    /// <summary>Fails on any key not in <paramref name="allowed"/>, listing the allowed ones.</summary>
+    public void AllowOnly(YamlMappingNode map, params string[] allowed)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        foreach (var key in map.Children.Keys)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? "";
+            if (!allowed.Contains(name, StringComparer.Ordinal))
+            {
+                throw Error(key, $"unknown field '{name}'; expected one of: {string.Join(", ", allowed)}");
+            }
+        }
+    }
+
+    public YamlNode? Node(YamlMappingNode map, string key)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+    }
+
+    public YamlMappingNode? Map(YamlMappingNode map, string key) => Node(map, key) switch
+    {
+        null => null,
+        YamlMappingNode m => m,
+        YamlScalarNode { Value: null or "" } => null,
+        var other => throw Error(other, $"'{key}' must be a mapping (key: value lines)"),
+    };
+
+    public string? String(YamlMappingNode map, string key) => Node(map, key) switch
+    {
+        null => null,
+        YamlScalarNode s => s.Value,
+        var other => throw Error(other, $"'{key}' must be a single text value"),
+    };
+
+    public int? Int(YamlMappingNode map, string key, int min, int max)
+    {
+        var node = Node(map, key);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YamlScalarNode s || !int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            throw Error(node, $"'{key}' must be a whole number between {min} and {max}");
+        }
+
+        if (value < min || value > max)
+        {
+            throw Error(node, $"'{key}' is {value}; allowed range is {min} to {max}");
+        }
+
+        return value;
+    }
+
+    public IReadOnlyList<string>? List(YamlMappingNode map, string key)
+    {
+        var node = Node(map, key);
+        return node switch
+        {
+            null => null,
+            YamlSequenceNode seq => seq.Children.Select(c => c is YamlScalarNode { Value: { } v } ? v : throw Error(c, $"'{key}' must be a list of text values")).ToList(),
+            var other => throw Error(other, $"'{key}' must be a list, for example [\"a\", \"b\"]"),
+        };
+    }
+
+    public IReadOnlyDictionary<string, string>? Dictionary(YamlMappingNode map, string key)
+    {
+        var sub = Map(map, key);
+        if (sub is null)
+        {
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in sub.Children)
+        {
+            if (k is not YamlScalarNode { Value: { } name } || v is not YamlScalarNode value)
+            {
+                throw Error(v, $"'{key}' must map names to text values");
+            }
+
+            result[name] = value.Value ?? "";
+        }
+
+        return result;
+    }
+
+    private static string Clean(string message)
+    {
+        var i = message.IndexOf("): ", StringComparison.Ordinal);
+        return i >= 0 ? message[(i + 3)..] : message;
+    }
+}

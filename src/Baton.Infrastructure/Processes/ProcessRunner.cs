@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Baton.Core;
+using Baton.Core.Processes;
+
+namespace Baton.Infrastructure.Processes;
+
+/// <summary>
+/// Runs a program with an argument list (no shell) and collects its output. Uses
+/// <see cref="Process"/> directly: it sits on hot paths (`baton list` calls tmux), where every
+/// millisecond of start-up counts.
+/// </summary>
+public sealed class ProcessRunner : IProcessRunner
+{
+    public ProcessResult Run(ProcessRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var info = new ProcessStartInfo(request.File)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = request.WorkingDirectory ?? "",
+        };
+        foreach (var arg in request.Arguments)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        if (request.Environment is not null)
+        {
+            foreach (var (key, value) in request.Environment)
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = info };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new BatonException($"could not run '{request.File}': {e.Message}; is it installed and on PATH?");
+        }
+
+        // Read both streams concurrently: a child that fills one pipe while we wait on the other deadlocks.
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (request.StandardInput is not null)
+        {
+            process.StandardInput.Write(request.StandardInput);
+        }
+
+        process.StandardInput.Close();
+        if (!process.WaitForExit(request.Timeout))
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended between the timeout and the kill.
+            }
+
+            throw new BatonException($"'{request.File}' did not finish within {request.Timeout.TotalSeconds:0.#}s");
+        }
+
+        process.WaitForExit();
+        return new ProcessResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult(), watch.Elapsed);
+    }
+}

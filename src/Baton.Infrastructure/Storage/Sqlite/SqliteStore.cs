@@ -1,0 +1,327 @@
+using System.Globalization;
+using System.Text.Json;
+using Baton.Core;
+using Baton.Core.Events;
+using Baton.Core.Storage;
+using Baton.Core.Workers;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Infrastructure.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Many `baton` processes write at once (agents
+/// call it all day), so every write is a short <c>BEGIN IMMEDIATE</c> transaction that waits for
+/// the lock (busy timeout) and is retried if SQLite still reports it busy.
+/// </summary>
+public sealed class SqliteStore : IStore, IDisposable
+{
+    private const int BusyTimeoutMs = 30_000;
+    private readonly SqliteConnection _connection;
+
+    private SqliteStore(SqliteConnection connection)
+    {
+        _connection = connection;
+    }
+
+    public string Path { get; private init; } = "";
+
+    /// <summary>Opens the store; with <paramref name="create"/> the file is made when missing.</summary>
+    public static SqliteStore Open(string path, bool create)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!create && !File.Exists(path))
+        {
+            throw new BatonException($"no Baton store at {path}: run `baton init` in the repository first");
+        }
+
+        SQLitePCL.Batteries_V2.Init();
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = false,
+            DefaultTimeout = BusyTimeoutMs / 1000,
+            Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            Execute(connection, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = NORMAL;");
+            var store = new SqliteStore(connection) { Path = path };
+            store.Migrate();
+            return store;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public int SchemaVersion => Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
+
+    private void Migrate()
+    {
+        if (SchemaVersion >= Schema.Version)
+        {
+            return;
+        }
+
+        // WAL lets readers go on while one process writes; it is a property of the file, so it
+        // only has to be set once, outside any transaction.
+        Retry(() => Execute(_connection, "PRAGMA journal_mode = WAL;"));
+        Write(() =>
+        {
+            // Another process may have migrated while we waited for the lock: read the version again.
+            var current = SchemaVersion;
+            for (var v = current; v < Schema.Version; v++)
+            {
+                Execute(_connection, Schema.Migrations[v]);
+            }
+
+            Execute(_connection, $"PRAGMA user_version = {Schema.Version}");
+        });
+    }
+
+    public Worker? GetWorker(string name)
+    {
+        using var cmd = Command("SELECT * FROM workers WHERE name = $name");
+        cmd.Parameters.AddWithValue("$name", name);
+        using var reader = cmd.ExecuteReader();
+        return reader.Read() ? ReadWorker(reader) : null;
+    }
+
+    public IReadOnlyList<Worker> ListWorkers(bool includeKilled)
+    {
+        using var cmd = Command(includeKilled
+            ? "SELECT * FROM workers ORDER BY created_at, name"
+            : "SELECT * FROM workers WHERE state <> 'killed' ORDER BY created_at, name");
+        using var reader = cmd.ExecuteReader();
+        var list = new List<Worker>();
+        while (reader.Read())
+        {
+            list.Add(ReadWorker(reader));
+        }
+
+        return list;
+    }
+
+    public void AddWorker(Worker worker, EventRecord spawned)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        Write(() =>
+        {
+            // Checked inside the write transaction, so two spawns of one name cannot both pass.
+            if (GetWorker(worker.Name) is { } existing && existing.State.IsLive())
+            {
+                throw new BatonException($"worker '{worker.Name}' already exists and is {existing.State.ToText()}: pick another --name or `baton kill {worker.Name}` first");
+            }
+
+            SaveWorker(worker);
+            Insert(spawned);
+        });
+    }
+
+    public void UpdateWorkers(IReadOnlyList<(Worker Worker, EventRecord? Event)> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        Write(() =>
+        {
+            foreach (var (worker, record) in changes)
+            {
+                SaveWorker(worker);
+                if (record is not null)
+                {
+                    Insert(record);
+                }
+            }
+        });
+    }
+
+    public void AppendEvent(EventRecord record) => Write(() => Insert(record));
+
+    public IReadOnlyList<EventRecord> RecentEvents(int count, string? worker = null, string? type = null)
+    {
+        using var cmd = Command("""
+            SELECT * FROM (
+                SELECT * FROM events
+                WHERE ($worker IS NULL OR worker = $worker) AND ($type IS NULL OR type = $type)
+                ORDER BY id DESC LIMIT $count)
+            ORDER BY id
+            """);
+        cmd.Parameters.AddWithValue("$worker", (object?)worker ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$count", count);
+        using var reader = cmd.ExecuteReader();
+        var list = new List<EventRecord>();
+        while (reader.Read())
+        {
+            var metadata = Text(reader, "metadata");
+            list.Add(new EventRecord
+            {
+                Id = reader.GetInt64(reader.GetOrdinal("id")),
+                Time = Time(reader, "time")!.Value,
+                Type = reader.GetString(reader.GetOrdinal("type")),
+                Feature = Text(reader, "feature"),
+                Ticket = Text(reader, "ticket"),
+                Worker = Text(reader, "worker"),
+                Role = Text(reader, "role"),
+                Message = Text(reader, "message") ?? "",
+                Commit = Text(reader, "commit_sha"),
+                Metadata = metadata is null ? null : JsonSerializer.Deserialize(metadata, StoreJsonContext.Default.DictionaryStringString),
+            });
+        }
+
+        return list;
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private void SaveWorker(Worker w)
+    {
+        using var cmd = Command("""
+            INSERT INTO workers (name, agent, role, mode, session, socket, directory, state, evidence, state_since,
+                                 observed_at, exit_code, pid, log_path, created_at, ended_at)
+            VALUES ($name, $agent, $role, $mode, $session, $socket, $directory, $state, $evidence, $state_since,
+                    $observed_at, $exit_code, $pid, $log_path, $created_at, $ended_at)
+            ON CONFLICT(name) DO UPDATE SET
+                agent = excluded.agent, role = excluded.role, mode = excluded.mode, session = excluded.session,
+                socket = excluded.socket, directory = excluded.directory, state = excluded.state,
+                evidence = excluded.evidence, state_since = excluded.state_since, observed_at = excluded.observed_at,
+                exit_code = excluded.exit_code, pid = excluded.pid, log_path = excluded.log_path,
+                created_at = excluded.created_at, ended_at = excluded.ended_at
+            """);
+        Bind(cmd, "$name", w.Name);
+        Bind(cmd, "$agent", w.Agent);
+        Bind(cmd, "$role", w.Role);
+        Bind(cmd, "$mode", w.Mode == WorkerMode.Tmux ? "tmux" : "headless");
+        Bind(cmd, "$session", w.Session);
+        Bind(cmd, "$socket", w.Socket);
+        Bind(cmd, "$directory", w.Directory);
+        Bind(cmd, "$state", w.State.ToText());
+        Bind(cmd, "$evidence", w.Evidence);
+        Bind(cmd, "$state_since", Format(w.StateSince));
+        Bind(cmd, "$observed_at", Format(w.ObservedAt));
+        Bind(cmd, "$exit_code", w.ExitCode);
+        Bind(cmd, "$pid", w.Pid);
+        Bind(cmd, "$log_path", w.LogPath);
+        Bind(cmd, "$created_at", Format(w.CreatedAt));
+        Bind(cmd, "$ended_at", Format(w.EndedAt));
+        cmd.ExecuteNonQuery();
+    }
+
+    private void Insert(EventRecord e)
+    {
+        using var cmd = Command("""
+            INSERT INTO events (time, type, feature, ticket, worker, role, message, commit_sha, metadata)
+            VALUES ($time, $type, $feature, $ticket, $worker, $role, $message, $commit, $metadata)
+            """);
+        Bind(cmd, "$time", Format(e.Time));
+        Bind(cmd, "$type", e.Type);
+        Bind(cmd, "$feature", e.Feature);
+        Bind(cmd, "$ticket", e.Ticket);
+        Bind(cmd, "$worker", e.Worker);
+        Bind(cmd, "$role", e.Role);
+        Bind(cmd, "$message", e.Message);
+        Bind(cmd, "$commit", e.Commit);
+        Bind(cmd, "$metadata", e.Metadata is null ? null : JsonSerializer.Serialize(new Dictionary<string, string>(e.Metadata), StoreJsonContext.Default.DictionaryStringString));
+        cmd.ExecuteNonQuery();
+    }
+
+    private static Worker ReadWorker(SqliteDataReader r) => new()
+    {
+        Name = r.GetString(r.GetOrdinal("name")),
+        Agent = r.GetString(r.GetOrdinal("agent")),
+        Role = Text(r, "role"),
+        Mode = r.GetString(r.GetOrdinal("mode")) == "headless" ? WorkerMode.Headless : WorkerMode.Tmux,
+        Session = Text(r, "session"),
+        Socket = Text(r, "socket"),
+        Directory = r.GetString(r.GetOrdinal("directory")),
+        State = WorkerStates.Parse(r.GetString(r.GetOrdinal("state"))),
+        Evidence = Text(r, "evidence"),
+        StateSince = Time(r, "state_since")!.Value,
+        ObservedAt = Time(r, "observed_at"),
+        ExitCode = Int(r, "exit_code"),
+        Pid = Int(r, "pid"),
+        LogPath = Text(r, "log_path"),
+        CreatedAt = Time(r, "created_at")!.Value,
+        EndedAt = Time(r, "ended_at"),
+    };
+
+    /// <summary>One write transaction, retried as a whole if SQLite reports the database busy.</summary>
+    private void Write(Action body) => Retry(() =>
+    {
+        Execute(_connection, "BEGIN IMMEDIATE");
+        try
+        {
+            body();
+            Execute(_connection, "COMMIT");
+        }
+        catch
+        {
+            Execute(_connection, "ROLLBACK");
+            throw;
+        }
+    });
+
+    private static void Retry(Action action)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                action();
+                return;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 20)
+            {
+                // SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: back off with jitter.
+                Thread.Sleep(Random.Shared.Next(5, 50) * attempt);
+            }
+        }
+    }
+
+    private SqliteCommand Command(string sql)
+    {
+        var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var cmd = Command(sql);
+        return cmd.ExecuteScalar();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static void Bind(SqliteCommand cmd, string name, object? value) =>
+        cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+
+    private static string? Format(DateTimeOffset? time) =>
+        time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    private static string? Text(SqliteDataReader r, string column)
+    {
+        var i = r.GetOrdinal(column);
+        return r.IsDBNull(i) ? null : r.GetString(i);
+    }
+
+    private static int? Int(SqliteDataReader r, string column)
+    {
+        var i = r.GetOrdinal(column);
+        return r.IsDBNull(i) ? null : r.GetInt32(i);
+    }
+
+    private static DateTimeOffset? Time(SqliteDataReader r, string column)
+    {
+        var text = Text(r, column);
+        return text is null ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    }
+}

@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Baton.Infrastructure.Storage.Sqlite;
+
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class StoreJsonContext : JsonSerializerContext
+{
+}

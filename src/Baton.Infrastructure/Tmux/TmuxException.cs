@@ -1,0 +1,26 @@
+namespace Baton.Infrastructure.Tmux;
+
+/// <summary>A tmux command failed; keeps the arguments and what tmux said.</summary>
+public class TmuxException : Exception
+{
+    public TmuxException(IReadOnlyList<string> arguments, int exitCode, string stderr)
+        : base($"tmux {string.Join(' ', arguments.Take(6))} failed ({exitCode}): {stderr.Trim()}")
+    {
+        Arguments = arguments;
+        ExitCode = exitCode;
+        StandardError = stderr;
+    }
+
+    public IReadOnlyList<string> Arguments { get; }
+    public int ExitCode { get; }
+    public string StandardError { get; }
+}
+
+/// <summary>The target session does not exist (any more).</summary>
+public sealed class TmuxSessionNotFoundException : TmuxException
+{
+    public TmuxSessionNotFoundException(IReadOnlyList<string> arguments, int exitCode, string stderr)
+        : base(arguments, exitCode, stderr)
+    {
+    }
+}
