@@ -21,7 +21,8 @@ public static class Program
         root.Subcommands.Add(ScriptedAgentCommand.Create());
         root.Subcommands.Add(HeadlessRunCommand.Create());
 
-        var parsed = root.Parse(args);
+        // Prompts may start with "@": never read them as response files.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
             var command = parsed.CommandResult.Command;

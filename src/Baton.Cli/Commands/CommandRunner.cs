@@ -25,6 +25,10 @@ internal static class CommandRunner
             {
                 return Fail(json, e.Message, e.ExitCode);
             }
+            catch (Baton.Infrastructure.Tmux.TmuxException e)
+            {
+                return Fail(json, e.Message, BatonException.FailureExitCode);
+            }
             catch (OperationCanceledException)
             {
                 return Fail(json, "interrupted", 130);

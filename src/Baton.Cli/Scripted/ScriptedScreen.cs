@@ -72,15 +72,16 @@ internal sealed class ScriptedScreen
         }
 
         var room = height - bottom.Count - 1;
+        // Output sits right above the status line, as in a scrolling terminal: pad above it.
         var sb = new StringBuilder("\u001b[H\u001b[2J");
-        foreach (var line in _log.Skip(Math.Max(0, _log.Count - room)))
-        {
-            sb.Append(Fit(line, width)).Append("\r\n");
-        }
-
         for (var i = Math.Min(room, _log.Count); i < room; i++)
         {
             sb.Append("\r\n");
+        }
+
+        foreach (var line in _log.Skip(Math.Max(0, _log.Count - room)))
+        {
+            sb.Append(Fit(line, width)).Append("\r\n");
         }
 
         sb.Append("\r\n").Append(string.Join("\r\n", bottom));

@@ -98,6 +98,7 @@ public sealed class WorkerSpawner
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Fail(worker, $"tmux new-session failed: {e.Message}");
+            tmux.KillSession(session); // a half-made session would block the name
             throw;
         }
 

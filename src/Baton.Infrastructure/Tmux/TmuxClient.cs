@@ -94,7 +94,7 @@ public sealed class TmuxClient : ITmux
         // Same invocation, so the options are in place before the agent can exit: a pane that
         // dies before remain-on-exit is set would vanish with its last screen.
         args.AddRange([";", "set-option", "-w", "-t", PaneTarget(request.Session), "remain-on-exit", "on"]);
-        args.AddRange([";", "set-option", "-t", SessionTarget(request.Session), "@baton-worker", request.Worker]);
+        args.AddRange([";", "set-option", "-t", PaneTarget(request.Session), "@baton-worker", request.Worker]);
         Run(args);
     }
 
