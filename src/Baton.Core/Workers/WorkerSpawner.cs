@@ -8,7 +8,7 @@ namespace Baton.Core.Workers;
 /// <summary>Starts an agent: a tmux session (or a headless process), start-up dialogs answered, the prompt typed.</summary>
 public sealed class WorkerSpawner
 {
-    private static readonly TimeSpan ReadyPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxReadyPoll = TimeSpan.FromMilliseconds(100);
     private readonly WorkerContext _ctx;
 
     public WorkerSpawner(WorkerContext context)
@@ -138,6 +138,8 @@ public sealed class WorkerSpawner
         var deadline = _ctx.Time.GetUtcNow() + profile.ReadyTimeout;
         var answered = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var screen = "";
+        // Most agents are ready within a few hundred milliseconds: look often at first, then back off.
+        var poll = TimeSpan.FromMilliseconds(5);
         while (true)
         {
             var info = tmux.ListSessions().FirstOrDefault(s => s.Name == worker.Session);
@@ -189,7 +191,8 @@ public sealed class WorkerSpawner
                     $"it is still running: look with `baton capture {worker.Name}`, or raise ready_timeout in the profile");
             }
 
-            await Task.Delay(ReadyPoll, _ctx.Time, ct).ConfigureAwait(false);
+            await Task.Delay(poll, _ctx.Time, ct).ConfigureAwait(false);
+            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxReadyPoll.Ticks));
         }
     }
 
