@@ -7,8 +7,48 @@ using Baton.Core.Workers;
 
 namespace Baton.Cli.Commands;
 
-internal static class EventsCommand
+internal static partial class EventsCommand
 {
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9_]{1,47}$")]
+    private static partial System.Text.RegularExpressions.Regex EventType();
+
+    private static Command CreateLog()
+    {
+        var type = new Argument<string>("type") { Description = "Event type: lowercase letters, digits and '_' (e.g. note, deploy_started)" };
+        var message = new Argument<string>("message") { Description = "What happened" };
+        var worker = new Option<string?>("--worker", "-w") { Description = "The worker it concerns (default: $BATON_WORKER)" };
+        var ticket = new Option<string?>("--ticket") { Description = "The ticket it concerns" };
+        var commit = new Option<string?>("--commit") { Description = "A commit it refers to" };
+        var log = new Command("log", "Append an event of your own (scripts and agents)") { type, message, worker, ticket, commit, CommandRunner.Json };
+        CommandRunner.Bind(log, (parse, host, _) =>
+        {
+            var t = parse.GetValue(type)!;
+            if (!EventType().IsMatch(t))
+            {
+                throw BatonException.Usage($"invalid event type '{t}': use 2-48 lowercase letters, digits or '_', starting with a letter");
+            }
+
+            var name = parse.GetValue(worker) ?? Environment.GetEnvironmentVariable("BATON_WORKER");
+            if (name is not null)
+            {
+                WorkerName.Validate(name);
+            }
+
+            var redactor = Baton.Core.Security.Redactor.FromProcessEnvironment();
+            host.Store.AppendEvent(new Baton.Core.Events.EventRecord
+            {
+                Time = host.Time.GetUtcNow(),
+                Type = t,
+                Worker = name,
+                Ticket = parse.GetValue(ticket),
+                Commit = parse.GetValue(commit),
+                Message = redactor.Redact(parse.GetValue(message)),
+            });
+            return Task.FromResult(0);
+        });
+        return log;
+    }
+
     public static Command Create()
     {
         var count = new Argument<int>("count") { Description = "How many of the latest events", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => 20 };
@@ -45,7 +85,7 @@ internal static class EventsCommand
 
             return Task.FromResult(0);
         });
-        var command = new Command("events", "The append-only history of everything Baton did") { recent };
+        var command = new Command("events", "The append-only history of everything Baton did") { recent, CreateLog() };
         return command;
     }
 }

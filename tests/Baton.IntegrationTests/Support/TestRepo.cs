@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Baton.IntegrationTests.Support;
+
+/// <summary>
+/// A real git repository in a temp folder, with its own private tmux server (<c>tmux -L</c>),
+/// driven through the real `baton` CLI. Disposing kills that tmux server and deletes the folder.
+/// </summary>
+public sealed class TestRepo : IDisposable
+{
+    private readonly Dictionary<string, string> _env = new(StringComparer.Ordinal);
+
+    public TestRepo(bool init = true)
+    {
+        Dir = Path.Combine(Path.GetTempPath(), "baton-test-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(Dir);
+        Socket = "bt-" + Guid.NewGuid().ToString("N")[..12];
+        _env["BATON_TMUX_SOCKET"] = Socket;
+        Git("init", "-q", "-b", "main");
+        Git("config", "user.email", "test@example.com");
+        Git("config", "user.name", "Baton Test");
+        Git("commit", "-q", "--allow-empty", "-m", "initial");
+        if (init)
+        {
+            Baton("init").Ok();
+        }
+    }
+
+    public string Dir { get; }
+    public string Socket { get; }
+
+    public void SetEnv(string name, string value) => _env[name] = value;
+
+    public CliResult Baton(params string[] args) => BatonIn(Dir, null, args);
+
+    public CliResult BatonIn(string cwd, string? stdin, params string[] args)
+    {
+        var bin = RepoPaths.Baton;
+        return Run(bin[0], [.. bin.Skip(1), .. args], cwd, stdin, _env, TimeSpan.FromSeconds(90));
+    }
+
+    public CliResult Tmux(params string[] args) => Run("tmux", ["-L", Socket, .. args], Dir, null, _env, TimeSpan.FromSeconds(15));
+
+    public string Git(params string[] args)
+    {
+        var r = Run("git", ["-C", Dir, .. args], Dir, null, _env, TimeSpan.FromSeconds(30));
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {r.Stderr}");
+        }
+
+        return r.Stdout;
+    }
+
+    public JsonElement Worker(string name)
+    {
+        foreach (var w in Baton("list", "--json", "--all").Ok().Json().EnumerateArray())
+        {
+            if (w.GetProperty("name").GetString() == name)
+            {
+                return w;
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"worker {name} is not in `baton list`");
+    }
+
+    public string State(string name) => Worker(name).GetProperty("state").GetString()!;
+
+    /// <summary>Polls `baton list` until the worker reaches <paramref name="state"/>; fails with the screen if it never does.</summary>
+    public JsonElement WaitForState(string name, string state, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = Worker(name);
+            if (last.GetProperty("state").GetString() == state)
+            {
+                return last;
+            }
+
+            Thread.Sleep(150);
+        }
+
+        var screen = Baton("capture", name, "--lines", "30");
+        throw new Xunit.Sdk.XunitException($"worker {name} never became {state}; last: {last}\nscreen:\n{screen.Stdout}{screen.Stderr}");
+    }
+
+    public static void WaitUntil(Func<bool> condition, string what, int seconds = 20)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new Xunit.Sdk.XunitException("timed out waiting until " + what);
+    }
+
+    public static CliResult Run(string file, IReadOnlyList<string> args, string cwd, string? stdin, IReadOnlyDictionary<string, string> env, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = cwd,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in env)
+        {
+            info.Environment[k] = v;
+        }
+
+        // Tests never inherit a developer's tmux client or store.
+        info.Environment.Remove("TMUX");
+        info.Environment.Remove("BATON_DB");
+        info.Environment.Remove("BATON_WORKER");
+        info.Environment["NO_COLOR"] = "1";
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            p.StandardInput.Write(stdin);
+        }
+
+        p.StandardInput.Close();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(true);
+            throw new Xunit.Sdk.XunitException($"{file} {string.Join(' ', args)} did not finish in {timeout}");
+        }
+
+        p.WaitForExit();
+        return new CliResult(p.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Run("tmux", ["-L", Socket, "kill-server"], Path.GetTempPath(), null, _env, TimeSpan.FromSeconds(10));
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+        }
+
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
