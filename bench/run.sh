@@ -9,7 +9,7 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 RESULTS_DIR="$SCRIPT_DIR/results"
 SRC_BIN=${BATON_BIN:-$REPO_ROOT/artifacts/bin/baton}
-RUNS=${BENCH_RUNS:-40}
+RUNS=${BENCH_RUNS:-50}
 WARMUP=3
 WORKER_COUNTS=(1 10 50)
 
@@ -42,6 +42,8 @@ unset TMUX TMUX_PANE
 cleanup() {
     local rc=$?
     tmux -L "$SOCK" kill-server >/dev/null 2>&1 || true
+    # tmux 3.3 leaves the socket file behind after kill-server.
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
     rm -rf "$WORK"
     exit "$rc"
 }
@@ -85,7 +87,7 @@ BATON_VERSION=$("$BATON" --version)
     echo "# Baton benchmark"
     echo
     echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-    echo "- host: $(uname -srm), nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo '?')"
+    echo "- host: $(uname -srm), nproc $(nproc), load $(cut -d" " -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo '?')"
     echo "- tmux: $(tmux -V)"
     echo "- hyperfine: $(hyperfine --version)"
     echo "- baton: $BATON_VERSION ($SRC_BIN)"

@@ -88,7 +88,7 @@ internal static class HeadlessRunCommand
                     StateSince = now,
                     EndedAt = now,
                 };
-                host.Store.UpdateWorkers([(exited, new EventRecord
+                host.Store.UpdateWorkers([new(exited, new EventRecord
                 {
                     Time = now,
                     Type = EventTypes.WorkerExited,
@@ -96,7 +96,7 @@ internal static class HeadlessRunCommand
                     Role = current.Role,
                     Message = $"headless agent exited with code {code}",
                     Metadata = new Dictionary<string, string> { ["exit_code"] = code.ToString(CultureInfo.InvariantCulture) },
-                })]);
+                }, current.State)]);
             }
 
             return 0;

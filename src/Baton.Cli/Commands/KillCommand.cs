@@ -14,7 +14,7 @@ internal static class KillCommand
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var outcome = await new WorkerService(host.Workers()).KillAsync(parse.GetValue(name)!, ct).ConfigureAwait(false);
-            Print([outcome], parse.GetValue(CommandRunner.Json));
+            Print([outcome], parse.GetValue(CommandRunner.Json), single: true);
             return 0;
         });
         return command;
@@ -26,18 +26,18 @@ internal static class KillCommand
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var outcomes = await new WorkerService(host.Workers()).KillAllAsync(ct).ConfigureAwait(false);
-            Print(outcomes, parse.GetValue(CommandRunner.Json));
+            Print(outcomes, parse.GetValue(CommandRunner.Json), single: false);
             return 0;
         });
         return command;
     }
 
-    private static void Print(IReadOnlyList<KillOutcome> outcomes, bool json)
+    private static void Print(IReadOnlyList<KillOutcome> outcomes, bool json, bool single)
     {
         if (json)
         {
             var rows = outcomes.Select(o => new KillJson(o.Worker, o.How, o.Graceful)).ToList();
-            Console.WriteLine(rows.Count == 1 && outcomes is KillOutcome[]
+            Console.WriteLine(single
                 ? JsonSerializer.Serialize(rows[0], CliJsonContext.Default.KillJson)
                 : JsonSerializer.Serialize(rows, CliJsonContext.Default.ListKillJson));
             return;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 
@@ -19,13 +18,16 @@ internal sealed class ScriptedAgent : IScriptedHost
     private readonly object _gate = new();
     private TaskCompletionSource<bool>? _question;
     private CancellationTokenSource? _current;
+    private RawTerminal? _terminal;
 
     public async Task<int> RunAsync(bool trustDialog, TimeSpan startDelay)
     {
-        Stty("-icanon", "-echo", "-ixon", "min", "1");
+        // Let .NET set up its console first: it records the terminal settings when it does, and
+        // puts those back later, so raw mode must come after that.
+        _screen.Print("✻ scripted agent (Baton) — tasks use @say @sleep @write @append @run @commit @ask @tokens @dump @crash @exit");
+        _terminal = new RawTerminal();
         try
         {
-            _screen.Print("✻ scripted agent (Baton) — tasks use @say @sleep @write @append @run @commit @ask @tokens @dump @crash @exit");
             _screen.Print("  cwd: " + Directory.GetCurrentDirectory());
             _input.Start();
             if (trustDialog)
@@ -63,7 +65,7 @@ internal sealed class ScriptedAgent : IScriptedHost
         }
         finally
         {
-            Stty("sane");
+            _terminal.Dispose();
         }
     }
 
@@ -186,28 +188,8 @@ internal sealed class ScriptedAgent : IScriptedHost
 
     public void Exit(int code)
     {
-        Stty("sane");
+        _terminal?.Dispose();
         Environment.Exit(code);
-    }
-
-    private static void Stty(params string[] args)
-    {
-        // stty works on its standard input, which it inherits: our terminal.
-        try
-        {
-            var info = new ProcessStartInfo("stty") { UseShellExecute = false };
-            foreach (var a in args)
-            {
-                info.ArgumentList.Add(a);
-            }
-
-            using var p = Process.Start(info);
-            p?.WaitForExit();
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            // No stty: input still works line by line.
-        }
     }
 }
 

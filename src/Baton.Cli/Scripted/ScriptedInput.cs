@@ -36,7 +36,9 @@ internal sealed class ScriptedInput
 
     private void ReadLoop()
     {
-        using var stdin = Console.OpenStandardInput();
+        // Not Console.OpenStandardInput: on a terminal .NET hands that stream whole lines from its
+        // own line editor (echoing as it goes), so a single "y" would never arrive.
+        using var stdin = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1);
         var decoder = Encoding.UTF8.GetDecoder();
         var bytes = new byte[4096];
         var chars = new char[8192];

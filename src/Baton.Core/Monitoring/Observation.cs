@@ -27,5 +27,9 @@ public sealed record Observation
     public DateTimeOffset? LastOutput { get; init; }
 }
 
-/// <summary>The state a worker should move to and why; <see cref="Changed"/> is false when it stays.</summary>
-public sealed record StateDecision(WorkerState State, string Evidence, bool Changed, int? ExitCode = null);
+/// <summary>
+/// The state a worker should move to and why; <see cref="Changed"/> is false when it stays.
+/// <see cref="Settling"/> says the screen shows a new state that is not yet trusted (idle while
+/// the screen still moves), so the worker must be looked at again even if nothing prints.
+/// </summary>
+public sealed record StateDecision(WorkerState State, string Evidence, bool Changed, int? ExitCode = null, bool Settling = false);

@@ -58,7 +58,7 @@ public static class StateResolver
                 var stillFor = now - (last + TimeSpan.FromSeconds(1));
                 if (stillFor < rules.IdleDebounce)
                 {
-                    return Keep(worker);
+                    return Keep(worker) with { Settling = true };
                 }
             }
 

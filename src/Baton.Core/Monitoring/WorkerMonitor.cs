@@ -19,6 +19,7 @@ public sealed class WorkerMonitor
     private readonly IAgentProfiles _profiles;
     private readonly IHeadlessHost _headless;
     private readonly TimeProvider _time;
+    private static readonly TimeSpan StatusGrace = TimeSpan.FromSeconds(3);
 
     public WorkerMonitor(IStore store, Func<string?, ITmux> tmux, IAgentProfiles profiles, IHeadlessHost headless, TimeProvider time)
     {
@@ -35,7 +36,7 @@ public sealed class WorkerMonitor
         var workers = _store.ListWorkers(includeKilled);
         var now = _time.GetUtcNow();
         var views = new List<WorkerView>(workers.Count);
-        var changes = new List<(Worker, EventRecord?)>();
+        var changes = new List<WorkerChange>();
 
         foreach (var group in workers.GroupBy(w => w.Socket))
         {
@@ -65,7 +66,7 @@ public sealed class WorkerMonitor
                 var updated = Observe(worker, session, screens, now);
                 if (!ReferenceEquals(updated.Worker, worker))
                 {
-                    changes.Add((updated.Worker, updated.Event));
+                    changes.Add(new WorkerChange(updated.Worker, updated.Event, worker.State));
                 }
 
                 views.Add(new WorkerView(updated.Worker, session));
@@ -98,11 +99,18 @@ public sealed class WorkerMonitor
         if (worker.Mode == WorkerMode.Headless)
         {
             // The supervisor records the exit itself; here only a vanished supervisor matters.
-            seen = new Observation { Present = worker.Pid is { } pid && _headless.IsAlive(pid) };
+            // Between its row and its pid being stored, a just-spawned headless worker has no pid yet.
+            seen = new Observation { Present = worker.Pid is { } pid ? _headless.IsAlive(pid) : worker.State == WorkerState.Starting };
         }
         else if (session is null || session.BatonWorker != worker.Name)
         {
             seen = new Observation { Present = false };
+        }
+        else if (session.PaneDead && session.PaneDeadStatus is null && session.PaneDeadSince is { } deadSince && now - deadSince < StatusGrace)
+        {
+            // tmux can see the pane's end (end of output) a moment before it reaps the process
+            // and knows the exit status: wait for the status rather than store "unknown".
+            seen = new Observation { Present = true };
         }
         else
         {
@@ -123,7 +131,8 @@ public sealed class WorkerMonitor
         }
 
         var decision = StateResolver.Decide(worker, seen, rules, now);
-        var looked = seen.Screen is not null;
+        // A settling screen was not really "seen": leave ObservedAt so the next look happens.
+        var looked = seen.Screen is not null && !decision.Settling;
         if (!decision.Changed)
         {
             return looked ? (worker with { ObservedAt = now }, null) : (worker, null);

@@ -16,8 +16,8 @@ public interface IStore
     /// <summary>Records a new worker; refuses (BatonException) when a live worker already has the name.</summary>
     void AddWorker(Worker worker, EventRecord spawned);
 
-    /// <summary>Saves the worker's new row and appends the events, in one transaction.</summary>
-    void UpdateWorkers(IReadOnlyList<(Worker Worker, EventRecord? Event)> changes);
+    /// <summary>Saves the rows and appends their events in one transaction; returns how many applied (see <see cref="WorkerChange.Expected"/>).</summary>
+    int UpdateWorkers(IReadOnlyList<WorkerChange> changes);
 
     void AppendEvent(EventRecord record);
 

@@ -50,4 +50,5 @@ public sealed record TmuxSession(
     bool PaneDead,
     int? PaneDeadStatus,
     int? PanePid,
-    string? BatonWorker);
+    string? BatonWorker,
+    DateTimeOffset? PaneDeadSince = null);

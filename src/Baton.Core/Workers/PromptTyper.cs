@@ -54,7 +54,8 @@ public sealed class PromptTyper
 
         // Wait for the agent to echo what was typed before pressing Enter: an Enter that overtakes
         // the text is the classic lost submission.
-        var typed = await WaitForChangeAsync(tmux, session, before, EchoWait, ct).ConfigureAwait(false);
+        await WaitForChangeAsync(tmux, session, before, EchoWait, ct).ConfigureAwait(false);
+        var stillTyped = false;
         for (var attempt = 1; attempt <= _maxEnterAttempts; attempt++)
         {
             tmux.SendKeys(session, ["Enter"]);
@@ -63,15 +64,16 @@ public sealed class PromptTyper
             {
                 await Task.Delay(Poll, _time, ct).ConfigureAwait(false);
                 var now = tmux.Capture(session);
-                var pending = rules.InputLine is not null && !string.IsNullOrEmpty(ScreenClassifier.InputText(rules, now));
-                if (!pending && now != typed)
-                {
-                    return new TypingOutcome(true, attempt, chunks, "the input line emptied and the screen changed");
-                }
 
-                if (!pending && rules.InputLine is null && now != before)
+                // Submitted: the input line is empty again (or the profile names none) and the
+                // screen is not what it was before we typed. Comparing with the screen before
+                // typing, not after, also covers an agent that took the text as a key answer
+                // and had already moved on before Enter.
+                stillTyped = rules.InputLine is not null && !string.IsNullOrEmpty(ScreenClassifier.InputText(rules, now));
+                if (!stillTyped && now != before)
                 {
-                    return new TypingOutcome(true, attempt, chunks, "the screen changed (the profile names no input line)");
+                    var how = rules.InputLine is null ? "the screen changed (the profile names no input line)" : "the input line emptied and the screen changed";
+                    return new TypingOutcome(true, attempt, chunks, how);
                 }
 
                 if (_time.GetUtcNow() >= deadline)
@@ -79,9 +81,17 @@ public sealed class PromptTyper
                     break;
                 }
             }
+
+            if (!stillTyped)
+            {
+                // Nothing waits in the input line: another Enter would only submit an empty line.
+                break;
+            }
         }
 
-        return new TypingOutcome(false, _maxEnterAttempts, chunks, "the text still sat in the input line after every Enter");
+        return new TypingOutcome(false, _maxEnterAttempts, chunks, stillTyped
+            ? "the text still sat in the input line after every Enter"
+            : "the screen did not change after the text and Enter");
     }
 
     /// <summary>Multi-line text goes in as one bracketed paste, so its newlines do not submit early.</summary>
@@ -118,22 +128,18 @@ public sealed class PromptTyper
         }
     }
 
-    private async Task<string> WaitForChangeAsync(ITmux tmux, string session, string before, TimeSpan wait, CancellationToken ct)
+    private async Task WaitForChangeAsync(ITmux tmux, string session, string before, TimeSpan wait, CancellationToken ct)
     {
         var deadline = _time.GetUtcNow() + wait;
-        var screen = before;
         while (_time.GetUtcNow() < deadline)
         {
             await Task.Delay(Poll, _time, ct).ConfigureAwait(false);
-            screen = tmux.Capture(session);
-            if (screen != before)
+            if (tmux.Capture(session) != before)
             {
-                // Let a fast burst of echo settle so the comparison after Enter is against the full echo.
+                // Let a fast burst of echo settle before Enter follows it.
                 await Task.Delay(Poll, _time, ct).ConfigureAwait(false);
-                return tmux.Capture(session);
+                return;
             }
         }
-
-        return screen;
     }
 }

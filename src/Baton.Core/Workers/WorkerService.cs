@@ -145,7 +145,7 @@ public sealed class WorkerService
         }
 
         var results = new List<KillOutcome>();
-        var changes = new List<(Worker, Events.EventRecord?)>();
+        var changes = new List<Storage.WorkerChange>();
         foreach (var (worker, tmux, asked) in pending)
         {
             var now = _ctx.Time.GetUtcNow();
@@ -173,7 +173,7 @@ public sealed class WorkerService
             }
 
             var killed = worker with { State = WorkerState.Killed, Evidence = $"kill: {how}", StateSince = now, EndedAt = now };
-            changes.Add((killed, WorkerEvents.For(worker, EventTypes.WorkerKilled, how, now, new Dictionary<string, string>
+            changes.Add(new(killed, WorkerEvents.For(worker, EventTypes.WorkerKilled, how, now, new Dictionary<string, string>
             {
                 ["graceful"] = left.Contains(worker.Name) ? "true" : "false",
                 ["previous_state"] = worker.State.ToText(),

@@ -122,14 +122,14 @@ public sealed class WorkerSpawner
         var message = outcome.Verified
             ? $"submitted ({chars} chars, Enter x{outcome.EnterAttempts})"
             : $"NOT confirmed: {outcome.Detail} ({chars} chars)";
-        _ctx.Store.UpdateWorkers([(next, WorkerEvents.For(worker, type, message, now, new Dictionary<string, string>
+        _ctx.Store.UpdateWorkers([new(next, WorkerEvents.For(worker, type, message, now, new Dictionary<string, string>
         {
             ["verified"] = outcome.Verified ? "true" : "false",
             ["enter_attempts"] = outcome.EnterAttempts.ToString(CultureInfo.InvariantCulture),
             ["chunks"] = outcome.Chunks.ToString(CultureInfo.InvariantCulture),
             ["chars"] = chars.ToString(CultureInfo.InvariantCulture),
             ["detail"] = outcome.Detail,
-        }))]);
+        }), worker.State)]);
         return next;
     }
 
@@ -155,7 +155,7 @@ public sealed class WorkerSpawner
                     StateSince = _ctx.Time.GetUtcNow(),
                     EndedAt = _ctx.Time.GetUtcNow(),
                 };
-                _ctx.Store.UpdateWorkers([(ended, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, ended.Evidence!, ended.StateSince))]);
+                _ctx.Store.UpdateWorkers([new(ended, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, ended.Evidence!, ended.StateSince), worker.State)]);
                 throw new BatonException($"agent '{profile.Name}' in worker '{worker.Name}' exited (code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}) before it was ready; its last screen:\n{Tail(_ctx.Redactor.Redact(last), 10)}");
             }
 
@@ -178,7 +178,7 @@ public sealed class WorkerSpawner
             else if (verdict.State == WorkerState.Idle)
             {
                 var ready = worker with { State = WorkerState.Idle, Evidence = verdict.Evidence, StateSince = now, ObservedAt = now };
-                _ctx.Store.UpdateWorkers([(ready, WorkerEvents.For(worker, EventTypes.WorkerReady, verdict.Evidence, now))]);
+                _ctx.Store.UpdateWorkers([new(ready, WorkerEvents.For(worker, EventTypes.WorkerReady, verdict.Evidence, now), worker.State)]);
                 return ready;
             }
 
@@ -212,15 +212,17 @@ public sealed class WorkerSpawner
 
         var now = _ctx.Time.GetUtcNow();
         var running = worker with { Pid = pid, State = WorkerState.Busy, Evidence = $"headless: process {pid} started", StateSince = now };
-        _ctx.Store.UpdateWorkers([(running, null)]);
-        return running;
+        // The agent may already have finished and its supervisor recorded the exit: keep that.
+        return _ctx.Store.UpdateWorkers([new(running, null, WorkerState.Starting)]) == 1
+            ? running
+            : _ctx.Store.GetWorker(worker.Name) ?? running;
     }
 
     private void Fail(Worker worker, string why)
     {
         var now = _ctx.Time.GetUtcNow();
         var failed = worker with { State = WorkerState.Lost, Evidence = why, StateSince = now, EndedAt = now };
-        _ctx.Store.UpdateWorkers([(failed, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, why, now))]);
+        _ctx.Store.UpdateWorkers([new(failed, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, why, now))]);
     }
 
     private bool IsTaken(string name) => _ctx.Store.GetWorker(name) is { } w && w.State.IsLive();

@@ -13,7 +13,7 @@ namespace Baton.Infrastructure.Tmux;
 public sealed class TmuxClient : ITmux
 {
     private const string CaptureSeparator = "@@BATON-CAPTURE-END-5c1e@@";
-    private const string ListFormat = "#{session_name}\t#{session_created}\t#{window_activity}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_pid}\t#{@baton-worker}";
+    private const string ListFormat = "#{session_name}\t#{session_created}\t#{window_activity}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_pid}\t#{@baton-worker}\t#{pane_dead_time}";
 
     private readonly IProcessRunner _runner;
 
@@ -49,22 +49,23 @@ public sealed class TmuxClient : ITmux
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var f = line.Split('\t');
-            if (f.Length < 7)
+            if (f.Length < 8)
             {
                 continue;
             }
 
             // Names of foreign sessions may hold tabs: the fixed fields are counted from the end.
             var n = f.Length;
-            var name = string.Join('\t', f.Take(n - 6));
+            var name = string.Join('\t', f.Take(n - 7));
             sessions.Add(new TmuxSession(
                 name,
+                Epoch(f[n - 7]),
                 Epoch(f[n - 6]),
-                Epoch(f[n - 5]),
-                f[n - 4] == "1",
-                int.TryParse(f[n - 3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var status) ? status : null,
-                int.TryParse(f[n - 2], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) ? pid : null,
-                f[n - 1].Length == 0 ? null : f[n - 1]));
+                f[n - 5] == "1",
+                int.TryParse(f[n - 4], NumberStyles.Integer, CultureInfo.InvariantCulture, out var status) ? status : null,
+                int.TryParse(f[n - 3], NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) ? pid : null,
+                f[n - 2].Length == 0 ? null : f[n - 2],
+                f[n - 1].Length == 0 ? null : Epoch(f[n - 1])));
         }
 
         return sessions;

@@ -66,7 +66,9 @@ public sealed class StateResolverTests
         var justPrinted = new Observation { Present = true, Screen = verdict, LastOutput = Now.AddMilliseconds(-300) };
         var stillFor2s = new Observation { Present = true, Screen = verdict, LastOutput = Now.AddSeconds(-2) };
 
-        Assert.False(StateResolver.Decide(Worker(WorkerState.Busy), justPrinted, Rules, Now).Changed);
+        var settling = StateResolver.Decide(Worker(WorkerState.Busy), justPrinted, Rules, Now);
+        Assert.False(settling.Changed);
+        Assert.True(settling.Settling);
         var d = StateResolver.Decide(Worker(WorkerState.Busy), stillFor2s, Rules, Now);
         Assert.Equal(WorkerState.Idle, d.State);
         Assert.True(d.Changed);

@@ -122,20 +122,30 @@ public sealed class SqliteStore : IStore, IDisposable
         });
     }
 
-    public void UpdateWorkers(IReadOnlyList<(Worker Worker, EventRecord? Event)> changes)
+    public int UpdateWorkers(IReadOnlyList<WorkerChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        var applied = 0;
         Write(() =>
         {
-            foreach (var (worker, record) in changes)
+            applied = 0;
+            foreach (var change in changes)
             {
-                SaveWorker(worker);
-                if (record is not null)
+                if (change.Expected is { } expected && GetWorker(change.Worker.Name)?.State != expected)
                 {
-                    Insert(record);
+                    continue;
                 }
+
+                SaveWorker(change.Worker);
+                if (change.Event is not null)
+                {
+                    Insert(change.Event);
+                }
+
+                applied++;
             }
         });
+        return applied;
     }
 
     public void AppendEvent(EventRecord record) => Write(() => Insert(record));

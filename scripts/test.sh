@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need (idempotently), builds with warnings as errors,
+# publishes the native AOT binary (zero trim/AOT warnings), and runs the unit and integration
+# tests against that binary with real tmux, git and SQLite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+missing=()
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+command -v git >/dev/null 2>&1 || missing+=(git)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# git needs an identity for the commits tests and the scripted agent make.
+git config --global user.email >/dev/null 2>&1 || git config --global user.email "baton-tests@localhost"
+git config --global user.name >/dev/null 2>&1 || git config --global user.name "Baton Tests"
+
+echo "== build (warnings are errors)"
+dotnet build Baton.slnx -c Release -nologo -v q
+
+echo "== publish native AOT binary"
+dotnet publish src/Baton.Cli -c Release -o artifacts/bin -nologo -v q
+export BATON_BIN="$root/artifacts/bin/baton"
+"$BATON_BIN" --version
+
+echo "== tests"
+rm -rf artifacts/test-results
+status=0
+dotnet test Baton.slnx -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory artifacts/test-results || status=$?
+
+python3 - "$root/artifacts/test-results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for f in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+exit $status
