@@ -106,10 +106,11 @@ public sealed class WorkerMonitor
         {
             seen = new Observation { Present = false };
         }
-        else if (session.PaneDead && session.PaneDeadStatus is null && session.PaneDeadSince is { } deadSince && now - deadSince < StatusGrace)
+        else if (session.PaneDead && session.PaneDeadStatus is null && now - (session.PaneDeadSince ?? session.LastActivity) < StatusGrace)
         {
-            // tmux can see the pane's end (end of output) a moment before it reaps the process
-            // and knows the exit status: wait for the status rather than store "unknown".
+            // tmux sees the pane's end of output a moment before it reaps the process and knows
+            // the exit status (and the time of death): wait for them rather than store "unknown".
+            // Without a time of death, the pane's last output stands in for it.
             seen = new Observation { Present = true };
         }
         else
