@@ -39,7 +39,40 @@ public sealed class TmuxClient : ITmux
             throw new TmuxException(["list-sessions"], result.ExitCode, result.StandardError);
         }
 
-        return ParseSessions(result.StandardOutput);
+        var sessions = ParseSessions(result.StandardOutput);
+        return sessions.Any(s => s.PaneDead && s.PaneDeadStatus is null)
+            ? sessions.Select(s => s.PaneDead && s.PaneDeadStatus is null && s.PanePid is { } pid ? s with { PaneDeadStatus = ZombieExitCode(pid) } : s).ToList()
+            : sessions;
+    }
+
+    /// <summary>
+    /// tmux sometimes leaves a dead pane's process unreaped for a long time (seen with tmux 3.3a:
+    /// the pane is dead, `pane_dead_status` stays empty and the process is a zombie). The exit
+    /// status is still readable from the zombie's /proc entry (field 52 of stat, as waitpid
+    /// reports it), so Baton reads it there rather than report "unknown".
+    /// </summary>
+    public static int? ZombieExitCode(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Length < 50 || fields[0] != "Z" || !int.TryParse(fields[49], NumberStyles.Integer, CultureInfo.InvariantCulture, out var status))
+            {
+                return null;
+            }
+
+            var signal = status & 0x7f;
+            return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     public static IReadOnlyList<TmuxSession> ParseSessions(string output)

@@ -17,6 +17,7 @@ public sealed class LifecycleTests : IDisposable
 
         var exited = _repo.WaitForState("crashy", "exited");
 
+        Assert.True(exited.GetProperty("exit_code").ValueKind == System.Text.Json.JsonValueKind.Number, exited + _repo.Baton("events", "recent", "30").Stdout);
         Assert.Equal(3, exited.GetProperty("exit_code").GetInt32());
         Assert.Contains("exited with code 3", exited.GetProperty("evidence").GetString());
         // remain-on-exit keeps the pane, so the last screen can still be read

@@ -58,6 +58,8 @@ public sealed class SqliteStore : IStore, IDisposable
         }
     }
 
+    public static int LatestSchemaVersion => Schema.Version;
+
     public int SchemaVersion => Convert.ToInt32(Scalar("PRAGMA user_version"), CultureInfo.InvariantCulture);
 
     private void Migrate()

@@ -1,0 +1,113 @@
+using Baton.Core;
+using Baton.Core.Events;
+using Baton.Core.Storage;
+using Baton.Core.Workers;
+using Baton.Infrastructure.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace Baton.IntegrationTests.Storage;
+
+public sealed class SqliteStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("baton-store-").FullName;
+    private string Db => Path.Combine(_dir, "baton.db");
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static Worker NewWorker(string name, WorkerState state = WorkerState.Starting) => new()
+    {
+        Name = name,
+        Agent = "scripted",
+        Mode = WorkerMode.Tmux,
+        Session = "baton-" + name,
+        Directory = "/repo",
+        State = state,
+        StateSince = DateTimeOffset.UtcNow,
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
+
+    private static EventRecord Event(string type, string worker) => new() { Time = DateTimeOffset.UtcNow, Type = type, Worker = worker };
+
+    [Fact]
+    public void A_new_store_is_in_wal_mode_at_the_latest_schema()
+    {
+        using var store = SqliteStore.Open(Db, create: true);
+
+        Assert.Equal(SqliteStore.LatestSchemaVersion, store.SchemaVersion);
+        using var c = new SqliteConnection($"Data Source={Db}");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode";
+        Assert.Equal("wal", cmd.ExecuteScalar());
+    }
+
+    [Fact]
+    public void Opening_a_missing_store_without_create_says_to_run_init()
+    {
+        var e = Assert.Throws<BatonException>(() => SqliteStore.Open(Db, create: false));
+
+        Assert.Contains("baton init", e.Message);
+    }
+
+    [Fact]
+    public void Events_are_append_only()
+    {
+        using (var store = SqliteStore.Open(Db, create: true))
+        {
+            store.AppendEvent(Event("note", "w"));
+        }
+
+        using var c = new SqliteConnection($"Data Source={Db}");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "UPDATE events SET message = 'changed'";
+        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery()).Message);
+        cmd.CommandText = "DELETE FROM events";
+        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery()).Message);
+    }
+
+    [Fact]
+    public void A_live_name_cannot_be_added_twice_and_the_state_row_comes_with_its_event()
+    {
+        using var store = SqliteStore.Open(Db, create: true);
+        store.AddWorker(NewWorker("w"), Event(EventTypes.WorkerSpawned, "w"));
+
+        Assert.Throws<BatonException>(() => store.AddWorker(NewWorker("w"), Event(EventTypes.WorkerSpawned, "w")));
+        Assert.Single(store.RecentEvents(10, "w"));
+    }
+
+    [Fact]
+    public void A_change_made_from_a_stale_state_is_not_applied()
+    {
+        using var store = SqliteStore.Open(Db, create: true);
+        var w = NewWorker("w");
+        store.AddWorker(w, Event(EventTypes.WorkerSpawned, "w"));
+        store.UpdateWorkers([new WorkerChange(w with { State = WorkerState.Exited, ExitCode = 0 }, Event(EventTypes.WorkerExited, "w"), WorkerState.Starting)]);
+
+        var applied = store.UpdateWorkers([new WorkerChange(w with { State = WorkerState.Busy }, Event("stale", "w"), WorkerState.Starting)]);
+
+        Assert.Equal(0, applied);
+        Assert.Equal(WorkerState.Exited, store.GetWorker("w")!.State);
+        Assert.DoesNotContain(store.RecentEvents(10), e => e.Type == "stale");
+    }
+
+    [Fact]
+    public void An_older_store_is_migrated_forward()
+    {
+        // Given a store from before any migration ran (version 0, an empty file)
+        using (var c = new SqliteConnection($"Data Source={Db}"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = "PRAGMA user_version = 0";
+            cmd.ExecuteNonQuery();
+        }
+
+        // When a baton opens it, it is brought to the current schema
+        using var store = SqliteStore.Open(Db, create: false);
+
+        Assert.Equal(SqliteStore.LatestSchemaVersion, store.SchemaVersion);
+        store.AppendEvent(Event("note", "w"));
+    }
+}
