@@ -46,9 +46,14 @@ public sealed class ProcessRunner : IProcessRunner
             throw new BatonException($"could not run '{request.File}': {e.Message}; is it installed and on PATH?");
         }
 
-        // Read both streams concurrently: a child that fills one pipe while we wait on the other deadlocks.
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        // Read both streams at once: a child that fills one pipe while we wait on the other
+        // deadlocks. Plain threads, not async reads: those start the socket event
+        // engine and its threads, a few milliseconds that `baton list` pays on every call.
+        string stdout = "", stderr = "";
+        var outputReader = new Thread(() => stdout = process.StandardOutput.ReadToEnd()) { IsBackground = true };
+        var errorReader = new Thread(() => stderr = process.StandardError.ReadToEnd()) { IsBackground = true };
+        outputReader.Start();
+        errorReader.Start();
         if (request.StandardInput is not null)
         {
             process.StandardInput.Write(request.StandardInput);
@@ -70,6 +75,8 @@ public sealed class ProcessRunner : IProcessRunner
         }
 
         process.WaitForExit();
-        return new ProcessResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult(), watch.Elapsed);
+        outputReader.Join();
+        errorReader.Join();
+        return new ProcessResult(process.ExitCode, stdout, stderr, watch.Elapsed);
     }
 }
