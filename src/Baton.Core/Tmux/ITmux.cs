@@ -15,9 +15,9 @@ public interface ITmux
     /// <summary>
     /// Creates a detached session running <paramref name="command"/> (an argument list, no shell),
     /// keeps the pane after the command exits (remain-on-exit) and tags the session with
-    /// <c>@baton-worker</c>.
+    /// <c>@baton-worker</c>. Returns false, creating nothing, when a session of that name exists.
     /// </summary>
-    void NewSession(NewSessionRequest request);
+    bool NewSession(NewSessionRequest request);
 
     /// <summary>Types <paramref name="text"/> literally (<c>send-keys -l</c>).</summary>
     void SendLiteral(string session, string text);

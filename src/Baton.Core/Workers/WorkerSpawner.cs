@@ -35,15 +35,8 @@ public sealed class WorkerSpawner
         EnsureInstalled(profile, command);
 
         var tmux = _ctx.Tmux(_ctx.Config.TmuxSocket);
-        var sessions = request.Headless ? [] : tmux.ListSessions().Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        var name = request.Name is null
-            ? WorkerName.Generate(n => IsTaken(n) || sessions.Contains(_ctx.Config.SessionPrefix + n), Random.Shared)
-            : WorkerName.Validate(request.Name);
+        var name = request.Name is null ? WorkerName.Generate(IsTaken, Random.Shared) : WorkerName.Validate(request.Name);
         var session = _ctx.Config.SessionPrefix + name;
-        if (!request.Headless && sessions.Contains(session))
-        {
-            throw new BatonException($"a tmux session named '{session}' already exists and is not a live Baton worker: pick another --name");
-        }
 
         var environment = new Dictionary<string, string>(profile.Environment, StringComparer.Ordinal);
         foreach (var (key, value) in request.Environment)
@@ -91,15 +84,22 @@ public sealed class WorkerSpawner
             return StartHeadless(worker, command, environment, directory);
         }
 
+        bool created;
         try
         {
-            tmux.NewSession(new NewSessionRequest(session, name, directory, command, environment, _ctx.Config.PaneWidth, _ctx.Config.PaneHeight));
+            created = tmux.NewSession(new NewSessionRequest(session, name, directory, command, environment, _ctx.Config.PaneWidth, _ctx.Config.PaneHeight));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Fail(worker, $"tmux new-session failed: {e.Message}");
             tmux.KillSession(session); // a half-made session would block the name
             throw;
+        }
+
+        if (!created)
+        {
+            Fail(worker, $"a tmux session named '{session}' already exists");
+            throw new BatonException($"a tmux session named '{session}' already exists and is not a live Baton worker: pick another --name");
         }
 
         worker = await WaitReadyAsync(tmux, worker, profile, ct).ConfigureAwait(false);
@@ -142,12 +142,14 @@ public sealed class WorkerSpawner
         var poll = TimeSpan.FromMilliseconds(5);
         while (true)
         {
-            var info = tmux.ListSessions().FirstOrDefault(s => s.Name == worker.Session);
-            if (info is null || info.PaneDead)
+            // Look at the screen first: a ready agent is recognised with one tmux call. Only a
+            // screen that says nothing yet makes us ask whether the agent is still alive.
+            var (verdict, ended, info) = LookAtStart(tmux, worker, profile, ref screen);
+            if (ended)
             {
                 var code = info?.PaneDeadStatus;
                 var last = info is null ? screen : tmux.Capture(worker.Session!);
-                var ended = worker with
+                var over = worker with
                 {
                     State = info is null ? WorkerState.Lost : WorkerState.Exited,
                     ExitCode = code,
@@ -155,12 +157,10 @@ public sealed class WorkerSpawner
                     StateSince = _ctx.Time.GetUtcNow(),
                     EndedAt = _ctx.Time.GetUtcNow(),
                 };
-                _ctx.Store.UpdateWorkers([new(ended, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, ended.Evidence!, ended.StateSince), worker.State)]);
+                _ctx.Store.UpdateWorkers([new(over, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, over.Evidence!, over.StateSince), worker.State)]);
                 throw new BatonException($"agent '{profile.Name}' in worker '{worker.Name}' exited (code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}) before it was ready; its last screen:\n{Tail(_ctx.Redactor.Redact(last), 10)}");
             }
 
-            screen = tmux.Capture(worker.Session!);
-            var verdict = ScreenClassifier.Classify(profile, screen);
             var now = _ctx.Time.GetUtcNow();
             if (verdict.StartupRule is { } ruleName)
             {
@@ -194,6 +194,29 @@ public sealed class WorkerSpawner
             await Task.Delay(poll, _ctx.Time, ct).ConfigureAwait(false);
             poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxReadyPoll.Ticks));
         }
+    }
+
+    /// <summary>One look at a starting agent: its screen, and only when that says nothing, its liveness.</summary>
+    private static (ScreenVerdict Verdict, bool Ended, TmuxSession? Session) LookAtStart(ITmux tmux, Worker worker, AgentProfile profile, ref string screen)
+    {
+        try
+        {
+            screen = tmux.Capture(worker.Session!);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The session vanished (or tmux failed): the liveness check below tells which.
+            screen = "";
+        }
+
+        var verdict = ScreenClassifier.Classify(profile, screen);
+        if (verdict.State is not null)
+        {
+            return (verdict, false, null);
+        }
+
+        var info = tmux.ListSessions().FirstOrDefault(s => s.Name == worker.Session);
+        return (verdict, info is null || info.PaneDead, info);
     }
 
     private Worker StartHeadless(Worker worker, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string directory)

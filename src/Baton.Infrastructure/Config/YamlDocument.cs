@@ -30,7 +30,8 @@ public sealed class YamlDocument
         }
         catch (YamlException e)
         {
-            throw new BatonException($"{source}:{e.Start.Line}:{e.Start.Column}: invalid YAML: {Clean(e.Message)}", BatonException.UsageExitCode);
+            // The end mark is where the parser found the problem; the start can be lines earlier.
+            throw new BatonException($"{source}:{e.End.Line}:{e.End.Column}: invalid YAML: {Clean(e.Message)}", BatonException.UsageExitCode);
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })

