@@ -17,6 +17,11 @@ public static class Program
         root.Subcommands.Add(AttachCommand.Create());
         root.Subcommands.Add(KillCommand.Create());
         root.Subcommands.Add(KillCommand.CreateAll());
+        root.Subcommands.Add(TicketCommand.Create());
+        root.Subcommands.Add(FeatureCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(InboxCommand.Create());
         root.Subcommands.Add(EventsCommand.Create());
         root.Subcommands.Add(ScriptedAgentCommand.Create());
         root.Subcommands.Add(HeadlessRunCommand.Create());

@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using Baton.Cli.Rendering;
 using Baton.Core;
+using Baton.Core.Events;
+using Baton.Core.Storage;
+using Baton.Core.Tickets;
 using Baton.Core.Workers;
 
 namespace Baton.Cli.Commands;
@@ -11,6 +14,107 @@ internal static partial class EventsCommand
 {
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9_]{1,47}$")]
     private static partial System.Text.RegularExpressions.Regex EventType();
+
+    private static void Print(IReadOnlyList<EventRecord> events, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(events.Select(ToJson).ToList(), CliJsonContext.Default.ListEventJson));
+            return;
+        }
+
+        foreach (var e in events)
+        {
+            var time = e.Time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            var who = e.Worker ?? e.Ticket ?? "-";
+            Console.WriteLine($"{time}  {e.Type,-24} {who,-16} {e.Message}");
+        }
+    }
+
+    private static EventJson ToJson(EventRecord e) => new(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, e.Message, e.Commit, e.Metadata);
+
+    private static DateTimeOffset Since(string text, DateTimeOffset now)
+    {
+        var t = text.Trim();
+        if (t.Length >= 2 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
+        {
+            TimeSpan? span = t[^1] switch
+            {
+                's' => TimeSpan.FromSeconds(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                _ => null,
+            };
+            if (span is { } s)
+            {
+                return now - s;
+            }
+        }
+
+        return DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : throw BatonException.Usage($"invalid --since '{text}': give a time (2026-11-22T10:00:00Z) or a duration ago (30s, 10m, 2h, 1d)");
+    }
+
+    /// <summary>`events import FILE`: many events in one transaction, one JSON object per line.</summary>
+    private static Command CreateImport()
+    {
+        var file = new Argument<string>("file") { Description = "JSON lines {\"type\", \"message\", \"worker\"?, \"ticket\"?, \"commit\"?}; '-' reads standard input" };
+        var import = new Command("import", "Append many events at once (one JSON object per line), in batches") { file, CommandRunner.Json };
+        CommandRunner.Bind(import, async (parse, host, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            using var reader = path == "-" ? new StreamReader(Console.OpenStandardInput()) : new StreamReader(path);
+            var redactor = Baton.Core.Security.Redactor.FromProcessEnvironment();
+            var batch = new List<EventRecord>(10_000);
+            var total = 0;
+            var lineNumber = 0;
+            while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                EventLine? e;
+                try
+                {
+                    e = JsonSerializer.Deserialize(line, CliJsonContext.Default.EventLine);
+                }
+                catch (JsonException x)
+                {
+                    throw BatonException.Usage($"{path}:{lineNumber}: not an event: {x.Message}");
+                }
+
+                if (e?.Type is null || !EventType().IsMatch(e.Type))
+                {
+                    throw BatonException.Usage($"{path}:{lineNumber}: 'type' is missing or not lowercase letters, digits and '_'");
+                }
+
+                batch.Add(new EventRecord
+                {
+                    Time = host.Time.GetUtcNow(),
+                    Type = e.Type,
+                    Message = redactor.Redact(e.Message ?? ""),
+                    Worker = e.Worker,
+                    Ticket = e.Ticket,
+                    Commit = e.Commit,
+                });
+                if (batch.Count == 10_000)
+                {
+                    total += host.Store.AppendEvents(batch);
+                    batch.Clear();
+                }
+            }
+
+            total += host.Store.AppendEvents(batch);
+            Console.WriteLine($"imported {total} events");
+            return 0;
+        });
+        return import;
+    }
 
     private static Command CreateLog()
     {
@@ -54,8 +158,11 @@ internal static partial class EventsCommand
         var count = new Argument<int>("count") { Description = "How many of the latest events", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => 20 };
         var worker = new Option<string?>("--worker", "-w") { Description = "Only this worker's events" };
         var type = new Option<string?>("--type", "-t") { Description = "Only events of this type, e.g. worker_state_changed" };
-        var recent = new Command("recent", "The latest events, oldest first") { count, worker, type, CommandRunner.Json };
-        CommandRunner.Bind(recent, (parse, host, _) =>
+        var ticket = new Option<string?>("--ticket") { Description = "Only this ticket's events (T-n or n)" };
+        var since = new Option<string?>("--since") { Description = "Only events since a time (ISO-8601) or a duration ago (30s, 10m, 2h, 1d)" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events as they happen (Ctrl-C stops)" };
+        var recent = new Command("recent", "The latest events, oldest first") { count, worker, type, ticket, since, follow, CommandRunner.Json };
+        CommandRunner.Bind(recent, async (parse, host, ct) =>
         {
             var n = parse.GetValue(count);
             if (n is < 1 or > 100_000)
@@ -69,23 +176,44 @@ internal static partial class EventsCommand
                 WorkerName.Validate(name);
             }
 
-            var events = host.Store.RecentEvents(n, name, parse.GetValue(type));
-            if (parse.GetValue(CommandRunner.Json))
+            var query = new EventQuery(n, name, parse.GetValue(type),
+                parse.GetValue(ticket) is { } t ? TicketId.Normalize(t) : null,
+                parse.GetValue(since) is { } s ? Since(s, host.Time.GetUtcNow()) : null);
+            var json = parse.GetValue(CommandRunner.Json);
+            var events = host.Store.RecentEvents(query);
+            Print(events, json && !parse.GetValue(follow));
+            if (!parse.GetValue(follow))
             {
-                var rows = events.Select(e => new EventJson(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, e.Message, e.Commit, e.Metadata)).ToList();
-                Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.ListEventJson));
-                return Task.FromResult(0);
+                return 0;
             }
 
-            foreach (var e in events)
+            // Follow: poll for events after the last one shown. JSON here is one object per line.
+            var last = events.Count > 0 ? events[^1].Id : host.Store.RecentEvents(new EventQuery(1)).LastOrDefault()?.Id ?? 0;
+            while (!ct.IsCancellationRequested)
             {
-                var time = e.Time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-                Console.WriteLine($"{time}  {e.Type,-24} {e.Worker ?? "-",-16} {e.Message}");
+                await Task.Delay(TimeSpan.FromMilliseconds(500), host.Time, ct).ConfigureAwait(false);
+                var fresh = host.Store.RecentEvents(query with { Count = 10_000, AfterId = last, Since = null });
+                if (fresh.Count > 0)
+                {
+                    last = fresh[^1].Id;
+                    if (json)
+                    {
+                        foreach (var e in fresh)
+                        {
+                            Console.WriteLine(JsonSerializer.Serialize(ToJson(e), CliJsonContext.Default.EventJson).ReplaceLineEndings(""));
+                        }
+                    }
+                    else
+                    {
+                        Print(fresh, json: false);
+                    }
+                }
             }
 
-            return Task.FromResult(0);
+            return 0;
         });
-        var command = new Command("events", "The append-only history of everything Baton did") { recent, CreateLog() };
+
+        var command = new Command("events", "The append-only history of everything Baton did") { recent, CreateLog(), CreateImport() };
         return command;
     }
 }

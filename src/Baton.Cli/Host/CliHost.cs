@@ -3,6 +3,7 @@ using Baton.Core.Config;
 using Baton.Core.Monitoring;
 using Baton.Core.Security;
 using Baton.Core.Storage;
+using Baton.Core.Tickets;
 using Baton.Core.Tmux;
 using Baton.Core.Workers;
 using Baton.Infrastructure.Agents;
@@ -32,7 +33,11 @@ public sealed class CliHost : IDisposable
 
     public BatonPaths Paths => _paths ??= FindPaths();
 
-    public IStore Store => _store ??= SqliteStore.Open(Paths.Database, create: false);
+    public IStore Store => Sqlite;
+
+    public ITicketStore TicketStore => new SqliteTicketStore(Sqlite);
+
+    private SqliteStore Sqlite => _store ??= SqliteStore.Open(Paths.Database, create: false);
 
     public BatonConfig Config => _config ??= ConfigLoader.Load(Paths.ConfigFile, Environment.GetEnvironmentVariable("BATON_TMUX_SOCKET"));
 
@@ -65,6 +70,8 @@ public sealed class CliHost : IDisposable
         Config,
         Paths,
         Time);
+
+    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.FromProcessEnvironment(), () => new WorkerService(Workers()));
 
     public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(Executables.Self), Time);
 

@@ -42,6 +42,9 @@ public sealed record EventJson(
 
 public sealed record ErrorJson(string Error, int ExitCode);
 
+/// <summary>One line of `baton events import`.</summary>
+public sealed record EventLine(string? Type, string? Message, string? Worker, string? Ticket, string? Commit);
+
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     WriteIndented = true,
@@ -55,6 +58,14 @@ public sealed record ErrorJson(string Error, int ExitCode);
 [JsonSerializable(typeof(InitJson))]
 [JsonSerializable(typeof(List<EventJson>))]
 [JsonSerializable(typeof(ErrorJson))]
+[JsonSerializable(typeof(EventJson))]
+[JsonSerializable(typeof(EventLine))]
+[JsonSerializable(typeof(TicketJson))]
+[JsonSerializable(typeof(List<TicketJson>))]
+[JsonSerializable(typeof(AssignJson))]
+[JsonSerializable(typeof(FeatureJson))]
+[JsonSerializable(typeof(StatusJson))]
+[JsonSerializable(typeof(InboxJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

@@ -13,4 +13,19 @@ public static class EventTypes
     public const string WorkerKilled = "worker_killed";
     public const string WorkerLost = "worker_lost";
     public const string WorkerSpawnFailed = "worker_spawn_failed";
+
+    public const string TicketCreated = "ticket_created";
+    public const string TicketUpdated = "ticket_updated";
+    public const string TaskStarted = "task_started";
+    public const string TaskCompleted = "task_completed";
+    public const string TaskBlocked = "task_blocked";
+    public const string TaskFailed = "task_failed";
+    public const string StatusUpdate = "status_update";
+    public const string FeatureAdded = "feature_added";
+    public const string InboxImported = "inbox_imported";
+    public const string InboxRejected = "inbox_rejected";
+    public const string PrOpened = "pr_opened";
+    public const string PrMerged = "pr_merged";
+    public const string ConflictDetected = "conflict_detected";
+    public const string ConflictResolved = "conflict_resolved";
 }

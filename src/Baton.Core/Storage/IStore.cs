@@ -3,6 +3,9 @@ using Baton.Core.Workers;
 
 namespace Baton.Core.Storage;
 
+/// <summary>Which events to read: the latest <see cref="Count"/> matching ones, after <see cref="AfterId"/> when set.</summary>
+public sealed record EventQuery(int Count, string? Worker = null, string? Type = null, string? Ticket = null, DateTimeOffset? Since = null, long? AfterId = null);
+
 /// <summary>
 /// The store: state tables beside an append-only event log. Every write that changes state
 /// appends its event in the same transaction.
@@ -21,5 +24,9 @@ public interface IStore
 
     void AppendEvent(EventRecord record);
 
-    IReadOnlyList<EventRecord> RecentEvents(int count, string? worker = null, string? type = null);
+    /// <summary>The latest events that match, oldest first.</summary>
+    IReadOnlyList<EventRecord> RecentEvents(EventQuery query);
+
+    /// <summary>Appends many events in one transaction (scripts, imports); returns how many.</summary>
+    int AppendEvents(IEnumerable<EventRecord> records);
 }

@@ -74,7 +74,7 @@ public sealed class SqliteStoreTests : IDisposable
         store.AddWorker(NewWorker("w"), Event(EventTypes.WorkerSpawned, "w"));
 
         Assert.Throws<BatonException>(() => store.AddWorker(NewWorker("w"), Event(EventTypes.WorkerSpawned, "w")));
-        Assert.Single(store.RecentEvents(10, "w"));
+        Assert.Single(store.RecentEvents(new EventQuery(10, "w")));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class SqliteStoreTests : IDisposable
 
         Assert.Equal(0, applied);
         Assert.Equal(WorkerState.Exited, store.GetWorker("w")!.State);
-        Assert.DoesNotContain(store.RecentEvents(10), e => e.Type == "stale");
+        Assert.DoesNotContain(store.RecentEvents(new EventQuery(10)), e => e.Type == "stale");
     }
 
     [Fact]

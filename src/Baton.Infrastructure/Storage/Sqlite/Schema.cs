@@ -48,6 +48,123 @@ internal static class Schema
         CREATE TRIGGER events_no_delete BEFORE DELETE ON events
             BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
         """,
+
+        // 2: tickets and their dependencies, features, and the state tables later issues fill
+        // (merge requests, conflicts, gate runs, blockers), with the views people query.
+        """
+        CREATE TABLE features (
+            name        TEXT PRIMARY KEY,
+            title       TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            base_branch TEXT,
+            status      TEXT NOT NULL DEFAULT 'active',
+            created_at  TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+        CREATE TABLE tickets (
+            number        INTEGER PRIMARY KEY AUTOINCREMENT,
+            title         TEXT NOT NULL,
+            body          TEXT NOT NULL DEFAULT '',
+            status        TEXT NOT NULL,
+            priority      TEXT NOT NULL,
+            priority_rank INTEGER NOT NULL,
+            labels        TEXT NOT NULL DEFAULT '[]',
+            feature       TEXT REFERENCES features(name),
+            assignee      TEXT,
+            worker_wanted TEXT,
+            role_wanted   TEXT,
+            agent_wanted  TEXT,
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            time_limit_minutes INTEGER,
+            source        TEXT NOT NULL DEFAULT 'local',
+            external_id   TEXT,
+            branch        TEXT,
+            worktree      TEXT,
+            summary       TEXT,
+            artifacts     TEXT NOT NULL DEFAULT '[]',
+            note          TEXT,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            started_at    TEXT,
+            finished_at   TEXT
+        );
+        CREATE INDEX tickets_dispatch ON tickets(status, priority_rank, created_at, number);
+        CREATE INDEX tickets_feature ON tickets(feature);
+        CREATE UNIQUE INDEX tickets_external ON tickets(external_id) WHERE external_id IS NOT NULL;
+        CREATE TABLE ticket_dependencies (
+            ticket     INTEGER NOT NULL REFERENCES tickets(number),
+            depends_on INTEGER NOT NULL REFERENCES tickets(number),
+            PRIMARY KEY (ticket, depends_on)
+        ) WITHOUT ROWID;
+        CREATE INDEX ticket_dependencies_reverse ON ticket_dependencies(depends_on, ticket);
+        CREATE TABLE merge_requests (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket     INTEGER REFERENCES tickets(number),
+            branch     TEXT NOT NULL,
+            target     TEXT NOT NULL,
+            kind       TEXT NOT NULL DEFAULT 'local',
+            number     INTEGER,
+            url        TEXT,
+            status     TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE conflicts (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            branch_a    TEXT NOT NULL,
+            branch_b    TEXT NOT NULL,
+            files       TEXT NOT NULL DEFAULT '[]',
+            severity    TEXT NOT NULL,
+            status      TEXT NOT NULL DEFAULT 'active',
+            detected_at TEXT NOT NULL,
+            resolved_at TEXT
+        );
+        CREATE TABLE gate_runs (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket      INTEGER REFERENCES tickets(number),
+            worker      TEXT,
+            branch      TEXT,
+            kind        TEXT NOT NULL,
+            status      TEXT NOT NULL,
+            passed      INTEGER,
+            failed      INTEGER,
+            skipped     INTEGER,
+            output      TEXT,
+            started_at  TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE TABLE blockers (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket      INTEGER REFERENCES tickets(number),
+            kind        TEXT NOT NULL CHECK (kind IN ('dependency', 'conflict', 'external', 'technical')),
+            description TEXT NOT NULL,
+            status      TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'resolved')),
+            created_at  TEXT NOT NULL,
+            resolved_at TEXT
+        );
+        CREATE INDEX blockers_ticket ON blockers(ticket, status);
+        CREATE INDEX events_ticket ON events(ticket, id);
+        CREATE INDEX events_time ON events(time);
+        CREATE VIEW feature_status AS
+            SELECT f.name AS feature, f.title,
+                   COUNT(t.number) AS tickets,
+                   COALESCE(SUM(t.status = 'done'), 0) AS done,
+                   COALESCE(SUM(t.status IN ('in-progress', 'testing', 'review')), 0) AS active,
+                   COALESCE(SUM(t.status IN ('open', 'queued')), 0) AS waiting,
+                   COALESCE(SUM(t.status = 'blocked'), 0) AS blocked,
+                   COALESCE(SUM(t.status = 'failed'), 0) AS failed,
+                   COALESCE(SUM(t.status = 'cancelled'), 0) AS cancelled
+            FROM features f LEFT JOIN tickets t ON t.feature = f.name
+            GROUP BY f.name, f.title;
+        CREATE VIEW recent_events AS
+            SELECT * FROM events ORDER BY id DESC LIMIT 100;
+        CREATE VIEW test_summary AS
+            SELECT ticket, kind, COUNT(*) AS runs,
+                   SUM(status = 'passed') AS passed_runs, SUM(status = 'failed') AS failed_runs,
+                   SUM(COALESCE(passed, 0)) AS tests_passed, SUM(COALESCE(failed, 0)) AS tests_failed,
+                   MAX(finished_at) AS last_run
+            FROM gate_runs GROUP BY ticket, kind;
+        """,
     ];
 
     public static int Version => Migrations.Length;

@@ -152,18 +152,42 @@ public sealed class SqliteStore : IStore, IDisposable
 
     public void AppendEvent(EventRecord record) => Write(() => Insert(record));
 
-    public IReadOnlyList<EventRecord> RecentEvents(int count, string? worker = null, string? type = null)
+    public int AppendEvents(IEnumerable<EventRecord> records)
     {
+        ArgumentNullException.ThrowIfNull(records);
+        var count = 0;
+        Write(() =>
+        {
+            count = 0;
+            foreach (var record in records)
+            {
+                Insert(record);
+                count++;
+            }
+        });
+        return count;
+    }
+
+    public IReadOnlyList<EventRecord> RecentEvents(EventQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        // Newest first through the primary key (or the worker/ticket/type index), then flipped:
+        // the cost follows the rows returned, not the size of the log.
         using var cmd = Command("""
             SELECT * FROM (
                 SELECT * FROM events
                 WHERE ($worker IS NULL OR worker = $worker) AND ($type IS NULL OR type = $type)
+                  AND ($ticket IS NULL OR ticket = $ticket) AND ($since IS NULL OR time >= $since)
+                  AND ($after IS NULL OR id > $after)
                 ORDER BY id DESC LIMIT $count)
             ORDER BY id
             """);
-        cmd.Parameters.AddWithValue("$worker", (object?)worker ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$type", (object?)type ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$count", count);
+        Bind(cmd, "$worker", query.Worker);
+        Bind(cmd, "$type", query.Type);
+        Bind(cmd, "$ticket", query.Ticket);
+        Bind(cmd, "$since", Format(query.Since));
+        Bind(cmd, "$after", query.AfterId);
+        cmd.Parameters.AddWithValue("$count", query.Count);
         using var reader = cmd.ExecuteReader();
         var list = new List<EventRecord>();
         while (reader.Read())
@@ -222,7 +246,7 @@ public sealed class SqliteStore : IStore, IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    private void Insert(EventRecord e)
+    internal void Insert(EventRecord e)
     {
         using var cmd = Command("""
             INSERT INTO events (time, type, feature, ticket, worker, role, message, commit_sha, metadata)
@@ -261,7 +285,7 @@ public sealed class SqliteStore : IStore, IDisposable
     };
 
     /// <summary>One write transaction, retried as a whole if SQLite reports the database busy.</summary>
-    private void Write(Action body) => Retry(() =>
+    internal void Write(Action body) => Retry(() =>
     {
         Execute(_connection, "BEGIN IMMEDIATE");
         try
@@ -293,7 +317,7 @@ public sealed class SqliteStore : IStore, IDisposable
         }
     }
 
-    private SqliteCommand Command(string sql)
+    internal SqliteCommand Command(string sql)
     {
         var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
@@ -313,25 +337,25 @@ public sealed class SqliteStore : IStore, IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    private static void Bind(SqliteCommand cmd, string name, object? value) =>
+    internal static void Bind(SqliteCommand cmd, string name, object? value) =>
         cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
 
-    private static string? Format(DateTimeOffset? time) =>
+    internal static string? Format(DateTimeOffset? time) =>
         time?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static string? Text(SqliteDataReader r, string column)
+    internal static string? Text(SqliteDataReader r, string column)
     {
         var i = r.GetOrdinal(column);
         return r.IsDBNull(i) ? null : r.GetString(i);
     }
 
-    private static int? Int(SqliteDataReader r, string column)
+    internal static int? Int(SqliteDataReader r, string column)
     {
         var i = r.GetOrdinal(column);
         return r.IsDBNull(i) ? null : r.GetInt32(i);
     }
 
-    private static DateTimeOffset? Time(SqliteDataReader r, string column)
+    internal static DateTimeOffset? Time(SqliteDataReader r, string column)
     {
         var text = Text(r, column);
         return text is null ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);

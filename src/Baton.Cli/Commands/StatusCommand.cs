@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Text.Json;
+using Baton.Cli.Rendering;
+using Baton.Core;
+using Baton.Core.Storage;
+using Baton.Core.Tickets;
+using Baton.Core.Workers;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>`baton status [FEATURE]`: features, tickets by state, workers, blockers and conflicts at a glance.</summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var feature = new Argument<string?>("feature") { Description = "Only this feature", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("status", "Features, tickets by state, workers, blockers and conflicts") { feature, CommandRunner.Json };
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            var name = parse.GetValue(feature);
+            if (name is not null && host.TicketStore.GetFeature(name) is null)
+            {
+                throw BatonException.Usage($"unknown feature '{name}': add it with `baton feature add {name} \"TITLE\"`");
+            }
+
+            var views = host.Tickets().List(new TicketQuery(Feature: name), readyOnly: false);
+            var counts = TicketStatuses.All.ToDictionary(s => s.ToText(), s => views.Count(v => v.Ticket.Status == s));
+            var ready = TicketRules.DispatchOrder(views.Where(v => v.Ready).Select(v => v.Ticket)).Select(t => t.Id).ToList();
+            var features = host.TicketStore.FeatureStatuses().Where(f => name is null || f.Feature == name).ToList();
+            var workers = host.Monitor().Refresh();
+            var now = host.Time.GetUtcNow();
+            var blockers = host.TicketStore.ActiveBlockers().Select(b => $"{(b.Ticket is { } t ? TicketId.Format(t) + " " : "")}{b.Kind}: {b.Description}")
+                .Concat(views.Where(v => v.BlockedBy.Count > 0).Select(v => $"{v.Ticket.Id} dependency: blocked by {string.Join(", ", v.BlockedBy.Select(TicketId.Format))}"))
+                .Concat(views.Where(v => v.Ticket.Status == TicketStatus.Blocked).Select(v => $"{v.Ticket.Id} blocked: {v.Ticket.Note ?? "no reason given"}"))
+                .ToList();
+            var conflicts = host.TicketStore.ActiveConflicts().Select(c => $"{c.Severity}: {c.BranchA} <-> {c.BranchB} ({c.Files})").ToList();
+
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new StatusJson(
+                    features.Select(f => new FeatureStatusJson(f.Feature, f.Title, f.Tickets, f.Done, f.Active, f.Waiting, f.Blocked, f.Failed, f.Cancelled)).ToList(),
+                    counts, ready, workers.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList(), blockers, conflicts), CliJsonContext.Default.StatusJson));
+                return Task.FromResult(0);
+            }
+
+            foreach (var f in features)
+            {
+                Console.WriteLine($"feature {f.Feature}: {f.Title} — {f.Done}/{f.Tickets} done, {f.Active} active, {f.Waiting} waiting, {f.Blocked} blocked, {f.Failed} failed");
+            }
+
+            Console.WriteLine($"tickets: {views.Count} — " + string.Join(", ", counts.Where(c => c.Value > 0).Select(c => $"{c.Value} {c.Key}")));
+            Console.WriteLine("ready: " + (ready.Count == 0 ? "none" : string.Join(", ", ready.Take(20)) + (ready.Count > 20 ? $" (+{ready.Count - 20})" : "")));
+            var live = workers.Where(v => v.Worker.State.IsLive()).ToList();
+            Console.WriteLine($"workers: {live.Count} live" + (live.Count == 0 ? "" : " — " + string.Join(", ", live.Select(v => $"{v.Worker.Name} {v.Worker.State.ToText()}"))));
+            Console.WriteLine("blockers: " + (blockers.Count == 0 ? "none" : ""));
+            foreach (var b in blockers)
+            {
+                Console.WriteLine("  " + b);
+            }
+
+            Console.WriteLine("conflicts: " + (conflicts.Count == 0 ? "none" : ""));
+            foreach (var c in conflicts)
+            {
+                Console.WriteLine("  " + c);
+            }
+
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}

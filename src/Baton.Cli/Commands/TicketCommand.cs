@@ -1,0 +1,247 @@
+using System.CommandLine;
+using System.Text.Json;
+using Baton.Cli.Host;
+using Baton.Cli.Rendering;
+using Baton.Core;
+using Baton.Core.Storage;
+using Baton.Core.Tickets;
+using Spectre.Console;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>`baton ticket ...`: the queue of work.</summary>
+internal static class TicketCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("ticket", "Create, list, show, assign and update tickets (units of work)")
+        {
+            CreateTicket(), ListTickets(), ShowTicket(), AssignTicket(), UpdateTicket(), DoneTicket(),
+        };
+        command.Aliases.Add("tickets");
+        return command;
+    }
+
+    private static Command CreateTicket()
+    {
+        var title = new Argument<string>("title") { Description = "What the ticket is about" };
+        var body = new Option<string?>("--body", "-b") { Description = "The details; '-' reads them from standard input" };
+        var priority = new Option<string?>("--priority", "-p") { Description = "critical, high, medium (default) or low" };
+        var labels = new Option<string[]>("--label", "-l") { Description = "A label (repeat, or comma-separated)", AllowMultipleArgumentsPerToken = false };
+        var feature = new Option<string?>("--feature", "-f") { Description = "The feature it belongs to (baton feature add)" };
+        var deps = new Option<string[]>("--depends-on", "-d") { Description = "A ticket it waits for (repeat, or comma-separated)" };
+        var role = new Option<string?>("--role") { Description = "The role that should take it" };
+        var agent = new Option<string?>("--agent") { Description = "The agent profile that should take it" };
+        var limit = new Option<int?>("--time-limit") { Description = "Most minutes it may run once started" };
+        var command = new Command("create", "File a new ticket; prints its id") { title, body, priority, labels, feature, deps, role, agent, limit, CommandRunner.Json };
+        CommandRunner.Bind(command, async (parse, host, ct) =>
+        {
+            var text = parse.GetValue(body) ?? "";
+            if (text == "-")
+            {
+                text = await Console.In.ReadToEndAsync(ct).ConfigureAwait(false);
+            }
+
+            var ticket = host.Tickets().Create(new CreateTicketRequest
+            {
+                Title = parse.GetValue(title)!,
+                Body = text,
+                Priority = parse.GetValue(priority),
+                Labels = parse.GetValue(labels) ?? [],
+                Feature = parse.GetValue(feature),
+                DependsOn = Split(parse.GetValue(deps)),
+                Role = parse.GetValue(role),
+                Agent = parse.GetValue(agent),
+                TimeLimitMinutes = parse.GetValue(limit),
+            });
+            Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListTickets()
+    {
+        var status = new Option<string?>("--status", "-s") { Description = "Only tickets in this status" };
+        var label = new Option<string?>("--label", "-l") { Description = "Only tickets with this label" };
+        var feature = new Option<string?>("--feature", "-f") { Description = "Only tickets of this feature" };
+        var assignee = new Option<string?>("--assignee") { Description = "Only tickets assigned to this worker" };
+        var ready = new Option<bool>("--ready") { Description = "Only tickets ready to start, in dispatch order (priority, then age)" };
+        var limit = new Option<int>("--limit") { Description = "At most this many", DefaultValueFactory = _ => 1000 };
+        var command = new Command("list", "List tickets") { status, label, feature, assignee, ready, limit, CommandRunner.Json };
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            var query = new TicketQuery(
+                parse.GetValue(status) is { } s ? TicketStatuses.Parse(s) : null,
+                parse.GetValue(label),
+                parse.GetValue(feature),
+                parse.GetValue(assignee));
+            var n = parse.GetValue(limit);
+            if (n < 1)
+            {
+                throw BatonException.Usage($"--limit must be at least 1, not {n}");
+            }
+
+            var views = host.Tickets().List(query, parse.GetValue(ready), n);
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(views.Select(TicketJson.From).ToList(), CliJsonContext.Default.ListTicketJson));
+                return Task.FromResult(0);
+            }
+
+            if (views.Count == 0)
+            {
+                Console.WriteLine(parse.GetValue(ready) ? "No ticket is ready." : "No tickets. File one with: baton ticket create \"TITLE\"");
+                return Task.FromResult(0);
+            }
+
+            var table = new Table().Border(TableBorder.Simple);
+            table.AddColumns("ID", "STATUS", "PRIORITY", "TITLE", "DEPENDS ON", "ASSIGNEE", "FEATURE");
+            foreach (var v in views)
+            {
+                var t = v.Ticket;
+                var status = t.Status.ToText() + (v.BlockedBy.Count > 0 ? " (blocked by " + string.Join(",", v.BlockedBy.Select(TicketId.Format)) + ")" : v.Ready ? " (ready)" : "");
+                table.AddRow(t.Id, Markup.Escape(status), t.Priority.ToText(), Markup.Escape(t.Title),
+                    string.Join(",", t.DependsOn.Select(TicketId.Format)), Markup.Escape(t.Assignee ?? "-"), Markup.Escape(t.Feature ?? "-"));
+            }
+
+            AnsiConsole.Write(table);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command ShowTicket()
+    {
+        var id = new Argument<string>("id") { Description = "T-n or n" };
+        var command = new Command("show", "Everything about one ticket") { id, CommandRunner.Json };
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            Print(host, parse.GetValue(id)!, parse.GetValue(CommandRunner.Json), quiet: false);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command AssignTicket()
+    {
+        var id = new Argument<string>("id") { Description = "T-n or n" };
+        var worker = new Argument<string>("worker") { Description = "A live worker (baton list)" };
+        var command = new Command("assign", "Give a ready ticket to a running worker: records it and types the ticket to the agent") { id, worker, CommandRunner.Json };
+        CommandRunner.Bind(command, async (parse, host, ct) =>
+        {
+            var tickets = host.Tickets();
+            var (ticket, outcome) = await tickets.AssignAsync(parse.GetValue(id)!, parse.GetValue(worker)!, ct).ConfigureAwait(false);
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new AssignJson(TicketJson.From(tickets.Show(ticket.Id)), outcome.Verified, outcome.Detail), CliJsonContext.Default.AssignJson));
+            }
+            else
+            {
+                Console.WriteLine($"{ticket.Id} assigned to {ticket.Assignee}" + (outcome.Verified ? "; the task was typed and submitted" : ""));
+            }
+
+            if (!outcome.Verified)
+            {
+                await Console.Error.WriteLineAsync($"baton: {ticket.Id} is assigned, but the prompt was not confirmed as submitted ({outcome.Detail}); look with `baton capture {ticket.Assignee}`").ConfigureAwait(false);
+                return BatonException.FailureExitCode;
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command UpdateTicket()
+    {
+        var id = new Argument<string>("id") { Description = "T-n or n" };
+        var status = new Option<string?>("--status", "-s") { Description = "New status: open, queued, in-progress, testing, review, done, blocked, failed, cancelled" };
+        var note = new Option<string?>("--note", "-m") { Description = "A progress note (recorded as a status_update event)" };
+        var priority = new Option<string?>("--priority", "-p") { Description = "New priority" };
+        var labels = new Option<string[]>("--label", "-l") { Description = "Add a label" };
+        var deps = new Option<string[]>("--depends-on", "-d") { Description = "Add a dependency (refused if it makes a cycle)" };
+        var command = new Command("update", "Change a ticket's status (checked), note, priority, labels or dependencies") { id, status, note, priority, labels, deps, CommandRunner.Json };
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            var ticket = host.Tickets().Update(parse.GetValue(id)!, new UpdateTicketRequest
+            {
+                Status = parse.GetValue(status),
+                Note = parse.GetValue(note),
+                Priority = parse.GetValue(priority),
+                AddLabels = parse.GetValue(labels) ?? [],
+                DependsOn = Split(parse.GetValue(deps)),
+            });
+            Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static Command DoneTicket()
+    {
+        var id = new Argument<string>("id") { Description = "T-n or n" };
+        var summary = new Option<string?>("--summary", "-m") { Description = "What was done" };
+        var artifacts = new Option<string[]>("--artifact", "-a") { Description = "A file or link the work produced (repeat)" };
+        var command = new Command("done", "Mark a ticket done (what an agent runs when it finishes)") { id, summary, artifacts, CommandRunner.Json };
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            var ticket = host.Tickets().Done(parse.GetValue(id)!, parse.GetValue(summary), parse.GetValue(artifacts) ?? []);
+            Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static List<string> Split(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+
+    private static void Print(CliHost host, string id, bool json, bool quiet)
+    {
+        var view = host.Tickets().Show(id);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(TicketJson.From(view), CliJsonContext.Default.TicketJson));
+            return;
+        }
+
+        var t = view.Ticket;
+        if (quiet)
+        {
+            Console.WriteLine($"{t.Id} {t.Status.ToText()}: {t.Title}");
+            return;
+        }
+
+        Console.WriteLine($"{t.Id}  {t.Title}");
+        Console.WriteLine($"  status:     {t.Status.ToText()}{(view.Ready ? " (ready)" : "")}{(view.BlockedBy.Count > 0 ? " (blocked by " + string.Join(", ", view.BlockedBy.Select(TicketId.Format)) + ")" : "")}");
+        Console.WriteLine($"  priority:   {t.Priority.ToText()}");
+        Line("labels", t.Labels.Count == 0 ? null : string.Join(", ", t.Labels));
+        Line("feature", t.Feature);
+        Line("depends on", t.DependsOn.Count == 0 ? null : string.Join(", ", t.DependsOn.Select(TicketId.Format)));
+        Line("dependents", view.Dependents.Count == 0 ? null : string.Join(", ", view.Dependents.Select(TicketId.Format)));
+        Line("assignee", t.Assignee);
+        Line("wants", string.Join(" ", new[] { t.WorkerWanted is null ? null : "worker " + t.WorkerWanted, t.RoleWanted is null ? null : "role " + t.RoleWanted, t.AgentWanted is null ? null : "agent " + t.AgentWanted }.OfType<string>()) is { Length: > 0 } w ? w : null);
+        Line("attempts", t.Attempts == 0 ? null : t.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Line("time limit", t.TimeLimitMinutes is { } m ? m + " min" : null);
+        Line("source", t.Source);
+        Line("branch", t.Branch);
+        Line("worktree", t.Worktree);
+        Line("note", t.Note);
+        Line("summary", t.Summary);
+        Line("artifacts", t.Artifacts.Count == 0 ? null : string.Join(", ", t.Artifacts));
+        Line("created", t.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        Line("updated", t.UpdatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        if (!string.IsNullOrWhiteSpace(t.Body))
+        {
+            Console.WriteLine();
+            Console.WriteLine(t.Body.TrimEnd());
+        }
+    }
+
+    private static void Line(string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            Console.WriteLine($"  {name + ":",-11} {value}");
+        }
+    }
+}

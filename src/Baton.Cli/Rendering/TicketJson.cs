@@ -1,0 +1,61 @@
+using Baton.Core.Tickets;
+
+namespace Baton.Cli.Rendering;
+
+public sealed record TicketJson(
+    string Id,
+    long Number,
+    string Title,
+    string Body,
+    string Status,
+    string Priority,
+    IReadOnlyList<string> Labels,
+    string? Feature,
+    IReadOnlyList<string> DependsOn,
+    IReadOnlyList<string> Dependents,
+    bool Ready,
+    IReadOnlyList<string> BlockedBy,
+    string? Assignee,
+    string? WorkerWanted,
+    string? RoleWanted,
+    string? AgentWanted,
+    int Attempts,
+    int? TimeLimitMinutes,
+    string Source,
+    string? Branch,
+    string? Worktree,
+    string? Summary,
+    IReadOnlyList<string> Artifacts,
+    string? Note,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt)
+{
+    public static TicketJson From(TicketView v)
+    {
+        ArgumentNullException.ThrowIfNull(v);
+        var t = v.Ticket;
+        return new TicketJson(t.Id, t.Number, t.Title, t.Body, t.Status.ToText(), t.Priority.ToText(), t.Labels, t.Feature,
+            t.DependsOn.Select(TicketId.Format).ToList(), v.Dependents.Select(TicketId.Format).ToList(), v.Ready,
+            v.BlockedBy.Select(TicketId.Format).ToList(), t.Assignee, t.WorkerWanted, t.RoleWanted, t.AgentWanted, t.Attempts,
+            t.TimeLimitMinutes, t.Source, t.Branch, t.Worktree, t.Summary, t.Artifacts, t.Note, t.CreatedAt, t.UpdatedAt,
+            t.StartedAt, t.FinishedAt);
+    }
+}
+
+public sealed record AssignJson(TicketJson Ticket, bool Verified, string Detail);
+
+public sealed record FeatureJson(string Name, string Title, string Description, DateTimeOffset CreatedAt);
+
+public sealed record FeatureStatusJson(string Feature, string Title, int Tickets, int Done, int Active, int Waiting, int Blocked, int Failed, int Cancelled);
+
+public sealed record StatusJson(
+    IReadOnlyList<FeatureStatusJson> Features,
+    IReadOnlyDictionary<string, int> Tickets,
+    IReadOnlyList<string> Ready,
+    IReadOnlyList<WorkerJson> Workers,
+    IReadOnlyList<string> Blockers,
+    IReadOnlyList<string> Conflicts);
+
+public sealed record InboxJson(IReadOnlyList<string> Imported, IReadOnlyList<string> Rejected);

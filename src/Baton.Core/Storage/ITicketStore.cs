@@ -1,0 +1,51 @@
+using Baton.Core.Events;
+using Baton.Core.Tickets;
+
+namespace Baton.Core.Storage;
+
+/// <summary>Filters for listing tickets; null means any.</summary>
+public sealed record TicketQuery(TicketStatus? Status = null, string? Label = null, string? Feature = null, string? Assignee = null);
+
+/// <summary>What a change does to a ticket: its new row, the events that say so, and dependencies it gains.</summary>
+public sealed record TicketMutation(Ticket Next, IReadOnlyList<EventRecord> Events, IReadOnlyList<long>? NewDependencies = null);
+
+/// <summary>Tickets, their dependencies and features. Every change runs inside one write transaction.</summary>
+public interface ITicketStore
+{
+    /// <summary>Numbers and stores a new ticket with its dependencies (which must exist) and its event.</summary>
+    Ticket CreateTicket(Ticket draft, Func<Ticket, EventRecord> created);
+
+    Ticket? GetTicket(long number);
+
+    Ticket? GetTicketByExternalId(string externalId);
+
+    IReadOnlyList<Ticket> ListTickets(TicketQuery query);
+
+    /// <summary>Open or queued tickets whose dependencies are all done, in dispatch order.</summary>
+    IReadOnlyList<Ticket> ReadyTickets(int limit);
+
+    /// <summary>The status of every ticket, for readiness and blocking.</summary>
+    IReadOnlyDictionary<long, TicketStatus> Statuses();
+
+    /// <summary>Numbers of the tickets that depend on <paramref name="number"/>.</summary>
+    IReadOnlyList<long> Dependents(long number);
+
+    /// <summary>
+    /// Reads the ticket and applies <paramref name="change"/> to it inside one write transaction,
+    /// so concurrent changes never lose an update and a check such as "not yet assigned" holds
+    /// when the write happens. A dependency that would close a cycle is refused, naming it.
+    /// </summary>
+    Ticket Mutate(long number, Func<Ticket, TicketMutation> change);
+
+    Feature AddFeature(Feature feature, EventRecord added);
+
+    Feature? GetFeature(string name);
+
+    IReadOnlyList<FeatureStatus> FeatureStatuses();
+
+    /// <summary>Active blockers as (ticket, kind, description).</summary>
+    IReadOnlyList<(long? Ticket, string Kind, string Description)> ActiveBlockers();
+
+    /// <summary>Active predicted conflicts as (branch a, branch b, severity, files).</summary>
+    IReadOnlyList<(string BranchA, string BranchB, string Severity, string Files)> ActiveConflicts();
+}

@@ -1,0 +1,44 @@
+namespace Baton.Core.Tickets;
+
+/// <summary>One unit of work, as the store keeps it.</summary>
+public sealed record Ticket
+{
+    public required long Number { get; init; }
+    public string Id => TicketId.Format(Number);
+    public required string Title { get; init; }
+    public string Body { get; init; } = "";
+    public required TicketStatus Status { get; init; }
+    public Priority Priority { get; init; } = Priority.Medium;
+    public IReadOnlyList<string> Labels { get; init; } = [];
+    public string? Feature { get; init; }
+
+    /// <summary>Ticket numbers this one waits for.</summary>
+    public IReadOnlyList<long> DependsOn { get; init; } = [];
+
+    public string? Assignee { get; init; }
+
+    /// <summary>The worker a file-inbox task asked for, until it is assigned.</summary>
+    public string? WorkerWanted { get; init; }
+    public string? RoleWanted { get; init; }
+    public string? AgentWanted { get; init; }
+    public int Attempts { get; init; }
+
+    /// <summary>Most minutes the ticket may run once started; null for no limit.</summary>
+    public int? TimeLimitMinutes { get; init; }
+
+    /// <summary><c>local</c>, <c>github#N</c> or <c>file:PATH</c>.</summary>
+    public string Source { get; init; } = "local";
+
+    /// <summary>The id the ticket has where it came from (a file-inbox task_id), unique.</summary>
+    public string? ExternalId { get; init; }
+
+    public string? Branch { get; init; }
+    public string? Worktree { get; init; }
+    public string? Summary { get; init; }
+    public IReadOnlyList<string> Artifacts { get; init; } = [];
+    public string? Note { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+}

@@ -1,0 +1,31 @@
+namespace Baton.Core.Tickets;
+
+public sealed record CreateTicketRequest
+{
+    public required string Title { get; init; }
+    public string Body { get; init; } = "";
+    public string? Priority { get; init; }
+    public IReadOnlyList<string> Labels { get; init; } = [];
+    public string? Feature { get; init; }
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    public string? Role { get; init; }
+    public string? Agent { get; init; }
+    public string? Worker { get; init; }
+    public int? TimeLimitMinutes { get; init; }
+    public string Source { get; init; } = "local";
+    public string? ExternalId { get; init; }
+}
+
+public sealed record UpdateTicketRequest
+{
+    public string? Status { get; init; }
+    public string? Note { get; init; }
+    public string? Priority { get; init; }
+    public IReadOnlyList<string> AddLabels { get; init; } = [];
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+    public string? Summary { get; init; }
+    public IReadOnlyList<string> Artifacts { get; init; } = [];
+}
+
+/// <summary>A ticket with what the rest of the graph says about it.</summary>
+public sealed record TicketView(Ticket Ticket, bool Ready, IReadOnlyList<long> BlockedBy, IReadOnlyList<long> Dependents);

@@ -1,0 +1,343 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Baton.Core.Config;
+using Baton.Core.Events;
+using Baton.Core.Security;
+using Baton.Core.Storage;
+using Baton.Core.Workers;
+
+namespace Baton.Core.Tickets;
+
+/// <summary>Creates tickets, moves them through their lifecycle, hands them to workers and reports when they finish.</summary>
+public sealed partial class TicketService
+{
+    private readonly ITicketStore _tickets;
+    private readonly IStore _store;
+    private readonly BatonPaths _paths;
+    private readonly TimeProvider _time;
+    private readonly Redactor _redactor;
+    private readonly Func<WorkerService> _workers;
+
+    public TicketService(ITicketStore tickets, IStore store, BatonPaths paths, TimeProvider time, Redactor redactor, Func<WorkerService> workers)
+    {
+        _tickets = tickets;
+        _store = store;
+        _paths = paths;
+        _time = time;
+        _redactor = redactor;
+        _workers = workers;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,49}$")]
+    private static partial Regex LabelPattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,79}$")]
+    private static partial Regex FeaturePattern();
+
+    public Ticket Create(CreateTicketRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var title = request.Title.Trim();
+        if (title.Length == 0)
+        {
+            throw BatonException.Usage("the title is empty: say what the ticket is about, e.g. baton ticket create \"Add JWT auth\"");
+        }
+
+        if (request.TimeLimitMinutes is < 1 or > 10_080)
+        {
+            throw BatonException.Usage($"--time-limit must be between 1 and 10080 minutes, not {request.TimeLimitMinutes}");
+        }
+
+        if (request.Worker is not null)
+        {
+            WorkerName.Validate(request.Worker);
+        }
+
+        var now = _time.GetUtcNow();
+        var draft = new Ticket
+        {
+            Number = 0,
+            Title = title,
+            Body = request.Body,
+            Status = TicketStatus.Open,
+            Priority = request.Priority is null ? Priority.Medium : Priorities.Parse(request.Priority),
+            Labels = Labels(request.Labels),
+            Feature = request.Feature is null ? null : Feature(request.Feature),
+            DependsOn = request.DependsOn.Select(TicketId.Parse).ToList(),
+            RoleWanted = request.Role,
+            AgentWanted = request.Agent,
+            WorkerWanted = request.Worker,
+            TimeLimitMinutes = request.TimeLimitMinutes,
+            Source = request.Source,
+            ExternalId = request.ExternalId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        return _tickets.CreateTicket(draft, t => Event(t, EventTypes.TicketCreated, $"{t.Id} created: {t.Title}", now, new Dictionary<string, string>
+        {
+            ["priority"] = t.Priority.ToText(),
+            ["labels"] = string.Join(",", t.Labels),
+            ["depends_on"] = string.Join(",", t.DependsOn.Select(TicketId.Format)),
+            ["source"] = t.Source,
+        }));
+    }
+
+    public TicketView Show(string id)
+    {
+        var number = TicketId.Parse(id);
+        var ticket = _tickets.GetTicket(number) ?? throw Unknown(number);
+        return View(ticket, _tickets.Statuses());
+    }
+
+    public IReadOnlyList<TicketView> List(TicketQuery query, bool readyOnly, int limit = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Feature is not null)
+        {
+            Feature(query.Feature);
+        }
+
+        var statuses = _tickets.Statuses();
+        if (readyOnly)
+        {
+            // The store orders ready tickets itself (priority, then age), with an index.
+            return _tickets.ReadyTickets(limit)
+                .Where(t => Matches(t, query))
+                .Select(t => View(t, statuses))
+                .ToList();
+        }
+
+        return _tickets.ListTickets(query).Take(limit).Select(t => View(t, statuses)).ToList();
+    }
+
+    /// <summary>Changes status (checked), note, priority, labels or dependencies, with the events that say so.</summary>
+    public Ticket Update(string id, UpdateTicketRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var number = TicketId.Parse(id);
+        var status = request.Status is null ? (TicketStatus?)null : TicketStatuses.Parse(request.Status);
+        var priority = request.Priority is null ? (Priority?)null : Priorities.Parse(request.Priority);
+        var labels = Labels(request.AddLabels);
+        var deps = request.DependsOn.Select(TicketId.Parse).ToList();
+        if (status is null && request.Note is null && priority is null && labels.Count == 0 && deps.Count == 0 && request.Summary is null && request.Artifacts.Count == 0)
+        {
+            throw BatonException.Usage("nothing to update: give --status, --note, --priority, --label or --depends-on");
+        }
+
+        var now = _time.GetUtcNow();
+        var updated = _tickets.Mutate(number, current =>
+        {
+            var next = current with { UpdatedAt = now };
+            var events = new List<EventRecord>();
+            var changes = new List<string>();
+            if (status is { } to && to != current.Status)
+            {
+                TicketRules.EnsureTransition(current, to);
+                next = next with
+                {
+                    Status = to,
+                    StartedAt = to == TicketStatus.InProgress ? current.StartedAt ?? now : current.StartedAt,
+                    FinishedAt = to.IsFinished() ? now : null,
+                    Assignee = to is TicketStatus.Open or TicketStatus.Queued ? null : current.Assignee,
+                };
+                changes.Add($"status {current.Status.ToText()} -> {to.ToText()}");
+                var lifecycle = to switch
+                {
+                    TicketStatus.InProgress => EventTypes.TaskStarted,
+                    TicketStatus.Blocked => EventTypes.TaskBlocked,
+                    TicketStatus.Done => EventTypes.TaskCompleted,
+                    TicketStatus.Failed => EventTypes.TaskFailed,
+                    _ => null,
+                };
+                if (lifecycle is not null)
+                {
+                    events.Add(Event(next, lifecycle, $"{current.Id} {to.ToText()}" + (request.Note is null ? "" : ": " + request.Note), now));
+                }
+            }
+
+            if (priority is { } p && p != current.Priority)
+            {
+                next = next with { Priority = p };
+                changes.Add($"priority {p.ToText()}");
+            }
+
+            var newLabels = labels.Except(current.Labels, StringComparer.Ordinal).ToList();
+            if (newLabels.Count > 0)
+            {
+                next = next with { Labels = current.Labels.Concat(newLabels).ToList() };
+                changes.Add("labels +" + string.Join(",", newLabels));
+            }
+
+            if (request.Summary is not null)
+            {
+                next = next with { Summary = _redactor.Redact(request.Summary) };
+            }
+
+            if (request.Artifacts.Count > 0)
+            {
+                next = next with { Artifacts = current.Artifacts.Concat(request.Artifacts).Distinct(StringComparer.Ordinal).ToList() };
+            }
+
+            if (deps.Count > 0)
+            {
+                changes.Add("depends on +" + string.Join(",", deps.Select(TicketId.Format)));
+            }
+
+            if (request.Note is not null)
+            {
+                next = next with { Note = _redactor.Redact(request.Note) };
+                events.Add(Event(next, EventTypes.StatusUpdate, _redactor.Redact(request.Note), now));
+            }
+
+            events.Insert(0, Event(next, EventTypes.TicketUpdated, $"{current.Id}: " + (changes.Count == 0 ? "note" : string.Join("; ", changes)), now));
+            return new TicketMutation(next, events, deps);
+        });
+
+        if (updated.Status.IsFinished())
+        {
+            WriteResult(updated);
+        }
+
+        return updated;
+    }
+
+    /// <summary>What an agent runs when it finishes: status done, with its summary and artifacts.</summary>
+    public Ticket Done(string id, string? summary, IReadOnlyList<string> artifacts) =>
+        Update(id, new UpdateTicketRequest { Status = "done", Summary = summary ?? "", Artifacts = artifacts });
+
+    /// <summary>
+    /// Gives a ready, unassigned ticket to a live worker and types the ticket to it. The checks and
+    /// the assignment happen in one transaction, so two assigners can never both take a ticket.
+    /// </summary>
+    public async Task<(Ticket Ticket, TypingOutcome Outcome)> AssignAsync(string id, string worker, CancellationToken ct)
+    {
+        var number = TicketId.Parse(id);
+        WorkerName.Validate(worker);
+        var w = _store.GetWorker(worker) ?? throw new BatonException($"unknown worker '{worker}': `baton list` shows the workers, `baton spawn` starts one");
+        if (!w.State.IsLive())
+        {
+            throw new BatonException($"worker '{worker}' is {w.State.ToText()} and cannot take a ticket");
+        }
+
+        var now = _time.GetUtcNow();
+        var assigned = _tickets.Mutate(number, current =>
+        {
+            if (current.Assignee is not null)
+            {
+                throw new BatonException($"{current.Id} is already assigned to {current.Assignee}");
+            }
+
+            var statuses = _tickets.Statuses();
+            if (!TicketRules.IsReady(current, statuses))
+            {
+                var blockers = TicketRules.BlockedBy(current, statuses);
+                var why = current.Status is not (TicketStatus.Open or TicketStatus.Queued)
+                    ? $"it is {current.Status.ToText()}"
+                    : blockers.Count > 0
+                        ? "it is blocked by " + string.Join(", ", blockers.Select(TicketId.Format))
+                        : "it waits for " + string.Join(", ", current.DependsOn.Where(d => !statuses.TryGetValue(d, out var s) || s != TicketStatus.Done).Select(TicketId.Format));
+                throw new BatonException($"{current.Id} is not ready: {why}");
+            }
+
+            var next = current with
+            {
+                Assignee = worker,
+                Status = TicketStatus.InProgress,
+                StartedAt = now,
+                UpdatedAt = now,
+                Attempts = current.Attempts + 1,
+            };
+            return new TicketMutation(next,
+            [
+                Event(next, EventTypes.TicketUpdated, $"{current.Id}: assigned to {worker}; status {current.Status.ToText()} -> in-progress", now),
+                Event(next, EventTypes.TaskStarted, $"{current.Id} started by {worker}", now),
+            ]);
+        });
+
+        var deps = assigned.DependsOn.Select(d => _tickets.GetTicket(d)).OfType<Ticket>().ToDictionary(t => t.Number);
+        var templateFile = Path.Combine(_paths.BatonDir, "templates", "ticket.md");
+        var template = File.Exists(templateFile) ? await File.ReadAllTextAsync(templateFile, ct).ConfigureAwait(false) : TicketTemplate.BuiltIn();
+        var outcome = await _workers().SendAsync(worker, TicketTemplate.Render(template, assigned, deps), ct).ConfigureAwait(false);
+        return (assigned, outcome);
+    }
+
+    public Ticket? FindByExternalId(string externalId) => _tickets.GetTicketByExternalId(externalId);
+
+    public Feature AddFeature(string name, string title, string description)
+    {
+        var feature = Feature(name);
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            throw BatonException.Usage("the feature title is empty: baton feature add NAME \"TITLE\"");
+        }
+
+        var now = _time.GetUtcNow();
+        return _tickets.AddFeature(new Feature(feature, title.Trim(), description, now),
+            new EventRecord { Time = now, Type = EventTypes.FeatureAdded, Feature = feature, Message = $"feature {feature} added: {title.Trim()}" });
+    }
+
+    private TicketView View(Ticket t, IReadOnlyDictionary<long, TicketStatus> statuses) =>
+        new(t, TicketRules.IsReady(t, statuses), TicketRules.BlockedBy(t, statuses), _tickets.Dependents(t.Number));
+
+    private static bool Matches(Ticket t, TicketQuery q) =>
+        (q.Status is null || t.Status == q.Status)
+        && (q.Feature is null || t.Feature == q.Feature)
+        && (q.Assignee is null || t.Assignee == q.Assignee)
+        && (q.Label is null || t.Labels.Contains(q.Label, StringComparer.Ordinal));
+
+    /// <summary>Writes <c>.baton/results/ID.json</c> for scripts that watch files instead of calling the CLI.</summary>
+    private void WriteResult(Ticket t)
+    {
+        var dir = Path.Combine(_paths.BatonDir, "results");
+        Directory.CreateDirectory(dir);
+        var id = t.ExternalId ?? t.Id;
+        var seconds = t.StartedAt is { } s && t.FinishedAt is { } f ? (f - s).TotalSeconds : (double?)null;
+        var json = TicketResultJson.Write(id, t, seconds);
+        var file = Path.Combine(dir, SafeFileName(id) + ".json");
+        var temp = file + ".tmp";
+        File.WriteAllText(temp, json);
+        File.Move(temp, file, overwrite: true); // readers never see half a file
+    }
+
+    private static string SafeFileName(string id) => string.Concat(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
+
+    private static List<string> Labels(IEnumerable<string> labels)
+    {
+        var list = new List<string>();
+        foreach (var raw in labels.SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (!LabelPattern().IsMatch(raw))
+            {
+                throw BatonException.Usage($"invalid label '{raw}': use letters, digits and - _ . : / (at most 50)");
+            }
+
+            if (!list.Contains(raw, StringComparer.Ordinal))
+            {
+                list.Add(raw);
+            }
+        }
+
+        return list;
+    }
+
+    private static string Feature(string name) =>
+        FeaturePattern().IsMatch(name)
+            ? name
+            : throw BatonException.Usage($"invalid feature name '{name}': use lowercase letters, digits, '.', '_' or '-' (e.g. 003-reading-goals)");
+
+    private static BatonException Unknown(long number) =>
+        BatonException.Usage($"unknown ticket {TicketId.Format(number)}: `baton ticket list` shows the tickets");
+
+    private static EventRecord Event(Ticket t, string type, string message, DateTimeOffset now, IReadOnlyDictionary<string, string>? metadata = null) => new()
+    {
+        Time = now,
+        Type = type,
+        Ticket = t.Id,
+        Feature = t.Feature,
+        Worker = t.Assignee,
+        Message = message,
+        Metadata = metadata,
+    };
+
+    internal static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,384 @@
+using System.Text.Json;
+using Baton.Core;
+using Baton.Core.Events;
+using Baton.Core.Storage;
+using Baton.Core.Tickets;
+using Microsoft.Data.Sqlite;
+
+namespace Baton.Infrastructure.Storage.Sqlite;
+
+/// <summary>Tickets, dependencies and features in the same SQLite store (and transactions) as events.</summary>
+public sealed class SqliteTicketStore : ITicketStore
+{
+    private readonly SqliteStore _db;
+
+    public SqliteTicketStore(SqliteStore db)
+    {
+        _db = db;
+    }
+
+    public Ticket CreateTicket(Ticket draft, Func<Ticket, EventRecord> created)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(created);
+        Ticket? result = null;
+        _db.Write(() =>
+        {
+            if (draft.Feature is not null && GetFeature(draft.Feature) is null)
+            {
+                throw BatonException.Usage($"unknown feature '{draft.Feature}': add it first with `baton feature add {draft.Feature} \"TITLE\"`");
+            }
+
+            foreach (var dep in draft.DependsOn.Distinct())
+            {
+                if (GetTicket(dep) is null)
+                {
+                    throw BatonException.Usage($"{TicketId.Format(dep)} does not exist, so nothing can depend on it");
+                }
+            }
+
+            if (draft.ExternalId is not null && GetTicketByExternalId(draft.ExternalId) is { } existing)
+            {
+                throw new BatonException($"{draft.ExternalId} was already imported as {existing.Id}");
+            }
+
+            using var cmd = _db.Command("INSERT INTO tickets (title, status, priority, priority_rank, created_at, updated_at) VALUES ('', 'open', 'medium', 2, $t, $t) RETURNING number");
+            SqliteStore.Bind(cmd, "$t", SqliteStore.Format(draft.CreatedAt));
+            var number = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            var ticket = draft with { Number = number, DependsOn = draft.DependsOn.Distinct().Order().ToList() };
+            Save(ticket);
+            foreach (var dep in ticket.DependsOn)
+            {
+                AddDependency(number, dep);
+            }
+
+            _db.Insert(created(ticket));
+            result = ticket;
+        });
+        return result!;
+    }
+
+    public Ticket? GetTicket(long number)
+    {
+        using var cmd = _db.Command("SELECT * FROM tickets WHERE number = $n");
+        cmd.Parameters.AddWithValue("$n", number);
+        return ReadAll(cmd).FirstOrDefault();
+    }
+
+    public Ticket? GetTicketByExternalId(string externalId)
+    {
+        using var cmd = _db.Command("SELECT * FROM tickets WHERE external_id = $e");
+        cmd.Parameters.AddWithValue("$e", externalId);
+        return ReadAll(cmd).FirstOrDefault();
+    }
+
+    public IReadOnlyList<Ticket> ListTickets(TicketQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        using var cmd = _db.Command("""
+            SELECT * FROM tickets
+            WHERE ($status IS NULL OR status = $status)
+              AND ($feature IS NULL OR feature = $feature)
+              AND ($assignee IS NULL OR assignee = $assignee)
+              AND ($label IS NULL OR EXISTS (SELECT 1 FROM json_each(tickets.labels) WHERE value = $label))
+            ORDER BY number
+            """);
+        SqliteStore.Bind(cmd, "$status", query.Status?.ToText());
+        SqliteStore.Bind(cmd, "$feature", query.Feature);
+        SqliteStore.Bind(cmd, "$assignee", query.Assignee);
+        SqliteStore.Bind(cmd, "$label", query.Label);
+        return ReadAll(cmd);
+    }
+
+    public IReadOnlyList<Ticket> ReadyTickets(int limit)
+    {
+        // The dispatch index (status, priority_rank, created_at, number) serves both the filter
+        // and the order; the NOT EXISTS probes the dependency primary key.
+        using var cmd = _db.Command("""
+            SELECT * FROM tickets t
+            WHERE t.status IN ('open', 'queued')
+              AND NOT EXISTS (SELECT 1 FROM ticket_dependencies d JOIN tickets p ON p.number = d.depends_on
+                              WHERE d.ticket = t.number AND p.status <> 'done')
+            ORDER BY t.priority_rank, t.created_at, t.number
+            LIMIT $limit
+            """);
+        cmd.Parameters.AddWithValue("$limit", limit);
+        return ReadAll(cmd);
+    }
+
+    public IReadOnlyDictionary<long, TicketStatus> Statuses()
+    {
+        using var cmd = _db.Command("SELECT number, status FROM tickets");
+        using var r = cmd.ExecuteReader();
+        var map = new Dictionary<long, TicketStatus>();
+        while (r.Read())
+        {
+            map[r.GetInt64(0)] = TicketStatuses.Parse(r.GetString(1));
+        }
+
+        return map;
+    }
+
+    public IReadOnlyList<long> Dependents(long number)
+    {
+        using var cmd = _db.Command("SELECT ticket FROM ticket_dependencies WHERE depends_on = $n ORDER BY ticket");
+        cmd.Parameters.AddWithValue("$n", number);
+        using var r = cmd.ExecuteReader();
+        var list = new List<long>();
+        while (r.Read())
+        {
+            list.Add(r.GetInt64(0));
+        }
+
+        return list;
+    }
+
+    public Ticket Mutate(long number, Func<Ticket, TicketMutation> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        Ticket? result = null;
+        _db.Write(() =>
+        {
+            var current = GetTicket(number) ?? throw BatonException.Usage($"unknown ticket {TicketId.Format(number)}: `baton ticket list` shows the tickets");
+            var mutation = change(current);
+            var next = mutation.Next with { Number = number };
+            if (mutation.NewDependencies is { Count: > 0 } deps)
+            {
+                foreach (var dep in deps)
+                {
+                    if (GetTicket(dep) is null)
+                    {
+                        throw BatonException.Usage($"{TicketId.Format(dep)} does not exist, so nothing can depend on it");
+                    }
+                }
+
+                var cycle = TicketRules.FindCycle(DependencyGraph(), number, deps);
+                if (cycle is not null)
+                {
+                    throw BatonException.Usage($"refused: that dependency would make a cycle: {TicketRules.DescribeCycle(cycle)}");
+                }
+
+                foreach (var dep in deps.Distinct())
+                {
+                    AddDependency(number, dep);
+                }
+
+                next = next with { DependsOn = current.DependsOn.Concat(deps).Distinct().Order().ToList() };
+            }
+
+            Save(next);
+            foreach (var e in mutation.Events)
+            {
+                _db.Insert(e);
+            }
+
+            result = next;
+        });
+        return result!;
+    }
+
+    public Feature AddFeature(Feature feature, EventRecord added)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        _db.Write(() =>
+        {
+            if (GetFeature(feature.Name) is not null)
+            {
+                throw BatonException.Usage($"feature '{feature.Name}' already exists");
+            }
+
+            using var cmd = _db.Command("INSERT INTO features (name, title, description, created_at, updated_at) VALUES ($n, $t, $d, $c, $c)");
+            SqliteStore.Bind(cmd, "$n", feature.Name);
+            SqliteStore.Bind(cmd, "$t", feature.Title);
+            SqliteStore.Bind(cmd, "$d", feature.Description);
+            SqliteStore.Bind(cmd, "$c", SqliteStore.Format(feature.CreatedAt));
+            cmd.ExecuteNonQuery();
+            _db.Insert(added);
+        });
+        return feature;
+    }
+
+    public Feature? GetFeature(string name)
+    {
+        using var cmd = _db.Command("SELECT name, title, description, created_at FROM features WHERE name = $n");
+        cmd.Parameters.AddWithValue("$n", name);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new Feature(r.GetString(0), r.GetString(1), r.GetString(2), SqliteStore.Time(r, "created_at")!.Value) : null;
+    }
+
+    public IReadOnlyList<FeatureStatus> FeatureStatuses()
+    {
+        using var cmd = _db.Command("SELECT * FROM feature_status ORDER BY feature");
+        using var r = cmd.ExecuteReader();
+        var list = new List<FeatureStatus>();
+        while (r.Read())
+        {
+            list.Add(new FeatureStatus(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8)));
+        }
+
+        return list;
+    }
+
+    public IReadOnlyList<(long? Ticket, string Kind, string Description)> ActiveBlockers()
+    {
+        using var cmd = _db.Command("SELECT ticket, kind, description FROM blockers WHERE status = 'active' ORDER BY id");
+        using var r = cmd.ExecuteReader();
+        var list = new List<(long?, string, string)>();
+        while (r.Read())
+        {
+            list.Add((r.IsDBNull(0) ? null : r.GetInt64(0), r.GetString(1), r.GetString(2)));
+        }
+
+        return list;
+    }
+
+    public IReadOnlyList<(string BranchA, string BranchB, string Severity, string Files)> ActiveConflicts()
+    {
+        using var cmd = _db.Command("SELECT branch_a, branch_b, severity, files FROM conflicts WHERE status = 'active' ORDER BY id");
+        using var r = cmd.ExecuteReader();
+        var list = new List<(string, string, string, string)>();
+        while (r.Read())
+        {
+            list.Add((r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3)));
+        }
+
+        return list;
+    }
+
+    private Dictionary<long, IReadOnlyList<long>> DependencyGraph()
+    {
+        using var cmd = _db.Command("SELECT ticket, depends_on FROM ticket_dependencies");
+        using var r = cmd.ExecuteReader();
+        var graph = new Dictionary<long, List<long>>();
+        while (r.Read())
+        {
+            var t = r.GetInt64(0);
+            if (!graph.TryGetValue(t, out var list))
+            {
+                graph[t] = list = [];
+            }
+
+            list.Add(r.GetInt64(1));
+        }
+
+        return graph.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<long>)kv.Value);
+    }
+
+    private void AddDependency(long ticket, long dependsOn)
+    {
+        using var cmd = _db.Command("INSERT OR IGNORE INTO ticket_dependencies (ticket, depends_on) VALUES ($t, $d)");
+        cmd.Parameters.AddWithValue("$t", ticket);
+        cmd.Parameters.AddWithValue("$d", dependsOn);
+        cmd.ExecuteNonQuery();
+    }
+
+    private void Save(Ticket t)
+    {
+        using var cmd = _db.Command("""
+            UPDATE tickets SET title = $title, body = $body, status = $status, priority = $priority, priority_rank = $rank,
+                labels = $labels, feature = $feature, assignee = $assignee, worker_wanted = $worker_wanted,
+                role_wanted = $role_wanted, agent_wanted = $agent_wanted, attempts = $attempts,
+                time_limit_minutes = $time_limit, source = $source, external_id = $external_id, branch = $branch,
+                worktree = $worktree, summary = $summary, artifacts = $artifacts, note = $note,
+                created_at = $created_at, updated_at = $updated_at, started_at = $started_at, finished_at = $finished_at
+            WHERE number = $number
+            """);
+        SqliteStore.Bind(cmd, "$number", t.Number);
+        SqliteStore.Bind(cmd, "$title", t.Title);
+        SqliteStore.Bind(cmd, "$body", t.Body);
+        SqliteStore.Bind(cmd, "$status", t.Status.ToText());
+        SqliteStore.Bind(cmd, "$priority", t.Priority.ToText());
+        SqliteStore.Bind(cmd, "$rank", (int)t.Priority);
+        SqliteStore.Bind(cmd, "$labels", Json(t.Labels));
+        SqliteStore.Bind(cmd, "$feature", t.Feature);
+        SqliteStore.Bind(cmd, "$assignee", t.Assignee);
+        SqliteStore.Bind(cmd, "$worker_wanted", t.WorkerWanted);
+        SqliteStore.Bind(cmd, "$role_wanted", t.RoleWanted);
+        SqliteStore.Bind(cmd, "$agent_wanted", t.AgentWanted);
+        SqliteStore.Bind(cmd, "$attempts", t.Attempts);
+        SqliteStore.Bind(cmd, "$time_limit", t.TimeLimitMinutes);
+        SqliteStore.Bind(cmd, "$source", t.Source);
+        SqliteStore.Bind(cmd, "$external_id", t.ExternalId);
+        SqliteStore.Bind(cmd, "$branch", t.Branch);
+        SqliteStore.Bind(cmd, "$worktree", t.Worktree);
+        SqliteStore.Bind(cmd, "$summary", t.Summary);
+        SqliteStore.Bind(cmd, "$artifacts", Json(t.Artifacts));
+        SqliteStore.Bind(cmd, "$note", t.Note);
+        SqliteStore.Bind(cmd, "$created_at", SqliteStore.Format(t.CreatedAt));
+        SqliteStore.Bind(cmd, "$updated_at", SqliteStore.Format(t.UpdatedAt));
+        SqliteStore.Bind(cmd, "$started_at", SqliteStore.Format(t.StartedAt));
+        SqliteStore.Bind(cmd, "$finished_at", SqliteStore.Format(t.FinishedAt));
+        cmd.ExecuteNonQuery();
+    }
+
+    private List<Ticket> ReadAll(SqliteCommand cmd)
+    {
+        var list = new List<Ticket>();
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                list.Add(Read(r));
+            }
+        }
+
+        if (list.Count == 0)
+        {
+            return list;
+        }
+
+        // Dependencies of all tickets read, in one query.
+        var byNumber = list.ToDictionary(t => t.Number);
+        var deps = new Dictionary<long, List<long>>();
+        using (var d = _db.Command(list.Count == 1
+            ? "SELECT ticket, depends_on FROM ticket_dependencies WHERE ticket = $n ORDER BY depends_on"
+            : "SELECT ticket, depends_on FROM ticket_dependencies ORDER BY ticket, depends_on"))
+        {
+            d.Parameters.AddWithValue("$n", list[0].Number);
+            using var r = d.ExecuteReader();
+            while (r.Read())
+            {
+                var t = r.GetInt64(0);
+                if (byNumber.ContainsKey(t))
+                {
+                    (deps.TryGetValue(t, out var l) ? l : deps[t] = []).Add(r.GetInt64(1));
+                }
+            }
+        }
+
+        return list.Select(t => deps.TryGetValue(t.Number, out var l) ? t with { DependsOn = l } : t).ToList();
+    }
+
+    private static Ticket Read(SqliteDataReader r) => new()
+    {
+        Number = r.GetInt64(r.GetOrdinal("number")),
+        Title = r.GetString(r.GetOrdinal("title")),
+        Body = r.GetString(r.GetOrdinal("body")),
+        Status = TicketStatuses.Parse(r.GetString(r.GetOrdinal("status"))),
+        Priority = Priorities.Parse(r.GetString(r.GetOrdinal("priority"))),
+        Labels = List(SqliteStore.Text(r, "labels")),
+        Feature = SqliteStore.Text(r, "feature"),
+        Assignee = SqliteStore.Text(r, "assignee"),
+        WorkerWanted = SqliteStore.Text(r, "worker_wanted"),
+        RoleWanted = SqliteStore.Text(r, "role_wanted"),
+        AgentWanted = SqliteStore.Text(r, "agent_wanted"),
+        Attempts = SqliteStore.Int(r, "attempts") ?? 0,
+        TimeLimitMinutes = SqliteStore.Int(r, "time_limit_minutes"),
+        Source = SqliteStore.Text(r, "source") ?? "local",
+        ExternalId = SqliteStore.Text(r, "external_id"),
+        Branch = SqliteStore.Text(r, "branch"),
+        Worktree = SqliteStore.Text(r, "worktree"),
+        Summary = SqliteStore.Text(r, "summary"),
+        Artifacts = List(SqliteStore.Text(r, "artifacts")),
+        Note = SqliteStore.Text(r, "note"),
+        CreatedAt = SqliteStore.Time(r, "created_at")!.Value,
+        UpdatedAt = SqliteStore.Time(r, "updated_at")!.Value,
+        StartedAt = SqliteStore.Time(r, "started_at"),
+        FinishedAt = SqliteStore.Time(r, "finished_at"),
+    };
+
+    private static string Json(IReadOnlyList<string> list) => JsonSerializer.Serialize(list.ToList(), StoreJsonContext.Default.ListString);
+
+    private static List<string> List(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, StoreJsonContext.Default.ListString) ?? [];
+}
