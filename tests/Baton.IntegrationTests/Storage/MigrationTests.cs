@@ -1,0 +1,43 @@
+using Baton.Core.Storage;
+using Baton.Infrastructure.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace Baton.IntegrationTests.Storage;
+
+public sealed class MigrationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("baton-migrate-").FullName;
+    private string Db => Path.Combine(_dir, "baton.db");
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public void A_version_1_store_with_workers_and_events_is_migrated_to_tickets_and_keeps_its_data()
+    {
+        // Given a store as the first release wrote it: schema 1, a worker and an event
+        using (var c = new SqliteConnection($"Data Source={Db};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = Schema.Migrations[0] + """
+                ;INSERT INTO workers (name, agent, mode, directory, state, state_since, created_at)
+                 VALUES ('old', 'scripted', 'tmux', '/repo', 'idle', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+                INSERT INTO events (time, type, worker, message) VALUES ('2026-01-01T00:00:00.000Z', 'worker_spawned', 'old', 'hello');
+                PRAGMA user_version = 1;
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        // When a current baton opens it
+        using var store = SqliteStore.Open(Db, create: false);
+        var tickets = new SqliteTicketStore(store);
+
+        // Then it is at the latest schema, the old rows are intact and tickets work
+        Assert.Equal(SqliteStore.LatestSchemaVersion, store.SchemaVersion);
+        Assert.Equal("idle", store.GetWorker("old")!.State.ToString().ToLowerInvariant());
+        Assert.Equal("hello", store.RecentEvents(new EventQuery(10, "old")).Single().Message);
+        Assert.Empty(tickets.ListTickets(new TicketQuery()));
+        Assert.Empty(tickets.FeatureStatuses());
+    }
+}
