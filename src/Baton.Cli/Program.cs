@@ -17,6 +17,9 @@ public static class Program
         root.Subcommands.Add(AttachCommand.Create());
         root.Subcommands.Add(KillCommand.Create());
         root.Subcommands.Add(KillCommand.CreateAll());
+        root.Subcommands.Add(RoleCommand.Create());
+        root.Subcommands.Add(RoleCommand.CreateDirective());
+        root.Subcommands.Add(RoleCommand.CreateMemory());
         root.Subcommands.Add(TicketCommand.Create());
         root.Subcommands.Add(FeatureCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());

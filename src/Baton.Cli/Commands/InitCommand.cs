@@ -6,6 +6,7 @@ using Baton.Core;
 using Baton.Core.Config;
 using Baton.Core.Processes;
 using Baton.Infrastructure.Config;
+using Baton.Infrastructure.Roles;
 using Baton.Infrastructure.Storage.Sqlite;
 
 namespace Baton.Cli.Commands;
@@ -41,6 +42,23 @@ internal static class InitCommand
             {
                 // Fail now, with file and line, rather than at the first spawn.
                 ConfigLoader.Parse(paths.ConfigFile, File.ReadAllText(paths.ConfigFile));
+            }
+
+            // Built-in roles and directives are written out for the user to read and change;
+            // a file that exists is never overwritten.
+            foreach (var kind in new[] { "roles", "directives" })
+            {
+                var dir = Path.Combine(paths.BatonDir, kind);
+                Directory.CreateDirectory(dir);
+                foreach (var name in RoleCatalog.BuiltIn(kind))
+                {
+                    var file = Path.Combine(dir, name + ".yaml");
+                    if (!File.Exists(file))
+                    {
+                        File.WriteAllText(file, RoleCatalog.BuiltInText(kind, name));
+                        written.Add(Relative(root, file));
+                    }
+                }
             }
 
             using (SqliteStore.Open(paths.Database, create: true))

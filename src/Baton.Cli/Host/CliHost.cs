@@ -3,12 +3,14 @@ using Baton.Core.Config;
 using Baton.Core.Monitoring;
 using Baton.Core.Security;
 using Baton.Core.Storage;
+using Baton.Core.Roles;
 using Baton.Core.Tickets;
 using Baton.Core.Tmux;
 using Baton.Core.Workers;
 using Baton.Infrastructure.Agents;
 using Baton.Infrastructure.Config;
 using Baton.Infrastructure.Processes;
+using Baton.Infrastructure.Roles;
 using Baton.Infrastructure.Storage.Sqlite;
 using Baton.Infrastructure.Tmux;
 using Baton.Infrastructure.Workers;
@@ -70,6 +72,12 @@ public sealed class CliHost : IDisposable
         Config,
         Paths,
         Time);
+
+    public RoleService Roles()
+    {
+        var catalog = new RoleCatalog(Paths.BatonDir);
+        return new RoleService(catalog, catalog.Resolve, Paths);
+    }
 
     public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.FromProcessEnvironment(), () => new WorkerService(Workers()));
 

@@ -67,7 +67,7 @@ public sealed class WorkerSpawner
             CreatedAt = now,
             LogPath = request.Headless ? _ctx.Paths.LogFile(name) : null,
         };
-        var shown = _ctx.Redactor.Redact(string.Join(' ', command.Select(Quote)));
+        var shown = _ctx.Redactor.Redact(string.Join(' ', command.Select(Processes.Shell.Quote)));
         _ctx.Store.AddWorker(worker, WorkerEvents.For(worker, EventTypes.WorkerSpawned,
             $"{profile.Name} in {directory} ({(request.Headless ? "headless" : session)})", now,
             new Dictionary<string, string>
@@ -283,9 +283,4 @@ public sealed class WorkerSpawner
         var all = text.TrimEnd().Split('\n');
         return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
-
-    private static string Quote(string arg) =>
-        arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:@,+".Contains(c, StringComparison.Ordinal))
-            ? arg
-            : "'" + arg.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -1,0 +1,64 @@
+namespace Baton.Core.Roles;
+
+/// <summary>Who an agent is: its prompt, directives, permissions, default agent and capacity.</summary>
+public sealed record Role
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    public string Prompt { get; init; } = "";
+
+    /// <summary>Directive names in the order they are composed, each with the line it is named on (for errors).</summary>
+    public IReadOnlyList<NamedReference> Directives { get; init; } = [];
+
+    public string? Agent { get; init; }
+    public int? Capacity { get; init; }
+    public bool ExitWhenDone { get; init; }
+    public bool CommitBeforeStop { get; init; }
+    public bool AutoApprove { get; init; }
+    public RolePermissions Permissions { get; init; } = new();
+
+    /// <summary>The file it came from (or "built-in role NAME"), for error messages.</summary>
+    public string Source { get; init; } = "";
+}
+
+/// <summary>What a role may do: tool rules in the agent's own vocabulary, and what git guards enforce.</summary>
+public sealed record RolePermissions
+{
+    public IReadOnlyList<string> Allow { get; init; } = [];
+    public IReadOnlyList<string> Deny { get; init; } = [];
+
+    /// <summary>Path globs the role may commit; empty means everything.</summary>
+    public IReadOnlyList<string> Write { get; init; } = [];
+
+    public IReadOnlyList<string> ProtectedBranches { get; init; } = [];
+
+    public bool NeedsGitGuards => ProtectedBranches.Count > 0 || (Write.Count > 0 && !Write.Contains("**"));
+}
+
+/// <summary>A reusable piece of instruction, which may include others.</summary>
+public sealed record Directive
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    public string Content { get; init; } = "";
+    public IReadOnlyList<NamedReference> Directives { get; init; } = [];
+    public string Source { get; init; } = "";
+}
+
+/// <summary>A name written in a file, with where it was written.</summary>
+public sealed record NamedReference(string Name, string Source, int Line, int Column)
+{
+    public string Where => $"{Source}:{Line}:{Column}";
+}
+
+/// <summary>Roles and directives by name: built-in ones overridden by project files.</summary>
+public interface IRoleCatalog
+{
+    Role GetRole(string name);
+
+    Directive GetDirective(string name);
+
+    IReadOnlyList<string> RoleNames();
+
+    IReadOnlyList<string> DirectiveNames();
+}
