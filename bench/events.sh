@@ -5,7 +5,8 @@
 # it runs is timed on its own in the sqlite3 shell.
 # Usage: bash bench/events.sh          (BATON_BIN=/path/to/baton to use another binary,
 #                                       BENCH_RUNS=N timed runs per query command, default 30,
-#                                       BENCH_LOG_N=N one-process appends, default 1000)
+#                                       BENCH_LOG_N=N one-process appends, default 1000,
+#                                       BENCH_KEEP=1 to keep the temp repo and its 1M-event store)
 # Results: bench/results/events-latest.md and bench/results/events-*.json (hyperfine exports).
 set -euo pipefail
 
@@ -58,7 +59,11 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/baton-events-bench.XXXXXX")
 cleanup() {
     local rc=$?
-    rm -rf "$WORK"
+    if [[ -n ${BENCH_KEEP:-} ]]; then
+        echo "bench: kept $WORK (the store is $WORK/repo/.baton/baton.db)" >&2
+    else
+        rm -rf "$WORK"
+    fi
     exit "$rc"
 }
 trap cleanup EXIT
@@ -309,11 +314,11 @@ print("|---|---:|---:|---:|---|---|")
 imp = next(iter(load("events-import").values()))
 rate = batch / imp["median"]
 times = ", ".join(f"{t:.2f}" for t in imp["times"])
-print(f"| `events import` of {batch:,} lines (log 10k → {10000 + batch * len(imp['times']) // 1000:,}k; runs: {times} s) | {len(imp['times'])} | {imp['median']:.2f} s | {rate:,.0f} | > 20,000/s | {yes(rate > 20000)} |")
+print(f"| `events import` of {batch:,} lines (log 10k → {(10000 + batch * len(imp['times'])) // 1000:,}k; runs: {times} s) | {len(imp['times'])} | {imp['median']:.2f} s | {rate:,.0f} | > 20,000/s | {yes(rate > 20000)} |")
 lg = load("events-log")
 el, ver = lg["events log bench msg"], lg["baton --version"]
 per_s = len(el["times"]) / sum(el["times"])
-print(f"| `events log` one process per event | {len(el['times'])} | {ms(el['median']):.1f} ms | {per_s:,.0f} | – | – |")
+print(f"| `events log` one process per event (mean {ms(el['mean']):.1f} ms) | {len(el['times'])} | {ms(el['median']):.1f} ms | {per_s:,.0f} | – | – |")
 print(f"| `--version` (start-up) alongside | {len(ver['times'])} | {ms(ver['median']):.1f} ms | – | start-up share of `events log` {ver['median'] / el['median']:.0%} | {yes(ver['median'] / el['median'] >= 0.5)} |")
 for line in open(os.path.join(results_dir, "events-imports.txt")):
     label, lines, secs = line.split()

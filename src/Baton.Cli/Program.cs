@@ -8,6 +8,17 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // Hot paths that agents and git call on every tool call or commit: no parser, no store.
+        if (args.Length > 0 && args[0] == "hook")
+        {
+            return HookCommand.Run(args);
+        }
+
+        if (args.Length > 0 && args[0] == "guard")
+        {
+            return GuardCommand.Run(args);
+        }
+
         var root = new RootCommand("Baton runs a team of AI coding agents on one repository, each in its own tmux session.");
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(SpawnCommand.Create());

@@ -10,19 +10,21 @@ internal static class ScriptedAgentCommand
     public static Command Create()
     {
         var headless = new Option<string?>("--headless") { Description = "Run this task without a screen and exit" };
-        var command = new Command("scripted-agent", "A scripted stand-in for an agent CLI (tests, demo); see docs/scripted-agent.md") { headless };
+        var context = new Option<string?>("--context-file") { Description = "A role context to work under (what `spawn --role` gives)" };
+        var command = new Command("scripted-agent", "A scripted stand-in for an agent CLI (tests, demo); see docs/scripted-agent.md") { headless, context };
         command.Hidden = true;
         command.SetAction(async (parse, ct) =>
         {
+            var contextFile = parse.GetValue(context);
             if (parse.GetValue(headless) is { } task)
             {
-                await new ScriptedRunner(new HeadlessScriptedHost()).RunAsync(task, ct).ConfigureAwait(false);
+                await new ScriptedRunner(new HeadlessScriptedHost(), contextFile).RunAsync(task, ct).ConfigureAwait(false);
                 return 0;
             }
 
             var trust = Environment.GetEnvironmentVariable("SCRIPTED_TRUST_DIALOG") == "1";
             var delay = double.TryParse(Environment.GetEnvironmentVariable("SCRIPTED_START_DELAY"), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) ? s : 0;
-            return await new ScriptedAgent().RunAsync(trust, TimeSpan.FromSeconds(delay)).ConfigureAwait(false);
+            return await new ScriptedAgent(contextFile).RunAsync(trust, TimeSpan.FromSeconds(delay)).ConfigureAwait(false);
         });
         return command;
     }

@@ -9,6 +9,7 @@ using Baton.Core.Tmux;
 using Baton.Core.Workers;
 using Baton.Infrastructure.Agents;
 using Baton.Infrastructure.Config;
+using Baton.Infrastructure.Git;
 using Baton.Infrastructure.Processes;
 using Baton.Infrastructure.Roles;
 using Baton.Infrastructure.Storage.Sqlite;
@@ -71,7 +72,8 @@ public sealed class CliHost : IDisposable
         Redactor.FromProcessEnvironment(),
         Config,
         Paths,
-        Time);
+        Time,
+        () => new RoleSetup(Roles(), new GitWorkspace(_runner), Paths, Executables.Self));
 
     public RoleService Roles()
     {
@@ -81,7 +83,7 @@ public sealed class CliHost : IDisposable
 
     public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.FromProcessEnvironment(), () => new WorkerService(Workers()));
 
-    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(Executables.Self), Time);
+    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(Executables.Self), Time, new HookSpool(Paths.BatonDir));
 
     /// <summary>
     /// <c>BATON_DB</c> (set in every worker's environment) wins; otherwise the nearest

@@ -19,6 +19,12 @@ internal sealed class ScriptedAgent : IScriptedHost
     private TaskCompletionSource<bool>? _question;
     private CancellationTokenSource? _current;
     private RawTerminal? _terminal;
+    private readonly string? _contextFile;
+
+    public ScriptedAgent(string? contextFile)
+    {
+        _contextFile = contextFile;
+    }
 
     public async Task<int> RunAsync(bool trustDialog, TimeSpan startDelay)
     {
@@ -29,6 +35,11 @@ internal sealed class ScriptedAgent : IScriptedHost
         try
         {
             _screen.Print("  cwd: " + Directory.GetCurrentDirectory());
+            if (_contextFile is not null && File.Exists(_contextFile))
+            {
+                var first = File.ReadLines(_contextFile).FirstOrDefault() ?? "";
+                _screen.Print($"  context: {first} ({File.ReadLines(_contextFile).Count()} lines)");
+            }
             _input.Start();
             if (trustDialog)
             {
@@ -138,7 +149,7 @@ internal sealed class ScriptedAgent : IScriptedHost
 
     private async Task WorkLoopAsync()
     {
-        var runner = new ScriptedRunner(this);
+        var runner = new ScriptedRunner(this, _contextFile);
         await foreach (var task in _tasks.Reader.ReadAllAsync().ConfigureAwait(false))
         {
             using var cts = new CancellationTokenSource();

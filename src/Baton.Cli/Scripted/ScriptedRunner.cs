@@ -17,10 +17,12 @@ internal interface IScriptedHost
 internal sealed class ScriptedRunner
 {
     private readonly IScriptedHost _host;
+    private readonly string? _contextFile;
 
-    public ScriptedRunner(IScriptedHost host)
+    public ScriptedRunner(IScriptedHost host, string? contextFile = null)
     {
         _host = host;
+        _contextFile = contextFile;
     }
 
     public async Task RunAsync(string task, CancellationToken ct)
@@ -83,6 +85,16 @@ internal sealed class ScriptedRunner
                 var (path, _) = action.SplitFirst();
                 await File.WriteAllTextAsync(Path.GetFullPath(path), task, ct).ConfigureAwait(false);
                 _host.Print($"● Saved the task text to {path}");
+                break;
+            }
+
+            case "context":
+            {
+                // What the agent was given as its role context (spawn --role), saved to a file.
+                var (path, _) = action.SplitFirst();
+                var text = _contextFile is not null && File.Exists(_contextFile) ? await File.ReadAllTextAsync(_contextFile, ct).ConfigureAwait(false) : "";
+                await File.WriteAllTextAsync(Path.GetFullPath(path), text, ct).ConfigureAwait(false);
+                _host.Print(text.Length > 0 ? $"● Saved my role context to {path}" : $"● I was given no role context; wrote an empty {path}");
                 break;
             }
 

@@ -21,6 +21,15 @@ public sealed record AgentProfile
     /// <summary>What the agent understands as "leave", typed like a prompt.</summary>
     public string ExitCommand { get; init; } = "/exit";
 
+    /// <summary>Options that hand the agent its role context: <c>{context}</c> (the text) or <c>{context_file}</c> (its path).</summary>
+    public IReadOnlyList<string> ContextArgument { get; init; } = [];
+
+    /// <summary>A file in the working folder the agent reads as context (AGENTS.md, GEMINI.md), when it has no option for it.</summary>
+    public string? ContextFile { get; init; }
+
+    /// <summary>Options that give the agent its settings file (<c>{settings_file}</c>): permissions and hooks.</summary>
+    public IReadOnlyList<string> SettingsArgument { get; init; } = [];
+
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public required ScreenRules Screen { get; init; }

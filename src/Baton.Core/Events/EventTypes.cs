@@ -13,6 +13,7 @@ public static class EventTypes
     public const string WorkerKilled = "worker_killed";
     public const string WorkerLost = "worker_lost";
     public const string WorkerSpawnFailed = "worker_spawn_failed";
+    public const string WorkerHook = "worker_hook";
 
     public const string TicketCreated = "ticket_created";
     public const string TicketUpdated = "ticket_updated";

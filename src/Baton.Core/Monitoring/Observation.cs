@@ -32,4 +32,4 @@ public sealed record Observation
 /// <see cref="Settling"/> says the screen shows a new state that is not yet trusted (idle while
 /// the screen still moves), so the worker must be looked at again even if nothing prints.
 /// </summary>
-public sealed record StateDecision(WorkerState State, string Evidence, bool Changed, int? ExitCode = null, bool Settling = false);
+public sealed record StateDecision(WorkerState State, string Evidence, bool Changed, int? ExitCode = null, bool Settling = false, DateTimeOffset? Since = null);

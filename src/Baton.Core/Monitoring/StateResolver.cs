@@ -40,7 +40,8 @@ public static class StateResolver
         {
             if (seen.Screen?.StartupRule is null)
             {
-                return seen.Hook.State == worker.State ? Keep(worker) : Change(worker, seen.Hook.State, seen.Hook.Evidence);
+                // The change dates from the hook call, so a later screen reading cannot take it back.
+                return seen.Hook.State == worker.State ? Keep(worker) : Change(worker, seen.Hook.State, seen.Hook.Evidence) with { Since = seen.Hook.At };
             }
         }
 

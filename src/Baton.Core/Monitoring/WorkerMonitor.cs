@@ -19,10 +19,12 @@ public sealed class WorkerMonitor
     private readonly IAgentProfiles _profiles;
     private readonly IHeadlessHost _headless;
     private readonly TimeProvider _time;
+    private readonly IHookSpool _spool;
     private static readonly TimeSpan StatusGrace = TimeSpan.FromSeconds(3);
 
-    public WorkerMonitor(IStore store, Func<string?, ITmux> tmux, IAgentProfiles profiles, IHeadlessHost headless, TimeProvider time)
+    public WorkerMonitor(IStore store, Func<string?, ITmux> tmux, IAgentProfiles profiles, IHeadlessHost headless, TimeProvider time, IHookSpool spool)
     {
+        _spool = spool;
         _store = store;
         _tmux = tmux;
         _profiles = profiles;
@@ -63,10 +65,11 @@ public sealed class WorkerMonitor
                     sessions.TryGetValue(worker.Session, out session);
                 }
 
-                var updated = Observe(worker, session, screens, now);
+                var (seenWorker, hookEvents) = TakeHooks(worker);
+                var updated = Observe(seenWorker, session, screens, now);
                 if (!ReferenceEquals(updated.Worker, worker))
                 {
-                    changes.Add(new WorkerChange(updated.Worker, updated.Event, worker.State));
+                    changes.Add(new WorkerChange(updated.Worker, updated.Event, worker.State) { Before = hookEvents });
                 }
 
                 views.Add(new WorkerView(updated.Worker, session));
@@ -86,6 +89,45 @@ public sealed class WorkerMonitor
         || worker.State is WorkerState.Starting or WorkerState.Busy
         || session.LastActivity + TimeSpan.FromSeconds(1) > worker.ObservedAt;
 
+    /// <summary>
+    /// Takes in what the agent reported through `baton hook` since the last look: each call becomes
+    /// a worker_hook event, and the latest one with a state becomes the worker's hook signal.
+    /// </summary>
+    private (Worker Worker, IReadOnlyList<EventRecord> Events) TakeHooks(Worker worker)
+    {
+        if (!worker.State.IsLive())
+        {
+            return (worker, []);
+        }
+
+        var (records, offset) = _spool.Read(worker.Name, worker.HookOffset);
+        if (records.Count == 0)
+        {
+            return (worker, []);
+        }
+
+        var hook = worker.Hook;
+        var events = new List<EventRecord>(records.Count);
+        foreach (var r in records)
+        {
+            var evidence = $"hook: {r.Event}" + (r.Detail.Length > 0 ? $" ({r.Detail})" : "");
+            events.Add(new EventRecord
+            {
+                Time = r.Time,
+                Type = EventTypes.WorkerHook,
+                Worker = worker.Name,
+                Role = worker.Role,
+                Message = evidence + (r.State is { } s ? " -> " + s.ToText() : ""),
+            });
+            if (r.State is { } state)
+            {
+                hook = new HookSignal(state, r.Time, evidence);
+            }
+        }
+
+        return (worker with { Hook = hook, HookOffset = offset }, events);
+    }
+
     private (Worker Worker, EventRecord? Event) Observe(Worker worker, TmuxSession? session, IReadOnlyDictionary<string, string> screens, DateTimeOffset now)
     {
         if (!worker.State.IsLive())
@@ -100,7 +142,7 @@ public sealed class WorkerMonitor
         {
             // The supervisor records the exit itself; here only a vanished supervisor matters.
             // Between its row and its pid being stored, a just-spawned headless worker has no pid yet.
-            seen = new Observation { Present = worker.Pid is { } pid ? _headless.IsAlive(pid) : worker.State == WorkerState.Starting };
+            seen = new Observation { Present = worker.Pid is { } pid ? _headless.IsAlive(pid) : worker.State == WorkerState.Starting, Hook = worker.Hook };
         }
         else if (session is null || session.BatonWorker != worker.Name)
         {
@@ -124,6 +166,7 @@ public sealed class WorkerMonitor
             seen = new Observation
             {
                 Present = true,
+                Hook = worker.Hook,
                 Exited = session.PaneDead,
                 ExitCode = session.PaneDeadStatus,
                 Screen = verdict,
@@ -139,11 +182,13 @@ public sealed class WorkerMonitor
             return looked ? (worker with { ObservedAt = now }, null) : (worker, null);
         }
 
+        var since = decision.Since ?? now;
+
         var next = worker with
         {
             State = decision.State,
             Evidence = decision.Evidence,
-            StateSince = now,
+            StateSince = since,
             ObservedAt = now,
             ExitCode = decision.ExitCode ?? worker.ExitCode,
             EndedAt = decision.State.IsLive() ? null : now,

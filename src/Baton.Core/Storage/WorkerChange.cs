@@ -9,4 +9,8 @@ namespace Baton.Core.Storage;
 /// the headless supervisor) decide about the same worker, and a decision made on a stale read
 /// must not overwrite a newer one.
 /// </summary>
-public sealed record WorkerChange(Worker Worker, EventRecord? Event, WorkerState? Expected = null);
+public sealed record WorkerChange(Worker Worker, EventRecord? Event, WorkerState? Expected = null)
+{
+    /// <summary>Events recorded before <see cref="Event"/> in the same transaction (e.g. the hook calls that led to it).</summary>
+    public IReadOnlyList<EventRecord> Before { get; init; } = [];
+}

@@ -30,4 +30,10 @@ public sealed record Worker
     public string? LogPath { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
+
+    /// <summary>The state the agent last reported itself through a hook, if it has hooks.</summary>
+    public Monitoring.HookSignal? Hook { get; init; }
+
+    /// <summary>How far into its hook spool file Baton has read.</summary>
+    public long HookOffset { get; init; }
 }

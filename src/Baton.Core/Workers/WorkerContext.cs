@@ -1,5 +1,6 @@
 using Baton.Core.Agents;
 using Baton.Core.Config;
+using Baton.Core.Roles;
 using Baton.Core.Security;
 using Baton.Core.Storage;
 using Baton.Core.Tmux;
@@ -17,7 +18,8 @@ public sealed record WorkerContext(
     Redactor Redactor,
     BatonConfig Config,
     BatonPaths Paths,
-    TimeProvider Time)
+    TimeProvider Time,
+    Func<RoleSetup> RoleSetup)
 {
     public PromptTyper Typer() => new(Locks, Time, Config.SubmitRetries);
 

@@ -19,7 +19,8 @@ public sealed class WorkerSpawner
     public async Task<Worker> SpawnAsync(SpawnRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var profile = _ctx.Profiles.Get(request.Agent ?? _ctx.Config.DefaultAgent);
+        var role = request.Role is null ? null : _ctx.RoleSetup().Roles.Catalog.GetRole(request.Role);
+        var profile = _ctx.Profiles.Get(request.Agent ?? role?.Agent ?? _ctx.Config.DefaultAgent);
         var directory = Path.GetFullPath(request.Directory);
         if (!System.IO.Directory.Exists(directory))
         {
@@ -31,15 +32,24 @@ public sealed class WorkerSpawner
             throw BatonException.Usage($"agent profile '{profile.Name}' ({profile.Source}) has no headless command: add `headless.command` to it or spawn without --headless");
         }
 
-        var command = Expand(request.Headless ? profile.HeadlessCommand : profile.Command, request.Prompt);
-        EnsureInstalled(profile, command);
+        var template = request.Headless ? profile.HeadlessCommand : profile.Command;
+        EnsureInstalled(profile, Expand(template, request.Prompt));
 
         var tmux = _ctx.Tmux(_ctx.Config.TmuxSocket);
         var name = request.Name is null ? WorkerName.Generate(IsTaken, Random.Shared) : WorkerName.Validate(request.Name);
         var session = _ctx.Config.SessionPrefix + name;
+        if (_ctx.Store.GetWorker(name) is { } existing && existing.State.IsLive())
+        {
+            // Checked before the role's files are written for the new worker; AddWorker checks again atomically.
+            throw new BatonException($"worker '{name}' already exists and is {existing.State.ToText()}: pick another --name or `baton kill {name}` first");
+        }
+
+        var launch = _ctx.RoleSetup().Prepare(profile, role, name, directory, request.Prompt);
+        var prompt = launch.Prompt;
+        var command = Expand(template, prompt).Concat(launch.Arguments).ToList();
 
         var environment = new Dictionary<string, string>(profile.Environment, StringComparer.Ordinal);
-        foreach (var (key, value) in request.Environment)
+        foreach (var (key, value) in launch.Environment.Concat(request.Environment))
         {
             environment[key] = value;
         }
@@ -76,7 +86,9 @@ public sealed class WorkerSpawner
                 ["mode"] = request.Headless ? "headless" : "tmux",
                 ["directory"] = directory,
                 ["command"] = shown,
-                ["prompt_chars"] = request.Prompt.Length.ToString(CultureInfo.InvariantCulture),
+                ["prompt_chars"] = prompt.Length.ToString(CultureInfo.InvariantCulture),
+                ["role"] = role?.Name ?? "",
+                ["setup"] = string.Join("; ", launch.Notes),
             }));
 
         if (request.Headless)
@@ -103,10 +115,10 @@ public sealed class WorkerSpawner
         }
 
         worker = await WaitReadyAsync(tmux, worker, profile, ct).ConfigureAwait(false);
-        if (request.Prompt.Length > 0)
+        if (prompt.Length > 0)
         {
-            var outcome = await _ctx.Typer().SubmitAsync(tmux, session, profile, request.Prompt, ct).ConfigureAwait(false);
-            worker = RecordTyping(worker, outcome, EventTypes.WorkerPromptSent, request.Prompt.Length);
+            var outcome = await _ctx.Typer().SubmitAsync(tmux, session, profile, prompt, ct).ConfigureAwait(false);
+            worker = RecordTyping(worker, outcome, EventTypes.WorkerPromptSent, prompt.Length);
         }
 
         return worker;

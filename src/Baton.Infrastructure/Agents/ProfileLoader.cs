@@ -14,7 +14,19 @@ public static class ProfileLoader
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command",
-            "ready_timeout", "exit_timeout", "screen", "startup", "env");
+            "ready_timeout", "exit_timeout", "screen", "startup", "env", "context", "settings_argument");
+        IReadOnlyList<string> contextArgument = [];
+        string? contextFile = null;
+        if (doc.Map(root, "context") is { } context)
+        {
+            doc.AllowOnly(context, "argument", "file");
+            contextArgument = doc.List(context, "argument") ?? [];
+            contextFile = doc.String(context, "file");
+            if (contextFile is not null && (contextFile.Contains('/', StringComparison.Ordinal) || contextFile.StartsWith('.')))
+            {
+                throw doc.Error(doc.Node(context, "file")!, "'file' must be a plain file name such as AGENTS.md");
+            }
+        }
         var name = doc.String(root, "name") ?? throw doc.Error(root, "missing 'name'");
         var command = doc.List(root, "command");
         if (command is null || command.Count == 0)
@@ -83,6 +95,9 @@ public static class ProfileLoader
             Screen = rules,
             Startup = startup,
             Environment = doc.Dictionary(root, "env") ?? new Dictionary<string, string>(),
+            ContextArgument = contextArgument,
+            ContextFile = contextFile,
+            SettingsArgument = doc.List(root, "settings_argument") ?? [],
             Source = source,
         };
     }

@@ -165,6 +165,14 @@ internal static class Schema
                    MAX(finished_at) AS last_run
             FROM gate_runs GROUP BY ticket, kind;
         """,
+
+        // 3: what a worker's agent last reported through its hooks, and how far its spool was read.
+        """
+        ALTER TABLE workers ADD COLUMN hook_state TEXT;
+        ALTER TABLE workers ADD COLUMN hook_at TEXT;
+        ALTER TABLE workers ADD COLUMN hook_evidence TEXT;
+        ALTER TABLE workers ADD COLUMN hook_offset INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int Version => Migrations.Length;

@@ -139,6 +139,11 @@ public sealed class SqliteStore : IStore, IDisposable
                 }
 
                 SaveWorker(change.Worker);
+                foreach (var before in change.Before)
+                {
+                    Insert(before);
+                }
+
                 if (change.Event is not null)
                 {
                     Insert(change.Event);
@@ -217,15 +222,19 @@ public sealed class SqliteStore : IStore, IDisposable
     {
         using var cmd = Command("""
             INSERT INTO workers (name, agent, role, mode, session, socket, directory, state, evidence, state_since,
-                                 observed_at, exit_code, pid, log_path, created_at, ended_at)
+                                 observed_at, exit_code, pid, log_path, created_at, ended_at,
+                                 hook_state, hook_at, hook_evidence, hook_offset)
             VALUES ($name, $agent, $role, $mode, $session, $socket, $directory, $state, $evidence, $state_since,
-                    $observed_at, $exit_code, $pid, $log_path, $created_at, $ended_at)
+                    $observed_at, $exit_code, $pid, $log_path, $created_at, $ended_at,
+                    $hook_state, $hook_at, $hook_evidence, $hook_offset)
             ON CONFLICT(name) DO UPDATE SET
                 agent = excluded.agent, role = excluded.role, mode = excluded.mode, session = excluded.session,
                 socket = excluded.socket, directory = excluded.directory, state = excluded.state,
                 evidence = excluded.evidence, state_since = excluded.state_since, observed_at = excluded.observed_at,
                 exit_code = excluded.exit_code, pid = excluded.pid, log_path = excluded.log_path,
-                created_at = excluded.created_at, ended_at = excluded.ended_at
+                created_at = excluded.created_at, ended_at = excluded.ended_at,
+                hook_state = excluded.hook_state, hook_at = excluded.hook_at, hook_evidence = excluded.hook_evidence,
+                hook_offset = excluded.hook_offset
             """);
         Bind(cmd, "$name", w.Name);
         Bind(cmd, "$agent", w.Agent);
@@ -243,6 +252,10 @@ public sealed class SqliteStore : IStore, IDisposable
         Bind(cmd, "$log_path", w.LogPath);
         Bind(cmd, "$created_at", Format(w.CreatedAt));
         Bind(cmd, "$ended_at", Format(w.EndedAt));
+        Bind(cmd, "$hook_state", w.Hook?.State.ToText());
+        Bind(cmd, "$hook_at", Format(w.Hook?.At));
+        Bind(cmd, "$hook_evidence", w.Hook?.Evidence);
+        Bind(cmd, "$hook_offset", w.HookOffset);
         cmd.ExecuteNonQuery();
     }
 
@@ -282,6 +295,8 @@ public sealed class SqliteStore : IStore, IDisposable
         LogPath = Text(r, "log_path"),
         CreatedAt = Time(r, "created_at")!.Value,
         EndedAt = Time(r, "ended_at"),
+        Hook = Text(r, "hook_state") is { } hs ? new Core.Monitoring.HookSignal(WorkerStates.Parse(hs), Time(r, "hook_at")!.Value, Text(r, "hook_evidence") ?? "") : null,
+        HookOffset = r.GetInt64(r.GetOrdinal("hook_offset")),
     };
 
     /// <summary>One write transaction, retried as a whole if SQLite reports the database busy.</summary>

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Baton.Core.Config;
+using Baton.Core.Monitoring;
+using Baton.Core.Workers;
+using Baton.Infrastructure.Workers;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>
+/// `baton hook EVENT`: what an agent's hooks run (Claude Code: SessionStart, UserPromptSubmit,
+/// PreToolUse, PostToolUse, Notification, Stop, ...), with the hook's JSON on stdin. It runs on
+/// every tool call, so it skips the command-line parser and the store: it appends one line to the
+/// worker's spool file and exits. It never makes the agent fail: any error is logged, exit 0.
+/// For a role with commit_before_stop, a Stop with uncommitted changes is answered with Claude
+/// Code's blocking response, so the agent commits before it goes idle.
+/// </summary>
+internal static class HookCommand
+{
+    public static int Run(string[] args)
+    {
+        var db = Environment.GetEnvironmentVariable("BATON_DB");
+        var worker = Environment.GetEnvironmentVariable("BATON_WORKER");
+        if (string.IsNullOrEmpty(db) || !WorkerName.IsValid(worker))
+        {
+            return 0; // not a Baton worker: nothing to report to
+        }
+
+        var paths = BatonPaths.ForDatabase(db);
+        try
+        {
+            var hookEvent = args.Length > 1 ? args[1] : "";
+            var payload = Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
+            string? notification = null, tool = null, cwd = null;
+            var stopActive = false;
+            if (payload.Length > 0)
+            {
+                using var doc = JsonDocument.Parse(payload);
+                var root = doc.RootElement;
+                notification = Text(root, "notification_type");
+                tool = Text(root, "tool_name");
+                cwd = Text(root, "cwd");
+                stopActive = root.TryGetProperty("stop_hook_active", out var sa) && sa.ValueKind == JsonValueKind.True;
+            }
+
+            var state = HookStates.Map(hookEvent, notification);
+            new HookSpool(paths.BatonDir).Append(worker!, DateTimeOffset.UtcNow, hookEvent, state, tool ?? notification ?? "");
+
+            if (hookEvent == "Stop" && !stopActive && Environment.GetEnvironmentVariable("BATON_COMMIT_BEFORE_STOP") == "1")
+            {
+                var dirty = Uncommitted(cwd ?? Directory.GetCurrentDirectory());
+                if (dirty.Length > 0)
+                {
+                    Console.Out.Write(BlockJson(
+                        "Baton: your role requires committing before you stop, and the working tree has uncommitted changes:\n" + dirty +
+                        "\nCommit them (git add ... && git commit -m \"T-n: ...\") or revert what should not be kept, then finish."));
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            // Whatever happened, the agent must not fail because of Baton.
+            try
+            {
+                Directory.CreateDirectory(paths.LogsDir);
+                File.AppendAllText(Path.Combine(paths.LogsDir, "hook-errors.log"), $"{DateTimeOffset.UtcNow:O} {worker} {string.Join(' ', args)}: {e.GetType().Name}: {e.Message}\n");
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return 0;
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static string Uncommitted(string directory)
+    {
+        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-C", directory, "status", "--porcelain", "--untracked-files=normal" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(info)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode == 0 ? output.TrimEnd() : "";
+    }
+
+    private static string BlockJson(string reason)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("decision", "block");
+            w.WriteString("reason", reason);
+            w.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+}

@@ -1,0 +1,16 @@
+namespace Baton.Core.Git;
+
+/// <summary>What Baton sets up in a worker's git checkout, through git's own CLI.</summary>
+public interface IGitWorkspace
+{
+    /// <summary>Adds <paramref name="pattern"/> to the local exclude file of the checkout holding <paramref name="directory"/>; false outside git.</summary>
+    bool Exclude(string directory, string pattern);
+
+    /// <summary>
+    /// Installs Baton's guard hooks (pre-commit, pre-push, reference-transaction) in the hooks folder
+    /// of the checkout holding <paramref name="directory"/>. They call `baton guard` and do nothing for
+    /// anyone who is not a guarded Baton worker; a hook the repository already had still runs first.
+    /// Returns the hooks folder, or null outside git.
+    /// </summary>
+    string? InstallGuards(string directory, IReadOnlyList<string> baton);
+}

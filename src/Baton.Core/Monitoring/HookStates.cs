@@ -1,0 +1,32 @@
+using Baton.Core.Workers;
+
+namespace Baton.Core.Monitoring;
+
+/// <summary>One agent hook call as `baton hook` spools it.</summary>
+public sealed record HookRecord(DateTimeOffset Time, string Event, WorkerState? State, string Detail);
+
+/// <summary>What each Claude Code (and Codex) hook event says about the agent's state.</summary>
+public static class HookStates
+{
+    public static WorkerState? Map(string hookEvent, string? notificationType) => hookEvent switch
+    {
+        "PreToolUse" or "PostToolUse" or "UserPromptSubmit" => WorkerState.Busy,
+        "Stop" or "SubagentStop" => WorkerState.Idle,
+        "SessionStart" => WorkerState.Idle,
+        "PermissionRequest" => WorkerState.Waiting,
+        "Notification" => notificationType switch
+        {
+            "permission_prompt" => WorkerState.Waiting,
+            "idle_prompt" => WorkerState.Idle,
+            _ => null,
+        },
+        _ => null,
+    };
+}
+
+/// <summary>Where `baton hook` leaves its records for the monitor to take in (a file per worker).</summary>
+public interface IHookSpool
+{
+    /// <summary>Complete records written after byte <paramref name="offset"/>, and the offset after them.</summary>
+    (IReadOnlyList<HookRecord> Records, long Offset) Read(string worker, long offset);
+}

@@ -1,0 +1,110 @@
+using Baton.Core.Agents;
+using Baton.Core.Config;
+using Baton.Core.Git;
+
+namespace Baton.Core.Roles;
+
+/// <summary>What spawning with a role (or a name that has a memory) adds to the agent's start.</summary>
+public sealed record RoleLaunch(IReadOnlyList<string> Arguments, string Prompt, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// Delivers a role to an agent the way its profile reads context: a command-line option (Claude
+/// Code's system-prompt append, the scripted agent's context file), or a context file such as
+/// AGENTS.md / GEMINI.md written only when the checkout does not have one (a file the repository
+/// has is never overwritten: the context then goes in front of the first prompt). Installs the
+/// role's Claude Code settings (permissions, hooks) and its git guards.
+/// </summary>
+public sealed class RoleSetup
+{
+    private readonly RoleService _roles;
+    private readonly IGitWorkspace _git;
+    private readonly BatonPaths _paths;
+    private readonly IReadOnlyList<string> _baton;
+
+    public RoleSetup(RoleService roles, IGitWorkspace git, BatonPaths paths, IReadOnlyList<string> baton)
+    {
+        _roles = roles;
+        _git = git;
+        _paths = paths;
+        _baton = baton;
+    }
+
+    public RoleService Roles => _roles;
+
+    public RoleLaunch Prepare(AgentProfile profile, Role? role, string worker, string directory, string prompt)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var arguments = new List<string>();
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var notes = new List<string>();
+        var context = role is not null
+            ? _roles.Compose(role.Name, worker)
+            : _roles.ReadMemory(worker) is { } memory ? $"## Memory of {worker}\n\n{memory.Trim()}\n" : null;
+
+        if (context is not null)
+        {
+            var contextFile = Write(Path.Combine(_paths.BatonDir, "context", worker + ".md"), context);
+            environment["BATON_CONTEXT_FILE"] = contextFile;
+            var vars = new Dictionary<string, string> { ["{context}"] = context, ["{context_file}"] = contextFile };
+            if (profile.ContextArgument.Count > 0)
+            {
+                arguments.AddRange(profile.ContextArgument.Select(a => Substitute(a, vars)));
+                notes.Add("context given with " + profile.ContextArgument[0]);
+            }
+            else if (profile.ContextFile is { } name && !File.Exists(Path.Combine(directory, name)))
+            {
+                Write(Path.Combine(directory, name), context);
+                _git.Exclude(directory, "/" + name);
+                notes.Add($"context written to {name} (excluded from git)");
+            }
+            else
+            {
+                prompt = context + "\n---\n\n" + prompt;
+                notes.Add(profile.ContextFile is { } existing
+                    ? $"context put before the prompt ({existing} exists and is left alone)"
+                    : "context put before the prompt");
+            }
+        }
+
+        if (role is null)
+        {
+            return new RoleLaunch(arguments, prompt, environment, notes);
+        }
+
+        environment["BATON_ROLE"] = role.Name;
+        if (role.CommitBeforeStop)
+        {
+            environment["BATON_COMMIT_BEFORE_STOP"] = "1";
+        }
+
+        if (profile.SettingsArgument.Count > 0)
+        {
+            var settings = Write(Path.Combine(_paths.BatonDir, "settings", worker + ".json"), _roles.ClaudeSettings(role.Name, _baton));
+            var vars = new Dictionary<string, string> { ["{settings_file}"] = settings };
+            arguments.AddRange(profile.SettingsArgument.Select(a => Substitute(a, vars)));
+            notes.Add("settings (permissions, hooks) in " + settings);
+        }
+
+        if (role.Permissions.NeedsGitGuards)
+        {
+            var policy = new GuardPolicy(worker, role.Name, role.Permissions.Write, role.Permissions.ProtectedBranches);
+            Write(Path.Combine(_paths.BatonDir, "guards", worker + ".json"), GitGuard.Serialize(policy));
+            if (_git.InstallGuards(directory, _baton) is { } hooks)
+            {
+                notes.Add("git guards installed in " + hooks);
+            }
+        }
+
+        return new RoleLaunch(arguments, prompt, environment, notes);
+    }
+
+    private static string Substitute(string template, IReadOnlyDictionary<string, string> vars) =>
+        vars.Aggregate(template, (t, v) => t.Replace(v.Key, v.Value, StringComparison.Ordinal));
+
+    private static string Write(string file, string text)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, text);
+        return file;
+    }
+}

@@ -1,0 +1,97 @@
+using Baton.Core.Git;
+using Baton.Core.Processes;
+
+namespace Baton.Infrastructure.Git;
+
+/// <summary>The git CLI, always with <c>-C dir</c>, for what Baton sets up in a checkout.</summary>
+public sealed class GitWorkspace : IGitWorkspace
+{
+    /// <summary>The hooks Baton installs, and what `baton guard` checks in each.</summary>
+    public static readonly IReadOnlyList<string> GuardHooks = ["pre-commit", "pre-push", "reference-transaction"];
+
+    private const string Marker = "# installed by baton: role guards";
+    private readonly IProcessRunner _runner;
+
+    public GitWorkspace(IProcessRunner runner)
+    {
+        _runner = runner;
+    }
+
+    public bool Exclude(string directory, string pattern)
+    {
+        var file = GitPath(directory, "info/exclude");
+        if (file is null)
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var text = File.Exists(file) ? File.ReadAllText(file) : "";
+        if (!text.Split('\n').Contains(pattern, StringComparer.Ordinal))
+        {
+            File.AppendAllText(file, (text.Length > 0 && !text.EndsWith('\n') ? "\n" : "") + pattern + "\n");
+        }
+
+        return true;
+    }
+
+    public string? InstallGuards(string directory, IReadOnlyList<string> baton)
+    {
+        ArgumentNullException.ThrowIfNull(baton);
+        var hooks = GitPath(directory, "hooks");
+        if (hooks is null)
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(hooks);
+        var command = string.Join(' ', baton.Select(Shell.Quote));
+        foreach (var hook in GuardHooks)
+        {
+            var file = Path.Combine(hooks, hook);
+            var original = file + ".baton-orig";
+            if (File.Exists(file) && !File.ReadAllText(file).Contains(Marker, StringComparison.Ordinal))
+            {
+                // Keep the repository's own hook: ours runs it first.
+                File.Move(file, original, overwrite: true);
+            }
+
+            // reference-transaction and pre-push read stdin: it is saved once so the original
+            // hook and the guard both see it.
+            File.WriteAllText(file, $"""
+                #!/bin/sh
+                {Marker}. Only Baton workers whose role has guards are checked
+                # (BATON_WORKER set and .baton/guards/<worker>.json present); everyone else passes.
+                input=$(cat)
+                if [ -x "$0.baton-orig" ]; then
+                  printf '%s\n' "$input" | "$0.baton-orig" "$@" || exit $?
+                fi
+                [ -n "$BATON_WORKER" ] || exit 0
+                printf '%s\n' "$input" | exec {command} guard {hook} "$@"
+
+                """);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                    UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+        }
+
+        return hooks;
+    }
+
+    private string? GitPath(string directory, string path)
+    {
+        ProcessResult result;
+        try
+        {
+            result = _runner.Run(new ProcessRequest("git", ["-C", directory, "rev-parse", "--path-format=absolute", "--git-path", path]));
+        }
+        catch (Baton.Core.BatonException)
+        {
+            return null; // git missing: nothing to set up
+        }
+
+        return result.ExitCode == 0 ? result.StandardOutput.Trim() : null;
+    }
+}
