@@ -119,15 +119,15 @@ public sealed class TestRepo : IDisposable
             info.ArgumentList.Add(a);
         }
 
+        // Tests never inherit a developer's tmux client or store, only what the test gives.
+        info.Environment.Remove("TMUX");
+        info.Environment.Remove("BATON_DB");
+        info.Environment.Remove("BATON_WORKER");
         foreach (var (k, v) in env)
         {
             info.Environment[k] = v;
         }
 
-        // Tests never inherit a developer's tmux client or store.
-        info.Environment.Remove("TMUX");
-        info.Environment.Remove("BATON_DB");
-        info.Environment.Remove("BATON_WORKER");
         info.Environment["NO_COLOR"] = "1";
         using var p = Process.Start(info)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
