@@ -144,6 +144,14 @@ hf capture -N \
     -n "baton capture --lines 50" "$B capture w01 --lines 50" \
     -n "tmux capture-pane -S -50" "tmux -L $SOCK capture-pane -p -J -t =baton-w01: -S -50"
 
+# The hook runs on every tool call of every Claude Code worker: process start to exit, spool
+# write included, next to the floor (an AOT hello-world) and `true`.
+log "e. hook"
+BATON_WORKER=w01 BATON_DB="$REPO/.baton/baton.db" hf hook -N \
+    -n "baton hook PreToolUse" "$B hook PreToolUse" \
+    -n "hello (AOT) (hook)" "$HELLO" \
+    -n "true (hook)" "true"
+
 # w01 stays alive during the spawn benchmark so the tmux server does not exit (and restart)
 # every time the last session is killed.
 log "d. spawn (agent start excluded)"
@@ -206,6 +214,13 @@ bc, rc = c["baton capture --lines 50"], c["tmux capture-pane -S -50"]
 row(bc, f'{bc["median"] / rc["median"]:.2f}×', "tmux capture-pane")
 row(rc)
 
+h = load("hook")
+bh, hh = h["baton hook PreToolUse"], h["hello (AOT) (hook)"]
+hook_ratio = bh["median"] / hh["median"]
+row(bh, f"{hook_ratio:.2f}×", "hello (AOT)", "≤ 1.3×", "yes" if hook_ratio <= 1.3 else "**no**")
+row(hh)
+row(h["true (hook)"])
+
 sp = load("spawn")
 bs, rs = sp["baton spawn --agent bench"], sp["tmux new-session"]
 overhead = ms(bs["median"] - rs["median"])
@@ -223,6 +238,7 @@ print()
 print(f"- list with {counts[-1]} workers: median(baton list) / (median(hello) + median(tmux list-sessions)) = "
       f"{headline[1]:.2f} (goal ≤ 1.3)")
 print(f"- spawn overhead (median baton spawn − median tmux new-session): {overhead:.1f} ms (goal < 20 ms)")
+print(f"- baton hook / AOT hello-world: {hook_ratio:.2f} (goal ≤ 1.3)")
 print("- medians in ms; ± is hyperfine's standard deviation; raw data in the *.json files beside this one.")
 PY
 

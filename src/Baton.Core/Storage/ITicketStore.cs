@@ -30,6 +30,9 @@ public interface ITicketStore
     /// <summary>Numbers of the tickets that depend on <paramref name="number"/>.</summary>
     IReadOnlyList<long> Dependents(long number);
 
+    /// <summary>For every ticket that others depend on, those others: one query for a whole listing.</summary>
+    IReadOnlyDictionary<long, IReadOnlyList<long>> AllDependents();
+
     /// <summary>
     /// Reads the ticket and applies <paramref name="change"/> to it inside one write transaction,
     /// so concurrent changes never lose an update and a check such as "not yet assigned" holds

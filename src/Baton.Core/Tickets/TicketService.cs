@@ -98,16 +98,17 @@ public sealed partial class TicketService
         }
 
         var statuses = _tickets.Statuses();
+        var dependents = _tickets.AllDependents();
         if (readyOnly)
         {
             // The store orders ready tickets itself (priority, then age), with an index.
             return _tickets.ReadyTickets(limit)
                 .Where(t => Matches(t, query))
-                .Select(t => View(t, statuses))
+                .Select(t => View(t, statuses, dependents))
                 .ToList();
         }
 
-        return _tickets.ListTickets(query).Take(limit).Select(t => View(t, statuses)).ToList();
+        return _tickets.ListTickets(query).Take(limit).Select(t => View(t, statuses, dependents)).ToList();
     }
 
     /// <summary>Changes status (checked), note, priority, labels or dependencies, with the events that say so.</summary>
@@ -278,6 +279,9 @@ public sealed partial class TicketService
 
     private TicketView View(Ticket t, IReadOnlyDictionary<long, TicketStatus> statuses) =>
         new(t, TicketRules.IsReady(t, statuses), TicketRules.BlockedBy(t, statuses), _tickets.Dependents(t.Number));
+
+    private static TicketView View(Ticket t, IReadOnlyDictionary<long, TicketStatus> statuses, IReadOnlyDictionary<long, IReadOnlyList<long>> dependents) =>
+        new(t, TicketRules.IsReady(t, statuses), TicketRules.BlockedBy(t, statuses), dependents.TryGetValue(t.Number, out var d) ? d : []);
 
     private static bool Matches(Ticket t, TicketQuery q) =>
         (q.Status is null || t.Status == q.Status)

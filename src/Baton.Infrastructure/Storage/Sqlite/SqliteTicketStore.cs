@@ -133,6 +133,20 @@ public sealed class SqliteTicketStore : ITicketStore
         return list;
     }
 
+    public IReadOnlyDictionary<long, IReadOnlyList<long>> AllDependents()
+    {
+        using var cmd = _db.Command("SELECT depends_on, ticket FROM ticket_dependencies ORDER BY depends_on, ticket");
+        using var r = cmd.ExecuteReader();
+        var map = new Dictionary<long, List<long>>();
+        while (r.Read())
+        {
+            var parent = r.GetInt64(0);
+            (map.TryGetValue(parent, out var l) ? l : map[parent] = []).Add(r.GetInt64(1));
+        }
+
+        return map.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<long>)kv.Value);
+    }
+
     public Ticket Mutate(long number, Func<Ticket, TicketMutation> change)
     {
         ArgumentNullException.ThrowIfNull(change);
