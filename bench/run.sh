@@ -147,7 +147,8 @@ hf capture -N \
 # The hook runs on every tool call of every Claude Code worker: process start to exit, spool
 # write included, next to the floor (an AOT hello-world) and `true`.
 log "e. hook"
-BATON_WORKER=w01 BATON_DB="$REPO/.baton/baton.db" hf hook -N \
+# A worker name no live worker has: its spool is written but never decides a state here.
+BATON_WORKER=hookbench BATON_DB="$REPO/.baton/baton.db" hf hook -N \
     -n "baton hook PreToolUse" "$B hook PreToolUse" \
     -n "hello (AOT) (hook)" "$HELLO" \
     -n "true (hook)" "true"
