@@ -11,6 +11,7 @@ command -v git >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq
 
 echo "== building baton (native AOT)"
 dotnet publish src/Baton.Cli -c Release -o artifacts/bin -nologo -v q
+dotnet publish src/Baton.Hook -c Release -o artifacts/bin -nologo -v q
 baton="$root/artifacts/bin/baton"
 
 demo=$(mktemp -d /tmp/baton-demo-XXXXXX)

@@ -23,6 +23,7 @@ dotnet build Baton.slnx -c Release -nologo -v q
 
 echo "== publish native AOT binary"
 dotnet publish src/Baton.Cli -c Release -o artifacts/bin -nologo -v q
+dotnet publish src/Baton.Hook -c Release -o artifacts/bin -nologo -v q
 export BATON_BIN="$root/artifacts/bin/baton"
 "$BATON_BIN" --version
 

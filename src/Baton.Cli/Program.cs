@@ -11,7 +11,7 @@ public static class Program
         // Hot paths that agents and git call on every tool call or commit: no parser, no store.
         if (args.Length > 0 && args[0] == "hook")
         {
-            return HookCommand.Run(args);
+            return Baton.Infrastructure.Hooks.HookRecorder.Run(args.Length > 1 ? args[1..] : []);
         }
 
         if (args.Length > 0 && args[0] == "guard")

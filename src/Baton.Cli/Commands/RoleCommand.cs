@@ -40,7 +40,7 @@ internal static class RoleCommand
         var settings = new Command("settings", "A Claude Code settings.json for the role: its permissions and the hooks that report state to Baton") { settingsName };
         CommandRunner.Bind(settings, (parse, host, _) =>
         {
-            Console.Write(host.Roles().ClaudeSettings(parse.GetValue(settingsName)!, host.Executables.Self));
+            Console.Write(host.Roles().ClaudeSettings(parse.GetValue(settingsName)!, host.Executables.Hook));
             return Task.FromResult(0);
         });
 

@@ -73,7 +73,7 @@ public sealed class CliHost : IDisposable
         Config,
         Paths,
         Time,
-        () => new RoleSetup(Roles(), new GitWorkspace(_runner), Paths, Executables.Self));
+        () => new RoleSetup(Roles(), new GitWorkspace(_runner), Paths, Executables.Self, Executables.Hook));
 
     public RoleService Roles()
     {

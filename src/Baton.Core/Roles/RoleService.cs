@@ -37,17 +37,18 @@ public sealed class RoleService
     /// Claude Code settings for the role: its permission rules, and hooks that report every state
     /// change to Baton (`baton hook EVENT`), so Claude Code workers tell their state themselves.
     /// </summary>
-    public string ClaudeSettings(string role, IReadOnlyList<string> baton)
+    /// <param name="hook">How to run Baton's hook (see <see cref="Workers.IExecutables.Hook"/>); the event name is appended.</param>
+    public string ClaudeSettings(string role, IReadOnlyList<string> hook)
     {
-        ArgumentNullException.ThrowIfNull(baton);
+        ArgumentNullException.ThrowIfNull(hook);
         var r = _catalog.GetRole(role);
-        var command = string.Join(' ', baton.Select(Shell.Quote));
+        var command = string.Join(' ', hook.Select(Shell.Quote));
         var hooks = new JsonObject();
         foreach (var e in HookEvents)
         {
             var entry = new JsonObject
             {
-                ["hooks"] = new JsonArray(new JsonObject { ["type"] = "command", ["command"] = $"{command} hook {e}", ["timeout"] = 10 }),
+                ["hooks"] = new JsonArray(new JsonObject { ["type"] = "command", ["command"] = $"{command} {e}", ["timeout"] = 10 }),
             };
             if (e is "PreToolUse" or "PostToolUse" or "PermissionRequest")
             {

@@ -20,13 +20,15 @@ public sealed class RoleSetup
     private readonly IGitWorkspace _git;
     private readonly BatonPaths _paths;
     private readonly IReadOnlyList<string> _baton;
+    private readonly IReadOnlyList<string> _hook;
 
-    public RoleSetup(RoleService roles, IGitWorkspace git, BatonPaths paths, IReadOnlyList<string> baton)
+    public RoleSetup(RoleService roles, IGitWorkspace git, BatonPaths paths, IReadOnlyList<string> baton, IReadOnlyList<string> hook)
     {
         _roles = roles;
         _git = git;
         _paths = paths;
         _baton = baton;
+        _hook = hook;
     }
 
     public RoleService Roles => _roles;
@@ -79,7 +81,7 @@ public sealed class RoleSetup
 
         if (profile.SettingsArgument.Count > 0)
         {
-            var settings = Write(Path.Combine(_paths.BatonDir, "settings", worker + ".json"), _roles.ClaudeSettings(role.Name, _baton));
+            var settings = Write(Path.Combine(_paths.BatonDir, "settings", worker + ".json"), _roles.ClaudeSettings(role.Name, _hook));
             var vars = new Dictionary<string, string> { ["{settings_file}"] = settings };
             arguments.AddRange(profile.SettingsArgument.Select(a => Substitute(a, vars)));
             notes.Add("settings (permissions, hooks) in " + settings);

@@ -15,6 +15,15 @@ public sealed class Executables : IExecutables
 
     public IReadOnlyList<string> Self { get; }
 
+    public IReadOnlyList<string> Hook
+    {
+        get
+        {
+            var sibling = Path.Combine(Path.GetDirectoryName(Self[^1]) ?? ".", "baton-hook");
+            return Self.Count == 1 && IsExecutable(sibling) ? [sibling] : [.. Self, "hook"];
+        }
+    }
+
     public string? Resolve(string command)
     {
         ArgumentNullException.ThrowIfNull(command);

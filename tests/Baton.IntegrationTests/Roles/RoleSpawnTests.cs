@@ -116,6 +116,25 @@ public sealed class RoleSpawnTests : IDisposable
     }
 
     [Fact]
+    public void The_hook_command_in_the_settings_runs_as_claude_code_runs_it_and_moves_the_state()
+    {
+        _repo.Baton("spawn", "--agent", "scripted", "--name", "viahook").Ok();
+        _repo.WaitForState("viahook", "idle");
+        var settings = JsonDocument.Parse(_repo.Baton("role", "settings", "worker").Ok().Stdout).RootElement;
+        var command = settings.GetProperty("hooks").GetProperty("PermissionRequest")[0].GetProperty("hooks")[0].GetProperty("command").GetString()!;
+
+        // Claude Code runs hook commands through a shell, with the event's JSON on stdin
+        var r = TestRepo.Run("sh", ["-c", command], _repo.Dir, """{"hook_event_name":"PermissionRequest","tool_name":"Write"}""", WorkerEnv("viahook"), TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("waiting", _repo.State("viahook"));
+        if (Environment.GetEnvironmentVariable("BATON_BIN") is { Length: > 0 })
+        {
+            Assert.Contains("baton-hook", command); // the published binaries: the small hook binary is used
+        }
+    }
+
+    [Fact]
     public void A_hook_never_fails_the_agent()
     {
         var bad = TestRepo.Run(RepoPaths.Baton[0], [.. RepoPaths.Baton.Skip(1), "hook", "PreToolUse"], _repo.Dir, "{not json", WorkerEnv("nobody"), TimeSpan.FromSeconds(20));

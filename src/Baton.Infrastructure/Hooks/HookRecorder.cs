@@ -5,20 +5,22 @@ using Baton.Core.Monitoring;
 using Baton.Core.Workers;
 using Baton.Infrastructure.Workers;
 
-namespace Baton.Cli.Commands;
+namespace Baton.Infrastructure.Hooks;
 
 /// <summary>
-/// `baton hook EVENT`: what an agent's hooks run (Claude Code: SessionStart, UserPromptSubmit,
+/// `baton hook EVENT` (and the small `baton-hook EVENT` binary): what an agent's hooks run (Claude Code: SessionStart, UserPromptSubmit,
 /// PreToolUse, PostToolUse, Notification, Stop, ...), with the hook's JSON on stdin. It runs on
 /// every tool call, so it skips the command-line parser and the store: it appends one line to the
 /// worker's spool file and exits. It never makes the agent fail: any error is logged, exit 0.
 /// For a role with commit_before_stop, a Stop with uncommitted changes is answered with Claude
 /// Code's blocking response, so the agent commits before it goes idle.
 /// </summary>
-internal static class HookCommand
+public static class HookRecorder
 {
+    /// <summary><paramref name="args"/>: anything, then the event name as the last argument.</summary>
     public static int Run(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
         var db = Environment.GetEnvironmentVariable("BATON_DB");
         var worker = Environment.GetEnvironmentVariable("BATON_WORKER");
         if (string.IsNullOrEmpty(db) || !WorkerName.IsValid(worker))
@@ -29,7 +31,7 @@ internal static class HookCommand
         var paths = BatonPaths.ForDatabase(db);
         try
         {
-            var hookEvent = args.Length > 1 ? args[1] : "";
+            var hookEvent = args.Length > 0 ? args[^1] : "";
             var payload = Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
             string? notification = null, tool = null, cwd = null;
             var stopActive = false;

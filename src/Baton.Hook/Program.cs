@@ -1,0 +1,4 @@
+using Baton.Infrastructure.Hooks;
+
+// baton-hook EVENT < hook-json
+return HookRecorder.Run(args);
