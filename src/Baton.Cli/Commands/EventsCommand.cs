@@ -31,6 +31,30 @@ internal static partial class EventsCommand
         }
     }
 
+    /// <summary>Following: text lines, or one compact JSON object per line (JSON Lines).</summary>
+    private static void PrintLines(IReadOnlyList<EventRecord> events, bool json)
+    {
+        if (!json)
+        {
+            Print(events, json: false);
+            return;
+        }
+
+        foreach (var e in events)
+        {
+            // The writer decides the layout: compact, one object per line, whatever the context says.
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                JsonSerializer.Serialize(writer, ToJson(e), CliJsonContext.Default.EventJson);
+            }
+
+            Console.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        }
+
+        Console.Out.Flush();
+    }
+
     private static EventJson ToJson(EventRecord e) => new(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, e.Message, e.Commit, e.Metadata);
 
     private static DateTimeOffset Since(string text, DateTimeOffset now)
@@ -181,11 +205,13 @@ internal static partial class EventsCommand
                 parse.GetValue(since) is { } s ? Since(s, host.Time.GetUtcNow()) : null);
             var json = parse.GetValue(CommandRunner.Json);
             var events = host.Store.RecentEvents(query);
-            Print(events, json && !parse.GetValue(follow));
             if (!parse.GetValue(follow))
             {
+                Print(events, json);
                 return 0;
             }
+
+            PrintLines(events, json);
 
             // Follow: poll for events after the last one shown. JSON here is one object per line.
             var last = events.Count > 0 ? events[^1].Id : host.Store.RecentEvents(new EventQuery(1)).LastOrDefault()?.Id ?? 0;
@@ -196,17 +222,7 @@ internal static partial class EventsCommand
                 if (fresh.Count > 0)
                 {
                     last = fresh[^1].Id;
-                    if (json)
-                    {
-                        foreach (var e in fresh)
-                        {
-                            Console.WriteLine(JsonSerializer.Serialize(ToJson(e), CliJsonContext.Default.EventJson).ReplaceLineEndings(""));
-                        }
-                    }
-                    else
-                    {
-                        Print(fresh, json: false);
-                    }
+                    PrintLines(fresh, json);
                 }
             }
 

@@ -60,6 +60,21 @@ public static class TicketStatuses
         throw BatonException.Usage($"unknown status '{text}': use one of {string.Join(", ", All.Select(x => x.ToText()))} (or completed, pr-ready)");
     }
 
+    /// <summary>Reads a status as the store writes it (exact text; no aliases, no case folding).</summary>
+    public static TicketStatus FromStored(string text) => text switch
+    {
+        "open" => TicketStatus.Open,
+        "queued" => TicketStatus.Queued,
+        "in-progress" => TicketStatus.InProgress,
+        "testing" => TicketStatus.Testing,
+        "review" => TicketStatus.Review,
+        "done" => TicketStatus.Done,
+        "blocked" => TicketStatus.Blocked,
+        "failed" => TicketStatus.Failed,
+        "cancelled" => TicketStatus.Cancelled,
+        _ => Parse(text),
+    };
+
     /// <summary>Finished tickets take no more work and release their dependents (done) or block them (failed, cancelled).</summary>
     public static bool IsFinished(this TicketStatus status) =>
         status is TicketStatus.Done or TicketStatus.Failed or TicketStatus.Cancelled;

@@ -113,7 +113,7 @@ public sealed class SqliteTicketStore : ITicketStore
         var map = new Dictionary<long, TicketStatus>();
         while (r.Read())
         {
-            map[r.GetInt64(0)] = TicketStatuses.Parse(r.GetString(1));
+            map[r.GetInt64(0)] = TicketStatuses.FromStored(r.GetString(1));
         }
 
         return map;
@@ -368,7 +368,7 @@ public sealed class SqliteTicketStore : ITicketStore
         Number = r.GetInt64(r.GetOrdinal("number")),
         Title = r.GetString(r.GetOrdinal("title")),
         Body = r.GetString(r.GetOrdinal("body")),
-        Status = TicketStatuses.Parse(r.GetString(r.GetOrdinal("status"))),
+        Status = TicketStatuses.FromStored(r.GetString(r.GetOrdinal("status"))),
         Priority = Priorities.Parse(r.GetString(r.GetOrdinal("priority"))),
         Labels = List(SqliteStore.Text(r, "labels")),
         Feature = SqliteStore.Text(r, "feature"),
@@ -394,5 +394,5 @@ public sealed class SqliteTicketStore : ITicketStore
     private static string Json(IReadOnlyList<string> list) => JsonSerializer.Serialize(list.ToList(), StoreJsonContext.Default.ListString);
 
     private static List<string> List(string? json) =>
-        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, StoreJsonContext.Default.ListString) ?? [];
+        string.IsNullOrEmpty(json) || json == "[]" ? [] : JsonSerializer.Deserialize(json, StoreJsonContext.Default.ListString) ?? [];
 }
