@@ -60,6 +60,23 @@ public sealed class ErrorTests : IDisposable
     }
 
     [Fact]
+    public void Missing_tmux_or_git_says_what_to_install()
+    {
+        // A PATH with neither tmux nor git on it
+        var empty = Directory.CreateTempSubdirectory("baton-nopath-").FullName;
+        try
+        {
+            _repo.SetEnv("PATH", empty);
+            AssertOneLine(_repo.Baton("spawn", "--agent", "scripted", "--name", "x"), 1, "tmux is not installed or not on PATH: install it");
+            AssertOneLine(_repo.Baton("init"), 1, "git is not installed or not on PATH: install it");
+        }
+        finally
+        {
+            Directory.Delete(empty, true);
+        }
+    }
+
+    [Fact]
     public void Parse_errors_are_usage_errors()
     {
         AssertOneLine(_repo.Baton("capture"), 2, "baton capture --help");
