@@ -29,6 +29,18 @@ internal static class CommandRunner
             {
                 return Fail(json, e.Message, BatonException.FailureExitCode);
             }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                return Fail(json, $"the store ({host.Paths.Database}) failed: {e.Message}", BatonException.FailureExitCode);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                return Fail(json, "invalid JSON: " + e.Message, BatonException.FailureExitCode);
+            }
+            catch (ArgumentException e)
+            {
+                return Fail(json, e.Message, BatonException.UsageExitCode);
+            }
             catch (OperationCanceledException)
             {
                 return Fail(json, "interrupted", 130);

@@ -96,7 +96,7 @@ internal static class HeadlessRunCommand
                     Role = current.Role,
                     Message = $"headless agent exited with code {code}",
                     Metadata = new Dictionary<string, string> { ["exit_code"] = code.ToString(CultureInfo.InvariantCulture) },
-                }, current.State)]);
+                }, current)]);
             }
 
             return 0;

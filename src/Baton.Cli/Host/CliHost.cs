@@ -83,7 +83,7 @@ public sealed class CliHost : IDisposable
 
     public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.FromProcessEnvironment(), () => new WorkerService(Workers()));
 
-    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(Executables.Self), Time, new HookSpool(Paths.BatonDir));
+    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(Executables.Self), Time, new HookSpool(Paths), Redactor.FromProcessEnvironment());
 
     /// <summary>
     /// <c>BATON_DB</c> (set in every worker's environment) wins; otherwise the nearest

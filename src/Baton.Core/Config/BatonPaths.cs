@@ -24,4 +24,7 @@ public sealed record BatonPaths(string Root, string BatonDir, string Database)
     }
 
     public string LogFile(string worker) => Path.Combine(LogsDir, worker + ".log");
+
+    /// <summary>Where `baton hook` spools a worker's hook calls.</summary>
+    public string SpoolFile(string worker) => Path.Combine(BatonDir, "spool", worker + ".jsonl");
 }

@@ -1,5 +1,6 @@
 using Baton.Core.Agents;
 using Baton.Core.Events;
+using Baton.Core.Security;
 using Baton.Core.Storage;
 using Baton.Core.Tmux;
 using Baton.Core.Workers;
@@ -20,10 +21,12 @@ public sealed class WorkerMonitor
     private readonly IHeadlessHost _headless;
     private readonly TimeProvider _time;
     private readonly IHookSpool _spool;
+    private readonly Redactor _redactor;
     private static readonly TimeSpan StatusGrace = TimeSpan.FromSeconds(3);
 
-    public WorkerMonitor(IStore store, Func<string?, ITmux> tmux, IAgentProfiles profiles, IHeadlessHost headless, TimeProvider time, IHookSpool spool)
+    public WorkerMonitor(IStore store, Func<string?, ITmux> tmux, IAgentProfiles profiles, IHeadlessHost headless, TimeProvider time, IHookSpool spool, Redactor redactor)
     {
+        _redactor = redactor;
         _spool = spool;
         _store = store;
         _tmux = tmux;
@@ -69,7 +72,7 @@ public sealed class WorkerMonitor
                 var updated = Observe(seenWorker, session, screens, now);
                 if (!ReferenceEquals(updated.Worker, worker))
                 {
-                    changes.Add(new WorkerChange(updated.Worker, updated.Event, worker.State) { Before = hookEvents });
+                    changes.Add(new WorkerChange(updated.Worker, updated.Event, worker) { Before = hookEvents });
                 }
 
                 views.Add(new WorkerView(updated.Worker, session));
@@ -183,11 +186,12 @@ public sealed class WorkerMonitor
         }
 
         var since = decision.Since ?? now;
+        var evidence = _redactor.Redact(decision.Evidence); // evidence quotes screen lines
 
         var next = worker with
         {
             State = decision.State,
-            Evidence = decision.Evidence,
+            Evidence = evidence,
             StateSince = since,
             ObservedAt = now,
             ExitCode = decision.ExitCode ?? worker.ExitCode,
@@ -205,12 +209,12 @@ public sealed class WorkerMonitor
             Type = type,
             Worker = worker.Name,
             Role = worker.Role,
-            Message = $"{worker.State.ToText()} -> {decision.State.ToText()}: {decision.Evidence}",
+            Message = $"{worker.State.ToText()} -> {decision.State.ToText()}: {evidence}",
             Metadata = new Dictionary<string, string>
             {
                 ["from"] = worker.State.ToText(),
                 ["to"] = decision.State.ToText(),
-                ["evidence"] = decision.Evidence,
+                ["evidence"] = evidence,
             },
         };
         return (next, record);

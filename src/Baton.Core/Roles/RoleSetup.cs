@@ -39,13 +39,20 @@ public sealed class RoleSetup
         var arguments = new List<string>();
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         var notes = new List<string>();
+
+        // Files a previous worker of this name left (another role, other guards) must not apply.
+        foreach (var stale in new[] { ContextFile(worker), SettingsFile(worker), GuardFile(worker) })
+        {
+            File.Delete(stale);
+        }
+
         var context = role is not null
             ? _roles.Compose(role.Name, worker)
             : _roles.ReadMemory(worker) is { } memory ? $"## Memory of {worker}\n\n{memory.Trim()}\n" : null;
 
         if (context is not null)
         {
-            var contextFile = Write(Path.Combine(_paths.BatonDir, "context", worker + ".md"), context);
+            var contextFile = Write(ContextFile(worker), context);
             environment["BATON_CONTEXT_FILE"] = contextFile;
             var vars = new Dictionary<string, string> { ["{context}"] = context, ["{context_file}"] = contextFile };
             if (profile.ContextArgument.Count > 0)
@@ -81,7 +88,7 @@ public sealed class RoleSetup
 
         if (profile.SettingsArgument.Count > 0)
         {
-            var settings = Write(Path.Combine(_paths.BatonDir, "settings", worker + ".json"), _roles.ClaudeSettings(role.Name, _hook));
+            var settings = Write(SettingsFile(worker), _roles.ClaudeSettings(role.Name, _hook));
             var vars = new Dictionary<string, string> { ["{settings_file}"] = settings };
             arguments.AddRange(profile.SettingsArgument.Select(a => Substitute(a, vars)));
             notes.Add("settings (permissions, hooks) in " + settings);
@@ -90,7 +97,7 @@ public sealed class RoleSetup
         if (role.Permissions.NeedsGitGuards)
         {
             var policy = new GuardPolicy(worker, role.Name, role.Permissions.Write, role.Permissions.ProtectedBranches);
-            Write(Path.Combine(_paths.BatonDir, "guards", worker + ".json"), GitGuard.Serialize(policy));
+            Write(GuardFile(worker), GitGuard.Serialize(policy));
             if (_git.InstallGuards(directory, _baton) is { } hooks)
             {
                 notes.Add("git guards installed in " + hooks);
@@ -99,6 +106,12 @@ public sealed class RoleSetup
 
         return new RoleLaunch(arguments, prompt, environment, notes);
     }
+
+    private string ContextFile(string worker) => Path.Combine(_paths.BatonDir, "context", worker + ".md");
+
+    private string SettingsFile(string worker) => Path.Combine(_paths.BatonDir, "settings", worker + ".json");
+
+    private string GuardFile(string worker) => Path.Combine(_paths.BatonDir, "guards", worker + ".json");
 
     private static string Substitute(string template, IReadOnlyDictionary<string, string> vars) =>
         vars.Aggregate(template, (t, v) => t.Replace(v.Key, v.Value, StringComparison.Ordinal));

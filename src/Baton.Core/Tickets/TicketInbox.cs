@@ -46,7 +46,9 @@ public sealed class TicketInbox
                 Move(file.FullName, "processed");
                 imported.Add((file.Name, ticket));
             }
-            catch (Exception e) when (e is JsonException or BatonException or FormatException)
+#pragma warning disable CA1031 // one bad file must be set aside with its reason, never block the others
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 var why = e is JsonException j ? "not a valid task file: " + j.Message : e.Message;
                 var moved = Move(file.FullName, "rejected");

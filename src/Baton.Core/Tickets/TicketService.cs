@@ -57,8 +57,8 @@ public sealed partial class TicketService
         var draft = new Ticket
         {
             Number = 0,
-            Title = title,
-            Body = request.Body,
+            Title = _redactor.Redact(title),
+            Body = _redactor.Redact(request.Body),
             Status = TicketStatus.Open,
             Priority = request.Priority is null ? Priority.Medium : Priorities.Parse(request.Priority),
             Labels = Labels(request.Labels),
@@ -152,7 +152,7 @@ public sealed partial class TicketService
                 };
                 if (lifecycle is not null)
                 {
-                    events.Add(Event(next, lifecycle, $"{current.Id} {to.ToText()}" + (request.Note is null ? "" : ": " + request.Note), now));
+                    events.Add(Event(next, lifecycle, $"{current.Id} {to.ToText()}" + (request.Note is null ? "" : ": " + _redactor.Redact(request.Note)), now));
                 }
             }
 
@@ -214,11 +214,13 @@ public sealed partial class TicketService
     {
         var number = TicketId.Parse(id);
         WorkerName.Validate(worker);
-        var w = _store.GetWorker(worker) ?? throw new BatonException($"unknown worker '{worker}': `baton list` shows the workers, `baton spawn` starts one");
-        if (!w.State.IsLive())
+        if (_store.GetWorker(worker) is null)
         {
-            throw new BatonException($"worker '{worker}' is {w.State.ToText()} and cannot take a ticket");
+            throw new BatonException($"unknown worker '{worker}': `baton list` shows the workers, `baton spawn` starts one");
         }
+
+        var workers = _workers();
+        workers.EnsureReachable(worker);
 
         var now = _time.GetUtcNow();
         var assigned = _tickets.Mutate(number, current =>
@@ -258,8 +260,20 @@ public sealed partial class TicketService
         var deps = assigned.DependsOn.Select(d => _tickets.GetTicket(d)).OfType<Ticket>().ToDictionary(t => t.Number);
         var templateFile = Path.Combine(_paths.BatonDir, "templates", "ticket.md");
         var template = File.Exists(templateFile) ? await File.ReadAllTextAsync(templateFile, ct).ConfigureAwait(false) : TicketTemplate.BuiltIn();
-        var outcome = await _workers().SendAsync(worker, TicketTemplate.Render(template, assigned, deps), ct).ConfigureAwait(false);
-        return (assigned, outcome);
+        try
+        {
+            var outcome = await workers.SendAsync(worker, TicketTemplate.Render(template, assigned, deps), ct).ConfigureAwait(false);
+            return (assigned, outcome);
+        }
+        catch (BatonException e)
+        {
+            // The ticket never reached the agent: give it back, so it can go to another worker.
+            var back = _time.GetUtcNow();
+            _tickets.Mutate(number, t => new TicketMutation(
+                t with { Assignee = null, Status = TicketStatus.Open, StartedAt = null, UpdatedAt = back },
+                [Event(t, EventTypes.TicketUpdated, $"{t.Id}: assignment to {worker} undone: {e.Message}", back)]));
+            throw;
+        }
     }
 
     public Ticket? FindByExternalId(string externalId) => _tickets.GetTicketByExternalId(externalId);

@@ -47,6 +47,23 @@ public sealed class WorkerService
     public async Task<TypingOutcome> SendAsync(string name, string message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (message.Length == 0)
+        {
+            throw BatonException.Usage("the message is empty: say what to send, for example `baton send NAME \"run the tests\"`");
+        }
+
+        var (worker, tmux) = Reachable(name);
+        var profile = _ctx.Profiles.Get(worker.Agent);
+        var outcome = await _ctx.Typer().SubmitAsync(tmux, worker.Session!, profile, message, ct).ConfigureAwait(false);
+        new WorkerSpawner(_ctx).RecordTyping(worker, outcome, EventTypes.WorkerMessageSent, message.Length);
+        return outcome;
+    }
+
+    /// <summary>Throws, saying why, unless the worker has a running agent that can be typed to.</summary>
+    public void EnsureReachable(string name) => Reachable(name);
+
+    private (Worker Worker, ITmux Tmux) Reachable(string name)
+    {
         var worker = _ctx.RequireWorker(name);
         if (worker.Mode == WorkerMode.Headless)
         {
@@ -58,21 +75,13 @@ public sealed class WorkerService
             throw new BatonException($"worker '{name}' is {worker.State.ToText()}: it can no longer take messages");
         }
 
-        if (message.Length == 0)
-        {
-            throw BatonException.Usage("the message is empty: say what to send, for example `baton send NAME \"run the tests\"`");
-        }
-
         var tmux = _ctx.Tmux(worker.Socket);
         if (FindOwnSession(tmux, worker) is not { PaneDead: false })
         {
             throw new BatonException($"worker '{name}' has no running agent (its session is gone or the agent exited): see `baton list`");
         }
 
-        var profile = _ctx.Profiles.Get(worker.Agent);
-        var outcome = await _ctx.Typer().SubmitAsync(tmux, worker.Session!, profile, message, ct).ConfigureAwait(false);
-        new WorkerSpawner(_ctx).RecordTyping(worker, outcome, EventTypes.WorkerMessageSent, message.Length);
-        return outcome;
+        return (worker, tmux);
     }
 
     /// <summary>Asks the agent to exit with its profile's command, waits a bounded time, then ends the session.</summary>

@@ -44,6 +44,9 @@ public sealed class WorkerSpawner
             throw new BatonException($"worker '{name}' already exists and is {existing.State.ToText()}: pick another --name or `baton kill {name}` first");
         }
 
+        // A reused name starts with a clean slate: the hook calls of the worker that had it before
+        // must not be read as this one's.
+        File.Delete(_ctx.Paths.SpoolFile(name));
         var launch = _ctx.RoleSetup().Prepare(profile, role, name, directory, request.Prompt);
         var prompt = launch.Prompt;
         var command = Expand(template, prompt).Concat(launch.Arguments).ToList();
@@ -134,14 +137,21 @@ public sealed class WorkerSpawner
         var message = outcome.Verified
             ? $"submitted ({chars} chars, Enter x{outcome.EnterAttempts})"
             : $"NOT confirmed: {outcome.Detail} ({chars} chars)";
-        _ctx.Store.UpdateWorkers([new(next, WorkerEvents.For(worker, type, message, now, new Dictionary<string, string>
+        // What was typed is history whatever the monitor decided meanwhile: the event always goes in;
+        // the state only if the row is still the one this decision was made from.
+        _ctx.Store.AppendEvent(WorkerEvents.For(worker, type, message, now, new Dictionary<string, string>
         {
             ["verified"] = outcome.Verified ? "true" : "false",
             ["enter_attempts"] = outcome.EnterAttempts.ToString(CultureInfo.InvariantCulture),
             ["chunks"] = outcome.Chunks.ToString(CultureInfo.InvariantCulture),
             ["chars"] = chars.ToString(CultureInfo.InvariantCulture),
             ["detail"] = outcome.Detail,
-        }), worker.State)]);
+        }));
+        if (!ReferenceEquals(next, worker) && _ctx.Store.UpdateWorkers([new(next, null, worker)]) == 0)
+        {
+            return _ctx.Store.GetWorker(worker.Name) ?? worker;
+        }
+
         return next;
     }
 
@@ -169,7 +179,7 @@ public sealed class WorkerSpawner
                     StateSince = _ctx.Time.GetUtcNow(),
                     EndedAt = _ctx.Time.GetUtcNow(),
                 };
-                _ctx.Store.UpdateWorkers([new(over, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, over.Evidence!, over.StateSince), worker.State)]);
+                _ctx.Store.UpdateWorkers([new(over, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, over.Evidence!, over.StateSince), worker)]);
                 throw new BatonException($"agent '{profile.Name}' in worker '{worker.Name}' exited (code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}) before it was ready; its last screen:\n{Tail(_ctx.Redactor.Redact(last), 10)}");
             }
 
@@ -190,8 +200,9 @@ public sealed class WorkerSpawner
             else if (verdict.State == WorkerState.Idle)
             {
                 var ready = worker with { State = WorkerState.Idle, Evidence = verdict.Evidence, StateSince = now, ObservedAt = now };
-                _ctx.Store.UpdateWorkers([new(ready, WorkerEvents.For(worker, EventTypes.WorkerReady, verdict.Evidence, now), worker.State)]);
-                return ready;
+                // The event is history whatever happened meanwhile; the row only if nobody changed it.
+                _ctx.Store.AppendEvent(WorkerEvents.For(worker, EventTypes.WorkerReady, verdict.Evidence, now));
+                return _ctx.Store.UpdateWorkers([new(ready, null, worker)]) == 1 ? ready : _ctx.Store.GetWorker(worker.Name) ?? ready;
             }
 
             if (now >= deadline)
@@ -248,7 +259,7 @@ public sealed class WorkerSpawner
         var now = _ctx.Time.GetUtcNow();
         var running = worker with { Pid = pid, State = WorkerState.Busy, Evidence = $"headless: process {pid} started", StateSince = now };
         // The agent may already have finished and its supervisor recorded the exit: keep that.
-        return _ctx.Store.UpdateWorkers([new(running, null, WorkerState.Starting)]) == 1
+        return _ctx.Store.UpdateWorkers([new(running, null, worker)]) == 1
             ? running
             : _ctx.Store.GetWorker(worker.Name) ?? running;
     }

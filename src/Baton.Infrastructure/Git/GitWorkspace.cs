@@ -52,13 +52,15 @@ public sealed class GitWorkspace : IGitWorkspace
             var original = file + ".baton-orig";
             if (File.Exists(file) && !File.ReadAllText(file).Contains(Marker, StringComparison.Ordinal))
             {
-                // Keep the repository's own hook: ours runs it first.
-                File.Move(file, original, overwrite: true);
+                // Keep the repository's own hook: ours runs it first. A hook saved earlier is never
+                // overwritten: the newer foreign one is kept beside it under a dated name.
+                File.Move(file, File.Exists(original) ? $"{original}.{DateTime.UtcNow:yyyyMMddHHmmssfff}" : original);
             }
 
             // reference-transaction and pre-push read stdin: it is saved once so the original
             // hook and the guard both see it.
-            File.WriteAllText(file, $"""
+            var temp = file + ".baton-tmp";
+            File.WriteAllText(temp, $"""
                 #!/bin/sh
                 {Marker}. Only Baton workers whose role has guards are checked
                 # (BATON_WORKER set and .baton/guards/<worker>.json present); everyone else passes.
@@ -72,9 +74,11 @@ public sealed class GitWorkspace : IGitWorkspace
                 """);
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
                     UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             }
+
+            File.Move(temp, file, overwrite: true); // never a half-written hook
         }
 
         return hooks;

@@ -28,9 +28,10 @@ public static class HookRecorder
             return 0; // not a Baton worker: nothing to report to
         }
 
-        var paths = BatonPaths.ForDatabase(db);
+        BatonPaths? paths = null;
         try
         {
+            paths = BatonPaths.ForDatabase(db);
             var hookEvent = args.Length > 0 ? args[^1] : "";
             var payload = Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
             string? notification = null, tool = null, cwd = null;
@@ -46,7 +47,7 @@ public static class HookRecorder
             }
 
             var state = HookStates.Map(hookEvent, notification);
-            new HookSpool(paths.BatonDir).Append(worker!, DateTimeOffset.UtcNow, hookEvent, state, tool ?? notification ?? "");
+            new HookSpool(paths).Append(worker!, DateTimeOffset.UtcNow, hookEvent, state, tool ?? notification ?? "");
 
             if (hookEvent == "Stop" && !stopActive && Environment.GetEnvironmentVariable("BATON_COMMIT_BEFORE_STOP") == "1")
             {
@@ -64,10 +65,15 @@ public static class HookRecorder
             // Whatever happened, the agent must not fail because of Baton.
             try
             {
-                Directory.CreateDirectory(paths.LogsDir);
-                File.AppendAllText(Path.Combine(paths.LogsDir, "hook-errors.log"), $"{DateTimeOffset.UtcNow:O} {worker} {string.Join(' ', args)}: {e.GetType().Name}: {e.Message}\n");
+                if (paths is not null)
+                {
+                    Directory.CreateDirectory(paths.LogsDir);
+                    File.AppendAllText(Path.Combine(paths.LogsDir, "hook-errors.log"), $"{DateTimeOffset.UtcNow:O} {worker} {string.Join(' ', args)}: {e.GetType().Name}: {e.Message}\n");
+                }
             }
-            catch (IOException)
+#pragma warning disable CA1031 // the hook must never fail the agent, not even when logging fails
+            catch
+#pragma warning restore CA1031
             {
             }
         }

@@ -152,7 +152,7 @@ public sealed class TmuxClient : ITmux
             return;
         }
 
-        Run(["send-keys", "-t", PaneTarget(session), "-l", "--", EscapeTrailingSemicolon(text)]);
+        Run(["send-keys", "-t", PaneTarget(session), "-l", "--", text]);
     }
 
     /// <summary>
@@ -259,8 +259,10 @@ public sealed class TmuxClient : ITmux
 
     private ProcessResult Run(IReadOnlyList<string> args, bool allowFailure = false)
     {
+        // Every argument that ends in ';' is escaped (text, env values, folders, commands); only
+        // the bare ";" Baton puts between chained commands stays a separator.
         var full = Prefix();
-        full.AddRange(args);
+        full.AddRange(args.Select(a => a == ";" ? a : EscapeTrailingSemicolon(a)));
         ProcessResult result;
         try
         {

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Baton.Core.Config;
 using Baton.Core.Monitoring;
 using Baton.Core.Workers;
 
@@ -12,21 +14,25 @@ namespace Baton.Infrastructure.Workers;
 /// from where it stopped last time and stores what it read with the worker's state, in one
 /// transaction. A line is taken only once it is complete.
 /// </summary>
-public sealed class HookSpool : IHookSpool
+public sealed partial class HookSpool : IHookSpool
 {
-    private readonly string _dir;
+    private readonly BatonPaths _paths;
 
-    public HookSpool(string batonDir)
+    public HookSpool(BatonPaths paths)
     {
-        _dir = Path.Combine(batonDir, "spool");
+        _paths = paths;
     }
 
-    public string FileOf(string worker) => Path.Combine(_dir, WorkerName.Validate(worker) + ".jsonl");
+    public string FileOf(string worker) => _paths.SpoolFile(WorkerName.Validate(worker));
 
-    /// <summary>Appends one record with a single write (O_APPEND keeps concurrent lines whole).</summary>
+    /// <summary>
+    /// Appends one record with a single write(2) on a descriptor opened with O_APPEND, which keeps
+    /// lines from concurrent hooks whole. Not FileMode.Append: .NET seeks to the end once at open
+    /// and writes there, so two hooks opening at once would write over each other.
+    /// </summary>
     public void Append(string worker, DateTimeOffset time, string hookEvent, WorkerState? state, string detail)
     {
-        Directory.CreateDirectory(_dir);
+        Directory.CreateDirectory(Path.GetDirectoryName(FileOf(worker))!);
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
@@ -43,9 +49,43 @@ public sealed class HookSpool : IHookSpool
         }
 
         buffer.WriteByte((byte)'\n');
-        using var file = new FileStream(FileOf(worker), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
-        file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var path = FileOf(worker);
+        if (OperatingSystem.IsWindows())
+        {
+            File.AppendAllText(path, System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            return;
+        }
+
+        var fd = open(path, OWronly | OCreat | OAppend | OCloexec, 0x1A4 /* 0644 */);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open {path} (errno {Marshal.GetLastPInvokeError()})");
+        }
+
+        try
+        {
+            var bytes = buffer.ToArray();
+            if (write(fd, bytes, bytes.Length) != bytes.Length)
+            {
+                throw new IOException($"short write to {path} (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            close(fd);
+        }
     }
+
+    private const int OWronly = 0x1, OCreat = 0x40, OAppend = 0x400, OCloexec = 0x80000;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, int mode);
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern nint write(int fd, byte[] buffer, nint count);
+
+    [DllImport("libc")]
+    private static extern int close(int fd);
 
     public (IReadOnlyList<HookRecord> Records, long Offset) Read(string worker, long offset)
     {

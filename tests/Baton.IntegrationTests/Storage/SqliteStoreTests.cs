@@ -83,13 +83,29 @@ public sealed class SqliteStoreTests : IDisposable
         using var store = SqliteStore.Open(Db, create: true);
         var w = NewWorker("w");
         store.AddWorker(w, Event(EventTypes.WorkerSpawned, "w"));
-        store.UpdateWorkers([new WorkerChange(w with { State = WorkerState.Exited, ExitCode = 0 }, Event(EventTypes.WorkerExited, "w"), WorkerState.Starting)]);
+        Assert.Equal(1, store.UpdateWorkers([new WorkerChange(w with { State = WorkerState.Exited, ExitCode = 0 }, Event(EventTypes.WorkerExited, "w"), w)]));
 
-        var applied = store.UpdateWorkers([new WorkerChange(w with { State = WorkerState.Busy }, Event("stale", "w"), WorkerState.Starting)]);
+        var applied = store.UpdateWorkers([new WorkerChange(w with { State = WorkerState.Busy }, Event("stale", "w"), w)]);
 
         Assert.Equal(0, applied);
         Assert.Equal(WorkerState.Exited, store.GetWorker("w")!.State);
         Assert.DoesNotContain(store.RecentEvents(new EventQuery(10)), e => e.Type == "stale");
+    }
+
+    [Fact]
+    public void Two_readers_of_the_same_hook_records_store_them_once()
+    {
+        using var store = SqliteStore.Open(Db, create: true);
+        var w = NewWorker("w", WorkerState.Idle);
+        store.AddWorker(w, Event(EventTypes.WorkerSpawned, "w"));
+        var read = store.GetWorker("w")!;
+
+        // Two monitors read the same spool lines from the same offset and decide nothing else
+        var first = store.UpdateWorkers([new WorkerChange(read with { HookOffset = 120 }, null, read) { Before = [Event(EventTypes.WorkerHook, "w")] }]);
+        var second = store.UpdateWorkers([new WorkerChange(read with { HookOffset = 120 }, null, read) { Before = [Event(EventTypes.WorkerHook, "w")] }]);
+
+        Assert.Equal((1, 0), (first, second));
+        Assert.Single(store.RecentEvents(new EventQuery(10, Type: EventTypes.WorkerHook)));
     }
 
     [Fact]

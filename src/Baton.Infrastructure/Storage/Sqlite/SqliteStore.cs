@@ -133,7 +133,7 @@ public sealed class SqliteStore : IStore, IDisposable
             applied = 0;
             foreach (var change in changes)
             {
-                if (change.Expected is { } expected && GetWorker(change.Worker.Name)?.State != expected)
+                if (change.DecidedFrom is { } from && !SameVersion(GetWorker(change.Worker.Name), from))
                 {
                     continue;
                 }
@@ -156,6 +156,13 @@ public sealed class SqliteStore : IStore, IDisposable
     }
 
     public void AppendEvent(EventRecord record) => Write(() => Insert(record));
+
+    /// <summary>The row a decision was made from, compared as stored (times at millisecond precision).</summary>
+    private static bool SameVersion(Worker? stored, Worker from) =>
+        stored is not null
+        && stored.State == from.State
+        && Format(stored.StateSince) == Format(from.StateSince)
+        && stored.HookOffset == from.HookOffset;
 
     public int AppendEvents(IEnumerable<EventRecord> records)
     {
