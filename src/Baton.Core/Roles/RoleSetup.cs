@@ -41,7 +41,7 @@ public sealed class RoleSetup
         var notes = new List<string>();
 
         // Files a previous worker of this name left (another role, other guards) must not apply.
-        foreach (var stale in new[] { ContextFile(worker), SettingsFile(worker), GuardFile(worker) })
+        foreach (var stale in new[] { ContextFile(worker), SettingsFile(worker), GuardFile(worker) }.Where(File.Exists))
         {
             File.Delete(stale);
         }

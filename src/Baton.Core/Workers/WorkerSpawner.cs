@@ -46,7 +46,11 @@ public sealed class WorkerSpawner
 
         // A reused name starts with a clean slate: the hook calls of the worker that had it before
         // must not be read as this one's.
-        File.Delete(_ctx.Paths.SpoolFile(name));
+        var spool = _ctx.Paths.SpoolFile(name);
+        if (File.Exists(spool))
+        {
+            File.Delete(spool);
+        }
         var launch = _ctx.RoleSetup().Prepare(profile, role, name, directory, request.Prompt);
         var prompt = launch.Prompt;
         var command = Expand(template, prompt).Concat(launch.Arguments).ToList();
