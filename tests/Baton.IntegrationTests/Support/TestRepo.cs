@@ -130,8 +130,14 @@ public sealed class TestRepo : IDisposable
 
         info.Environment["NO_COLOR"] = "1";
         using var p = Process.Start(info)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
+
+        // Plain threads, not async reads: with many tests blocking in parallel the thread pool can
+        // starve, and an async read's completion then waits for a free thread for many seconds.
+        string stdoutText = "", stderrText = "";
+        var outReader = new Thread(() => stdoutText = p.StandardOutput.ReadToEnd()) { IsBackground = true };
+        var errReader = new Thread(() => stderrText = p.StandardError.ReadToEnd()) { IsBackground = true };
+        outReader.Start();
+        errReader.Start();
         if (stdin is not null)
         {
             p.StandardInput.Write(stdin);
@@ -145,7 +151,9 @@ public sealed class TestRepo : IDisposable
         }
 
         p.WaitForExit();
-        return new CliResult(p.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+        outReader.Join();
+        errReader.Join();
+        return new CliResult(p.ExitCode, stdoutText, stderrText);
     }
 
     public void Dispose()
