@@ -136,7 +136,7 @@ public sealed class WorkerSpawner
     {
         var now = _ctx.Time.GetUtcNow();
         var next = outcome.Verified && worker.State == WorkerState.Idle
-            ? worker with { State = WorkerState.Busy, Evidence = "spawn: prompt submitted", StateSince = now }
+            ? worker with { State = WorkerState.Busy, Evidence = type == EventTypes.WorkerPromptSent ? "spawn: prompt submitted" : "send: message submitted", StateSince = now }
             : worker;
         var message = outcome.Verified
             ? $"submitted ({chars} chars, Enter x{outcome.EnterAttempts})"

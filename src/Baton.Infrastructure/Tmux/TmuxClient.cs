@@ -15,6 +15,9 @@ public sealed class TmuxClient : ITmux
     private const string CaptureSeparator = "@@BATON-CAPTURE-END-5c1e@@";
     private const string ListFormat = "#{session_name}\t#{session_created}\t#{window_activity}\t#{pane_dead}\t#{pane_dead_status}\t#{pane_pid}\t#{@baton-worker}\t#{pane_dead_time}";
 
+    /// <summary>tmux's command separator, as one instance Baton alone uses (compared by reference in Run).</summary>
+    private static readonly string Then = new(';', 1);
+
     private readonly IProcessRunner _runner;
 
     public TmuxClient(IProcessRunner runner, string? socket)
@@ -127,8 +130,8 @@ public sealed class TmuxClient : ITmux
 
         // Same invocation, so the options are in place before the agent can exit: a pane that
         // dies before remain-on-exit is set would vanish with its last screen.
-        args.AddRange([";", "set-option", "-w", "-t", PaneTarget(request.Session), "remain-on-exit", "on"]);
-        args.AddRange([";", "set-option", "-t", PaneTarget(request.Session), "@baton-worker", request.Worker]);
+        args.AddRange([Then, "set-option", "-w", "-t", PaneTarget(request.Session), "remain-on-exit", "on"]);
+        args.AddRange([Then, "set-option", "-t", PaneTarget(request.Session), "@baton-worker", request.Worker]);
         var result = Run(args, allowFailure: true);
         if (result.ExitCode == 0)
         {
@@ -201,10 +204,10 @@ public sealed class TmuxClient : ITmux
         {
             if (args.Count > 0)
             {
-                args.Add(";");
+                args.Add(Then);
             }
 
-            args.AddRange(["capture-pane", "-p", "-J", "-t", PaneTarget(s), ";", "display-message", "-p", CaptureSeparator]);
+            args.AddRange(["capture-pane", "-p", "-J", "-t", PaneTarget(s), Then, "display-message", "-p", CaptureSeparator]);
         }
 
         var result = Run(args, allowFailure: true);
@@ -260,9 +263,10 @@ public sealed class TmuxClient : ITmux
     private ProcessResult Run(IReadOnlyList<string> args, bool allowFailure = false)
     {
         // Every argument that ends in ';' is escaped (text, env values, folders, commands); only
-        // the bare ";" Baton puts between chained commands stays a separator.
+        // Baton's own separators between chained commands (the Then instance) stay separators,
+        // so a user's text that is exactly ";" is typed, not taken as one.
         var full = Prefix();
-        full.AddRange(args.Select(a => a == ";" ? a : EscapeTrailingSemicolon(a)));
+        full.AddRange(args.Select(a => ReferenceEquals(a, Then) ? a : EscapeTrailingSemicolon(a)));
         ProcessResult result;
         try
         {
