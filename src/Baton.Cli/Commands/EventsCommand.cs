@@ -204,17 +204,16 @@ internal static partial class EventsCommand
                 parse.GetValue(ticket) is { } t ? TicketId.Normalize(t) : null,
                 parse.GetValue(since) is { } s ? Since(s, host.Time.GetUtcNow()) : null);
             var json = parse.GetValue(CommandRunner.Json);
-            var events = host.Store.RecentEvents(query);
             if (!parse.GetValue(follow))
             {
-                Print(events, json);
+                Print(host.Store.RecentEvents(query), json);
                 return 0;
             }
 
-            PrintLines(events, json);
-
-            // Follow: poll for events after the last one shown. JSON here is one object per line.
-            var last = events.Count > 0 ? events[^1].Id : host.Store.RecentEvents(new EventQuery(1)).LastOrDefault()?.Id ?? 0;
+            // Follow: the newest id first, then the backlog up to it, then everything after it, so
+            // an event written meanwhile is printed exactly once. JSON here is one object per line.
+            var last = host.Store.RecentEvents(new EventQuery(1)).LastOrDefault()?.Id ?? 0;
+            PrintLines(host.Store.RecentEvents(query).Where(e => e.Id <= last).ToList(), json);
             while (!ct.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500), host.Time, ct).ConfigureAwait(false);
