@@ -44,8 +44,13 @@ public static class Program
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Errors.Count > 0)
         {
-            var command = parsed.CommandResult.Command;
-            var path = command == root ? "baton" : "baton " + command.Name;
+            var names = new List<string>();
+            for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+            {
+                names.Insert(0, result.Command == root ? "baton" : result.Command.Name);
+            }
+
+            var path = string.Join(' ', names);
             await Console.Error.WriteLineAsync($"baton: {parsed.Errors[0].Message} (see `{path} --help`)").ConfigureAwait(false);
             return BatonException.UsageExitCode;
         }

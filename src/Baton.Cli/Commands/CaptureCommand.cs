@@ -18,7 +18,7 @@ internal static class CaptureCommand
             var count = parse.GetValue(lines);
             var text = new WorkerService(host.Workers()).Capture(worker, count);
             Console.WriteLine(parse.GetValue(CommandRunner.Json)
-                ? JsonSerializer.Serialize(new CaptureJson(worker, count, text), CliJsonContext.Default.CaptureJson)
+                ? JsonSerializer.Serialize(new CaptureJson(worker, count, text), CliJson.Readable.CaptureJson)
                 : text);
             return Task.FromResult(0);
         });

@@ -56,7 +56,7 @@ internal static class CommandRunner
     {
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorJson(message, code), CliJsonContext.Default.ErrorJson));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorJson(message, code), CliJson.Readable.ErrorJson));
         }
 
         Console.Error.WriteLine("baton: " + message);

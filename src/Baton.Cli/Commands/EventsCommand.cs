@@ -19,7 +19,7 @@ internal static partial class EventsCommand
     {
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(events.Select(ToJson).ToList(), CliJsonContext.Default.ListEventJson));
+            Console.WriteLine(JsonSerializer.Serialize(events.Select(ToJson).ToList(), CliJson.Readable.ListEventJson));
             return;
         }
 
@@ -46,7 +46,7 @@ internal static partial class EventsCommand
             using var buffer = new MemoryStream();
             using (var writer = new Utf8JsonWriter(buffer))
             {
-                JsonSerializer.Serialize(writer, ToJson(e), CliJsonContext.Default.EventJson);
+                JsonSerializer.Serialize(writer, ToJson(e), CliJson.Readable.EventJson);
             }
 
             Console.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
@@ -105,7 +105,7 @@ internal static partial class EventsCommand
                 EventLine? e;
                 try
                 {
-                    e = JsonSerializer.Deserialize(line, CliJsonContext.Default.EventLine);
+                    e = JsonSerializer.Deserialize(line, CliJson.Readable.EventLine);
                 }
                 catch (JsonException x)
                 {

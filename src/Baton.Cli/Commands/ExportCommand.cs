@@ -31,7 +31,7 @@ internal static class ExportCommand
             {
                 "md" or "markdown" => TicketExport.Markdown(title, views, host.Time.GetUtcNow()),
                 "csv" => TicketExport.Csv(views),
-                "json" => JsonSerializer.Serialize(views.Select(TicketJson.From).ToList(), CliJsonContext.Default.ListTicketJson) + "\n",
+                "json" => JsonSerializer.Serialize(views.Select(TicketJson.From).ToList(), CliJson.Readable.ListTicketJson) + "\n",
                 var other => throw BatonException.Usage($"unknown format '{other}': use md, csv or json"),
             };
             if (parse.GetValue(output) is { } file)

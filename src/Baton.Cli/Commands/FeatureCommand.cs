@@ -16,7 +16,7 @@ internal static class FeatureCommand
         {
             var f = host.Tickets().AddFeature(parse.GetValue(name)!, parse.GetValue(title)!, parse.GetValue(description) ?? "");
             Console.WriteLine(parse.GetValue(CommandRunner.Json)
-                ? JsonSerializer.Serialize(new FeatureJson(f.Name, f.Title, f.Description, f.CreatedAt), CliJsonContext.Default.FeatureJson)
+                ? JsonSerializer.Serialize(new FeatureJson(f.Name, f.Title, f.Description, f.CreatedAt), CliJson.Readable.FeatureJson)
                 : $"feature {f.Name}: {f.Title}");
             return Task.FromResult(0);
         });

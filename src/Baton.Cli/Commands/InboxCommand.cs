@@ -17,7 +17,7 @@ internal static class InboxCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(new InboxJson(
                     outcome.Imported.Select(i => $"{i.File} -> {i.Ticket.Id}").ToList(),
-                    outcome.Rejected.Select(r => $"{r.File}: {r.Error}").ToList()), CliJsonContext.Default.InboxJson));
+                    outcome.Rejected.Select(r => $"{r.File}: {r.Error}").ToList()), CliJson.Readable.InboxJson));
             }
             else
             {

@@ -76,7 +76,7 @@ internal static class InitCommand
 
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new InitJson(root, paths.Database, created, written), CliJsonContext.Default.InitJson));
+                Console.WriteLine(JsonSerializer.Serialize(new InitJson(root, paths.Database, created, written), CliJson.Readable.InitJson));
             }
             else
             {

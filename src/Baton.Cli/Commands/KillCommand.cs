@@ -38,8 +38,8 @@ internal static class KillCommand
         {
             var rows = outcomes.Select(o => new KillJson(o.Worker, o.How, o.Graceful)).ToList();
             Console.WriteLine(single
-                ? JsonSerializer.Serialize(rows[0], CliJsonContext.Default.KillJson)
-                : JsonSerializer.Serialize(rows, CliJsonContext.Default.ListKillJson));
+                ? JsonSerializer.Serialize(rows[0], CliJson.Readable.KillJson)
+                : JsonSerializer.Serialize(rows, CliJson.Readable.ListKillJson));
             return;
         }
 

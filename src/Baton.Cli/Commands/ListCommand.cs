@@ -22,7 +22,7 @@ internal static class ListCommand
             if (parse.GetValue(CommandRunner.Json))
             {
                 var rows = views.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList();
-                Console.WriteLine(JsonSerializer.Serialize(rows, CliJsonContext.Default.ListWorkerJson));
+                Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListWorkerJson));
                 return Task.FromResult(0);
             }
 

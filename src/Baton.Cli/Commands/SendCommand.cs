@@ -25,7 +25,7 @@ internal static class SendCommand
             var outcome = await new WorkerService(host.Workers()).SendAsync(worker, text, ct).ConfigureAwait(false);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new SendJson(worker, outcome.Verified, outcome.EnterAttempts, outcome.Chunks, outcome.Detail), CliJsonContext.Default.SendJson));
+                Console.WriteLine(JsonSerializer.Serialize(new SendJson(worker, outcome.Verified, outcome.EnterAttempts, outcome.Chunks, outcome.Detail), CliJson.Readable.SendJson));
             }
             else if (outcome.Verified)
             {

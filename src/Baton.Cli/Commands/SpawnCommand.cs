@@ -43,7 +43,7 @@ internal static class SpawnCommand
 
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(WorkerRows.ToJson(worker, null, host.Time.GetUtcNow()), CliJsonContext.Default.WorkerJson));
+                Console.WriteLine(JsonSerializer.Serialize(WorkerRows.ToJson(worker, null, host.Time.GetUtcNow()), CliJson.Readable.WorkerJson));
             }
             else
             {

@@ -39,7 +39,7 @@ internal static class StatusCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(new StatusJson(
                     features.Select(f => new FeatureStatusJson(f.Feature, f.Title, f.Tickets, f.Done, f.Active, f.Waiting, f.Blocked, f.Failed, f.Cancelled)).ToList(),
-                    counts, ready, workers.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList(), blockers, conflicts), CliJsonContext.Default.StatusJson));
+                    counts, ready, workers.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList(), blockers, conflicts), CliJson.Readable.StatusJson));
                 return Task.FromResult(0);
             }
 

@@ -85,7 +85,7 @@ internal static class TicketCommand
             var views = host.Tickets().List(query, parse.GetValue(ready), n);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(views.Select(TicketJson.From).ToList(), CliJsonContext.Default.ListTicketJson));
+                Console.WriteLine(JsonSerializer.Serialize(views.Select(TicketJson.From).ToList(), CliJson.Readable.ListTicketJson));
                 return Task.FromResult(0);
             }
 
@@ -134,7 +134,7 @@ internal static class TicketCommand
             var (ticket, outcome) = await tickets.AssignAsync(parse.GetValue(id)!, parse.GetValue(worker)!, ct).ConfigureAwait(false);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new AssignJson(TicketJson.From(tickets.Show(ticket.Id)), outcome.Verified, outcome.Detail), CliJsonContext.Default.AssignJson));
+                Console.WriteLine(JsonSerializer.Serialize(new AssignJson(TicketJson.From(tickets.Show(ticket.Id)), outcome.Verified, outcome.Detail), CliJson.Readable.AssignJson));
             }
             else
             {
@@ -200,7 +200,7 @@ internal static class TicketCommand
         var view = host.Tickets().Show(id);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(TicketJson.From(view), CliJsonContext.Default.TicketJson));
+            Console.WriteLine(JsonSerializer.Serialize(TicketJson.From(view), CliJson.Readable.TicketJson));
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Baton.Cli.Rendering;
@@ -68,4 +69,17 @@ public sealed record EventLine(string? Type, string? Message, string? Worker, st
 [JsonSerializable(typeof(InboxJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
+}
+
+/// <summary>
+/// The context the CLI prints with: readable text (quotes, '&amp;', backticks and non-ASCII as they
+/// are, not \u escapes); still valid JSON. A class of its own so that its initialiser runs after
+/// the generated <c>CliJsonContext.Default</c> exists.
+/// </summary>
+internal static class CliJson
+{
+    public static readonly CliJsonContext Readable = new(new JsonSerializerOptions(CliJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

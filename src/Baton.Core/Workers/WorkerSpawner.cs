@@ -21,6 +21,11 @@ public sealed class WorkerSpawner
         ArgumentNullException.ThrowIfNull(request);
         var role = request.Role is null ? null : _ctx.RoleSetup().Roles.Catalog.GetRole(request.Role);
         var profile = _ctx.Profiles.Get(request.Agent ?? role?.Agent ?? _ctx.Config.DefaultAgent);
+        if (string.IsNullOrWhiteSpace(request.Directory))
+        {
+            throw BatonException.Usage("--dir is empty: give the folder the agent works in, or leave --dir out for the current one");
+        }
+
         var directory = Path.GetFullPath(request.Directory);
         if (!System.IO.Directory.Exists(directory))
         {
