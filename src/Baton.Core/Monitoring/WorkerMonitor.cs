@@ -48,10 +48,9 @@ public sealed class WorkerMonitor
             var tmuxWorkers = group.Where(w => w.Mode == WorkerMode.Tmux && w.State.IsLive()).ToList();
             Dictionary<string, TmuxSession> sessions = [];
             IReadOnlyDictionary<string, string> screens = new Dictionary<string, string>();
-            ITmux? tmux = null;
             if (tmuxWorkers.Count > 0)
             {
-                tmux = _tmux(group.Key);
+                var tmux = _tmux(group.Key);
                 sessions = tmux.ListSessions().ToDictionary(s => s.Name, StringComparer.Ordinal);
                 var toCapture = tmuxWorkers
                     .Where(w => sessions.TryGetValue(w.Session!, out var s) && !s.PaneDead && NeedsLook(w, s))

@@ -104,6 +104,7 @@ public sealed class WorkerService
         // Ask every agent to leave first, then wait for all of them together, so killing 50
         // workers costs one exit timeout, not fifty.
         var pending = new List<(Worker Worker, ITmux? Tmux, bool Asked)>();
+        var listed = new Dictionary<string, IReadOnlyList<TmuxSession>>(StringComparer.Ordinal); // one list-sessions per server
         foreach (var worker in workers)
         {
             if (worker.Mode == WorkerMode.Headless)
@@ -113,7 +114,12 @@ public sealed class WorkerService
             }
 
             var tmux = _ctx.Tmux(worker.Socket);
-            var session = FindOwnSession(tmux, worker);
+            if (!listed.TryGetValue(worker.Socket ?? "", out var sessions))
+            {
+                listed[worker.Socket ?? ""] = sessions = tmux.ListSessions();
+            }
+
+            var session = Own(sessions, worker);
             var asked = false;
             if (session is { PaneDead: false })
             {
@@ -199,9 +205,11 @@ public sealed class WorkerService
     }
 
     private static TmuxSession? FindOwnSession(ITmux tmux, Worker worker) =>
-        worker.Session is null
-            ? null
-            : tmux.ListSessions().FirstOrDefault(s => s.Name == worker.Session && s.BatonWorker == worker.Name);
+        worker.Session is null ? null : Own(tmux.ListSessions(), worker);
+
+    /// <summary>The worker's session, only if it carries the worker's own tag (not a foreign one of the same name).</summary>
+    private static TmuxSession? Own(IReadOnlyList<TmuxSession> sessions, Worker worker) =>
+        sessions.FirstOrDefault(s => s.Name == worker.Session && s.BatonWorker == worker.Name);
 
     internal static string LastLines(string text, int lines)
     {

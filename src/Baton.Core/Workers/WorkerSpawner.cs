@@ -56,6 +56,7 @@ public sealed class WorkerSpawner
         {
             File.Delete(spool);
         }
+
         var launch = _ctx.RoleSetup().Prepare(profile, role, name, directory, request.Prompt);
         var prompt = launch.Prompt;
         var command = Expand(template, prompt).Concat(launch.Arguments).ToList();
