@@ -19,6 +19,10 @@ internal sealed class ScriptedRunner
     private readonly IScriptedHost _host;
     private readonly string? _contextFile;
 
+    // Actions after an @next line: the agent's answer to the next message it gets (a gate failure,
+    // a nudge). Owned by the one work loop that runs tasks, one at a time.
+    private List<ScriptedAction> _pending = [];
+
     public ScriptedRunner(IScriptedHost host, string? contextFile = null)
     {
         _host = host;
@@ -27,7 +31,10 @@ internal sealed class ScriptedRunner
 
     public async Task RunAsync(string task, CancellationToken ct)
     {
-        var actions = ScriptedAction.Parse(task);
+        var actions = _pending.Concat(ScriptedAction.Parse(task)).ToList();
+        var next = actions.FindIndex(a => a.Verb == "next");
+        _pending = next < 0 ? [] : actions[(next + 1)..];
+        actions = next < 0 ? actions : actions[..next];
         var first = task.Split('\n')[0].Trim();
         _host.Print("● " + (first.Length > 0 ? first : "(empty task)"));
         if (actions.Count == 0)
@@ -126,6 +133,30 @@ internal sealed class ScriptedRunner
                 _host.Print($"✗ crashing with exit code {code}");
                 _host.Exit(code);
                 break;
+            case "once":
+            {
+                // Runs its action the first time this line runs in this folder only (a crash on the
+                // first attempt, not on the retry): the marker lives beside Baton's store.
+                var inner = ScriptedAction.Parse(action.Argument);
+                if (inner.Count == 0)
+                {
+                    _host.Print($"✗ @once on line {action.Line} needs an action, e.g. @once @crash 3");
+                    break;
+                }
+
+                var marker = OnceMarker(action.Argument);
+                if (File.Exists(marker))
+                {
+                    _host.Print($"● Skipped (@once already ran here): {action.Argument}");
+                    break;
+                }
+
+                Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+                await File.WriteAllTextAsync(marker, action.Argument, ct).ConfigureAwait(false);
+                await RunOneAsync(inner[0] with { Line = action.Line }, task, ct).ConfigureAwait(false);
+                break;
+            }
+
             case "exit":
                 _host.Print("Bye.");
                 _host.Exit(0);
@@ -134,6 +165,14 @@ internal sealed class ScriptedRunner
                 _host.Print($"✗ unknown action @{action.Verb} on line {action.Line}; known: {string.Join(", ", ScriptedAction.Verbs.Order(StringComparer.Ordinal))}");
                 break;
         }
+    }
+
+    private static string OnceMarker(string argument)
+    {
+        var db = Environment.GetEnvironmentVariable("BATON_DB");
+        var dir = string.IsNullOrEmpty(db) ? Path.Combine(Path.GetTempPath(), "baton-scripted-once") : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(db))!, "scripted-once");
+        var key = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Directory.GetCurrentDirectory() + "\n" + argument));
+        return Path.Combine(dir, Convert.ToHexStringLower(key)[..24]);
     }
 
     private async Task<int> RunProcessAsync(string file, IReadOnlyList<string> args, string shown, CancellationToken ct)

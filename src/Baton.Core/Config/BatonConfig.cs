@@ -16,5 +16,7 @@ public sealed record BatonConfig
     /// <summary>How many times Enter is retried when a typed prompt was not submitted.</summary>
     public int SubmitRetries { get; init; } = 3;
 
+    public AutopilotConfig Autopilot { get; init; } = new();
+
     public static BatonConfig Default { get; } = new();
 }

@@ -34,6 +34,13 @@ public static class StateResolver
             return Change(worker, WorkerState.Exited, $"liveness: agent process exited with code {code}", seen.ExitCode);
         }
 
+        // A paused agent sits at its usage-limit message until the autopilot resumes it: what its
+        // screen says meanwhile (idle) must not end the pause.
+        if (worker.State == WorkerState.Paused)
+        {
+            return Keep(worker);
+        }
+
         // A hook is the agent telling us itself; it outranks anything read off the screen unless
         // the screen changed after the hook fired and shows a start-up dialog the hook cannot know.
         if (seen.Hook is not null && (worker.ObservedAt is null || seen.Hook.At >= worker.StateSince || seen.Screen?.State is null))

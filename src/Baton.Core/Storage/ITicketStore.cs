@@ -7,7 +7,11 @@ namespace Baton.Core.Storage;
 public sealed record TicketQuery(TicketStatus? Status = null, string? Label = null, string? Feature = null, string? Assignee = null);
 
 /// <summary>What a change does to a ticket: its new row, the events that say so, and dependencies it gains.</summary>
-public sealed record TicketMutation(Ticket Next, IReadOnlyList<EventRecord> Events, IReadOnlyList<long>? NewDependencies = null);
+public sealed record TicketMutation(Ticket Next, IReadOnlyList<EventRecord> Events, IReadOnlyList<long>? NewDependencies = null)
+{
+    /// <summary>A merge request added (id 0) or changed with the ticket, in the same transaction.</summary>
+    public Merge.MergeRequest? MergeRequest { get; init; }
+}
 
 /// <summary>Tickets, their dependencies and features. Every change runs inside one write transaction.</summary>
 public interface ITicketStore

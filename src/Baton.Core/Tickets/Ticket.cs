@@ -33,6 +33,19 @@ public sealed record Ticket
     public string? ExternalId { get; init; }
 
     public string? Branch { get; init; }
+
+    /// <summary>The branch <see cref="Branch"/> was made from and merges back into.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>A retried ticket waits until then before it is dispatched again (exponential backoff).</summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
+    /// <summary>Nudges sent since the agent last showed progress, and when the last one went.</summary>
+    public int Nudges { get; init; }
+    public DateTimeOffset? NudgedAt { get; init; }
+
+    /// <summary>Gate runs that failed and went back to the agent.</summary>
+    public int GateFailures { get; init; }
     public string? Worktree { get; init; }
     public string? Summary { get; init; }
     public IReadOnlyList<string> Artifacts { get; init; } = [];

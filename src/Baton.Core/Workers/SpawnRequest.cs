@@ -9,6 +9,9 @@ public sealed record SpawnRequest
     public string Prompt { get; init; } = "";
     public bool Headless { get; init; }
 
+    /// <summary>The ticket this worker is started for (the autopilot), recorded on its row.</summary>
+    public long? Ticket { get; init; }
+
     /// <summary>Extra environment for the agent (after the profile's own).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }

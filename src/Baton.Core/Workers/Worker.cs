@@ -36,4 +36,10 @@ public sealed record Worker
 
     /// <summary>How far into its hook spool file Baton has read.</summary>
     public long HookOffset { get; init; }
+
+    /// <summary>The ticket the autopilot gave this worker, if any.</summary>
+    public long? Ticket { get; init; }
+
+    /// <summary>While <see cref="WorkerState.Paused"/>: when the agent's usage limit resets.</summary>
+    public DateTimeOffset? PausedUntil { get; init; }
 }

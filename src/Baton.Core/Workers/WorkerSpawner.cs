@@ -89,6 +89,7 @@ public sealed class WorkerSpawner
             StateSince = now,
             CreatedAt = now,
             LogPath = request.Headless ? _ctx.Paths.LogFile(name) : null,
+            Ticket = request.Ticket,
         };
         var shown = _ctx.Redactor.Redact(string.Join(' ', command.Select(Processes.Shell.Quote)));
         _ctx.Store.AddWorker(worker, WorkerEvents.For(worker, EventTypes.WorkerSpawned,

@@ -6,6 +6,9 @@ public enum WorkerState
     Idle,
     Busy,
     Waiting,
+
+    /// <summary>The agent hit its usage limit; the autopilot resumes it when the limit resets.</summary>
+    Paused,
     Exited,
     Lost,
     Killed,
@@ -19,6 +22,7 @@ public static class WorkerStates
         WorkerState.Idle => "idle",
         WorkerState.Busy => "busy",
         WorkerState.Waiting => "waiting",
+        WorkerState.Paused => "paused",
         WorkerState.Exited => "exited",
         WorkerState.Lost => "lost",
         WorkerState.Killed => "killed",
@@ -31,6 +35,7 @@ public static class WorkerStates
         "idle" => WorkerState.Idle,
         "busy" => WorkerState.Busy,
         "waiting" => WorkerState.Waiting,
+        "paused" => WorkerState.Paused,
         "exited" => WorkerState.Exited,
         "lost" => WorkerState.Lost,
         "killed" => WorkerState.Killed,
@@ -39,5 +44,5 @@ public static class WorkerStates
 
     /// <summary>Live workers still own a session or process that Baton must look after.</summary>
     public static bool IsLive(this WorkerState state) =>
-        state is WorkerState.Starting or WorkerState.Idle or WorkerState.Busy or WorkerState.Waiting;
+        state is WorkerState.Starting or WorkerState.Idle or WorkerState.Busy or WorkerState.Waiting or WorkerState.Paused;
 }

@@ -18,9 +18,51 @@ public static class ConfigLoader
         agents:
           # Profile used by `baton spawn` without --agent: claude, codex, gemini, aider, scripted, or one in .baton/agents/.
           default: claude
+          # Most live workers per profile under `baton up`, e.g. {claude: 3, codex: 2}.
+          max_instances: {}
+          # Tokens an hour a profile may use before `baton up` stops dispatching to it, e.g. {claude: 2000000}.
+          tokens_per_hour: {}
         send:
           # How often Enter is retried when typed text was not submitted.
           submit_retries: 3
+        autopilot:
+          # Most live workers `baton up` runs at once (1 to 200).
+          max_workers: 4
+          # Spawn rate limit: a token bucket of this many spawns a minute, at most `spawn_burst` at once.
+          spawns_per_minute: 12
+          spawn_burst: 4
+          # Pause between two ticks of the loop (100ms to 1m).
+          tick: 2s
+          # Role of tickets that name none (see `baton role list`).
+          default_role: worker
+          # Branch work starts from when its ticket's feature has no branch; empty: the branch checked out at the root.
+          base_branch: ""
+          # Branch of a dispatched ticket: {ticket}, {slug} and {time} (UTC yyyyMMddHHmmss).
+          branch_pattern: "baton/{ticket}-{slug}-{time}"
+          # Run agents headless instead of in tmux sessions.
+          headless: false
+          # A busy agent that shows no progress this long is nudged (1s to 24h)...
+          stall_after: 10m
+          # ...at most this many times, then restarted on the same worktree or failed (on_stall: restart | fail).
+          max_nudges: 2
+          on_stall: restart
+          # An agent idle this long without reporting completion is asked for its status.
+          idle_after: 2m
+          # A crashed or lost agent is retried this often, after min(retry_base * 2^(n-1), retry_max).
+          retry_attempts: 3
+          retry_base: 10s
+          retry_max: 5m
+          # Regenerate ORCHESTRATION_STATUS.md and .baton/features/<feature>/tasks.md on change.
+          status_files: true
+        gate:
+          # Commands run in the worktree when an agent reports done, e.g. ["dotnet test", "npm run lint"].
+          commands: []
+          timeout: 10m
+          # How often a failed gate goes back to the agent before the ticket fails.
+          retries: 2
+        merge:
+          # Merge branches that passed the gate into their target branch; false leaves them in review.
+          auto: true
 
         """;
 
@@ -38,7 +80,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "autopilot", "gate", "merge");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -66,8 +108,16 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "agents") is { } agents)
         {
-            doc.AllowOnly(agents, "default");
-            config = config with { DefaultAgent = doc.String(agents, "default") ?? config.DefaultAgent };
+            doc.AllowOnly(agents, "default", "max_instances", "tokens_per_hour");
+            config = config with
+            {
+                DefaultAgent = doc.String(agents, "default") ?? config.DefaultAgent,
+                Autopilot = config.Autopilot with
+                {
+                    MaxInstances = Numbers(doc, agents, "max_instances", 1, 200).ToDictionary(p => p.Key, p => (int)p.Value, StringComparer.Ordinal),
+                    TokensPerHour = Numbers(doc, agents, "tokens_per_hour", 1, 1_000_000_000_000),
+                },
+            };
         }
 
         if (doc.Map(doc.Root, "send") is { } send)
@@ -76,6 +126,104 @@ public static class ConfigLoader
             config = config with { SubmitRetries = doc.Int(send, "submit_retries", 1, 10) ?? config.SubmitRetries };
         }
 
+        if (doc.Map(doc.Root, "autopilot") is { } auto)
+        {
+            config = config with { Autopilot = Autopilot(doc, auto, config.Autopilot) };
+        }
+
+        if (doc.Map(doc.Root, "gate") is { } gate)
+        {
+            doc.AllowOnly(gate, "commands", "timeout", "retries");
+            var commands = doc.List(gate, "commands");
+            if (commands?.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
+            {
+                throw doc.Error(doc.Node(gate, "commands")!, "'commands' has an empty command");
+            }
+
+            config = config with
+            {
+                Autopilot = config.Autopilot with
+                {
+                    GateCommands = commands ?? config.Autopilot.GateCommands,
+                    GateTimeout = doc.Duration(gate, "timeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)) ?? config.Autopilot.GateTimeout,
+                    GateRetries = doc.Int(gate, "retries", 0, 20) ?? config.Autopilot.GateRetries,
+                },
+            };
+        }
+
+        if (doc.Map(doc.Root, "merge") is { } merge)
+        {
+            doc.AllowOnly(merge, "auto");
+            config = config with { Autopilot = config.Autopilot with { AutoMerge = doc.Bool(merge, "auto") ?? config.Autopilot.AutoMerge } };
+        }
+
         return config;
+    }
+
+    private static AutopilotConfig Autopilot(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode map, AutopilotConfig d)
+    {
+        doc.AllowOnly(map, "max_workers", "spawns_per_minute", "spawn_burst", "tick", "default_role", "base_branch", "branch_pattern",
+            "headless", "stall_after", "max_nudges", "on_stall", "idle_after", "retry_attempts", "retry_base", "retry_max", "status_files");
+        var pattern = doc.String(map, "branch_pattern");
+        if (pattern is not null && (!pattern.Contains("{ticket}", StringComparison.Ordinal) || !System.Text.RegularExpressions.Regex.IsMatch(pattern, @"^[A-Za-z0-9_./{}-]+$")))
+        {
+            throw doc.Error(doc.Node(map, "branch_pattern")!, "'branch_pattern' must contain {ticket} and only letters, digits, '.', '_', '-', '/' and the placeholders {ticket}, {slug}, {time}");
+        }
+
+        var baseBranch = doc.String(map, "base_branch");
+        if (!string.IsNullOrEmpty(baseBranch) && !System.Text.RegularExpressions.Regex.IsMatch(baseBranch, @"^[A-Za-z0-9_./-]{1,200}$"))
+        {
+            throw doc.Error(doc.Node(map, "base_branch")!, "'base_branch' must be a branch name (letters, digits, '.', '_', '-', '/')");
+        }
+
+        var retryBase = doc.Duration(map, "retry_base", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? d.RetryBase;
+        var retryMax = doc.Duration(map, "retry_max", TimeSpan.Zero, TimeSpan.FromHours(24)) ?? d.RetryMax;
+        if (retryMax < retryBase)
+        {
+            throw doc.Error(doc.Node(map, "retry_max") ?? doc.Node(map, "retry_base")!, "'retry_max' must not be shorter than 'retry_base'");
+        }
+
+        return d with
+        {
+            MaxWorkers = doc.Int(map, "max_workers", 1, 200) ?? d.MaxWorkers,
+            SpawnsPerMinute = doc.Int(map, "spawns_per_minute", 1, 600) ?? d.SpawnsPerMinute,
+            SpawnBurst = doc.Int(map, "spawn_burst", 1, 200) ?? d.SpawnBurst,
+            Tick = doc.Duration(map, "tick", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)) ?? d.Tick,
+            DefaultRole = doc.String(map, "default_role") ?? d.DefaultRole,
+            BaseBranch = string.IsNullOrEmpty(baseBranch) ? null : baseBranch,
+            BranchPattern = pattern ?? d.BranchPattern,
+            Headless = doc.Bool(map, "headless") ?? d.Headless,
+            StallAfter = doc.Duration(map, "stall_after", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)) ?? d.StallAfter,
+            MaxNudges = doc.Int(map, "max_nudges", 0, 20) ?? d.MaxNudges,
+            OnStall = doc.Choice(map, "on_stall", "restart", "fail") ?? d.OnStall,
+            IdleAfter = doc.Duration(map, "idle_after", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)) ?? d.IdleAfter,
+            RetryAttempts = doc.Int(map, "retry_attempts", 0, 20) ?? d.RetryAttempts,
+            RetryBase = retryBase,
+            RetryMax = retryMax,
+            StatusFiles = doc.Bool(map, "status_files") ?? d.StatusFiles,
+        };
+    }
+
+    private static Dictionary<string, long> Numbers(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode map, string key, long min, long max)
+    {
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (doc.Map(map, key) is not { } sub)
+        {
+            return result;
+        }
+
+        foreach (var (k, v) in sub.Children)
+        {
+            var name = (k as YamlDotNet.RepresentationModel.YamlScalarNode)?.Value ?? "";
+            if (v is not YamlDotNet.RepresentationModel.YamlScalarNode { Value: { } text }
+                || !long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+            {
+                throw doc.Error(v, $"'{key}.{name}' must be a whole number; allowed range is {min} to {max}");
+            }
+
+            result[name] = n;
+        }
+
+        return result;
     }
 }

@@ -111,6 +111,68 @@ public sealed class YamlDocument
         return value;
     }
 
+    /// <summary>A duration written as <c>500ms</c>, <c>30s</c>, <c>10m</c>, <c>2h</c> or plain seconds, within [min, max].</summary>
+    public TimeSpan? Duration(YamlMappingNode map, string key, TimeSpan min, TimeSpan max)
+    {
+        var node = Node(map, key);
+        if (node is null)
+        {
+            return null;
+        }
+
+        var range = $"{Show(min)} to {Show(max)}";
+        if (node is not YamlScalarNode { Value: { } text } || ParseDuration(text) is not { } value)
+        {
+            throw Error(node, $"'{key}' must be a duration such as 30s, 10m or 1h; allowed range is {range}");
+        }
+
+        if (value < min || value > max)
+        {
+            throw Error(node, $"'{key}' is {text}; allowed range is {range}");
+        }
+
+        return value;
+    }
+
+    public bool? Bool(YamlMappingNode map, string key) => Node(map, key) switch
+    {
+        null => null,
+        YamlScalarNode { Value: "true" or "yes" or "on" } => true,
+        YamlScalarNode { Value: "false" or "no" or "off" } => false,
+        var other => throw Error(other, $"'{key}' must be true or false"),
+    };
+
+    /// <summary>The one of <paramref name="allowed"/> written, or null when absent.</summary>
+    public string? Choice(YamlMappingNode map, string key, params string[] allowed)
+    {
+        var value = String(map, key);
+        if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+        {
+            throw Error(Node(map, key)!, $"'{key}' is '{value}'; allowed values are {string.Join(", ", allowed)}");
+        }
+
+        return value;
+    }
+
+    internal static TimeSpan? ParseDuration(string text)
+    {
+        var t = text.Trim();
+        var (number, unit) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 0.001)
+            : t.EndsWith('s') ? (t[..^1], 1.0)
+            : t.EndsWith('m') ? (t[..^1], 60.0)
+            : t.EndsWith('h') ? (t[..^1], 3600.0)
+            : (t, 1.0);
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && !double.IsInfinity(n)
+            ? TimeSpan.FromSeconds(n * unit)
+            : null;
+    }
+
+    private static string Show(TimeSpan t) =>
+        t.TotalHours >= 1 && t.TotalHours == Math.Floor(t.TotalHours) ? $"{t.TotalHours:0}h"
+        : t.TotalMinutes >= 1 && t.TotalMinutes == Math.Floor(t.TotalMinutes) ? $"{t.TotalMinutes:0}m"
+        : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.#}s"
+        : $"{t.TotalMilliseconds:0}ms";
+
     public IReadOnlyList<string>? List(YamlMappingNode map, string key)
     {
         var node = Node(map, key);

@@ -173,6 +173,21 @@ internal static class Schema
         ALTER TABLE workers ADD COLUMN hook_evidence TEXT;
         ALTER TABLE workers ADD COLUMN hook_offset INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 4: the autopilot: which ticket a worker works on and whether it is paused; per ticket the
+        // branch it merges into, its retry time, nudges and gate failures; the merge queue's order.
+        """
+        ALTER TABLE workers ADD COLUMN ticket INTEGER;
+        ALTER TABLE workers ADD COLUMN paused_until TEXT;
+        ALTER TABLE tickets ADD COLUMN target TEXT;
+        ALTER TABLE tickets ADD COLUMN retry_at TEXT;
+        ALTER TABLE tickets ADD COLUMN nudges INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tickets ADD COLUMN nudged_at TEXT;
+        ALTER TABLE tickets ADD COLUMN gate_failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE merge_requests ADD COLUMN detail TEXT;
+        CREATE INDEX merge_requests_status ON merge_requests(status, id);
+        CREATE INDEX gate_runs_ticket ON gate_runs(ticket, id);
+        """,
     ];
 
     public static int Version => Migrations.Length;

@@ -230,10 +230,10 @@ public sealed class SqliteStore : IStore, IDisposable
         using var cmd = Command("""
             INSERT INTO workers (name, agent, role, mode, session, socket, directory, state, evidence, state_since,
                                  observed_at, exit_code, pid, log_path, created_at, ended_at,
-                                 hook_state, hook_at, hook_evidence, hook_offset)
+                                 hook_state, hook_at, hook_evidence, hook_offset, ticket, paused_until)
             VALUES ($name, $agent, $role, $mode, $session, $socket, $directory, $state, $evidence, $state_since,
                     $observed_at, $exit_code, $pid, $log_path, $created_at, $ended_at,
-                    $hook_state, $hook_at, $hook_evidence, $hook_offset)
+                    $hook_state, $hook_at, $hook_evidence, $hook_offset, $ticket, $paused_until)
             ON CONFLICT(name) DO UPDATE SET
                 agent = excluded.agent, role = excluded.role, mode = excluded.mode, session = excluded.session,
                 socket = excluded.socket, directory = excluded.directory, state = excluded.state,
@@ -241,7 +241,7 @@ public sealed class SqliteStore : IStore, IDisposable
                 exit_code = excluded.exit_code, pid = excluded.pid, log_path = excluded.log_path,
                 created_at = excluded.created_at, ended_at = excluded.ended_at,
                 hook_state = excluded.hook_state, hook_at = excluded.hook_at, hook_evidence = excluded.hook_evidence,
-                hook_offset = excluded.hook_offset
+                hook_offset = excluded.hook_offset, ticket = excluded.ticket, paused_until = excluded.paused_until
             """);
         Bind(cmd, "$name", w.Name);
         Bind(cmd, "$agent", w.Agent);
@@ -263,6 +263,8 @@ public sealed class SqliteStore : IStore, IDisposable
         Bind(cmd, "$hook_at", Format(w.Hook?.At));
         Bind(cmd, "$hook_evidence", w.Hook?.Evidence);
         Bind(cmd, "$hook_offset", w.HookOffset);
+        Bind(cmd, "$ticket", w.Ticket);
+        Bind(cmd, "$paused_until", Format(w.PausedUntil));
         cmd.ExecuteNonQuery();
     }
 
@@ -304,6 +306,8 @@ public sealed class SqliteStore : IStore, IDisposable
         EndedAt = Time(r, "ended_at"),
         Hook = Text(r, "hook_state") is { } hs ? new Core.Monitoring.HookSignal(WorkerStates.Parse(hs), Time(r, "hook_at")!.Value, Text(r, "hook_evidence") ?? "") : null,
         HookOffset = r.GetInt64(r.GetOrdinal("hook_offset")),
+        Ticket = r.IsDBNull(r.GetOrdinal("ticket")) ? null : r.GetInt64(r.GetOrdinal("ticket")),
+        PausedUntil = Time(r, "paused_until"),
     };
 
     /// <summary>One write transaction, retried as a whole if SQLite reports the database busy.</summary>

@@ -181,6 +181,11 @@ public sealed class SqliteTicketStore : ITicketStore
             }
 
             Save(next);
+            if (mutation.MergeRequest is { } mr)
+            {
+                SqliteMergeStore.Save(_db, mr);
+            }
+
             foreach (var e in mutation.Events)
             {
                 _db.Insert(e);
@@ -294,7 +299,8 @@ public sealed class SqliteTicketStore : ITicketStore
                 role_wanted = $role_wanted, agent_wanted = $agent_wanted, attempts = $attempts,
                 time_limit_minutes = $time_limit, source = $source, external_id = $external_id, branch = $branch,
                 worktree = $worktree, summary = $summary, artifacts = $artifacts, note = $note,
-                created_at = $created_at, updated_at = $updated_at, started_at = $started_at, finished_at = $finished_at
+                created_at = $created_at, updated_at = $updated_at, started_at = $started_at, finished_at = $finished_at,
+                target = $target, retry_at = $retry_at, nudges = $nudges, nudged_at = $nudged_at, gate_failures = $gate_failures
             WHERE number = $number
             """);
         SqliteStore.Bind(cmd, "$number", t.Number);
@@ -322,6 +328,11 @@ public sealed class SqliteTicketStore : ITicketStore
         SqliteStore.Bind(cmd, "$updated_at", SqliteStore.Format(t.UpdatedAt));
         SqliteStore.Bind(cmd, "$started_at", SqliteStore.Format(t.StartedAt));
         SqliteStore.Bind(cmd, "$finished_at", SqliteStore.Format(t.FinishedAt));
+        SqliteStore.Bind(cmd, "$target", t.Target);
+        SqliteStore.Bind(cmd, "$retry_at", SqliteStore.Format(t.RetryAt));
+        SqliteStore.Bind(cmd, "$nudges", t.Nudges);
+        SqliteStore.Bind(cmd, "$nudged_at", SqliteStore.Format(t.NudgedAt));
+        SqliteStore.Bind(cmd, "$gate_failures", t.GateFailures);
         cmd.ExecuteNonQuery();
     }
 
@@ -389,6 +400,11 @@ public sealed class SqliteTicketStore : ITicketStore
         UpdatedAt = SqliteStore.Time(r, "updated_at")!.Value,
         StartedAt = SqliteStore.Time(r, "started_at"),
         FinishedAt = SqliteStore.Time(r, "finished_at"),
+        Target = SqliteStore.Text(r, "target"),
+        RetryAt = SqliteStore.Time(r, "retry_at"),
+        Nudges = SqliteStore.Int(r, "nudges") ?? 0,
+        NudgedAt = SqliteStore.Time(r, "nudged_at"),
+        GateFailures = SqliteStore.Int(r, "gate_failures") ?? 0,
     };
 
     private static string Json(IReadOnlyList<string> list) => JsonSerializer.Serialize(list.ToList(), StoreJsonContext.Default.ListString);

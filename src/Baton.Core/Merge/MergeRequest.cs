@@ -1,0 +1,21 @@
+namespace Baton.Core.Merge;
+
+/// <summary>A branch waiting to enter its target: the local merge queue (or, later, a pull request).</summary>
+public sealed record MergeRequest
+{
+    public long Id { get; init; }
+    public long? Ticket { get; init; }
+    public required string Branch { get; init; }
+    public required string Target { get; init; }
+    public string Kind { get; init; } = "local";
+
+    /// <summary><c>queued</c>, <c>merging</c>, <c>merged</c>, <c>conflict</c>, <c>failed</c> or <c>cancelled</c>.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>Why it is in its status: the merge commit, the conflicting files, the failing gate.</summary>
+    public string? Detail { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public bool IsOpen => Status is "queued" or "merging";
+}

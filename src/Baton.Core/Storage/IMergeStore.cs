@@ -1,0 +1,18 @@
+using Baton.Core.Merge;
+
+namespace Baton.Core.Storage;
+
+/// <summary>Gate runs and the merge queue. A merge request that changes with its ticket goes in through <see cref="TicketMutation.MergeRequest"/>, in the ticket's transaction.</summary>
+public interface IMergeStore
+{
+    /// <summary>Stores a new gate run (usually <c>running</c>) and returns it with its id.</summary>
+    GateRun AddGateRun(GateRun run);
+
+    void FinishGateRun(GateRun run);
+
+    /// <summary>The latest gate runs, newest first; of one ticket when given.</summary>
+    IReadOnlyList<GateRun> GateRuns(long? ticket, int limit);
+
+    /// <summary>Merge requests in queue order (oldest first); only queued or merging ones when <paramref name="openOnly"/>.</summary>
+    IReadOnlyList<MergeRequest> MergeRequests(bool openOnly);
+}
