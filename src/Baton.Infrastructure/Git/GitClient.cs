@@ -1,0 +1,320 @@
+using System.Globalization;
+using Baton.Core;
+using Baton.Core.Git;
+using Baton.Core.Processes;
+using State = Baton.Core.Git.MergeState;
+
+namespace Baton.Infrastructure.Git;
+
+/// <summary>The git CLI behind <see cref="IGit"/>: every call is <c>git -C dir ...</c> with an argument list.</summary>
+public sealed class GitClient : IGit
+{
+    private const string Heads = "refs/heads/";
+    private readonly IProcessRunner _runner;
+
+    public GitClient(IProcessRunner runner)
+    {
+        _runner = runner;
+    }
+
+    public string? CurrentBranch(string dir)
+    {
+        // Exit 1 with --quiet is git's way of saying HEAD is detached; anything else is an error.
+        var r = Run(dir, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
+        return r.ExitCode switch
+        {
+            0 => r.StandardOutput.Trim(),
+            1 => null,
+            _ => throw Failure(dir, ["symbolic-ref", "HEAD"], r),
+        };
+    }
+
+    public string? Resolve(string dir, string revision)
+    {
+        var r = Run(dir, ["rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"]);
+        return r.ExitCode == 0 ? r.StandardOutput.Trim() : null;
+    }
+
+    public void AddWorktree(string repo, string path, string branch, string startPoint)
+    {
+        // -C moves git elsewhere, so a relative path must be made absolute against our own folder.
+        path = Path.GetFullPath(path);
+
+        // A folder deleted by hand still has a registration that would block re-adding it.
+        Git(repo, ["worktree", "prune"]);
+        if (IsWorktreeOf(repo, path))
+        {
+            var current = CurrentBranch(path);
+            if (current == branch)
+            {
+                return; // a retry re-adopts the worktree the previous attempt left
+            }
+
+            throw new BatonException($"{path} is already a worktree, on {current ?? "a detached HEAD"}, not {branch}");
+        }
+
+        Git(repo, BranchExists(repo, branch)
+            ? ["worktree", "add", path, branch]
+            : ["worktree", "add", "-b", branch, path, startPoint]);
+    }
+
+    public void AddDetachedWorktree(string repo, string path, string commit) =>
+        Git(repo, ["worktree", "add", "--detach", Path.GetFullPath(path), commit]);
+
+    public void RemoveWorktree(string repo, string path, bool force = false)
+    {
+        path = Path.GetFullPath(path);
+        if (!Directory.Exists(path))
+        {
+            Git(repo, ["worktree", "prune"]); // already gone: only the registration is left
+            return;
+        }
+
+        // Checked here rather than left to git so the refusal says plainly what would be lost.
+        if (!force && IsDirty(path))
+        {
+            throw new BatonException($"worktree {path} has uncommitted changes; commit or discard them first");
+        }
+
+        Git(repo, force ? ["worktree", "remove", "--force", path] : ["worktree", "remove", path]);
+    }
+
+    public IReadOnlyList<(string Path, string? Branch)> Worktrees(string repo)
+    {
+        // -z: NUL-terminated fields, an empty field between worktrees; survives any path.
+        var list = new List<(string, string?)>();
+        string? path = null;
+        string? branch = null;
+        var skip = false;
+        foreach (var field in Git(repo, ["worktree", "list", "--porcelain", "-z"]).Split('\0'))
+        {
+            if (field.Length == 0)
+            {
+                if (path is not null && !skip)
+                {
+                    list.Add((path, branch));
+                }
+
+                (path, branch, skip) = (null, null, false);
+            }
+            else if (field.StartsWith("worktree ", StringComparison.Ordinal))
+            {
+                path = field["worktree ".Length..];
+            }
+            else if (field.StartsWith("branch ", StringComparison.Ordinal))
+            {
+                var refName = field["branch ".Length..];
+                branch = refName.StartsWith(Heads, StringComparison.Ordinal) ? refName[Heads.Length..] : refName;
+            }
+            else if (field == "bare" || field.StartsWith("prunable", StringComparison.Ordinal))
+            {
+                skip = true; // a bare repository's entry, or a folder deleted by hand: no checkout to work in
+            }
+        }
+
+        return list;
+    }
+
+    public bool IsDirty(string dir) =>
+        Git(dir, ["status", "--porcelain", "--untracked-files=normal"]).Length > 0;
+
+    public string? SnapshotWip(string dir, string refName, string message)
+    {
+        // A private index in the worktree's git dir: `add -A` there sees everything the checkout
+        // has, while the real index, the files and the branch stay exactly as the agent left them.
+        var gitDir = Git(dir, ["rev-parse", "--absolute-git-dir"]).Trim();
+        var head = Git(dir, ["rev-parse", "--verify", "HEAD^{commit}"]).Trim();
+        var index = Path.Combine(gitDir, $"baton-wip-index-{Guid.NewGuid():N}");
+        var env = new Dictionary<string, string> { ["GIT_INDEX_FILE"] = index };
+        try
+        {
+            // Starting from a copy of the real index keeps its stat data, so only changed files
+            // are hashed; git replaces the index by rename, so the copy is never half-written.
+            var realIndex = Git(dir, ["rev-parse", "--path-format=absolute", "--git-path", "index"]).Trim();
+            if (File.Exists(realIndex))
+            {
+                File.Copy(realIndex, index);
+            }
+            else
+            {
+                Git(dir, ["read-tree", head], env);
+            }
+
+            Git(dir, ["add", "-A"], env);
+            var tree = Git(dir, ["write-tree"], env).Trim();
+            if (tree == Git(dir, ["rev-parse", head + "^{tree}"]).Trim())
+            {
+                return null;
+            }
+
+            var commit = Git(dir, ["commit-tree", tree, "-p", head, "-m", message]).Trim();
+            Git(dir, ["update-ref", "-m", "baton: wip snapshot", refName, commit]);
+            return commit;
+        }
+        finally
+        {
+            File.Delete(index);
+            File.Delete(index + ".lock");
+        }
+    }
+
+    public IReadOnlyList<GitRef> Refs(string repo, string prefix)
+    {
+        var output = Git(repo, ["for-each-ref", "--sort=-committerdate",
+            "--format=%(refname)%00%(objectname)%00%(committerdate:iso-strict)%00%(subject)", prefix]);
+        var refs = new List<GitRef>();
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var f = line.Split('\0');
+            if (f.Length == 4 && DateTimeOffset.TryParse(f[2], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                refs.Add(new GitRef(f[0], f[1], date, f[3]));
+            }
+        }
+
+        return refs;
+    }
+
+    public int CommitsAhead(string dir, string baseRevision, string revision) =>
+        int.Parse(Git(dir, ["rev-list", "--count", "--end-of-options", $"{baseRevision}..{revision}"]).Trim(), CultureInfo.InvariantCulture);
+
+    public State MergeState(string repo, string branch, string target)
+    {
+        if (IsAncestor(repo, branch, target))
+        {
+            return State.Merged;
+        }
+
+        // A squash or rebase leaves no ancestry; but if merging the branch would produce exactly
+        // the target's tree, its changes are already there. Exit 1 is a conflict, and git before
+        // 2.38 has no --write-tree (usage error): both simply fall through to `git cherry`.
+        var merged = Run(repo, ["merge-tree", "--write-tree", "--no-messages", target, branch]);
+        if (merged.ExitCode == 0)
+        {
+            var tree = merged.StandardOutput.Split('\n')[0].Trim();
+            if (tree == Git(repo, ["rev-parse", "--verify", target + "^{tree}"]).Trim())
+            {
+                return State.MergedByPatch;
+            }
+        }
+
+        // Catches commits cherry-picked one by one onto a target that has moved on since.
+        var cherry = Git(repo, ["cherry", target, branch]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return cherry.Length > 0 && cherry.All(l => !l.StartsWith('+')) ? State.MergedByPatch : State.NotMerged;
+    }
+
+    public MergeAttempt Merge(string dir, string branch, string message)
+    {
+        var r = Run(dir, ["merge", "--no-ff", "--no-edit", "-m", message, branch]);
+        var output = (r.StandardOutput + r.StandardError).Trim();
+        if (r.ExitCode == 0)
+        {
+            return new MergeAttempt(true, Git(dir, ["rev-parse", "HEAD"]).Trim(), [], output);
+        }
+
+        // No MERGE_HEAD means git refused before merging (unknown branch, local changes in the
+        // way): not a conflict, and there is nothing to abort.
+        if (Run(dir, ["rev-parse", "--verify", "--quiet", "MERGE_HEAD"]).ExitCode != 0)
+        {
+            throw Failure(dir, ["merge", branch], r);
+        }
+
+        var files = Git(dir, ["diff", "--name-only", "--diff-filter=U", "-z"]).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        Git(dir, ["merge", "--abort"]);
+        return new MergeAttempt(false, null, files, output);
+    }
+
+    public bool FastForward(string repo, string branch, string expected, string commit)
+    {
+        expected = Resolve(repo, expected) ?? throw new BatonException($"fast-forward of {branch}: {expected} is not a commit");
+        commit = Resolve(repo, commit) ?? throw new BatonException($"fast-forward of {branch}: {commit} is not a commit");
+        if (!IsAncestor(repo, expected, commit))
+        {
+            throw new BatonException($"fast-forward of {branch}: {commit} does not descend from {expected}");
+        }
+
+        if (Resolve(repo, Heads + branch) != expected)
+        {
+            return false; // the branch moved since the commit was tested
+        }
+
+        var checkout = Worktrees(repo).FirstOrDefault(w => w.Branch == branch).Path;
+        if (checkout is null)
+        {
+            // Compare-and-swap: git refuses unless the branch is still at expected.
+            return Run(repo, ["update-ref", "-m", "baton: fast-forward", Heads + branch, commit, expected]).ExitCode == 0;
+        }
+
+        // Moving a checked-out branch under its checkout would leave its files stale; the merge
+        // moves both, and fails whole (nothing changed) when local changes are in the way.
+        return Run(checkout, ["merge", "--ff-only", "--quiet", commit]).ExitCode == 0;
+    }
+
+    public bool DeleteBranch(string repo, string branch)
+    {
+        if (!BranchExists(repo, branch))
+        {
+            return false;
+        }
+
+        Git(repo, ["branch", "-D", branch]);
+        return true;
+    }
+
+    private bool BranchExists(string repo, string branch) =>
+        Run(repo, ["show-ref", "--verify", "--quiet", Heads + branch]).ExitCode == 0;
+
+    private bool IsAncestor(string repo, string ancestor, string descendant)
+    {
+        var r = Run(repo, ["merge-base", "--is-ancestor", ancestor, descendant]);
+        return r.ExitCode switch
+        {
+            0 => true,
+            1 => false,
+            _ => throw Failure(repo, ["merge-base", "--is-ancestor", ancestor, descendant], r),
+        };
+    }
+
+    /// <summary>True when <paramref name="path"/> is the top of a worktree of <paramref name="repo"/>.</summary>
+    private bool IsWorktreeOf(string repo, string path)
+    {
+        // Asked of git rather than by comparing paths: git reports real paths (symlinks resolved),
+        // which need not match the spelling the caller used.
+        if (!Directory.Exists(path))
+        {
+            return false;
+        }
+
+        var there = Run(path, ["rev-parse", "--path-format=absolute", "--git-common-dir", "--show-prefix"]);
+        if (there.ExitCode != 0)
+        {
+            return false;
+        }
+
+        var lines = there.StandardOutput.Split('\n');
+        var common = Git(repo, ["rev-parse", "--path-format=absolute", "--git-common-dir"]).Trim();
+        return lines[0].Trim() == common && (lines.Length < 2 || lines[1].Trim().Length == 0);
+    }
+
+    private string Git(string dir, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var r = Run(dir, args, env);
+        return r.ExitCode == 0 ? r.StandardOutput : throw Failure(dir, args, r);
+    }
+
+    private ProcessResult Run(string dir, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? env = null) =>
+        _runner.Run(new ProcessRequest("git", ["-C", dir, .. args]) { Environment = env, Timeout = TimeSpan.FromMinutes(2) });
+
+    private static BatonException Failure(string dir, IReadOnlyList<string> args, ProcessResult r)
+    {
+        var command = string.Join(' ', args);
+        if (command.Length > 120)
+        {
+            command = command[..117] + "...";
+        }
+
+        var detail = (r.StandardError.Trim().Length > 0 ? r.StandardError : r.StandardOutput).Trim();
+        detail = string.Join("; ", detail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return new BatonException($"git {command} failed in {dir} (exit {r.ExitCode}): {(detail.Length > 0 ? detail : "no output")}");
+    }
+}
