@@ -39,6 +39,11 @@ public static class Program
         root.Subcommands.Add(EventsCommand.Create());
         root.Subcommands.Add(ScriptedAgentCommand.Create());
         root.Subcommands.Add(HeadlessRunCommand.Create());
+        root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(UpCommand.CreateDown());
+        root.Subcommands.Add(ProphetCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(WipCommand.Create());
 
         // Prompts may start with "@": never read them as response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

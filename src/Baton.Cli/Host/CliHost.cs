@@ -32,6 +32,11 @@ public sealed class CliHost : IDisposable
     private AgentProfiles? _profiles;
     private Executables? _executables;
 
+    public CliHost(BatonPaths? paths = null)
+    {
+        _paths = paths;
+    }
+
     public TimeProvider Time { get; } = TimeProvider.System;
 
     public BatonPaths Paths => _paths ??= FindPaths();
@@ -82,6 +87,13 @@ public sealed class CliHost : IDisposable
     }
 
     public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.FromProcessEnvironment(), () => new WorkerService(Workers()));
+
+    public IMergeStore MergeStore => new SqliteMergeStore(Sqlite);
+
+    public GitClient Git => new(_runner);
+
+    public Baton.Core.Dispatch.Autopilot Autopilot() => new(new Baton.Core.Dispatch.AutopilotContext(
+        Workers(), TicketStore, MergeStore, Git, _runner, Monitor(), Tickets()));
 
     public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(Executables.Self), Time, new HookSpool(Paths), Redactor.FromProcessEnvironment());
 

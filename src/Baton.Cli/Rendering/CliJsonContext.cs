@@ -43,6 +43,16 @@ public sealed record EventJson(
 
 public sealed record ErrorJson(string Error, int ExitCode);
 
+public sealed record AutopilotStateJson(string Message, bool Running);
+
+public sealed record AutopilotSummaryJson(string Stopped, int Done, int Failed, int Other);
+
+public sealed record AutopilotLineJson(DateTimeOffset Time, string Message);
+
+public sealed record DemoJson(string Directory, string TmuxSocket, int Done, int Failed, int Other, IReadOnlyList<TicketJson> Tickets);
+
+public sealed record WipJson(string Ref, string Commit, DateTimeOffset Date, string Subject);
+
 /// <summary>One line of `baton events import`.</summary>
 public sealed record EventLine(string? Type, string? Message, string? Worker, string? Ticket, string? Commit);
 
@@ -67,6 +77,12 @@ public sealed record EventLine(string? Type, string? Message, string? Worker, st
 [JsonSerializable(typeof(FeatureJson))]
 [JsonSerializable(typeof(StatusJson))]
 [JsonSerializable(typeof(InboxJson))]
+[JsonSerializable(typeof(AutopilotStateJson))]
+[JsonSerializable(typeof(AutopilotSummaryJson))]
+[JsonSerializable(typeof(AutopilotLineJson))]
+[JsonSerializable(typeof(DemoJson))]
+[JsonSerializable(typeof(List<WipJson>))]
+[JsonSerializable(typeof(WipJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }
@@ -82,4 +98,16 @@ internal static class CliJson
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
+
+    /// <summary>One value on one line (JSON Lines), whatever the context's indentation.</summary>
+    public static string Line<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, value, info);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }

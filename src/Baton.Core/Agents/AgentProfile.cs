@@ -30,6 +30,12 @@ public sealed record AgentProfile
     /// <summary>Options that give the agent its settings file (<c>{settings_file}</c>): permissions and hooks.</summary>
     public IReadOnlyList<string> SettingsArgument { get; init; } = [];
 
+    /// <summary>Keys that say "yes" to the agent's permission question (roles with <c>auto_approve</c>).</summary>
+    public IReadOnlyList<string> ApproveKeys { get; init; } = ["Enter"];
+
+    /// <summary>Most live workers of this profile under the autopilot; null for no limit of its own.</summary>
+    public int? MaxInstances { get; init; }
+
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public required ScreenRules Screen { get; init; }

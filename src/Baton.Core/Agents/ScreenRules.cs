@@ -27,6 +27,12 @@ public sealed record ScreenRules
     /// <summary>Captures the text currently typed in the input line (group 1).</summary>
     public Regex? InputLine { get; init; }
 
+    /// <summary>
+    /// The agent's "usage limit reached" message, matched against the last lines of the whole screen
+    /// (it prints above its prompt); the text after it says when the limit resets.
+    /// </summary>
+    public Regex? UsageLimit { get; init; }
+
     /// <summary>A change to idle counts only once the screen has been still this long.</summary>
     public TimeSpan IdleDebounce { get; init; } = TimeSpan.FromMilliseconds(800);
 }

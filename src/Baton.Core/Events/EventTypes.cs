@@ -28,5 +28,28 @@ public static class EventTypes
     public const string PrOpened = "pr_opened";
     public const string PrMerged = "pr_merged";
     public const string ConflictDetected = "conflict_detected";
+    public const string AutopilotStarted = "autopilot_started";
+    public const string AutopilotStopped = "autopilot_stopped";
+    public const string TaskDispatched = "task_dispatched";
+    public const string TaskRetryScheduled = "task_retry_scheduled";
+    public const string TaskRequeued = "task_requeued";
+    public const string TaskReportedDone = "task_reported_done";
+    public const string TaskTimeLimit = "task_time_limit";
+    public const string WorkerNudged = "worker_nudged";
+    public const string WorkerStatusAsked = "worker_status_asked";
+    public const string WorkerRestarted = "worker_restarted";
+    public const string PermissionApproved = "permission_approved";
+    public const string WorkerPaused = "worker_paused";
+    public const string WorkerResumed = "worker_resumed";
+    public const string GateStarted = "gate_started";
+    public const string GatePassed = "gate_passed";
+    public const string GateFailed = "gate_failed";
+    public const string MergeQueued = "merge_queued";
+    public const string MergeFailed = "merge_failed";
+    public const string WipSnapshot = "wip_snapshot";
+    public const string WorktreeRemoved = "worktree_removed";
+
+    /// <summary>Something a human should look at: a question no policy answers, a ticket that failed for good.</summary>
+    public const string Notification = "notification";
     public const string ConflictResolved = "conflict_resolved";
 }

@@ -62,6 +62,9 @@ public interface IGit
     /// </summary>
     bool FastForward(string repo, string branch, string expected, string commit);
 
+    /// <summary>Creates <paramref name="branch"/> at <paramref name="commit"/>; refuses (BatonException) when it exists.</summary>
+    void CreateBranch(string repo, string branch, string commit);
+
     /// <summary>Deletes a branch (merged or abandoned); false when it did not exist.</summary>
     bool DeleteBranch(string repo, string branch);
 }

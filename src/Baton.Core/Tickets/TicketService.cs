@@ -131,7 +131,10 @@ public sealed partial class TicketService
             var next = current with { UpdatedAt = now };
             var events = new List<EventRecord>();
             var changes = new List<string>();
-            if (status is { } to && to != current.Status)
+            // A ticket the autopilot started (it has a branch) is not done when its agent says so:
+            // the gate runs first, and the merge queue makes it done.
+            var gated = status == TicketStatus.Done && current.Branch is not null && current.Status == TicketStatus.InProgress;
+            if ((gated ? TicketStatus.Testing : status) is { } to && to != current.Status)
             {
                 TicketRules.EnsureTransition(current, to);
                 next = next with
@@ -147,6 +150,7 @@ public sealed partial class TicketService
                     TicketStatus.InProgress => EventTypes.TaskStarted,
                     TicketStatus.Blocked => EventTypes.TaskBlocked,
                     TicketStatus.Done => EventTypes.TaskCompleted,
+                    TicketStatus.Testing when gated => EventTypes.TaskReportedDone,
                     TicketStatus.Failed => EventTypes.TaskFailed,
                     _ => null,
                 };
@@ -304,7 +308,7 @@ public sealed partial class TicketService
         && (q.Label is null || t.Labels.Contains(q.Label, StringComparer.Ordinal));
 
     /// <summary>Writes <c>.baton/results/ID.json</c> for scripts that watch files instead of calling the CLI.</summary>
-    private void WriteResult(Ticket t)
+    public void WriteResult(Ticket t)
     {
         var dir = Path.Combine(_paths.BatonDir, "results");
         Directory.CreateDirectory(dir);

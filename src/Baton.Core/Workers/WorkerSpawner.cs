@@ -67,6 +67,8 @@ public sealed class WorkerSpawner
             environment[key] = value;
         }
 
+        // `baton` in the agent's shell is this Baton, whatever is (or is not) on the user's PATH.
+        environment["PATH"] = BatonShim() + ":" + (environment.TryGetValue("PATH", out var path) ? path : System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin");
         environment["BATON_WORKER"] = name;
         environment["BATON_DB"] = _ctx.Paths.Database;
         if (_ctx.Config.TmuxSocket is { } socket)
@@ -280,6 +282,28 @@ public sealed class WorkerSpawner
         var now = _ctx.Time.GetUtcNow();
         var failed = worker with { State = WorkerState.Lost, Evidence = why, StateSince = now, EndedAt = now };
         _ctx.Store.UpdateWorkers([new(failed, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, why, now))]);
+    }
+
+    /// <summary>Writes <c>.baton/bin/baton</c>, a two-line script that runs this Baton, and returns its folder.</summary>
+    private string BatonShim()
+    {
+        var dir = Path.Combine(_ctx.Paths.BatonDir, "bin");
+        var file = Path.Combine(dir, "baton");
+        var script = "#!/bin/sh\n# written by baton: agents run the same Baton as the one that started them\nexec " + string.Join(' ', _ctx.Executables.Self.Select(Processes.Shell.Quote)) + " \"$@\"\n";
+        if (!File.Exists(file) || File.ReadAllText(file) != script)
+        {
+            System.IO.Directory.CreateDirectory(dir);
+            var temp = file + "." + System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            File.WriteAllText(temp, script);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+
+            File.Move(temp, file, overwrite: true);
+        }
+
+        return dir;
     }
 
     private bool IsTaken(string name) => _ctx.Store.GetWorker(name) is { } w && w.State.IsLive();

@@ -13,7 +13,7 @@ public static class ProfileLoader
     {
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
-        doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command",
+        doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances",
             "ready_timeout", "exit_timeout", "screen", "startup", "env", "context", "settings_argument");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
@@ -45,7 +45,7 @@ public static class ProfileLoader
 
         var multiline = OneOf(doc, root, "multiline", ["paste", "join"]) ?? "paste";
         var screen = doc.Map(root, "screen") ?? throw doc.Error(root, "missing 'screen' (the patterns that say ready, busy and waiting)");
-        doc.AllowOnly(screen, "region_lines", "region_anchor", "region_below_anchor", "ready", "busy", "waiting", "input_line", "idle_debounce_ms");
+        doc.AllowOnly(screen, "region_lines", "region_anchor", "region_below_anchor", "ready", "busy", "waiting", "input_line", "idle_debounce_ms", "usage_limit");
         var rules = new ScreenRules
         {
             RegionLines = doc.Int(screen, "region_lines", 1, 200) ?? 8,
@@ -56,6 +56,7 @@ public static class ProfileLoader
             Waiting = Pattern(doc, screen, "waiting"),
             InputLine = Pattern(doc, screen, "input_line"),
             IdleDebounce = TimeSpan.FromMilliseconds(doc.Int(screen, "idle_debounce_ms", 0, 60_000) ?? 800),
+            UsageLimit = Pattern(doc, screen, "usage_limit"),
         };
 
         var startup = new List<StartupRule>();
@@ -98,6 +99,8 @@ public static class ProfileLoader
             ContextArgument = contextArgument,
             ContextFile = contextFile,
             SettingsArgument = doc.List(root, "settings_argument") ?? [],
+            ApproveKeys = doc.List(root, "approve_keys") ?? ["Enter"],
+            MaxInstances = doc.Int(root, "max_instances", 1, 1000),
             Source = source,
         };
     }

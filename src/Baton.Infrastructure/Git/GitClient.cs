@@ -250,6 +250,16 @@ public sealed class GitClient : IGit
         return Run(checkout, ["merge", "--ff-only", "--quiet", commit]).ExitCode == 0;
     }
 
+    public void CreateBranch(string repo, string branch, string commit)
+    {
+        if (BranchExists(repo, branch))
+        {
+            throw new BatonException($"branch '{branch}' already exists: pick another name with --branch");
+        }
+
+        Git(repo, ["branch", branch, commit]);
+    }
+
     public bool DeleteBranch(string repo, string branch)
     {
         if (!BranchExists(repo, branch))

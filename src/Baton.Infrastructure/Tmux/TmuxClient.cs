@@ -117,7 +117,7 @@ public sealed class TmuxClient : ITmux
             "-y", request.Height.ToString(CultureInfo.InvariantCulture),
             "-c", request.Directory,
         };
-        foreach (var (key, value) in request.Environment)
+        foreach (var (key, value) in request.Environment.Where(e => e.Key != "PATH"))
         {
             args.Add("-e");
             args.Add(key + "=" + value);
@@ -125,7 +125,13 @@ public sealed class TmuxClient : ITmux
 
         // With two or more arguments tmux execs the command directly; with one it would hand it
         // to `sh -c`. `env` guarantees the first case, so nothing is ever parsed by a shell.
+        // tmux 3.3 ignores `-e PATH=...` (the pane gets the server's PATH), so PATH goes to env.
         args.Add("env");
+        if (request.Environment.TryGetValue("PATH", out var path))
+        {
+            args.Add("PATH=" + path);
+        }
+
         args.AddRange(request.Command);
 
         // Same invocation, so the options are in place before the agent can exit: a pane that

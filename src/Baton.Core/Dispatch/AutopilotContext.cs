@@ -1,0 +1,29 @@
+using Baton.Core.Config;
+using Baton.Core.Git;
+using Baton.Core.Monitoring;
+using Baton.Core.Processes;
+using Baton.Core.Storage;
+using Baton.Core.Tickets;
+using Baton.Core.Workers;
+
+namespace Baton.Core.Dispatch;
+
+/// <summary>What the autopilot works with: the worker machinery, the stores, git, and a runner for gate commands.</summary>
+public sealed record AutopilotContext(
+    WorkerContext Workers,
+    ITicketStore Tickets,
+    IMergeStore Merges,
+    IGit Git,
+    IProcessRunner Runner,
+    WorkerMonitor Monitor,
+    TicketService TicketService)
+{
+    public AutopilotConfig Config => Workers.Config.Autopilot;
+    public BatonPaths Paths => Workers.Paths;
+    public TimeProvider Time => Workers.Time;
+    public IStore Store => Workers.Store;
+    public string Root => Workers.Paths.Root;
+    public string WorktreesDir => Path.Combine(Workers.Paths.BatonDir, "worktrees");
+
+    public WorkerService WorkerService() => new(Workers);
+}

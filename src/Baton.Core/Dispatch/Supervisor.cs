@@ -1,0 +1,242 @@
+using System.Globalization;
+using Baton.Core.Events;
+using Baton.Core.Monitoring;
+using Baton.Core.Storage;
+using Baton.Core.Tickets;
+using Baton.Core.Workers;
+
+namespace Baton.Core.Dispatch;
+
+/// <summary>
+/// Looks after each ticket in progress through its worker's state, which the monitor decided from
+/// the best evidence (dead session or process, hooks, screen, activity): it answers or reports
+/// permission questions, nudges a stalled agent and asks an idle one for its status, restarts or
+/// fails after the last nudge, pauses an agent at its usage limit and resumes it at the reset,
+/// stops a ticket past its time limit, and sends a crashed or lost one to the retry policy (or
+/// to the gate when the agent exited 0 with commits).
+/// </summary>
+public sealed class Supervisor
+{
+    private readonly AutopilotContext _ctx;
+    private readonly TicketLifecycle _life;
+
+    // Questions already answered or reported, and idle screens already read for a usage limit:
+    // one action per episode (keyed by worker and the time its state began). Owned by the loop.
+    private readonly HashSet<string> _handled = new(StringComparer.Ordinal);
+
+    public Supervisor(AutopilotContext context, TicketLifecycle life)
+    {
+        _ctx = context;
+        _life = life;
+    }
+
+    public async Task SuperviseAsync(Ticket ticket, WorkerView? view, TickReport report, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var now = _ctx.Time.GetUtcNow();
+        var worker = view?.Worker;
+        if (worker is null || !worker.State.IsLive())
+        {
+            await GoneAsync(ticket, worker, report).ConfigureAwait(false);
+            return;
+        }
+
+        if (ticket.TimeLimitMinutes is { } limit && ticket.StartedAt is { } started && now - started > TimeSpan.FromMinutes(limit))
+        {
+            await _life.StopAsync(ticket, $"past its time limit of {limit} min", EventTypes.TaskTimeLimit, ct).ConfigureAwait(false);
+            report.Add($"{ticket.Id} stopped: past its time limit of {limit} min");
+            return;
+        }
+
+        switch (worker.State)
+        {
+            case WorkerState.Paused:
+                await ResumeIfDueAsync(ticket, worker, now, report, ct).ConfigureAwait(false);
+                break;
+            case WorkerState.Waiting:
+                await PermissionAsync(ticket, worker, report, ct).ConfigureAwait(false);
+                break;
+            case WorkerState.Idle:
+                if (!await PauseIfLimitedAsync(ticket, worker, now, report).ConfigureAwait(false))
+                {
+                    var quietSince = Max(worker.StateSince, ticket.NudgedAt);
+                    if (now - quietSince >= _ctx.Config.IdleAfter)
+                    {
+                        await NudgeAsync(ticket, worker, idle: true, report, ct).ConfigureAwait(false);
+                    }
+                }
+
+                break;
+            case WorkerState.Busy or WorkerState.Starting:
+                // Progress: a new state, a hook call (real agents report every tool use), the
+                // agent's own ticket report, or our last nudge. A spinner's redraw is not progress.
+                var progress = Max(Max(worker.StateSince, worker.Hook?.At), Max(ticket.NudgedAt, ticket.UpdatedAt));
+                if (now - progress >= _ctx.Config.StallAfter)
+                {
+                    await NudgeAsync(ticket, worker, idle: false, report, ct).ConfigureAwait(false);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Profiles held back because one of their workers is paused at its usage limit, with why.</summary>
+    public static IReadOnlyDictionary<string, string> PausedAgents(IEnumerable<Worker> workers)
+    {
+        var held = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var w in workers.Where(w => w.State == WorkerState.Paused))
+        {
+            held[w.Agent] = $"agent {w.Agent} is at its usage limit until {w.PausedUntil?.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture) ?? "its reset"}";
+        }
+
+        return held;
+    }
+
+    private async Task GoneAsync(Ticket ticket, Worker? worker, TickReport report)
+    {
+        if (worker is { State: WorkerState.Exited, ExitCode: 0 } && ticket.Worktree is not null && ticket.Target is not null
+            && Directory.Exists(ticket.Worktree) && _ctx.Git.CommitsAhead(ticket.Worktree, ticket.Target, "HEAD") is var ahead and > 0)
+        {
+            _life.ToGate(ticket, $"{worker.Name} exited 0 with {ahead} commit{(ahead == 1 ? "" : "s")} on {ticket.Branch}");
+            report.Add($"{ticket.Id}: {worker.Name} exited 0 with commits; gate next");
+            return;
+        }
+
+        var why = worker is null ? $"its worker {ticket.Assignee} is gone (never started, or removed)"
+            : worker.State == WorkerState.Exited ? $"{worker.Name} exited with code {worker.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}" + (worker.ExitCode == 0 ? " without commits" : "")
+            : $"{worker.Name} is {worker.State.ToText()}: {worker.Evidence}";
+        await _life.RetryAsync(ticket, why).ConfigureAwait(false);
+        report.Add($"{ticket.Id}: {why}");
+    }
+
+    private async Task PermissionAsync(Ticket ticket, Worker worker, TickReport report, CancellationToken ct)
+    {
+        if (!_handled.Add($"wait:{worker.Name}:{worker.StateSince.UtcTicks}"))
+        {
+            return;
+        }
+
+        var now = _ctx.Time.GetUtcNow();
+        var role = worker.Role is null ? null : _ctx.Workers.RoleSetup().Roles.Catalog.GetRole(worker.Role);
+        if (role?.AutoApprove == true && worker.Session is not null)
+        {
+            var profile = _ctx.Workers.Profiles.Get(worker.Agent);
+            await Task.Run(() =>
+            {
+                using (_ctx.Workers.Locks.Acquire(worker.Session, TimeSpan.FromSeconds(10)))
+                {
+                    _ctx.Workers.Tmux(worker.Socket).SendKeys(worker.Session, profile.ApproveKeys);
+                }
+            }, ct).ConfigureAwait(false);
+            _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.PermissionApproved,
+                $"{worker.Name}: permission question approved by policy (role {role.Name} has auto_approve): {worker.Evidence}", now, worker.Name));
+            report.Add($"{ticket.Id}: approved {worker.Name}'s permission question (auto_approve)");
+            return;
+        }
+
+        _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.Notification,
+            $"{worker.Name} ({ticket.Id}) waits for a human: {worker.Evidence}. Look with `baton capture {worker.Name}`, answer with `baton send {worker.Name} ...`", now, worker.Name,
+            new Dictionary<string, string> { ["kind"] = "needs_human" }));
+        report.Add($"{ticket.Id}: {worker.Name} needs a human (permission question)");
+    }
+
+    private async Task NudgeAsync(Ticket ticket, Worker worker, bool idle, TickReport report, CancellationToken ct)
+    {
+        var now = _ctx.Time.GetUtcNow();
+        if (ticket.Nudges >= _ctx.Config.MaxNudges)
+        {
+            var why = idle ? $"idle without reporting after {ticket.Nudges} status requests" : $"no progress after {ticket.Nudges} nudges";
+            if (_ctx.Config.OnStall == "fail")
+            {
+                await _life.StopAsync(ticket, why, EventTypes.TaskFailed, ct).ConfigureAwait(false);
+                report.Add($"{ticket.Id} failed: {why}");
+            }
+            else
+            {
+                await _life.RestartAsync(ticket, worker, why, ct).ConfigureAwait(false);
+                report.Add($"{ticket.Id}: restarting {worker.Name}: {why}");
+            }
+
+            return;
+        }
+
+        var text = idle
+            ? $"You are idle, but {ticket.Id} is not reported finished. If it is done: commit, then run `baton ticket done {ticket.Id} --summary \"...\"`. If you are stuck: `baton ticket update {ticket.Id} --status blocked --note \"why\"`. Otherwise carry on."
+            : $"No progress seen on {ticket.Id} for {_ctx.Config.StallAfter.TotalMinutes:0.#} min. If you are stuck, say why with `baton ticket update {ticket.Id} --note \"...\"`; otherwise carry on and report when done.";
+        _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = t.Nudges + 1, NudgedAt = now },
+            [Dispatcher.Event(t, idle ? EventTypes.WorkerStatusAsked : EventTypes.WorkerNudged, $"{worker.Name} {(idle ? "asked for its status" : "nudged")} ({t.Nudges + 1}/{_ctx.Config.MaxNudges})", now, worker.Name)]));
+        try
+        {
+            await _ctx.WorkerService().SendAsync(worker.Name, text, ct).ConfigureAwait(false);
+        }
+        catch (BatonException e)
+        {
+            report.Add($"{ticket.Id}: could not reach {worker.Name}: {e.Message}");
+            return;
+        }
+
+        report.Add($"{ticket.Id}: {(idle ? "asked" : "nudged")} {worker.Name} ({ticket.Nudges + 1}/{_ctx.Config.MaxNudges})");
+    }
+
+    /// <summary>Reads an idle agent's screen once per idle spell for its usage-limit message; pauses it until the reset when found.</summary>
+    private Task<bool> PauseIfLimitedAsync(Ticket ticket, Worker worker, DateTimeOffset now, TickReport report)
+    {
+        if (worker.Session is null || !_handled.Add($"limit:{worker.Name}:{worker.StateSince.UtcTicks}"))
+        {
+            return Task.FromResult(false);
+        }
+
+        var profile = _ctx.Workers.Profiles.Get(worker.Agent);
+        if (profile.Screen.UsageLimit is not { } pattern)
+        {
+            return Task.FromResult(false);
+        }
+
+        string screen;
+        try
+        {
+            screen = WorkerSpawner.Tail(_ctx.Workers.Tmux(worker.Socket).Capture(worker.Session), 12);
+        }
+        catch (BatonException)
+        {
+            return Task.FromResult(false);
+        }
+
+        var line = screen.Split('\n').LastOrDefault(l => pattern.IsMatch(l));
+        if (line is null)
+        {
+            return Task.FromResult(false);
+        }
+
+        var reset = ResetTime.Parse(line, now, TimeZoneInfo.Local) ?? now + TimeSpan.FromMinutes(15);
+        var paused = worker with { State = WorkerState.Paused, PausedUntil = reset, StateSince = now, Evidence = "screen: " + _ctx.Workers.Redactor.Redact(line.Trim()) };
+        _ctx.Store.UpdateWorkers([new(paused, WorkerEvents.For(worker, EventTypes.WorkerPaused,
+            $"{worker.Name} reached its usage limit; paused until {reset.ToLocalTime():HH:mm:ss} ({ticket.Id} keeps it; no new work for {worker.Agent})", now), worker)]);
+        report.Add($"{ticket.Id}: {worker.Name} paused at its usage limit until {reset.ToLocalTime():HH:mm:ss}");
+        return Task.FromResult(true);
+    }
+
+    private async Task ResumeIfDueAsync(Ticket ticket, Worker worker, DateTimeOffset now, TickReport report, CancellationToken ct)
+    {
+        if (worker.PausedUntil is { } until && until > now)
+        {
+            return;
+        }
+
+        var resumed = worker with { State = WorkerState.Idle, PausedUntil = null, StateSince = now, Evidence = "autopilot: usage limit reset" };
+        _ctx.Store.UpdateWorkers([new(resumed, WorkerEvents.For(worker, EventTypes.WorkerResumed, $"{worker.Name} resumed: its usage limit has reset", now), worker)]);
+        try
+        {
+            await _ctx.WorkerService().SendAsync(worker.Name, $"Your usage limit has reset. Continue with {ticket.Id} where you left off.", ct).ConfigureAwait(false);
+            report.Add($"{ticket.Id}: {worker.Name} resumed after its usage limit");
+        }
+        catch (BatonException e)
+        {
+            report.Add($"{ticket.Id}: could not resume {worker.Name}: {e.Message}");
+        }
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset? b) => b is { } x && x > a ? x : a;
+
+    private static DateTimeOffset Max(DateTimeOffset? a, DateTimeOffset? b) => Max(a ?? DateTimeOffset.MinValue, b);
+}

@@ -1,0 +1,221 @@
+using System.Globalization;
+using Baton.Core.Events;
+using Baton.Core.Git;
+using Baton.Core.Merge;
+using Baton.Core.Storage;
+using Baton.Core.Tickets;
+using Baton.Core.Workers;
+
+namespace Baton.Core.Dispatch;
+
+/// <summary>
+/// The moves the autopilot makes on a ticket once it has started: to the gate, back to its agent,
+/// to a retry with backoff, a restart, a stop; and the clean-up of its worker and worktree. Each
+/// move is one ticket transaction with its events; a worktree is only removed after its changes
+/// are safe (committed, or saved as a snapshot commit under refs/baton/wip/).
+/// </summary>
+public sealed class TicketLifecycle
+{
+    private readonly AutopilotContext _ctx;
+
+    public TicketLifecycle(AutopilotContext context)
+    {
+        _ctx = context;
+    }
+
+    /// <summary>Set by the autopilot: starts an agent for a ticket claimed again (restart, or a gate failure with nobody to tell).</summary>
+    public Func<Ticket, string?, CancellationToken, Task>? Respawn { get; set; }
+
+    public void ToGate(Ticket ticket, string why)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var now = _ctx.Time.GetUtcNow();
+        _ctx.Tickets.Mutate(ticket.Number, t =>
+        {
+            TicketRules.EnsureTransition(t, TicketStatus.Testing);
+            var next = t with { Status = TicketStatus.Testing, UpdatedAt = now };
+            return new TicketMutation(next, [Dispatcher.Event(next, EventTypes.TaskReportedDone, $"{t.Id} ready for the gate: {why}", now)]);
+        });
+    }
+
+    /// <summary>A crashed, lost or unstartable agent: the ticket waits min(base x 2^(n-1), max) and goes again on the same branch, or fails after the last attempt.</summary>
+    public Task RetryAsync(Ticket ticket, string why)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var now = _ctx.Time.GetUtcNow();
+        var cfg = _ctx.Config;
+        if (ticket.Attempts > cfg.RetryAttempts)
+        {
+            Fail(ticket, $"{why}; no retries left ({ticket.Attempts} attempts, autopilot.retry_attempts: {cfg.RetryAttempts})");
+            return Task.CompletedTask;
+        }
+
+        var delay = RetryPolicy.Delay(ticket.Attempts, cfg.RetryBase, cfg.RetryMax);
+        _ctx.Tickets.Mutate(ticket.Number, t =>
+        {
+            var next = t with { Status = TicketStatus.Queued, Assignee = null, RetryAt = now + delay, UpdatedAt = now, Nudges = 0, NudgedAt = null };
+            return new TicketMutation(next,
+            [
+                Dispatcher.Event(t, EventTypes.TaskRetryScheduled, $"{t.Id}: {why}; attempt {t.Attempts + 1} of {cfg.RetryAttempts + 1} in {delay.TotalSeconds:0.#}s on {t.Branch}", now, t.Assignee,
+                    new Dictionary<string, string> { ["delay_seconds"] = delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), ["attempt"] = (t.Attempts + 1).ToString(CultureInfo.InvariantCulture) }),
+            ]);
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Ends the agent and starts a fresh one on the same worktree (no delay), or fails the ticket when its attempts are spent.</summary>
+    public async Task RestartAsync(Ticket ticket, Worker worker, string why, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(worker);
+        await EndWorkerAsync(worker.Name, ct).ConfigureAwait(false);
+        if (ticket.Attempts > _ctx.Config.RetryAttempts)
+        {
+            Fail(ticket, $"{why}; no retries left ({ticket.Attempts} attempts)");
+            return;
+        }
+
+        var now = _ctx.Time.GetUtcNow();
+        _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorkerRestarted, $"{worker.Name} restarted for {ticket.Id}: {why}", now, worker.Name));
+        await Requeue(ticket, $"restart: {why}", ct, $"The previous agent on {ticket.Id} was restarted: {why}.").ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the ticket for good (time limit, stall policy): the agent is ended, its work saved, the ticket failed.</summary>
+    public async Task StopAsync(Ticket ticket, string why, string eventType, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.Assignee is not null)
+        {
+            await EndWorkerAsync(ticket.Assignee, ct).ConfigureAwait(false);
+        }
+
+        Snapshot(ticket, "stopped");
+        Fail(ticket, why, eventType);
+    }
+
+    /// <summary>The gate (or the merge) failed: back to the same agent with the details, up to gate.retries, then failed.</summary>
+    public async Task SendBackAsync(Ticket ticket, string what, string details, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var now = _ctx.Time.GetUtcNow();
+        if (ticket.GateFailures >= _ctx.Config.GateRetries)
+        {
+            await StopAsync(ticket, $"{what}; gave up after {ticket.GateFailures + 1} failed gate runs (gate.retries: {_ctx.Config.GateRetries})", EventTypes.TaskFailed, ct).ConfigureAwait(false);
+            return;
+        }
+
+        var updated = _ctx.Tickets.Mutate(ticket.Number, t =>
+        {
+            TicketRules.EnsureTransition(t, TicketStatus.InProgress);
+            var next = t with { Status = TicketStatus.InProgress, GateFailures = t.GateFailures + 1, UpdatedAt = now, Nudges = 0, NudgedAt = null };
+            return new TicketMutation(next, [Dispatcher.Event(t, EventTypes.TicketUpdated, $"{t.Id} back to its agent ({t.GateFailures + 1}/{_ctx.Config.GateRetries}): {what}", now)]);
+        });
+        var message = $"{what}. Fix it on your branch {ticket.Branch}, commit, and report again with `baton ticket done {ticket.Id} --summary \"...\"`.\n{details}";
+        var worker = updated.Assignee is null ? null : _ctx.Store.GetWorker(updated.Assignee);
+        if (worker is not null && worker.State.IsLive())
+        {
+            try
+            {
+                await _ctx.WorkerService().SendAsync(worker.Name, message, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (BatonException)
+            {
+                // Unreachable after all: a fresh agent gets the message instead.
+            }
+        }
+
+        await Requeue(updated, what, ct, message).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the agent of a finished ticket; removes a merged or cancelled ticket's worktree (after a snapshot of anything uncommitted).</summary>
+    public async Task CleanUpAsync(Ticket ticket, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.Assignee is not null && _ctx.Store.GetWorker(ticket.Assignee) is { } w && w.State.IsLive())
+        {
+            await EndWorkerAsync(w.Name, ct).ConfigureAwait(false);
+        }
+
+        if (ticket.Status is not (TicketStatus.Done or TicketStatus.Cancelled) || ticket.Worktree is null || !Directory.Exists(ticket.Worktree))
+        {
+            return;
+        }
+
+        var merged = ticket.Branch is not null && ticket.Target is not null && _ctx.Git.MergeState(_ctx.Root, ticket.Branch, ticket.Target) != MergeState.NotMerged;
+        if (ticket.Status == TicketStatus.Done && !merged)
+        {
+            return; // done but not in its target (merge.auto off, or done by hand): keep the work where it is
+        }
+
+        var snapshot = Snapshot(ticket, ticket.Status == TicketStatus.Done ? "merged" : "abandoned");
+        _ctx.Git.RemoveWorktree(_ctx.Root, ticket.Worktree, force: snapshot is not null);
+        if (merged)
+        {
+            _ctx.Git.DeleteBranch(_ctx.Root, ticket.Branch!);
+        }
+
+        _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorktreeRemoved,
+            $"{ticket.Id}: worktree {ticket.Worktree} removed ({(merged ? $"{ticket.Branch} merged into {ticket.Target}; branch deleted" : "abandoned; branch kept")})", _ctx.Time.GetUtcNow()));
+    }
+
+    /// <summary>Saves uncommitted changes in the ticket's worktree on refs/baton/wip/T-n/TIME; returns the ref, or null when there was nothing.</summary>
+    public string? Snapshot(Ticket ticket, string why)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.Worktree is null || !Directory.Exists(ticket.Worktree) || !_ctx.Git.IsDirty(ticket.Worktree))
+        {
+            return null;
+        }
+
+        var now = _ctx.Time.GetUtcNow();
+        var name = $"refs/baton/wip/{ticket.Id}/{now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}";
+        var commit = _ctx.Git.SnapshotWip(ticket.Worktree, name, $"WIP {ticket.Id} ({why}): uncommitted work saved by Baton");
+        if (commit is null)
+        {
+            return null;
+        }
+
+        _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WipSnapshot, $"{ticket.Id}: uncommitted changes in {ticket.Worktree} saved as {name} ({commit[..12]}); `baton wip restore {name}` brings them back", now,
+            metadata: new Dictionary<string, string> { ["ref"] = name, ["commit"] = commit }));
+        return name;
+    }
+
+    public void Fail(Ticket ticket, string why, string eventType = EventTypes.TaskFailed)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var now = _ctx.Time.GetUtcNow();
+        var failed = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(
+            t with { Status = TicketStatus.Failed, Note = why, UpdatedAt = now, FinishedAt = now, RetryAt = null },
+            [
+                Dispatcher.Event(t, eventType, $"{t.Id} failed: {why}", now),
+                Dispatcher.Event(t, EventTypes.Notification, $"{t.Id} failed and needs a human: {why}. Its branch {t.Branch} and worktree are kept; `baton ticket update {t.Id} --status open` tries again", now,
+                    metadata: new Dictionary<string, string> { ["kind"] = "ticket_failed" }),
+            ]));
+        _ctx.TicketService.WriteResult(failed);
+    }
+
+    private async Task Requeue(Ticket ticket, string why, CancellationToken ct, string? prefix)
+    {
+        var now = _ctx.Time.GetUtcNow();
+        var back = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(
+            t with { Status = TicketStatus.Queued, Assignee = null, RetryAt = null, UpdatedAt = now },
+            [Dispatcher.Event(t, EventTypes.TaskRequeued, $"{t.Id} requeued for a fresh agent: {why}", now)]));
+        if (Respawn is not null)
+        {
+            await Respawn(back, prefix, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task EndWorkerAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            await _ctx.WorkerService().KillAsync(name, ct).ConfigureAwait(false);
+        }
+        catch (BatonException)
+        {
+            // Already gone: nothing to end.
+        }
+    }
+}

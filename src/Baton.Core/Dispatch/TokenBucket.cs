@@ -1,0 +1,53 @@
+namespace Baton.Core.Dispatch;
+
+/// <summary>
+/// The spawn rate limit: <see cref="Capacity"/> tokens, refilled at <see cref="PerMinute"/> a minute;
+/// each spawn takes one. Pure but for the times passed in, so tests drive it with any clock.
+/// Owned by the autopilot's loop thread.
+/// </summary>
+public sealed class TokenBucket
+{
+    private double _tokens;
+    private DateTimeOffset _at;
+
+    public TokenBucket(int capacity, int perMinute, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(perMinute, 1);
+        Capacity = capacity;
+        PerMinute = perMinute;
+        _tokens = capacity;
+        _at = now;
+    }
+
+    public int Capacity { get; }
+    public int PerMinute { get; }
+
+    /// <summary>Whole tokens available at <paramref name="now"/>.</summary>
+    public int Available(DateTimeOffset now)
+    {
+        Refill(now);
+        return (int)Math.Floor(_tokens);
+    }
+
+    public bool TryTake(DateTimeOffset now)
+    {
+        Refill(now);
+        if (_tokens < 1)
+        {
+            return false;
+        }
+
+        _tokens -= 1;
+        return true;
+    }
+
+    private void Refill(DateTimeOffset now)
+    {
+        if (now > _at)
+        {
+            _tokens = Math.Min(Capacity, _tokens + (now - _at).TotalMinutes * PerMinute);
+            _at = now;
+        }
+    }
+}

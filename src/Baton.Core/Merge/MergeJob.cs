@@ -1,0 +1,97 @@
+using Baton.Core.Git;
+
+namespace Baton.Core.Merge;
+
+/// <summary>How a merge attempt ended.</summary>
+public sealed record MergeOutcome(string Result, string Detail, string? Commit = null, IReadOnlyList<string>? Files = null, GateOutcome? Gate = null)
+{
+    public const string Merged = "merged";
+    public const string Conflict = "conflict";
+    public const string GateFailed = "gate-failed";
+
+    /// <summary>The target moved or its checkout could not take the change: the request stays queued.</summary>
+    public const string Retry = "retry";
+}
+
+/// <summary>
+/// Lands one branch on its target without ever leaving the target broken or half-merged: the merge
+/// happens in a scratch worktree at the target's current commit; the gate runs on the result when
+/// the target moved since the branch was tested; only then is the target moved, by a checked
+/// fast-forward to that tested commit. A kill at any point leaves the target where it was (the
+/// scratch worktree is removed on the next start). Touches no store: it runs in the background.
+/// </summary>
+public sealed class MergeJob
+{
+    private readonly IGit _git;
+    private readonly GateRunner _gate;
+
+    public MergeJob(IGit git, GateRunner gate)
+    {
+        _git = git;
+        _gate = gate;
+    }
+
+    public MergeOutcome Run(string repo, string scratch, MergeRequest request, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(gateCommands);
+        var before = _git.Resolve(repo, "refs/heads/" + request.Target)
+            ?? throw new BatonException($"target branch '{request.Target}' does not exist");
+        var branchHead = _git.Resolve(repo, "refs/heads/" + request.Branch)
+            ?? throw new BatonException($"branch '{request.Branch}' does not exist");
+        if (_git.MergeState(repo, request.Branch, request.Target) != MergeState.NotMerged)
+        {
+            return new MergeOutcome(MergeOutcome.Merged, $"already in {request.Target}", before);
+        }
+
+        RemoveScratch(repo, scratch);
+        _git.AddDetachedWorktree(repo, scratch, before);
+        try
+        {
+            var attempt = _git.Merge(scratch, request.Branch, message);
+            if (!attempt.Merged)
+            {
+                return new MergeOutcome(MergeOutcome.Conflict, $"merging {request.Branch} into {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles);
+            }
+
+            // When the target has not moved since the branch was made, the merge result holds
+            // exactly what the gate already passed on the branch; otherwise test the combination.
+            if (gateCommands.Count > 0 && _git.CommitsAhead(repo, branchHead, before) > 0)
+            {
+                var gate = _gate.Run(scratch, gateCommands, gateTimeout);
+                if (!gate.Passed)
+                {
+                    return new MergeOutcome(MergeOutcome.GateFailed, $"the gate failed on {request.Branch} merged onto {request.Target}: {gate.Summary}", null, null, gate);
+                }
+            }
+
+            var merged = attempt.Commit!;
+            return _git.FastForward(repo, request.Target, before, merged)
+                ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} merged into {request.Target} at {merged[..Math.Min(12, merged.Length)]}", merged)
+                : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");
+        }
+        finally
+        {
+            RemoveScratch(repo, scratch);
+        }
+    }
+
+    /// <summary>Removes a scratch worktree left by this or an earlier (killed) run; it never holds anyone's work.</summary>
+    public void RemoveScratch(string repo, string scratch)
+    {
+        if (Directory.Exists(scratch) || _git.Worktrees(repo).Any(w => SamePath(w.Path, scratch)))
+        {
+            try
+            {
+                _git.RemoveWorktree(repo, scratch, force: true);
+            }
+            catch (BatonException) when (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a).TrimEnd('/'), Path.GetFullPath(b).TrimEnd('/'), StringComparison.Ordinal);
+}
