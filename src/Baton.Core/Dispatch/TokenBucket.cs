@@ -7,6 +7,8 @@ namespace Baton.Core.Dispatch;
 /// </summary>
 public sealed class TokenBucket
 {
+    // Refills in small steps add up in floating point: 0.9 + 0.1 must count as a whole token.
+    private const double Epsilon = 1e-9;
     private double _tokens;
     private DateTimeOffset _at;
 
@@ -27,18 +29,18 @@ public sealed class TokenBucket
     public int Available(DateTimeOffset now)
     {
         Refill(now);
-        return (int)Math.Floor(_tokens);
+        return (int)Math.Floor(_tokens + Epsilon);
     }
 
     public bool TryTake(DateTimeOffset now)
     {
         Refill(now);
-        if (_tokens < 1)
+        if (_tokens + Epsilon < 1)
         {
             return false;
         }
 
-        _tokens -= 1;
+        _tokens = Math.Max(0, _tokens - 1);
         return true;
     }
 

@@ -71,7 +71,7 @@ public sealed partial class GateRunner
     }
 
     /// <summary>Reads test counts in the forms common runners print ("12 passed, 1 failed", "Passed: 12").</summary>
-    internal static void Count(string text, ref int? passed, ref int? failed, ref int? skipped)
+    public static void Count(string text, ref int? passed, ref int? failed, ref int? skipped)
     {
         foreach (Match m in Counts().Matches(text))
         {

@@ -34,8 +34,49 @@ public sealed class YamlErrorTests
         Assert.Equal("baton-", ConfigLoader.Parse("c.yaml", "").SessionPrefix);
 
     [Fact]
-    public void The_default_config_file_parses_to_the_defaults() =>
-        Assert.Equal(Baton.Core.Config.BatonConfig.Default, ConfigLoader.Parse("c.yaml", ConfigLoader.DefaultFile));
+    public void The_default_config_file_parses_to_the_defaults()
+    {
+        var d = Baton.Core.Config.BatonConfig.Default;
+        var parsed = ConfigLoader.Parse("c.yaml", ConfigLoader.DefaultFile);
+
+        // Lists and maps compare by reference in records: compare them by content.
+        Assert.Equal(d with { Autopilot = parsed.Autopilot }, parsed);
+        Assert.Equal(d.Autopilot, parsed.Autopilot with { GateCommands = d.Autopilot.GateCommands, MaxInstances = d.Autopilot.MaxInstances, TokensPerHour = d.Autopilot.TokensPerHour });
+        Assert.Empty(parsed.Autopilot.GateCommands);
+        Assert.Empty(parsed.Autopilot.MaxInstances);
+        Assert.Empty(parsed.Autopilot.TokensPerHour);
+    }
+
+    [Theory]
+    [InlineData("autopilot:\n  max_workers: 0\n", "c.yaml:2:16: 'max_workers' is 0; allowed range is 1 to 200")]
+    [InlineData("autopilot:\n  stall_after: soon\n", "c.yaml:2:16: 'stall_after' must be a duration such as 30s, 10m or 1h; allowed range is 1s to 24h")]
+    [InlineData("autopilot:\n  tick: 10ms\n", "c.yaml:2:9: 'tick' is 10ms; allowed range is 100ms to 1m")]
+    [InlineData("autopilot:\n  on_stall: shrug\n", "c.yaml:2:13: 'on_stall' is 'shrug'; allowed values are restart, fail")]
+    [InlineData("autopilot:\n  branch_pattern: 'wip/{slug}'\n", "c.yaml:2:19: 'branch_pattern' must contain {ticket}")]
+    [InlineData("autopilot:\n  retry_base: 1m\n  retry_max: 10s\n", "c.yaml:3:14: 'retry_max' must not be shorter than 'retry_base'")]
+    [InlineData("autopilot:\n  workers: 3\n", "c.yaml:2:3: unknown field 'workers'; expected one of: max_workers")]
+    [InlineData("gate:\n  retries: 99\n", "c.yaml:2:12: 'retries' is 99; allowed range is 0 to 20")]
+    [InlineData("merge:\n  auto: maybe\n", "c.yaml:2:9: 'auto' must be true or false")]
+    [InlineData("agents:\n  max_instances: {claude: 0}\n", "c.yaml:2:27: 'max_instances.claude' must be a whole number; allowed range is 1 to 200")]
+    public void Autopilot_settings_are_checked_with_file_line_and_allowed_range(string yaml, string expected)
+    {
+        var e = Assert.Throws<BatonException>(() => ConfigLoader.Parse("c.yaml", yaml));
+
+        Assert.StartsWith(expected, e.Message);
+    }
+
+    [Fact]
+    public void Autopilot_settings_are_read()
+    {
+        var c = ConfigLoader.Parse("c.yaml", "autopilot:\n  max_workers: 8\n  stall_after: 90s\n  tick: 500ms\n  on_stall: fail\ngate:\n  commands: [\"make test\"]\nagents:\n  max_instances: {codex: 2}\n");
+
+        Assert.Equal(8, c.Autopilot.MaxWorkers);
+        Assert.Equal(TimeSpan.FromSeconds(90), c.Autopilot.StallAfter);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), c.Autopilot.Tick);
+        Assert.Equal("fail", c.Autopilot.OnStall);
+        Assert.Equal(["make test"], c.Autopilot.GateCommands);
+        Assert.Equal(2, c.Autopilot.MaxInstances["codex"]);
+    }
 
     [Theory]
     [InlineData("name: x\nscreen:\n  ready: '>'\n", "p.yaml:1:1: 'command' must list")]
