@@ -70,7 +70,7 @@ internal sealed class AutopilotRenderer
         }
         else
         {
-            Console.WriteLine($"autopilot {reason}: {outcome.Done} done, {outcome.Failed} failed, {outcome.Other} other");
+            Console.WriteLine($"autopilot stopped ({reason}): {outcome.Done} done, {outcome.Failed} failed, {outcome.Other} other");
         }
 
         return outcome;

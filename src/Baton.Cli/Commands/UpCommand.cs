@@ -80,10 +80,22 @@ internal static class UpCommand
         ArgumentNullException.ThrowIfNull(host);
         using var held = AutopilotLock.TryAcquire(host.Paths)
             ?? throw new BatonException($"another `baton up` is running on this repository (pid {AutopilotLock.Holder(host.Paths)}); `baton down` stops it");
+        // SIGTERM (`baton down`) and Ctrl-C end the loop after its current tick, so the stop is
+        // recorded and no spawn is cut in half; the process is not torn down under it.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+        using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+        void Stop(System.Runtime.InteropServices.PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stopping.Cancel();
+        }
+
+        stop = stopping.Token;
         var pilot = host.Autopilot();
         var render = new AutopilotRenderer(host, view);
         var tick = host.Config.Autopilot.Tick;
-        var reason = "stopped";
+        var reason = "on request";
         try
         {
             await render.RunAsync(async update =>
@@ -113,7 +125,7 @@ internal static class UpCommand
         }
         finally
         {
-            host.Store.AppendEvent(new EventRecord { Time = host.Time.GetUtcNow(), Type = EventTypes.AutopilotStopped, Message = $"autopilot stopped: {reason}" });
+            host.Store.AppendEvent(new EventRecord { Time = host.Time.GetUtcNow(), Type = EventTypes.AutopilotStopped, Message = $"autopilot stopped ({reason})" });
         }
 
         return render.Finish(reason);

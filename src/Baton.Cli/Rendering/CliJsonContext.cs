@@ -19,7 +19,9 @@ public sealed record WorkerJson(
     int? Pid,
     string? LogPath,
     DateTimeOffset CreatedAt,
-    DateTimeOffset StateSince);
+    DateTimeOffset StateSince,
+    string? Ticket,
+    DateTimeOffset? PausedUntil);
 
 public sealed record SendJson(string Worker, bool Verified, int EnterAttempts, int Chunks, string Detail);
 

@@ -30,7 +30,9 @@ public sealed record TicketJson(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt)
+    DateTimeOffset? FinishedAt,
+    string? Target,
+    int GateFailures)
 {
     public static TicketJson From(TicketView v)
     {
@@ -40,7 +42,7 @@ public sealed record TicketJson(
             t.DependsOn.Select(TicketId.Format).ToList(), v.Dependents.Select(TicketId.Format).ToList(), v.Ready,
             v.BlockedBy.Select(TicketId.Format).ToList(), t.Assignee, t.WorkerWanted, t.RoleWanted, t.AgentWanted, t.Attempts,
             t.TimeLimitMinutes, t.Source, t.Branch, t.Worktree, t.Summary, t.Artifacts, t.Note, t.CreatedAt, t.UpdatedAt,
-            t.StartedAt, t.FinishedAt);
+            t.StartedAt, t.FinishedAt, t.Target, t.GateFailures);
     }
 }
 

@@ -22,7 +22,9 @@ internal static class WorkerRows
         w.Pid,
         w.LogPath,
         w.CreatedAt,
-        w.StateSince);
+        w.StateSince,
+        w.Ticket is { } t ? Baton.Core.Tickets.TicketId.Format(t) : null,
+        w.PausedUntil);
 
     public static long? SecondsSinceOutput(Worker w, TmuxSession? session, DateTimeOffset now)
     {

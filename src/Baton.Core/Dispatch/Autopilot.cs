@@ -52,6 +52,7 @@ public sealed class Autopilot
         if (!_recovered)
         {
             Recover(report);
+            await RestartUnpromptedAsync(report, ct).ConfigureAwait(false);
             _recovered = true;
         }
 
@@ -97,6 +98,23 @@ public sealed class Autopilot
             Type = EventTypes.AutopilotStarted,
             Message = $"autopilot started (pid {Environment.ProcessId}); {adopted} live worker{(adopted == 1 ? "" : "s")} adopted",
         });
+    }
+
+    /// <summary>
+    /// A loop killed between starting an agent and typing its ticket leaves an agent that does not
+    /// know its work: it is replaced by a fresh one with the prompt (found once, at start).
+    /// </summary>
+    private async Task RestartUnpromptedAsync(TickReport report, CancellationToken ct)
+    {
+        foreach (var t in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.InProgress)))
+        {
+            if (t.Assignee is { } name && _ctx.Store.GetWorker(name) is { Mode: WorkerMode.Tmux } w && w.State.IsLive()
+                && _ctx.Store.RecentEvents(new EventQuery(1, Worker: name, Type: EventTypes.WorkerPromptSent)).Count == 0)
+            {
+                await _life.RestartAsync(t, w, "the previous loop stopped before the ticket reached its agent", ct).ConfigureAwait(false);
+                report.Add($"{t.Id}: {name} never got its ticket (the loop stopped first): restarted");
+            }
+        }
     }
 
     private async Task DispatchAsync(TickReport report, CancellationToken ct)

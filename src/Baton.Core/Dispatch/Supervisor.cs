@@ -20,9 +20,11 @@ public sealed class Supervisor
     private readonly AutopilotContext _ctx;
     private readonly TicketLifecycle _life;
 
-    // Questions already answered or reported, and idle screens already read for a usage limit:
-    // one action per episode (keyed by worker and the time its state began). Owned by the loop.
+    // Idle spells already read for a usage limit (keyed by worker and the time its state began),
+    // and the last question answered or reported per worker. Owned by the loop.
     private readonly HashSet<string> _handled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Evidence, DateTimeOffset At)> _questions = new(StringComparer.Ordinal);
+    private static readonly TimeSpan QuestionMemory = TimeSpan.FromSeconds(10);
 
     public Supervisor(AutopilotContext context, TicketLifecycle life)
     {
@@ -111,12 +113,15 @@ public sealed class Supervisor
 
     private async Task PermissionAsync(Ticket ticket, Worker worker, TickReport report, CancellationToken ct)
     {
-        if (!_handled.Add($"wait:{worker.Name}:{worker.StateSince.UtcTicks}"))
+        // One answer or report per question: a screen that flickers between waiting and busy
+        // while the question is up must not answer it twice or page a human twice.
+        var now = _ctx.Time.GetUtcNow();
+        if (_questions.TryGetValue(worker.Name, out var last) && last.Evidence == worker.Evidence && now - last.At < QuestionMemory)
         {
             return;
         }
 
-        var now = _ctx.Time.GetUtcNow();
+        _questions[worker.Name] = (worker.Evidence, now);
         var role = worker.Role is null ? null : _ctx.Workers.RoleSetup().Roles.Catalog.GetRole(worker.Role);
         if (role?.AutoApprove == true && worker.Session is not null)
         {
@@ -145,7 +150,8 @@ public sealed class Supervisor
         var now = _ctx.Time.GetUtcNow();
         if (ticket.Nudges >= _ctx.Config.MaxNudges)
         {
-            var why = idle ? $"idle without reporting after {ticket.Nudges} status requests" : $"no progress after {ticket.Nudges} nudges";
+            var s = ticket.Nudges == 1 ? "" : "s";
+            var why = idle ? $"idle without reporting after {ticket.Nudges} status request{s}" : $"no progress after {ticket.Nudges} nudge{s}";
             if (_ctx.Config.OnStall == "fail")
             {
                 await _life.StopAsync(ticket, why, EventTypes.TaskFailed, ct).ConfigureAwait(false);

@@ -40,6 +40,33 @@ public sealed class TestRepo : IDisposable
         return Run(bin[0], [.. bin.Skip(1), .. args], cwd, stdin, _env, TimeSpan.FromSeconds(90));
     }
 
+    /// <summary>Starts `baton ARGS` in the repository and leaves it running (the autopilot); its output is discarded.</summary>
+    public Process StartBaton(params string[] args)
+    {
+        var bin = RepoPaths.Baton;
+        var info = new ProcessStartInfo(bin[0]) { WorkingDirectory = Dir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in bin.Skip(1).Concat(args))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment.Remove("TMUX");
+        info.Environment.Remove("BATON_DB");
+        info.Environment.Remove("BATON_WORKER");
+        foreach (var (k, v) in _env)
+        {
+            info.Environment[k] = v;
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        var p = Process.Start(info)!;
+        var drain = new Thread(() => { p.StandardOutput.ReadToEnd(); }) { IsBackground = true };
+        var drainErr = new Thread(() => { p.StandardError.ReadToEnd(); }) { IsBackground = true };
+        drain.Start();
+        drainErr.Start();
+        return p;
+    }
+
     public CliResult Tmux(params string[] args) => Run("tmux", ["-L", Socket, .. args], Dir, null, _env, TimeSpan.FromSeconds(15));
 
     public string Git(params string[] args)

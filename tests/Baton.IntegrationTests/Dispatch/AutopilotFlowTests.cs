@@ -1,0 +1,141 @@
+using Baton.IntegrationTests.Support;
+using Xunit;
+using static Baton.IntegrationTests.Dispatch.AutopilotKit;
+
+namespace Baton.IntegrationTests.Dispatch;
+
+/// <summary>`baton up` end to end with scripted agents in real tmux, git worktrees and SQLite.</summary>
+public sealed class AutopilotFlowTests
+{
+    [Fact]
+    public void A_dependency_chain_runs_in_order_and_independent_tickets_run_in_parallel()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "max_workers: 3");
+        var a = Ticket(repo, "Module a", Work("T-1", "src/a.txt", "alpha", "@sleep 1.5"));
+        var b = Ticket(repo, "Module b", Work("T-2", "src/b.txt", "beta", "@sleep 1.5"));
+        var c = Ticket(repo, "Both", "@run cat src/a.txt src/b.txt > src/c.txt\n@commit T-3: combine\n@run baton ticket done T-3", "--depends-on", "T-1,T-2");
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.All(new[] { a, b, c }, id => Assert.Equal("done", Status(repo, id)));
+        var dispatched = Events(repo, "task_dispatched").ToDictionary(e => e.GetProperty("ticket").GetString()!, Time);
+        var merged = Events(repo, "pr_merged").ToDictionary(e => e.GetProperty("ticket").GetString()!, Time);
+        Assert.True(dispatched[b] < merged[a] && dispatched[a] < merged[b], "T-1 and T-2 ran side by side");
+        Assert.True(dispatched[c] > merged[a] && dispatched[c] > merged[b], "T-3 started only after both were merged");
+        // T-3's branch started from main with both merged: its file holds both.
+        Assert.Equal("alpha\nbeta\n", repo.Git("show", "main:src/c.txt"));
+        Assert.Equal("", repo.Git("status", "--porcelain"));
+        Assert.False(Directory.Exists(Show(repo, c).GetProperty("worktree").GetString()), "the merged ticket's worktree is removed");
+        Assert.Contains(repo.Git("branch", "--list", "baton/*").Trim(), new[] { "" });
+        Assert.Contains("Tickets: 3 done", File.ReadAllText(Path.Combine(repo.Dir, ".baton", "ORCHESTRATION_STATUS.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Capacity_and_the_spawn_rate_limit_hold()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "max_workers: 2\nspawns_per_minute: 60\nspawn_burst: 1");
+        var ids = Enumerable.Range(1, 4).Select(i => Ticket(repo, $"Job {i}", Work($"T-{i}", $"job{i}.txt", "done", "@sleep 1"))).ToList();
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.All(ids, id => Assert.Equal("done", Status(repo, id)));
+
+        // Each agent lives from its dispatch until Baton ends it after the merge: at most 2 at once.
+        var starts = Events(repo, "task_dispatched").Select(e => (Time(e), +1));
+        var ends = Events(repo, "worker_killed").Select(e => (Time(e), -1));
+        var live = 0;
+        var most = 0;
+        foreach (var (_, delta) in starts.Concat(ends).OrderBy(x => x.Item1).ThenBy(x => x.Item2))
+        {
+            live += delta;
+            most = Math.Max(most, live);
+        }
+
+        Assert.True(most <= 2, $"at most 2 workers at once, saw {most}\n{Describe(repo, up)}");
+        // One spawn a second at most (a bucket of 1, refilled at 60 a minute).
+        var times = Events(repo, "task_dispatched").Select(Time).Order().ToList();
+        Assert.All(times.Zip(times.Skip(1)), p => Assert.True(p.Second - p.First >= TimeSpan.FromMilliseconds(900), $"spawns {p.First:O} and {p.Second:O} too close"));
+    }
+
+    [Fact]
+    public void A_role_capacity_holds_its_tickets_back()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "max_workers: 4");
+        Role(repo, "solo", text => text.Replace("capacity: 8", "capacity: 1", StringComparison.Ordinal));
+        var ids = Enumerable.Range(1, 3).Select(i => Ticket(repo, $"Solo {i}", Work($"T-{i}", $"s{i}.txt", "x", "@sleep 1"), "--role", "solo")).ToList();
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Contains("role solo is at its capacity of 1", up.Stdout, StringComparison.Ordinal);
+        var dispatched = Events(repo, "task_dispatched").Select(Time).Order().ToList();
+        var merged = Events(repo, "pr_merged").Select(Time).Order().ToList();
+        Assert.True(dispatched[1] > merged[0] && dispatched[2] > merged[1], Describe(repo, up));
+    }
+
+    [Fact]
+    public void A_gate_failure_goes_back_to_the_same_agent_which_fixes_it()
+    {
+        using var repo = new TestRepo();
+        File.WriteAllText(Path.Combine(repo.Dir, "test.sh"), "if grep -q BUG src/*.txt; then echo '0 passed, 1 failed'; exit 1; fi\necho '1 passed, 0 failed'\n");
+        repo.Git("add", "test.sh");
+        repo.Git("commit", "-q", "-m", "tests");
+        Configure(repo, gate: "commands: [\"sh test.sh\"]\nretries: 2");
+        var id = Ticket(repo, "Counter", "@write src/n.txt 1 2 4 BUG\n@commit T-1: counter\n@run baton ticket done T-1\n@next\n@write src/n.txt 1 2 3\n@commit T-1: fix the counter\n@run baton ticket done T-1 --summary fixed");
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        var t = Show(repo, id);
+        Assert.Equal("done", t.GetProperty("status").GetString());
+        Assert.Equal(1, t.GetProperty("gate_failures").GetInt32());
+        Assert.Equal(1, t.GetProperty("attempts").GetInt32()); // the same agent fixed it
+        Assert.Single(Events(repo, "gate_failed", id));
+        Assert.Contains("1 passed, 0 failed", Events(repo, "gate_passed", id).Last().GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("1 2 3\n", repo.Git("show", "main:src/n.txt"));
+    }
+
+    [Fact]
+    public void A_gate_that_keeps_failing_fails_the_ticket_after_its_retries()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, gate: "commands: [\"false\"]\nretries: 1");
+        var id = Ticket(repo, "Hopeless", Work("T-1", "x.txt", "x") + "\n@next\n@run baton ticket done T-1\n@next\n@run baton ticket done T-1");
+
+        var up = Up(repo);
+
+        Assert.Equal(1, up.ExitCode);
+        Assert.Equal("failed", Status(repo, id));
+        Assert.Equal(2, Events(repo, "gate_failed", id).Count);
+        Assert.Contains(Events(repo, "notification", id), e => e.GetProperty("message").GetString()!.Contains("needs a human", StringComparison.Ordinal));
+        Assert.Equal("", repo.Git("log", "main", "--oneline", "--grep", "T-1"));
+    }
+
+    [Fact]
+    public void Uncommitted_work_is_saved_as_a_snapshot_before_its_worktree_is_removed()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        var id2 = Ticket(repo, "Leaves a mess", "@write kept.txt committed\n@commit T-1: kept\n@write notes.txt scratch notes\n@run baton ticket done T-1");
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, id2));
+        var worktree = Show(repo, id2).GetProperty("worktree").GetString()!;
+        Assert.False(Directory.Exists(worktree));
+        var snapshots = repo.Baton("wip", "list", "--ticket", id2, "--json").Ok().Json().EnumerateArray().ToList();
+        var snapshot = Assert.Single(snapshots).GetProperty("ref").GetString()!;
+        Assert.Equal("scratch notes\n", repo.Git("show", snapshot + ":notes.txt"));
+        Assert.DoesNotContain("notes.txt", repo.Git("ls-tree", "-r", "--name-only", "main"), StringComparison.Ordinal);
+
+        var restored = repo.Baton("wip", "restore", snapshot).Ok().Stdout;
+        Assert.Contains("wip-restore/T-1-", restored, StringComparison.Ordinal);
+        Assert.Equal("scratch notes\n", repo.Git("show", $"wip-restore/{snapshot["refs/baton/wip/".Length..].Replace('/', '-')}:notes.txt"));
+    }
+}

@@ -1,0 +1,150 @@
+using Baton.IntegrationTests.Support;
+using Microsoft.Data.Sqlite;
+using Xunit;
+using static Baton.IntegrationTests.Dispatch.AutopilotKit;
+
+namespace Baton.IntegrationTests.Dispatch;
+
+/// <summary>Crashes, stalls, kills of the loop itself, and limits: nothing lost, nothing run twice.</summary>
+public sealed class AutopilotRecoveryTests
+{
+    [Fact]
+    public void A_crashed_worker_is_retried_on_the_same_branch_and_its_commits_survive()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        var id = Ticket(repo, "Two parts", "@write a.txt first\n@commit T-1: first part\n@once @crash 3\n@write b.txt second\n@commit T-1: second part\n@run baton ticket done T-1");
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        var t = Show(repo, id);
+        Assert.Equal("done", t.GetProperty("status").GetString());
+        Assert.Equal(2, t.GetProperty("attempts").GetInt32());
+        var retry = Assert.Single(Events(repo, "task_retry_scheduled", id));
+        Assert.Contains("exited with code 3", retry.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var log = repo.Git("log", "main", "--format=%s");
+        Assert.Contains("T-1: first part", log, StringComparison.Ordinal);
+        Assert.Contains("T-1: second part", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_worker_that_keeps_crashing_fails_its_ticket_with_a_notification()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "retry_attempts: 1");
+        var id = Ticket(repo, "Always crashes", "@crash 4");
+
+        var up = Up(repo);
+
+        Assert.Equal(1, up.ExitCode);
+        Assert.Equal("failed", Status(repo, id));
+        Assert.Equal(2, Events(repo, "task_dispatched", id).Count);
+        Assert.Contains(Events(repo, "notification", id), e => e.GetProperty("message").GetString()!.Contains("no retries left", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_stalled_worker_is_nudged_then_restarted_on_the_same_worktree()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "stall_after: 1s\nmax_nudges: 1\non_stall: restart");
+        var id = Ticket(repo, "Gets stuck once", Work("T-1", "s.txt", "finally", "@write started.txt yes\n@once @sleep 60"));
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, id));
+        Assert.Contains(Events(repo, "worker_nudged", id), e => e.GetProperty("worker").GetString() == "t1-1");
+        Assert.Contains("no progress after 1 nudge", Assert.Single(Events(repo, "worker_restarted", id)).GetProperty("message").GetString(), StringComparison.Ordinal);
+        var dispatched = Events(repo, "task_dispatched", id);
+        Assert.Equal(2, dispatched.Count);
+        Assert.Equal(dispatched[0].GetProperty("metadata").GetProperty("worktree").GetString(), dispatched[1].GetProperty("metadata").GetProperty("worktree").GetString());
+    }
+
+    [Fact]
+    public void Killing_the_loop_with_SIGKILL_loses_no_ticket_and_runs_none_twice()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "max_workers: 2");
+        var ids = Enumerable.Range(1, 4).Select(i => Ticket(repo, $"Job {i}", Work($"T-{i}", $"job{i}.txt", $"job {i}", "@sleep 2"))).ToList();
+
+        using (var first = repo.StartBaton("up", "--plain"))
+        {
+            TestRepo.WaitUntil(() => Events(repo, "worker_prompt_sent").Count == 2, "two agents at work", 40);
+            first.Kill(); // SIGKILL: no clean-up of any kind
+            first.WaitForExit();
+        }
+
+        var live = repo.Baton("list", "--json").Ok().Json().EnumerateArray().Count(w => w.GetProperty("state").GetString() is "busy" or "idle" or "starting");
+        Assert.True(live >= 1, "the agents outlive the loop");
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Contains("adopted", string.Join('\n', Events(repo, "autopilot_started").Select(e => e.GetProperty("message").GetString())), StringComparison.Ordinal);
+        var log = repo.Git("log", "main", "--format=%s");
+        foreach (var (id, i) in ids.Select((id, i) => (id, i + 1)))
+        {
+            Assert.Equal("done", Status(repo, id));
+            // Each ticket's work landed exactly once, and no ticket ever had two agents at once.
+            Assert.Equal(1, log.Split('\n').Count(l => l == $"T-{i}: work on job{i}.txt"));
+            Assert.Single(Events(repo, "task_dispatched", id));
+        }
+    }
+
+    [Fact]
+    public void One_loop_at_a_time_detach_and_down()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+
+        var detached = repo.Baton("up", "--detach").Ok().Stdout;
+        Assert.Contains("autopilot running in tmux session baton-autopilot", detached, StringComparison.Ordinal);
+
+        var second = repo.Baton("up", "--plain");
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains("another `baton up` is running on this repository", second.Stderr, StringComparison.Ordinal);
+
+        var id = Ticket(repo, "While detached", Work("T-1", "d.txt", "d"));
+        TestRepo.WaitUntil(() => Status(repo, id) == "done", "the detached loop to finish T-1", 40);
+
+        Assert.Contains("stopped", repo.Baton("down").Ok().Stdout, StringComparison.Ordinal);
+        Assert.Contains("no autopilot is running", repo.Baton("down").Ok().Stdout, StringComparison.Ordinal);
+        Assert.NotEqual(0, repo.Tmux("has-session", "-t", "=baton-autopilot").ExitCode);
+        Assert.NotEmpty(Events(repo, "autopilot_stopped"));
+    }
+
+    [Fact]
+    public void A_ticket_past_its_time_limit_is_stopped_and_its_work_saved()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        var id = Ticket(repo, "Takes forever", "@write wip.txt half done\n@sleep 120", "--time-limit", "1");
+        using var loop = repo.StartBaton("up", "--plain");
+        try
+        {
+            TestRepo.WaitUntil(() => Status(repo, id) == "in-progress" && File.Exists(Path.Combine(Show(repo, id).GetProperty("worktree").GetString()!, "wip.txt")), "the agent to start writing", 30);
+
+            // Pretend it started two minutes ago (the limit is in whole minutes).
+            using (var db = new SqliteConnection("Data Source=" + Path.Combine(repo.Dir, ".baton", "baton.db")))
+            {
+                db.Open();
+                using var cmd = db.CreateCommand();
+                cmd.CommandText = "UPDATE tickets SET started_at = $t WHERE number = 1";
+                cmd.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                cmd.ExecuteNonQuery();
+            }
+
+            TestRepo.WaitUntil(() => Status(repo, id) == "failed", "the time limit to stop it", 30);
+        }
+        finally
+        {
+            repo.Baton("down");
+        }
+
+        Assert.Single(Events(repo, "task_time_limit", id));
+        var snapshot = Assert.Single(repo.Baton("wip", "list", "--json").Ok().Json().EnumerateArray()).GetProperty("ref").GetString()!;
+        Assert.Equal("half done\n", repo.Git("show", snapshot + ":wip.txt"));
+        Assert.Equal("killed", repo.State("t1-1"));
+    }
+}
