@@ -274,6 +274,17 @@ public sealed class Autopilot
         foreach (var mr in _ctx.Merges.MergeRequests(openOnly: true))
         {
             var ticket = mr.Ticket is { } n ? _ctx.Tickets.GetTicket(n) : null;
+            if (ticket is { } gone && gone.Status.IsFinished())
+            {
+                // Cancelled or failed by hand while it waited: it leaves the queue.
+                var now = _ctx.Time.GetUtcNow();
+                _ctx.Tickets.Mutate(gone.Number, t => new TicketMutation(t, [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {mr.Branch} leaves the merge queue: the ticket is {t.Status.ToText()}", now)])
+                {
+                    MergeRequest = mr with { Status = "cancelled", Detail = $"ticket {gone.Status.ToText()}", UpdatedAt = now },
+                });
+                continue;
+            }
+
             if (ticket is not { Status: TicketStatus.Review })
             {
                 continue;

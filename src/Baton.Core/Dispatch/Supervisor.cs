@@ -209,8 +209,10 @@ public sealed class Supervisor
         }
 
         var line = screen.Split('\n').LastOrDefault(l => pattern.IsMatch(l));
-        if (line is null)
+        if (line is null || !_handled.Add($"limit-line:{worker.Name}:{line.Trim()}"))
         {
+            // No limit message, or the one this worker was already paused for, still on screen
+            // after its resume.
             return Task.FromResult(false);
         }
 

@@ -133,8 +133,10 @@ public sealed partial class TicketService
             var changes = new List<string>();
             // A ticket the autopilot started (it has a branch) is not done when its agent says so:
             // the gate runs first, and the merge queue makes it done.
+            // Once reported, a second report changes nothing: the gate or the merge queue is at it.
             var gated = status == TicketStatus.Done && current.Branch is not null && current.Status == TicketStatus.InProgress;
-            if ((gated ? TicketStatus.Testing : status) is { } to && to != current.Status)
+            var reported = status == TicketStatus.Done && current.Branch is not null && current.Status is TicketStatus.Testing or TicketStatus.Review;
+            if ((gated ? TicketStatus.Testing : reported ? current.Status : status) is { } to && to != current.Status)
             {
                 TicketRules.EnsureTransition(current, to);
                 next = next with

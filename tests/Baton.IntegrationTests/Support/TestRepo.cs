@@ -44,26 +44,11 @@ public sealed class TestRepo : IDisposable
     public Process StartBaton(params string[] args)
     {
         var bin = RepoPaths.Baton;
-        var info = new ProcessStartInfo(bin[0]) { WorkingDirectory = Dir, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in bin.Skip(1).Concat(args))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment.Remove("TMUX");
-        info.Environment.Remove("BATON_DB");
-        info.Environment.Remove("BATON_WORKER");
-        foreach (var (k, v) in _env)
-        {
-            info.Environment[k] = v;
-        }
-
-        info.Environment["NO_COLOR"] = "1";
+        var info = StartInfo(bin[0], [.. bin.Skip(1), .. args], Dir, _env);
+        info.RedirectStandardInput = false;
         var p = Process.Start(info)!;
-        var drain = new Thread(() => { p.StandardOutput.ReadToEnd(); }) { IsBackground = true };
-        var drainErr = new Thread(() => { p.StandardError.ReadToEnd(); }) { IsBackground = true };
-        drain.Start();
-        drainErr.Start();
+        new Thread(() => p.StandardOutput.ReadToEnd()) { IsBackground = true }.Start();
+        new Thread(() => p.StandardError.ReadToEnd()) { IsBackground = true }.Start();
         return p;
     }
 
@@ -133,30 +118,7 @@ public sealed class TestRepo : IDisposable
 
     public static CliResult Run(string file, IReadOnlyList<string> args, string cwd, string? stdin, IReadOnlyDictionary<string, string> env, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = cwd,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        // Tests never inherit a developer's tmux client or store, only what the test gives.
-        info.Environment.Remove("TMUX");
-        info.Environment.Remove("BATON_DB");
-        info.Environment.Remove("BATON_WORKER");
-        foreach (var (k, v) in env)
-        {
-            info.Environment[k] = v;
-        }
-
-        info.Environment["NO_COLOR"] = "1";
-        using var p = Process.Start(info)!;
+        using var p = Process.Start(StartInfo(file, args, cwd, env))!;
 
         // Plain threads, not async reads: with many tests blocking in parallel the thread pool can
         // starve, and an async read's completion then waits for a free thread for many seconds.
@@ -181,6 +143,34 @@ public sealed class TestRepo : IDisposable
         outReader.Join();
         errReader.Join();
         return new CliResult(p.ExitCode, stdoutText, stderrText);
+    }
+
+    private static ProcessStartInfo StartInfo(string file, IReadOnlyList<string> args, string cwd, IReadOnlyDictionary<string, string> env)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = cwd,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        // Tests never inherit a developer's tmux client or store, only what the test gives.
+        info.Environment.Remove("TMUX");
+        info.Environment.Remove("BATON_DB");
+        info.Environment.Remove("BATON_WORKER");
+        foreach (var (k, v) in env)
+        {
+            info.Environment[k] = v;
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        return info;
     }
 
     public void Dispose()
