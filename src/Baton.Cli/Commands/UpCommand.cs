@@ -114,7 +114,7 @@ internal static class UpCommand
 
                     try
                     {
-                        await Task.Delay(tick, host.Time, stop).ConfigureAwait(false);
+                        await pilot.WaitAsync(tick, stop).ConfigureAwait(false);
                     }
                     catch (OperationCanceledException)
                     {
@@ -125,6 +125,7 @@ internal static class UpCommand
         }
         finally
         {
+            await pilot.DrainAsync().ConfigureAwait(false);
             host.Store.AppendEvent(new EventRecord { Time = host.Time.GetUtcNow(), Type = EventTypes.AutopilotStopped, Message = $"autopilot stopped ({reason})" });
         }
 

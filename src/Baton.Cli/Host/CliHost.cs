@@ -93,7 +93,39 @@ public sealed class CliHost : IDisposable
     public GitClient Git => new(_runner);
 
     public Baton.Core.Dispatch.Autopilot Autopilot() => new(new Baton.Core.Dispatch.AutopilotContext(
-        Workers(), TicketStore, MergeStore, Git, _runner, Monitor(), Tickets()));
+        Workers(), TicketStore, MergeStore, Git, _runner, Monitor(), Tickets())
+    {
+        Isolate = Isolate,
+    });
+
+    /// <summary>
+    /// A copy of an autopilot context for another thread: its own SQLite connection and its own
+    /// tmux clients and profile cache (this host's are not thread-safe); the lease closes the connection.
+    /// </summary>
+    private (Baton.Core.Dispatch.AutopilotContext Context, IDisposable Lease) Isolate(Baton.Core.Dispatch.AutopilotContext parent)
+    {
+        var store = SqliteStore.Open(parent.Paths.Database, create: false);
+        var profiles = new AgentProfiles(parent.Paths.AgentsDir);
+        var redactor = Redactor.FromProcessEnvironment();
+        var workers = parent.Workers with
+        {
+            Store = store,
+            Tmux = socket => new TmuxClient(_runner, socket),
+            Profiles = profiles,
+            Redactor = redactor,
+        };
+        var tickets = new SqliteTicketStore(store);
+        var context = parent with
+        {
+            Workers = workers,
+            Tickets = tickets,
+            Merges = new SqliteMergeStore(store),
+            Monitor = new WorkerMonitor(store, socket => new TmuxClient(_runner, socket), profiles, new HeadlessHost(Executables.Self), Time, new HookSpool(parent.Paths), redactor),
+            TicketService = new TicketService(tickets, store, parent.Paths, Time, redactor, () => new WorkerService(workers)),
+            Isolate = null,
+        };
+        return (context, store);
+    }
 
     public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(Executables.Self), Time, new HookSpool(Paths), Redactor.FromProcessEnvironment());
 

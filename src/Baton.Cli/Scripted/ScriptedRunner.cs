@@ -90,6 +90,7 @@ internal sealed class ScriptedRunner
             case "dump":
             {
                 var (path, _) = action.SplitFirst();
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 await File.WriteAllTextAsync(Path.GetFullPath(path), task, ct).ConfigureAwait(false);
                 _host.Print($"● Saved the task text to {path}");
                 break;
@@ -100,6 +101,7 @@ internal sealed class ScriptedRunner
                 // What the agent was given as its role context (spawn --role), saved to a file.
                 var (path, _) = action.SplitFirst();
                 var text = _contextFile is not null && File.Exists(_contextFile) ? await File.ReadAllTextAsync(_contextFile, ct).ConfigureAwait(false) : "";
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                 await File.WriteAllTextAsync(Path.GetFullPath(path), text, ct).ConfigureAwait(false);
                 _host.Print(text.Length > 0 ? $"● Saved my role context to {path}" : $"● I was given no role context; wrote an empty {path}");
                 break;

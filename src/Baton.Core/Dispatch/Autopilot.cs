@@ -1,6 +1,5 @@
 using Baton.Core.Events;
-using Baton.Core.Merge;
-using Baton.Core.Monitoring;
+using Baton.Core.Git;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
 using Baton.Core.Workers;
@@ -12,9 +11,10 @@ namespace Baton.Core.Dispatch;
 /// what tmux and the processes show; tickets whose workers are gone are retried), then supervises
 /// the tickets in progress, runs the gate and the merge queue, and dispatches ready tickets within
 /// the limits. The store owns all scheduling state, so a loop killed at any point and started
-/// again picks up where the store says, and never starts a ticket twice. Gates and merges run in
-/// background tasks that touch no store; the tick applies their outcomes. One instance at a time
-/// (the caller holds the lock); the tick runs on one thread, never overlapping itself.
+/// again picks up where the store says, and never starts a ticket twice. Slow work runs in
+/// background tasks: gates and merges (no store access), spawns and clean-ups (each with a store
+/// connection of its own); the tick applies their outcomes. One instance at a time (the caller
+/// holds the lock); ticks run on one thread, never overlapping.
 /// </summary>
 public sealed class Autopilot
 {
@@ -22,29 +22,30 @@ public sealed class Autopilot
     private readonly Dispatcher _dispatcher;
     private readonly TicketLifecycle _life;
     private readonly Supervisor _supervisor;
-    private readonly GateRunner _gateRunner;
-    private readonly MergeJob _mergeJob;
+    private readonly GatesAndMerges _completion;
     private readonly TokenBucket _bucket;
     private readonly StatusFiles _status;
-    private readonly Dictionary<long, (GateRun Run, Task<GateOutcome> Task)> _gates = [];
-    private (MergeRequest Request, Ticket Ticket, Task<MergeOutcome> Task)? _merge;
+
+    // Background work the tick started, by ticket; owned by the loop thread.
+    private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
+    private readonly Dictionary<long, Task> _cleanups = [];
     private bool _recovered;
 
     public Autopilot(AutopilotContext context)
     {
-        _ctx = context;
-        _life = new TicketLifecycle(context);
-        _dispatcher = new Dispatcher(context, (t, why) => _life.RetryAsync(t, why));
+        ArgumentNullException.ThrowIfNull(context);
+        _ctx = context with { Git = context.Git as LockedWorktrees ?? new LockedWorktrees(context.Git) };
+        _life = new TicketLifecycle(_ctx);
+        _dispatcher = new Dispatcher(_ctx);
         _life.Respawn = RespawnAsync;
-        _supervisor = new Supervisor(context, _life);
-        _gateRunner = new GateRunner(context.Runner, context.Workers.Redactor);
-        _mergeJob = new MergeJob(context.Git, _gateRunner);
-        _bucket = new TokenBucket(context.Config.SpawnBurst, context.Config.SpawnsPerMinute, context.Time.GetUtcNow());
-        _status = new StatusFiles(context.Paths);
+        _supervisor = new Supervisor(_ctx, _life);
+        _completion = new GatesAndMerges(_ctx, _life, CleanUpLater);
+        _bucket = new TokenBucket(_ctx.Config.SpawnBurst, _ctx.Config.SpawnsPerMinute, _ctx.Time.GetUtcNow());
+        _status = new StatusFiles(_ctx.Paths);
     }
 
-    /// <summary>Gate runs and merges still going in the background.</summary>
-    public int Running => _gates.Count + (_merge is null ? 0 : 1);
+    /// <summary>Background work still going: gates, merges, spawns, clean-ups.</summary>
+    public int Running => Background().Count();
 
     public async Task<TickReport> TickAsync(CancellationToken ct)
     {
@@ -56,17 +57,22 @@ public sealed class Autopilot
             _recovered = true;
         }
 
+        await CollectAsync(report).ConfigureAwait(false);
         var views = _ctx.Monitor.Refresh().ToDictionary(v => v.Worker.Name, StringComparer.Ordinal);
         foreach (var ticket in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.InProgress)))
         {
             ct.ThrowIfCancellationRequested();
+            if (_spawns.ContainsKey(ticket.Number))
+            {
+                continue; // its agent is being started: nothing to judge yet
+            }
+
             views.TryGetValue(ticket.Assignee ?? "", out var view);
             await _supervisor.SuperviseAsync(ticket, view, report, ct).ConfigureAwait(false);
         }
 
-        await GatesAsync(report, ct).ConfigureAwait(false);
-        await MergesAsync(report, ct).ConfigureAwait(false);
-        await CleanUpAsync(ct).ConfigureAwait(false);
+        await _completion.StepAsync(report, ct).ConfigureAwait(false);
+        CleanUpFinished();
         await DispatchAsync(report, ct).ConfigureAwait(false);
 
         var all = _ctx.Tickets.ListTickets(new TicketQuery());
@@ -79,14 +85,55 @@ public sealed class Autopilot
         return report;
     }
 
-    /// <summary>After a start (or a crash): scratch merge worktrees left behind are removed, and merges that were going are queued again.</summary>
+    /// <summary>
+    /// Waits until the next tick is due: <paramref name="tick"/> has passed, background work
+    /// finished, or another process changed the store (an agent's `baton ticket done`).
+    /// </summary>
+    public async Task WaitAsync(TimeSpan tick, CancellationToken ct)
+    {
+        var version = _ctx.Store.ChangeCounter();
+        var due = _ctx.Time.GetUtcNow() + tick;
+        var background = Background().ToList();
+        var any = background.Count == 0 ? null : Task.WhenAny(background);
+        while (_ctx.Time.GetUtcNow() < due && !ct.IsCancellationRequested)
+        {
+            var step = TimeSpan.FromTicks(Math.Min((due - _ctx.Time.GetUtcNow()).Ticks, StorePoll.Ticks));
+            var delay = Task.Delay(step > TimeSpan.Zero ? step : TimeSpan.Zero, _ctx.Time, ct);
+            var done = any is null ? await Task.WhenAny(delay).ConfigureAwait(false) : await Task.WhenAny(delay, any).ConfigureAwait(false);
+            if (done == any || _ctx.Store.ChangeCounter() != version)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Lets spawns and clean-ups under way finish (on stop), so no agent is left without its ticket.</summary>
+    public async Task DrainAsync()
+    {
+        var pending = _spawns.Values.Select(s => (Task)s.Task).Concat(_cleanups.Values).ToList();
+        try
+        {
+            await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is BatonException or IOException or InvalidOperationException)
+        {
+            // Recorded by the spawner itself; the next start retries what is left.
+        }
+    }
+
+    private static readonly TimeSpan StorePoll = TimeSpan.FromMilliseconds(100);
+
+    private IEnumerable<Task> Background() =>
+        _completion.Running.Concat(_spawns.Values.Select(s => (Task)s.Task)).Concat(_cleanups.Values).Where(t => !t.IsCompleted);
+
+    /// <summary>After a start (or a crash): scratch merge worktrees left behind are removed; the start is recorded.</summary>
     private void Recover(TickReport report)
     {
         if (Directory.Exists(_ctx.WorktreesDir))
         {
             foreach (var scratch in Directory.GetDirectories(_ctx.WorktreesDir, "_merge-*"))
             {
-                _mergeJob.RemoveScratch(_ctx.Root, scratch);
+                _completion.MergeJob.RemoveScratch(_ctx.Root, scratch);
                 report.Add($"removed the scratch merge worktree {Path.GetFileName(scratch)} left by an earlier run");
             }
         }
@@ -117,6 +164,36 @@ public sealed class Autopilot
         }
     }
 
+    /// <summary>Takes in finished spawns and clean-ups: a spawn that failed goes to the retry policy.</summary>
+    private async Task CollectAsync(TickReport report)
+    {
+        foreach (var (number, (candidate, task)) in _spawns.Where(s => s.Value.Task.IsCompleted).ToList())
+        {
+            _spawns.Remove(number);
+            if (task.IsCompletedSuccessfully)
+            {
+                continue;
+            }
+
+            var why = task.Exception?.GetBaseException().Message ?? "cancelled";
+            if (_ctx.Tickets.GetTicket(number) is { Status: TicketStatus.InProgress } ticket)
+            {
+                await _life.RetryAsync(ticket, $"could not start: {why}").ConfigureAwait(false);
+            }
+
+            report.Add($"{candidate.Ticket.Id}: could not start its agent: {why}");
+        }
+
+        foreach (var (number, task) in _cleanups.Where(c => c.Value.IsCompleted).ToList())
+        {
+            _cleanups.Remove(number);
+            if (!task.IsCompletedSuccessfully)
+            {
+                report.Add($"{TicketId.Format(number)}: clean-up failed: {task.Exception?.GetBaseException().Message}");
+            }
+        }
+    }
+
     private async Task DispatchAsync(TickReport report, CancellationToken ct)
     {
         var now = _ctx.Time.GetUtcNow();
@@ -126,14 +203,18 @@ public sealed class Autopilot
             return;
         }
 
+        // Agents being started count like live ones (their rows may not exist yet).
         var live = _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive()).ToList();
+        var counted = live.Where(w => w.Ticket is not { } n || !_spawns.ContainsKey(n)).Select(w => (w.Role, w.Agent))
+            .Concat(_spawns.Values.Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)))
+            .ToList();
         var held = new Dictionary<string, string>(Supervisor.PausedAgents(live), StringComparer.Ordinal);
         foreach (var (agent, why) in TokenBudget(now))
         {
             held.TryAdd(agent, why);
         }
 
-        var plan = DispatchPlanner.Plan(candidates, live.Select(w => (w.Role, w.Agent)).ToList(), _dispatcher.Limits(_bucket.Available(now), held));
+        var plan = DispatchPlanner.Plan(candidates, counted, _dispatcher.Limits(_bucket.Available(now), held));
         foreach (var (c, reason) in plan.Waiting)
         {
             report.Waiting.Add((c.Ticket.Id, reason));
@@ -143,12 +224,37 @@ public sealed class Autopilot
         {
             ct.ThrowIfCancellationRequested();
             _bucket.TryTake(_ctx.Time.GetUtcNow());
-            var worker = await _dispatcher.StartAsync(c, null, ct).ConfigureAwait(false);
-            if (worker is not null)
+            if (Launch(c, null) is { } claimed)
             {
-                report.Add($"{c.Ticket.Id} -> {worker.Name} ({c.Role}, {c.Agent}) on {_ctx.Tickets.GetTicket(c.Ticket.Number)?.Branch}");
+                report.Add($"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}");
             }
         }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>Claims the ticket here, then makes its worktree and starts its agent in the background.</summary>
+    private Ticket? Launch(DispatchCandidate candidate, string? prefix)
+    {
+        var claimed = _dispatcher.Claim(candidate);
+        if (claimed is null)
+        {
+            return null;
+        }
+
+        var isolate = _ctx.Isolate;
+        Task<Worker> task = isolate is null
+            ? Dispatcher.LaunchAsync(_ctx, claimed, candidate, prefix, CancellationToken.None)
+            : Task.Run(async () =>
+            {
+                var (context, lease) = isolate(_ctx);
+                using (lease)
+                {
+                    return await Dispatcher.LaunchAsync(context, claimed, candidate, prefix, CancellationToken.None).ConfigureAwait(false);
+                }
+            });
+        _spawns[claimed.Number] = (candidate with { Ticket = claimed }, task);
+        return claimed;
     }
 
     /// <summary>Profiles whose tokens in the last hour (from worker_usage events) reached agents.tokens_per_hour.</summary>
@@ -175,186 +281,46 @@ public sealed class Autopilot
             .ToList();
     }
 
-    private async Task RespawnAsync(Ticket ticket, string? prefix, CancellationToken ct)
+    private Task RespawnAsync(Ticket ticket, string? prefix, CancellationToken ct)
     {
         var role = ticket.RoleWanted ?? _ctx.Config.DefaultRole;
         var agent = ticket.AgentWanted ?? _ctx.Workers.RoleSetup().Roles.Catalog.GetRole(role).Agent ?? _ctx.Workers.Config.DefaultAgent;
         _bucket.TryTake(_ctx.Time.GetUtcNow());
-        await _dispatcher.StartAsync(new DispatchCandidate(ticket, role, agent), prefix, ct).ConfigureAwait(false);
+        Launch(new DispatchCandidate(ticket, role, agent), prefix);
+        return Task.CompletedTask;
     }
 
-    private async Task GatesAsync(TickReport report, CancellationToken ct)
+    /// <summary>Finished tickets whose agent still runs (or agents left over from a restart) are cleaned up.</summary>
+    private void CleanUpFinished()
     {
-        foreach (var (number, (run, task)) in _gates.Where(g => g.Value.Task.IsCompleted).ToList())
+        foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && w.Ticket is not null))
         {
-            _gates.Remove(number);
-            var now = _ctx.Time.GetUtcNow();
-            var outcome = task.IsCompletedSuccessfully ? task.Result : new GateOutcome(false, null, null, null, task.Exception?.GetBaseException().Message ?? "", "the gate could not run: " + task.Exception?.GetBaseException().Message);
-            _ctx.Merges.FinishGateRun(run with
+            var t = _ctx.Tickets.GetTicket(w.Ticket!.Value);
+            if (t is not null && !_spawns.ContainsKey(t.Number) && (t.Status.IsFinished() || t.Assignee != w.Name))
             {
-                Status = outcome.Passed ? "passed" : "failed",
-                Passed = outcome.TestsPassed,
-                Failed = outcome.TestsFailed,
-                Skipped = outcome.TestsSkipped,
-                Output = outcome.Output,
-                FinishedAt = now,
-            });
-            var ticket = _ctx.Tickets.GetTicket(number);
-            if (ticket is not { Status: TicketStatus.Testing })
-            {
-                continue; // moved on meanwhile (cancelled by hand): the run stays recorded, nothing else
+                CleanUpLater(t.Assignee == w.Name ? t : t with { Assignee = w.Name, Status = t.Status.IsFinished() ? t.Status : TicketStatus.InProgress });
             }
-
-            if (outcome.Passed)
-            {
-                Passed(ticket, outcome, now);
-                report.Add($"{ticket.Id}: gate passed: {outcome.Summary}");
-            }
-            else
-            {
-                _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateFailed, $"{ticket.Id}: gate failed: {outcome.Summary}", now));
-                await _life.SendBackAsync(ticket, $"The gate failed on {ticket.Id}: {outcome.Summary}", Tail(outcome.Output), ct).ConfigureAwait(false);
-                report.Add($"{ticket.Id}: gate failed: {outcome.Summary}");
-            }
-        }
-
-        foreach (var ticket in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Testing)))
-        {
-            if (_gates.ContainsKey(ticket.Number) || ticket.Worktree is null)
-            {
-                continue;
-            }
-
-            var now = _ctx.Time.GetUtcNow();
-            var run = _ctx.Merges.AddGateRun(new GateRun { Ticket = ticket.Number, Worker = ticket.Assignee, Branch = ticket.Branch, Kind = "worktree", Status = "running", StartedAt = now });
-            _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateStarted, $"{ticket.Id}: gate started in {ticket.Worktree}: {string.Join(" && ", _ctx.Config.GateCommands)}", now));
-            var dir = ticket.Worktree;
-            _gates[ticket.Number] = (run, Task.Run(() => _gateRunner.Run(dir, _ctx.Config.GateCommands, _ctx.Config.GateTimeout), CancellationToken.None));
-            report.Add($"{ticket.Id}: gate started");
         }
     }
 
-    private void Passed(Ticket ticket, GateOutcome outcome, DateTimeOffset now)
+    /// <summary>Ends the ticket's agent and removes its worktree in the background (one clean-up per ticket at a time).</summary>
+    private void CleanUpLater(Ticket ticket)
     {
-        _ctx.Tickets.Mutate(ticket.Number, t =>
-        {
-            var next = t with { Status = TicketStatus.Review, UpdatedAt = now };
-            var events = new List<EventRecord> { Dispatcher.Event(t, EventTypes.GatePassed, $"{t.Id}: gate passed: {outcome.Summary}; status review", now) };
-            if (!_ctx.Config.AutoMerge)
-            {
-                return new TicketMutation(next, events);
-            }
-
-            events.Add(Dispatcher.Event(t, EventTypes.MergeQueued, $"{t.Id}: {t.Branch} queued to merge into {t.Target}", now));
-            return new TicketMutation(next, events)
-            {
-                MergeRequest = new MergeRequest { Ticket = t.Number, Branch = t.Branch!, Target = t.Target!, Status = "queued", CreatedAt = now, UpdatedAt = now },
-            };
-        });
-    }
-
-    private async Task MergesAsync(TickReport report, CancellationToken ct)
-    {
-        if (_merge is { } running)
-        {
-            if (!running.Task.IsCompleted)
-            {
-                return;
-            }
-
-            _merge = null;
-            await LandedAsync(running.Request, running.Ticket, running.Task, report, ct).ConfigureAwait(false);
-        }
-
-        if (!_ctx.Config.AutoMerge)
+        if (_cleanups.TryGetValue(ticket.Number, out var running) && !running.IsCompleted)
         {
             return;
         }
 
-        foreach (var mr in _ctx.Merges.MergeRequests(openOnly: true))
-        {
-            var ticket = mr.Ticket is { } n ? _ctx.Tickets.GetTicket(n) : null;
-            if (ticket is { } gone && gone.Status.IsFinished())
+        var isolate = _ctx.Isolate;
+        _cleanups[ticket.Number] = isolate is null
+            ? _life.CleanUpAsync(ticket, CancellationToken.None)
+            : Task.Run(async () =>
             {
-                // Cancelled or failed by hand while it waited: it leaves the queue.
-                var now = _ctx.Time.GetUtcNow();
-                _ctx.Tickets.Mutate(gone.Number, t => new TicketMutation(t, [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {mr.Branch} leaves the merge queue: the ticket is {t.Status.ToText()}", now)])
+                var (context, lease) = isolate(_ctx);
+                using (lease)
                 {
-                    MergeRequest = mr with { Status = "cancelled", Detail = $"ticket {gone.Status.ToText()}", UpdatedAt = now },
-                });
-                continue;
-            }
-
-            if (ticket is not { Status: TicketStatus.Review })
-            {
-                continue;
-            }
-
-            var scratch = Path.Combine(_ctx.WorktreesDir, $"_merge-{mr.Id}");
-            var message = $"Merge {ticket.Id}: {ticket.Title}\n\nBranch {mr.Branch} merged by Baton after its gate passed.\nBaton-Ticket: {ticket.Id}";
-            var commands = _ctx.Config.GateCommands;
-            var timeout = _ctx.Config.GateTimeout;
-            _merge = (mr, ticket, Task.Run(() => _mergeJob.Run(_ctx.Root, scratch, mr, message, commands, timeout), CancellationToken.None));
-            report.Add($"{ticket.Id}: merging {mr.Branch} into {mr.Target}");
-            return; // one at a time, in order
-        }
-    }
-
-    private async Task LandedAsync(MergeRequest mr, Ticket ticket, Task<MergeOutcome> task, TickReport report, CancellationToken ct)
-    {
-        var now = _ctx.Time.GetUtcNow();
-        var outcome = task.IsCompletedSuccessfully ? task.Result : new MergeOutcome(MergeOutcome.Retry, "the merge could not run: " + task.Exception?.GetBaseException().Message);
-        switch (outcome.Result)
-        {
-            case MergeOutcome.Merged:
-                var done = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(
-                    t with { Status = TicketStatus.Done, UpdatedAt = now, FinishedAt = now },
-                    [
-                        Dispatcher.Event(t, EventTypes.PrMerged, $"{t.Id}: {outcome.Detail}", now, metadata: new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "", ["target"] = mr.Target }),
-                        Dispatcher.Event(t, EventTypes.TaskCompleted, $"{t.Id} done", now),
-                    ])
-                {
-                    MergeRequest = mr with { Status = "merged", Detail = outcome.Commit, UpdatedAt = now },
-                });
-                _ctx.TicketService.WriteResult(done);
-                await _life.CleanUpAsync(done, ct).ConfigureAwait(false);
-                report.Add($"{ticket.Id}: {outcome.Detail}");
-                break;
-            case MergeOutcome.Retry:
-                report.Add($"{ticket.Id}: {outcome.Detail}");
-                break;
-            default:
-                var current = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t,
-                    [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {outcome.Detail}", now)])
-                {
-                    MergeRequest = mr with { Status = outcome.Result == MergeOutcome.Conflict ? "conflict" : "failed", Detail = outcome.Detail, UpdatedAt = now },
-                });
-                var details = outcome.Files is { Count: > 0 } files
-                    ? $"Conflicting files: {string.Join(", ", files)}. Merge {mr.Target} into your branch (git merge {mr.Target}), resolve, and commit."
-                    : Tail(outcome.Gate?.Output ?? "");
-                await _life.SendBackAsync(current, outcome.Detail, details, ct).ConfigureAwait(false);
-                report.Add($"{ticket.Id}: {outcome.Detail}");
-                break;
-        }
-    }
-
-    /// <summary>Finished tickets whose agent still runs, or whose worktree can go, are cleaned up.</summary>
-    private async Task CleanUpAsync(CancellationToken ct)
-    {
-        var live = _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && w.Ticket is not null).ToList();
-        foreach (var w in live)
-        {
-            var t = _ctx.Tickets.GetTicket(w.Ticket!.Value);
-            if (t is not null && (t.Status.IsFinished() || t.Assignee != w.Name))
-            {
-                await _life.CleanUpAsync(t.Assignee == w.Name ? t : t with { Assignee = w.Name }, ct).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static string Tail(string output)
-    {
-        var lines = output.TrimEnd().Split('\n');
-        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 30)));
+                    await new TicketLifecycle(context).CleanUpAsync(ticket, CancellationToken.None).ConfigureAwait(false);
+                }
+            });
     }
 }

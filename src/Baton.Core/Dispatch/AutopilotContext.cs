@@ -26,4 +26,11 @@ public sealed record AutopilotContext(
     public string WorktreesDir => Path.Combine(Workers.Paths.BatonDir, "worktrees");
 
     public WorkerService WorkerService() => new(Workers);
+
+    /// <summary>
+    /// Makes a copy of this context with a store connection and adapters of its own, for work on
+    /// another thread (spawns, clean-ups); disposing the lease closes that connection. Null when
+    /// the host cannot: such work then runs inline, in the tick.
+    /// </summary>
+    public Func<AutopilotContext, (AutopilotContext Context, IDisposable Lease)>? Isolate { get; init; }
 }

@@ -10,17 +10,16 @@ namespace Baton.Core.Dispatch;
 /// Starts ready tickets: each is claimed (assignee, branch, worktree, attempt) in one write
 /// transaction that re-checks it is still ready and unassigned, so two loops, or a loop restarted
 /// after a crash, can never start it twice; then its worktree is made and its agent spawned with
-/// the ticket's prompt. A spawn that fails goes through the retry policy like a crash.
+/// the ticket's prompt (the autopilot does that part in the background, and sends a spawn that
+/// fails through the retry policy like a crash).
 /// </summary>
 public sealed class Dispatcher
 {
     private readonly AutopilotContext _ctx;
-    private readonly Func<Ticket, string, Task> _retry;
 
-    public Dispatcher(AutopilotContext context, Func<Ticket, string, Task> retry)
+    public Dispatcher(AutopilotContext context)
     {
         _ctx = context;
-        _retry = retry;
     }
 
     /// <summary>Ready tickets with the role and agent each would run with; tickets waiting out a retry delay are left out.</summary>
@@ -87,16 +86,18 @@ public sealed class Dispatcher
         };
     }
 
-    /// <summary>Claims the ticket, makes its worktree and starts its agent; returns the worker, or null when another claim won.</summary>
-    public async Task<Worker?> StartAsync(DispatchCandidate candidate, string? prefix, CancellationToken ct)
+    /// <summary>
+    /// Claims the ticket for a new worker (assignee, branch, worktree, attempt) in one write
+    /// transaction that checks it is still ready and unassigned; null when it is not any more.
+    /// </summary>
+    public Ticket? Claim(DispatchCandidate candidate)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         var now = _ctx.Time.GetUtcNow();
         var target = Target(candidate.Ticket);
-        Ticket claimed;
         try
         {
-            claimed = _ctx.Tickets.Mutate(candidate.Ticket.Number, current =>
+            return _ctx.Tickets.Mutate(candidate.Ticket.Number, current =>
             {
                 if (current.Assignee is not null || !TicketRules.IsReady(current, _ctx.Tickets.Statuses()) || current.RetryAt > now)
                 {
@@ -139,28 +140,29 @@ public sealed class Dispatcher
         {
             return null;
         }
+    }
 
-        try
+    /// <summary>
+    /// Makes the claimed ticket's worktree and starts its agent with the ticket's prompt. Uses only
+    /// <paramref name="context"/>, so it can run on another thread with a store connection of its own.
+    /// </summary>
+    public static async Task<Worker> LaunchAsync(AutopilotContext context, Ticket claimed, DispatchCandidate candidate, string? prefix, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(claimed);
+        ArgumentNullException.ThrowIfNull(candidate);
+        Directory.CreateDirectory(context.WorktreesDir);
+        context.Git.AddWorktree(context.Root, claimed.Worktree!, claimed.Branch!, claimed.Target!);
+        return await new WorkerSpawner(context.Workers).SpawnAsync(new SpawnRequest
         {
-            Directory.CreateDirectory(_ctx.WorktreesDir);
-            _ctx.Git.AddWorktree(_ctx.Root, claimed.Worktree!, claimed.Branch!, claimed.Target!);
-            var prompt = Prompt(claimed, prefix);
-            return await new WorkerSpawner(_ctx.Workers).SpawnAsync(new SpawnRequest
-            {
-                Name = claimed.Assignee,
-                Agent = candidate.Agent,
-                Role = candidate.Role,
-                Directory = claimed.Worktree!,
-                Prompt = prompt,
-                Headless = _ctx.Config.Headless,
-                Ticket = claimed.Number,
-            }, ct).ConfigureAwait(false);
-        }
-        catch (BatonException e)
-        {
-            await _retry(claimed, $"could not start: {e.Message}").ConfigureAwait(false);
-            return null;
-        }
+            Name = claimed.Assignee,
+            Agent = candidate.Agent,
+            Role = candidate.Role,
+            Directory = claimed.Worktree!,
+            Prompt = new Dispatcher(context).Prompt(claimed, prefix),
+            Headless = context.Config.Headless,
+            Ticket = claimed.Number,
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>The ticket's prompt from the template, with a word about earlier attempts and anything else to say first.</summary>

@@ -23,6 +23,7 @@ public sealed class WorkerMonitor
     private readonly IHookSpool _spool;
     private readonly Redactor _redactor;
     private static readonly TimeSpan StatusGrace = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan SpawnGrace = TimeSpan.FromSeconds(10);
 
     public WorkerMonitor(IStore store, Func<string?, ITmux> tmux, IAgentProfiles profiles, IHeadlessHost headless, TimeProvider time, IHookSpool spool, Redactor redactor)
     {
@@ -118,6 +119,7 @@ public sealed class WorkerMonitor
                 Time = r.Time,
                 Type = EventTypes.WorkerHook,
                 Worker = worker.Name,
+                Ticket = worker.Ticket is { } t ? Tickets.TicketId.Format(t) : null,
                 Role = worker.Role,
                 Message = evidence + (r.State is { } s ? " -> " + s.ToText() : ""),
             });
@@ -145,6 +147,12 @@ public sealed class WorkerMonitor
             // The supervisor records the exit itself; here only a vanished supervisor matters.
             // Between its row and its pid being stored, a just-spawned headless worker has no pid yet.
             seen = new Observation { Present = worker.Pid is { } pid ? _headless.IsAlive(pid) : worker.State == WorkerState.Starting, Hook = worker.Hook };
+        }
+        else if (session is null && worker.State == WorkerState.Starting && now - worker.StateSince < SpawnGrace)
+        {
+            // The spawner stores the row first and creates the session right after: a look in
+            // between (another process, or the autopilot's loop beside a spawn) is too early.
+            seen = new Observation { Present = true };
         }
         else if (session is null || session.BatonWorker != worker.Name)
         {
@@ -207,6 +215,7 @@ public sealed class WorkerMonitor
             Time = now,
             Type = type,
             Worker = worker.Name,
+            Ticket = worker.Ticket is { } n ? Tickets.TicketId.Format(n) : null,
             Role = worker.Role,
             Message = $"{worker.State.ToText()} -> {decision.State.ToText()}: {evidence}",
             Metadata = new Dictionary<string, string>

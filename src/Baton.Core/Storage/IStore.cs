@@ -27,6 +27,9 @@ public interface IStore
     /// <summary>The latest events that match, oldest first.</summary>
     IReadOnlyList<EventRecord> RecentEvents(EventQuery query);
 
+    /// <summary>A number that changes whenever another connection commits a change (SQLite's data_version): a cheap "did anything happen?".</summary>
+    long ChangeCounter();
+
     /// <summary>Appends many events in one transaction (scripts, imports); returns how many.</summary>
     int AppendEvents(IEnumerable<EventRecord> records);
 }

@@ -12,6 +12,7 @@ internal static class WorkerEvents
             Type = type,
             Worker = worker.Name,
             Role = worker.Role,
+            Ticket = worker.Ticket is { } t ? Tickets.TicketId.Format(t) : null,
             Message = message,
             Metadata = metadata,
         };

@@ -50,7 +50,8 @@ public sealed class GitWorkspace : IGitWorkspace
         {
             var file = Path.Combine(hooks, hook);
             var original = file + ".baton-orig";
-            if (File.Exists(file) && !File.ReadAllText(file).Contains(Marker, StringComparison.Ordinal))
+            var current = ReadIfExists(file);
+            if (current is not null && !current.Contains(Marker, StringComparison.Ordinal))
             {
                 // Keep the repository's own hook: ours runs it first. A hook saved earlier is never
                 // overwritten: the newer foreign one is kept beside it under a dated name.
@@ -59,8 +60,7 @@ public sealed class GitWorkspace : IGitWorkspace
 
             // reference-transaction and pre-push read stdin: it is saved once so the original
             // hook and the guard both see it.
-            var temp = file + ".baton-tmp";
-            File.WriteAllText(temp, $"""
+            var script = $"""
                 #!/bin/sh
                 {Marker}. Only Baton workers whose role has guards are checked
                 # (BATON_WORKER set and .baton/guards/<worker>.json present); everyone else passes.
@@ -69,9 +69,19 @@ public sealed class GitWorkspace : IGitWorkspace
                   printf '%s\n' "$input" | "$0.baton-orig" "$@" || exit $?
                 fi
                 [ -n "$BATON_WORKER" ] || exit 0
+                # No guard file for this worker: nothing to check, no need to start baton.
+                if [ -n "$BATON_DB" ] && [ ! -f "$(dirname "$BATON_DB")/guards/$BATON_WORKER.json" ]; then exit 0; fi
                 printf '%s\n' "$input" | exec {command} guard {hook} "$@"
 
-                """);
+                """;
+            if (current == script)
+            {
+                continue; // already in place: nothing to rewrite (and nothing to race over)
+            }
+
+            // A temp file of this call's own: several spawns may install guards at once.
+            var temp = $"{file}.baton-tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            File.WriteAllText(temp, script);
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
@@ -82,6 +92,18 @@ public sealed class GitWorkspace : IGitWorkspace
         }
 
         return hooks;
+    }
+
+    private static string? ReadIfExists(string file)
+    {
+        try
+        {
+            return File.ReadAllText(file);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 
     private string? GitPath(string directory, string path)

@@ -157,6 +157,8 @@ public sealed class SqliteStore : IStore, IDisposable
 
     public void AppendEvent(EventRecord record) => Write(() => Insert(record));
 
+    public long ChangeCounter() => Convert.ToInt64(Scalar("PRAGMA data_version"), CultureInfo.InvariantCulture);
+
     /// <summary>The row a decision was made from, compared as stored (times at millisecond precision).</summary>
     private static bool SameVersion(Worker? stored, Worker from) =>
         stored is not null

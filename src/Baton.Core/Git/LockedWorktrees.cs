@@ -1,0 +1,66 @@
+namespace Baton.Core.Git;
+
+/// <summary>
+/// An <see cref="IGit"/> that lets one worktree change (add, remove) run at a time in this
+/// process: the autopilot adds, removes and prunes worktrees of one repository from several
+/// threads (spawns, clean-ups, scratch merges), and `git worktree prune` run beside a half-made
+/// worktree must not see it. Everything else passes straight through.
+/// </summary>
+public sealed class LockedWorktrees : IGit
+{
+    private readonly IGit _git;
+    private readonly Lock _lock = new();
+
+    public LockedWorktrees(IGit git)
+    {
+        _git = git;
+    }
+
+    public string? CurrentBranch(string dir) => _git.CurrentBranch(dir);
+
+    public string? Resolve(string dir, string revision) => _git.Resolve(dir, revision);
+
+    public void AddWorktree(string repo, string path, string branch, string startPoint)
+    {
+        lock (_lock)
+        {
+            _git.AddWorktree(repo, path, branch, startPoint);
+        }
+    }
+
+    public void AddDetachedWorktree(string repo, string path, string commit)
+    {
+        lock (_lock)
+        {
+            _git.AddDetachedWorktree(repo, path, commit);
+        }
+    }
+
+    public void RemoveWorktree(string repo, string path, bool force = false)
+    {
+        lock (_lock)
+        {
+            _git.RemoveWorktree(repo, path, force);
+        }
+    }
+
+    public IReadOnlyList<(string Path, string? Branch)> Worktrees(string repo) => _git.Worktrees(repo);
+
+    public bool IsDirty(string dir) => _git.IsDirty(dir);
+
+    public string? SnapshotWip(string dir, string refName, string message) => _git.SnapshotWip(dir, refName, message);
+
+    public IReadOnlyList<GitRef> Refs(string repo, string prefix) => _git.Refs(repo, prefix);
+
+    public int CommitsAhead(string dir, string baseRevision, string revision) => _git.CommitsAhead(dir, baseRevision, revision);
+
+    public MergeState MergeState(string repo, string branch, string target) => _git.MergeState(repo, branch, target);
+
+    public MergeAttempt Merge(string dir, string branch, string message) => _git.Merge(dir, branch, message);
+
+    public bool FastForward(string repo, string branch, string expected, string commit) => _git.FastForward(repo, branch, expected, commit);
+
+    public void CreateBranch(string repo, string branch, string commit) => _git.CreateBranch(repo, branch, commit);
+
+    public bool DeleteBranch(string repo, string branch) => _git.DeleteBranch(repo, branch);
+}
