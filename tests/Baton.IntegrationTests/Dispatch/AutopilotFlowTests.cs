@@ -44,9 +44,11 @@ public sealed class AutopilotFlowTests
         Assert.True(up.ExitCode == 0, Describe(repo, up));
         Assert.All(ids, id => Assert.Equal("done", Status(repo, id)));
 
-        // Each agent lives from its dispatch until Baton ends it after the merge: at most 2 at once.
+        // Each agent lives from its dispatch until it exits (asked to by Baton after the merge) or
+        // is killed, whichever Baton saw first: at most 2 at once.
         var starts = Events(repo, "task_dispatched").Select(e => (Time(e), +1));
-        var ends = Events(repo, "worker_killed").Select(e => (Time(e), -1));
+        var ends = Events(repo, "worker_exited").Concat(Events(repo, "worker_killed"))
+            .GroupBy(e => e.GetProperty("worker").GetString()).Select(g => (g.Min(Time), -1));
         var live = 0;
         var most = 0;
         foreach (var (_, delta) in starts.Concat(ends).OrderBy(x => x.Item1).ThenBy(x => x.Item2))
