@@ -55,6 +55,15 @@ public interface IGit
     MergeAttempt Merge(string dir, string branch, string message);
 
     /// <summary>
+    /// Merges <paramref name="branch"/> into <paramref name="target"/> (both commits) without any
+    /// checkout (<c>git merge-tree --write-tree</c>, git 2.38+) and, when it is clean, makes the
+    /// merge commit with parents target and branch; nothing is moved. A merge that would change
+    /// nothing (the branch's work is already in the target, by ancestry or patch) returns the
+    /// target itself as the commit. Conflicts come back as files.
+    /// </summary>
+    MergeAttempt MergeCommit(string repo, string target, string branch, string message);
+
+    /// <summary>
     /// Moves <paramref name="branch"/> from <paramref name="expected"/> to <paramref name="commit"/>
     /// (a fast-forward of a tested commit). When the branch is checked out in a worktree, that
     /// checkout is fast-forwarded with it. False when the branch moved meanwhile or the checkout

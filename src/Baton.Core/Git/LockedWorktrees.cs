@@ -58,6 +58,8 @@ public sealed class LockedWorktrees : IGit
 
     public MergeAttempt Merge(string dir, string branch, string message) => _git.Merge(dir, branch, message);
 
+    public MergeAttempt MergeCommit(string repo, string target, string branch, string message) => _git.MergeCommit(repo, target, branch, message);
+
     public bool FastForward(string repo, string branch, string expected, string commit) => _git.FastForward(repo, branch, expected, commit);
 
     public void CreateBranch(string repo, string branch, string commit) => _git.CreateBranch(repo, branch, commit);

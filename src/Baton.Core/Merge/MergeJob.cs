@@ -15,10 +15,11 @@ public sealed record MergeOutcome(string Result, string Detail, string? Commit =
 
 /// <summary>
 /// Lands one branch on its target without ever leaving the target broken or half-merged: the merge
-/// happens in a scratch worktree at the target's current commit; the gate runs on the result when
-/// the target moved since the branch was tested; only then is the target moved, by a checked
-/// fast-forward to that tested commit. A kill at any point leaves the target where it was (the
-/// scratch worktree is removed on the next start). Touches no store: it runs in the background.
+/// commit is made without a checkout (git merge-tree) on the target's current commit; when the
+/// target moved since the branch was tested, the gate runs on that commit in a scratch worktree;
+/// only then is the target moved, by a checked fast-forward to the tested commit. A kill at any
+/// point leaves the target where it was (a scratch worktree is removed on the next start).
+/// Touches no store: it runs in the background.
 /// </summary>
 public sealed class MergeJob
 {
@@ -39,24 +40,27 @@ public sealed class MergeJob
             ?? throw new BatonException($"target branch '{request.Target}' does not exist");
         var branchHead = _git.Resolve(repo, "refs/heads/" + request.Branch)
             ?? throw new BatonException($"branch '{request.Branch}' does not exist");
-        if (_git.MergeState(repo, request.Branch, request.Target) != MergeState.NotMerged)
+
+        // The merge is computed without a checkout; only the gate needs files on disk.
+        var attempt = _git.MergeCommit(repo, before, branchHead, message);
+        if (!attempt.Merged)
         {
-            return new MergeOutcome(MergeOutcome.Merged, $"already in {request.Target}", before);
+            return new MergeOutcome(MergeOutcome.Conflict, $"merging {request.Branch} into {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles);
         }
 
-        RemoveScratch(repo, scratch);
-        _git.AddDetachedWorktree(repo, scratch, before);
-        try
+        var merged = attempt.Commit!;
+        if (merged == before)
         {
-            var attempt = _git.Merge(scratch, request.Branch, message);
-            if (!attempt.Merged)
-            {
-                return new MergeOutcome(MergeOutcome.Conflict, $"merging {request.Branch} into {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles);
-            }
+            return new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} was already in {request.Target} (merged by hand, squash or rebase)", before);
+        }
 
-            // When the target has not moved since the branch was made, the merge result holds
-            // exactly what the gate already passed on the branch; otherwise test the combination.
-            if (gateCommands.Count > 0 && _git.CommitsAhead(repo, branchHead, before) > 0)
+        // When the target has not moved since the branch was made, the merge result holds
+        // exactly what the gate already passed on the branch; otherwise test the combination.
+        if (gateCommands.Count > 0 && _git.CommitsAhead(repo, branchHead, before) > 0)
+        {
+            RemoveScratch(repo, scratch);
+            _git.AddDetachedWorktree(repo, scratch, merged);
+            try
             {
                 var gate = _gate.Run(scratch, gateCommands, gateTimeout);
                 if (!gate.Passed)
@@ -64,16 +68,15 @@ public sealed class MergeJob
                     return new MergeOutcome(MergeOutcome.GateFailed, $"the gate failed on {request.Branch} merged onto {request.Target}: {gate.Summary}", null, null, gate);
                 }
             }
+            finally
+            {
+                RemoveScratch(repo, scratch);
+            }
+        }
 
-            var merged = attempt.Commit!;
-            return _git.FastForward(repo, request.Target, before, merged)
-                ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} merged into {request.Target} at {merged[..Math.Min(12, merged.Length)]}", merged)
-                : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");
-        }
-        finally
-        {
-            RemoveScratch(repo, scratch);
-        }
+        return _git.FastForward(repo, request.Target, before, merged)
+            ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} merged into {request.Target} at {merged[..Math.Min(12, merged.Length)]}", merged)
+            : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");
     }
 
     /// <summary>Removes a scratch worktree left by this or an earlier (killed) run; it never holds anyone's work.</summary>

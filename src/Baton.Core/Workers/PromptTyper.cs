@@ -21,7 +21,10 @@ public sealed class PromptTyper
     private const string PasteStart = "\u001b[200~";
     private const string PasteEnd = "\u001b[201~";
 
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(30);
+    // How often the screen is looked at while waiting for the echo or the submission, and how
+    // long a fresh echo is left to settle before Enter follows it.
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(30);
     private static readonly TimeSpan EchoWait = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan SubmitWait = TimeSpan.FromMilliseconds(1500);
 
@@ -137,7 +140,7 @@ public sealed class PromptTyper
             if (tmux.Capture(session) != before)
             {
                 // Let a fast burst of echo settle before Enter follows it.
-                await Task.Delay(Poll, _time, ct).ConfigureAwait(false);
+                await Task.Delay(Settle, _time, ct).ConfigureAwait(false);
                 return;
             }
         }

@@ -8,7 +8,7 @@ namespace Baton.Core.Workers;
 /// <summary>Starts an agent: a tmux session (or a headless process), start-up dialogs answered, the prompt typed.</summary>
 public sealed class WorkerSpawner
 {
-    private static readonly TimeSpan MaxReadyPoll = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxReadyPoll = TimeSpan.FromMilliseconds(40);
     private readonly WorkerContext _ctx;
 
     public WorkerSpawner(WorkerContext context)

@@ -40,6 +40,13 @@ public sealed class GitClient : IGit
         // -C moves git elsewhere, so a relative path must be made absolute against our own folder.
         path = Path.GetFullPath(path);
 
+        // The common case, a new ticket: one git call. A branch that exists already (a retry) or
+        // a stale registration makes it fail harmlessly, and the careful way below takes over.
+        if (!Directory.Exists(path) && Run(repo, ["worktree", "add", "-b", branch, path, startPoint]).ExitCode == 0)
+        {
+            return;
+        }
+
         // A folder deleted by hand still has a registration that would block re-adding it.
         Git(repo, ["worktree", "prune"]);
         if (IsWorktreeOf(repo, path))
@@ -201,6 +208,30 @@ public sealed class GitClient : IGit
         // Catches commits cherry-picked one by one onto a target that has moved on since.
         var cherry = Git(repo, ["cherry", target, branch]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return cherry.Length > 0 && cherry.All(l => !l.StartsWith('+')) ? State.MergedByPatch : State.NotMerged;
+    }
+
+    public MergeAttempt MergeCommit(string repo, string target, string branch, string message)
+    {
+        var r = Run(repo, ["merge-tree", "--write-tree", "--name-only", "--no-messages", target, branch]);
+        if (r.ExitCode > 1)
+        {
+            throw Failure(repo, ["merge-tree", "--write-tree", target, branch], r);
+        }
+
+        var lines = r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (r.ExitCode == 1)
+        {
+            return new MergeAttempt(false, null, lines.Skip(1).Distinct(StringComparer.Ordinal).ToList(), r.StandardOutput.Trim());
+        }
+
+        var tree = lines[0].Trim();
+        if (tree == Git(repo, ["rev-parse", "--verify", target + "^{tree}"]).Trim())
+        {
+            return new MergeAttempt(true, Git(repo, ["rev-parse", "--verify", target + "^{commit}"]).Trim(), [], "already merged: nothing would change");
+        }
+
+        var commit = Git(repo, ["commit-tree", tree, "-p", target, "-p", branch, "-m", message]).Trim();
+        return new MergeAttempt(true, commit, [], "merged without a checkout");
     }
 
     public MergeAttempt Merge(string dir, string branch, string message)

@@ -300,6 +300,38 @@ public sealed class GitClientTests : IDisposable
     }
 
     [Fact]
+    public void MergeCommit_merges_without_a_checkout_and_moves_nothing()
+    {
+        var feature = Feature();
+        Commit(Main, "other.txt", "main moved on\n", "unrelated");
+        var before = Sha("HEAD");
+
+        var attempt = _git.MergeCommit(Main, before, feature, "merge feature");
+
+        Assert.True(attempt.Merged);
+        Assert.Equal($"{before} {feature}", _repo.Git("log", "-1", "--format=%P", attempt.Commit!).Trim());
+        Assert.Equal(before, Sha("HEAD"));
+        Assert.False(_git.IsDirty(Main));
+    }
+
+    [Fact]
+    public void MergeCommit_names_conflicting_files_and_sees_work_already_in_the_target()
+    {
+        var feature = Feature("a.txt", "one\nfeature\nthree\n");
+        Commit(Main, "a.txt", "one\nmain\nthree\n", "main edit");
+
+        var conflict = _git.MergeCommit(Main, Sha("main"), feature, "merge");
+        Assert.False(conflict.Merged);
+        Assert.Equal(["a.txt"], conflict.ConflictFiles);
+
+        _repo.Git("merge", "-q", "--squash", "-X", "theirs", "feature");
+        _repo.Git("commit", "-q", "-m", "squashed");
+        var same = _git.MergeCommit(Main, Sha("main"), feature, "merge");
+        Assert.True(same.Merged);
+        Assert.Equal(Sha("main"), same.Commit);
+    }
+
+    [Fact]
     public void Fast_forward_of_the_branch_checked_out_in_the_main_checkout_updates_its_files()
     {
         var expected = Sha("main");
