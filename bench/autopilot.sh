@@ -24,7 +24,7 @@ CPU_WARMUP=4                   # seconds of `baton up` before the CPU window ope
 read -r -a WORKER_COUNTS <<<"${BENCH_WORKER_COUNTS:-10 50 100}"
 DAG_LAYERS=8
 DAG_WIDTH=5
-DAG_WORK=2                     # seconds of `@sleep` per ticket in part 3
+DAG_WORK=${BENCH_DAG_WORK:-2}   # seconds of `@sleep` per ticket in part 3 (BENCH_DAG_WORK)
 DAG_WORKERS=8
 POLL=0.01                      # raw baseline's capture-pane poll interval (s)
 

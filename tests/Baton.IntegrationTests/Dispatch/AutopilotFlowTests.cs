@@ -33,6 +33,33 @@ public sealed class AutopilotFlowTests
     }
 
     [Fact]
+    public void An_agent_that_exits_0_with_commits_is_taken_as_done_and_headless_agents_work_too()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        var quiet = Ticket(repo, "Commits and leaves", "@write q.txt quiet\n@commit T-1: quiet work\n@exit");
+        var nothing = Ticket(repo, "Leaves without work", "@exit");
+
+        var up = Up(repo);
+
+        Assert.Equal("done", Status(repo, quiet));
+        Assert.Contains("exited 0 with 1 commit", Assert.Single(Events(repo, "task_reported_done", quiet)).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("without commits", Events(repo, "task_retry_scheduled", nothing).First().GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("quiet\n", repo.Git("show", "main:q.txt"));
+        Assert.Equal(1, up.ExitCode); // T-2 failed after its retries
+
+        using var headless = new TestRepo();
+        Configure(headless, autopilot: "headless: true");
+        var id = Ticket(headless, "Headless", Work("T-1", "h.txt", "from a headless agent"));
+
+        var run = Up(headless);
+
+        Assert.True(run.ExitCode == 0, Describe(headless, run));
+        Assert.Equal("done", Status(headless, id));
+        Assert.Equal("from a headless agent\n", headless.Git("show", "main:h.txt"));
+    }
+
+    [Fact]
     public void Capacity_and_the_spawn_rate_limit_hold()
     {
         using var repo = new TestRepo();
