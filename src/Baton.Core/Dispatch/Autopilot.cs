@@ -29,6 +29,7 @@ public sealed class Autopilot
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
     private readonly Dictionary<long, Task> _cleanups = [];
+    private readonly Dictionary<string, DateTimeOffset> _errors = new(StringComparer.Ordinal);
     private bool _recovered;
 
     public Autopilot(AutopilotContext context)
@@ -57,7 +58,7 @@ public sealed class Autopilot
             _recovered = true;
         }
 
-        await CollectAsync(report).ConfigureAwait(false);
+        await GuardAsync(report, "collecting background work", () => CollectAsync(report)).ConfigureAwait(false);
         var views = _ctx.Monitor.Refresh().ToDictionary(v => v.Worker.Name, StringComparer.Ordinal);
         foreach (var ticket in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.InProgress)))
         {
@@ -68,12 +69,12 @@ public sealed class Autopilot
             }
 
             views.TryGetValue(ticket.Assignee ?? "", out var view);
-            await _supervisor.SuperviseAsync(ticket, view, report, ct).ConfigureAwait(false);
+            await GuardAsync(report, $"looking after {ticket.Id}", () => _supervisor.SuperviseAsync(ticket, view, report, ct)).ConfigureAwait(false);
         }
 
-        await _completion.StepAsync(report, ct).ConfigureAwait(false);
-        CleanUpFinished();
-        await DispatchAsync(report, ct).ConfigureAwait(false);
+        await GuardAsync(report, "gates and merges", () => _completion.StepAsync(report, ct)).ConfigureAwait(false);
+        await GuardAsync(report, "clean-up", () => { CleanUpFinished(); return Task.CompletedTask; }).ConfigureAwait(false);
+        await GuardAsync(report, "dispatch", () => DispatchAsync(report, ct)).ConfigureAwait(false);
 
         var all = _ctx.Tickets.ListTickets(new TicketQuery());
         report.AllSettled = Running == 0 && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge));
@@ -122,6 +123,41 @@ public sealed class Autopilot
     }
 
     private static readonly TimeSpan StorePoll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// One step of the tick; a failure (git or tmux refusing, a file gone) is reported and
+    /// recorded as an autopilot_error event, and the loop carries on: one bad ticket must not stop
+    /// the others. The same error is recorded once a minute at most.
+    /// </summary>
+    private async Task GuardAsync(TickReport report, string what, Func<Task> step)
+    {
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            var message = $"error while {what}: {_ctx.Workers.Redactor.Redact(e.GetBaseException().Message)}";
+            report.Add(message);
+            var now = _ctx.Time.GetUtcNow();
+            if (!_errors.TryGetValue(message, out var last) || now - last > TimeSpan.FromMinutes(1))
+            {
+                if (_errors.Count > 1000)
+                {
+                    _errors.Clear(); // only a rate limit: forgetting old errors is harmless
+                }
+
+                _errors[message] = now;
+                _ctx.Store.AppendEvent(new EventRecord
+                {
+                    Time = now,
+                    Type = EventTypes.AutopilotError,
+                    Message = message,
+                    Metadata = new Dictionary<string, string> { ["exception"] = e.GetType().Name },
+                });
+            }
+        }
+    }
 
     private IEnumerable<Task> Background() =>
         _completion.Running.Concat(_spawns.Values.Select(s => (Task)s.Task)).Concat(_cleanups.Values).Where(t => !t.IsCompleted);

@@ -30,6 +30,7 @@ public static class EventTypes
     public const string ConflictDetected = "conflict_detected";
     public const string AutopilotStarted = "autopilot_started";
     public const string AutopilotStopped = "autopilot_stopped";
+    public const string AutopilotError = "autopilot_error";
     public const string TaskDispatched = "task_dispatched";
     public const string TaskRetryScheduled = "task_retry_scheduled";
     public const string TaskRequeued = "task_requeued";
