@@ -30,10 +30,14 @@ internal sealed class AutopilotRenderer
     private string _waiting = "";
     private int _ticks;
 
+    // Tickets already failed when the loop started: the exit code speaks of this run only.
+    private readonly HashSet<long> _failedBefore;
+
     public AutopilotRenderer(CliHost host, AutopilotView view)
     {
         _host = host;
         _view = view;
+        _failedBefore = host.TicketStore.ListTickets(new TicketQuery(TicketStatus.Failed)).Select(t => t.Number).ToHashSet();
     }
 
     public async Task RunAsync(Func<Action<TickReport>, Task> loop)
@@ -61,7 +65,7 @@ internal sealed class AutopilotRenderer
         var tickets = _host.TicketStore.ListTickets(new TicketQuery());
         var outcome = new AutopilotOutcome(
             tickets.Count(t => t.Status == TicketStatus.Done),
-            tickets.Count(t => t.Status == TicketStatus.Failed),
+            tickets.Count(t => t.Status == TicketStatus.Failed && !_failedBefore.Contains(t.Number)),
             tickets.Count(t => t.Status is not (TicketStatus.Done or TicketStatus.Failed)),
             reason);
         if (_view == AutopilotView.Json)
@@ -70,7 +74,7 @@ internal sealed class AutopilotRenderer
         }
         else
         {
-            Console.WriteLine($"autopilot stopped ({reason}): {outcome.Done} done, {outcome.Failed} failed, {outcome.Other} other");
+            Console.WriteLine($"autopilot stopped ({reason}): {outcome.Done} done, {outcome.Failed} failed in this run, {outcome.Other} other");
         }
 
         return outcome;

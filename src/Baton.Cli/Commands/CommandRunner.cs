@@ -25,10 +25,6 @@ internal static class CommandRunner
             {
                 return Fail(json, e.Message, e.ExitCode);
             }
-            catch (Baton.Infrastructure.Tmux.TmuxException e)
-            {
-                return Fail(json, e.Message, BatonException.FailureExitCode);
-            }
             catch (Microsoft.Data.Sqlite.SqliteException e)
             {
                 return Fail(json, $"the store ({host.Paths.Database}) failed: {e.Message}", BatonException.FailureExitCode);

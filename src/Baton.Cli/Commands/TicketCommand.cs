@@ -165,6 +165,7 @@ internal static class TicketCommand
         {
             var ticket = host.Tickets().Update(parse.GetValue(id)!, new UpdateTicketRequest
             {
+                FromAgent = FromAgent(),
                 Status = parse.GetValue(status),
                 Note = parse.GetValue(note),
                 Priority = parse.GetValue(priority),
@@ -185,7 +186,7 @@ internal static class TicketCommand
         var command = new Command("done", "Mark a ticket done (what an agent runs when it finishes)") { id, summary, artifacts, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var ticket = host.Tickets().Done(parse.GetValue(id)!, parse.GetValue(summary), parse.GetValue(artifacts) ?? []);
+            var ticket = host.Tickets().Done(parse.GetValue(id)!, parse.GetValue(summary), parse.GetValue(artifacts) ?? [], FromAgent());
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return Task.FromResult(0);
         });
@@ -244,4 +245,7 @@ internal static class TicketCommand
             Console.WriteLine($"  {name + ":",-11} {value}");
         }
     }
+
+    /// <summary>A report from a Baton worker (its agent runs `baton ticket ...`), not from a person.</summary>
+    private static bool FromAgent() => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BATON_WORKER"));
 }

@@ -136,6 +136,13 @@ internal static class UpCommand
     private static void Preflight(CliHost host)
     {
         var config = host.Config; // parses .baton/config.yaml: errors name file, line and allowed range
+        var version = host.Runner.Run(new Baton.Core.Processes.ProcessRequest("git", ["version"])).StandardOutput;
+        var m = System.Text.RegularExpressions.Regex.Match(version, @"(\d+)\.(\d+)");
+        if (m.Success && (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)) is var (major, minor) && (major < 2 || (major == 2 && minor < 38)))
+        {
+            throw new BatonException($"{version.Trim()} is too old for the autopilot's merge queue (it needs git 2.38 or newer for `git merge-tree --write-tree`)");
+        }
+
         _ = host.Roles().Catalog.GetRole(config.Autopilot.DefaultRole);
         _ = host.Profiles.Get(config.DefaultAgent);
         if (config.Autopilot.BaseBranch is { } branch && host.Git.Resolve(host.Paths.Root, "refs/heads/" + branch) is null)

@@ -29,6 +29,7 @@ public sealed class Autopilot
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
     private readonly Dictionary<long, Task> _cleanups = [];
+    private readonly HashSet<long> _cleaned = [];
     private readonly Dictionary<string, DateTimeOffset> _errors = new(StringComparer.Ordinal);
     private bool _recovered;
 
@@ -53,13 +54,18 @@ public sealed class Autopilot
         var report = new TickReport();
         if (!_recovered)
         {
-            Recover(report);
-            await RestartUnpromptedAsync(report, ct).ConfigureAwait(false);
+            await GuardAsync(report, "recovering", () => { Recover(report); return Task.CompletedTask; }).ConfigureAwait(false);
+            await GuardAsync(report, "restarting agents without their ticket", () => RestartUnpromptedAsync(report, ct)).ConfigureAwait(false);
             _recovered = true;
         }
 
         await GuardAsync(report, "collecting background work", () => CollectAsync(report)).ConfigureAwait(false);
-        var views = _ctx.Monitor.Refresh().ToDictionary(v => v.Worker.Name, StringComparer.Ordinal);
+        var views = new Dictionary<string, Monitoring.WorkerView>(StringComparer.Ordinal);
+        await GuardAsync(report, "looking at the workers", () =>
+        {
+            views = _ctx.Monitor.Refresh().ToDictionary(v => v.Worker.Name, StringComparer.Ordinal);
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
         foreach (var ticket in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.InProgress)))
         {
             ct.ThrowIfCancellationRequested();
@@ -80,7 +86,11 @@ public sealed class Autopilot
         report.AllSettled = Running == 0 && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge));
         if (_ctx.Config.StatusFiles)
         {
-            _status.Write(_ctx.Store.ListWorkers(includeKilled: false), all, _ctx.Time.GetUtcNow());
+            await GuardAsync(report, "writing the status files", () =>
+            {
+                _status.Write(_ctx.Store.ListWorkers(includeKilled: false), all, _ctx.Time.GetUtcNow());
+                return Task.CompletedTask;
+            }).ConfigureAwait(false);
         }
 
         return report;
@@ -116,7 +126,7 @@ public sealed class Autopilot
         {
             await Task.WhenAll(pending).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is BatonException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Recorded by the spawner itself; the next start retries what is left.
         }
@@ -326,32 +336,47 @@ public sealed class Autopilot
         return Task.CompletedTask;
     }
 
-    /// <summary>Finished tickets whose agent still runs (or agents left over from a restart) are cleaned up.</summary>
+    /// <summary>Finished tickets whose agent still runs (or agents left over from a restart), and cancelled tickets' worktrees, are cleaned up.</summary>
     private void CleanUpFinished()
     {
+        foreach (var t in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Cancelled)))
+        {
+            if (t.Worktree is not null && !_cleaned.Contains(t.Number) && Directory.Exists(t.Worktree))
+            {
+                _cleaned.Add(t.Number); // once per run: a worktree that cannot go is not retried every tick
+                CleanUpLater(t);
+            }
+        }
+
         foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && w.Ticket is not null))
         {
             var t = _ctx.Tickets.GetTicket(w.Ticket!.Value);
-            if (t is not null && !_spawns.ContainsKey(t.Number) && (t.Status.IsFinished() || t.Assignee != w.Name))
+            var busy = t is not null && _cleanups.TryGetValue(t.Number, out var c) && !c.IsCompleted;
+            if (t is not null && !busy && !_spawns.ContainsKey(t.Number) && (t.Status.IsFinished() || t.Assignee != w.Name))
             {
                 CleanUpLater(t.Assignee == w.Name ? t : t with { Assignee = w.Name, Status = t.Status.IsFinished() ? t.Status : TicketStatus.InProgress });
             }
         }
     }
 
-    /// <summary>Ends the ticket's agent and removes its worktree in the background (one clean-up per ticket at a time).</summary>
+    /// <summary>Ends the ticket's agent and removes its worktree in the background; clean-ups of one ticket run one after the other.</summary>
     private void CleanUpLater(Ticket ticket)
     {
-        if (_cleanups.TryGetValue(ticket.Number, out var running) && !running.IsCompleted)
-        {
-            return;
-        }
-
+        var previous = _cleanups.TryGetValue(ticket.Number, out var running) && !running.IsCompleted ? running : Task.CompletedTask;
         var isolate = _ctx.Isolate;
         _cleanups[ticket.Number] = isolate is null
             ? _life.CleanUpAsync(ticket, CancellationToken.None)
             : Task.Run(async () =>
             {
+                try
+                {
+                    await previous.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // Reported when it was collected; this clean-up still runs.
+                }
+
                 var (context, lease) = isolate(_ctx);
                 using (lease)
                 {

@@ -116,7 +116,7 @@ public sealed class Dispatcher
                     Worktree = worktree,
                     Target = current.Target ?? target,
                     Attempts = attempt,
-                    StartedAt = current.StartedAt ?? now,
+                    StartedAt = now, // the time limit counts from this attempt
                     UpdatedAt = now,
                     RetryAt = null,
                     Nudges = 0,

@@ -17,7 +17,12 @@ public sealed class GatesAndMerges
     private readonly GateRunner _gateRunner;
     private readonly MergeJob _mergeJob;
     private readonly Action<Ticket> _cleanUp;
-    private readonly Dictionary<long, (GateRun Run, Task<GateOutcome> Task)> _gates = [];
+    private readonly Dictionary<long, (GateRun Run, string Commit, Task<GateOutcome> Task)> _gates = [];
+
+    // Merge requests that could not land yet (the target moved, its checkout is in the way):
+    // how often, and not again before when. Owned by the loop thread.
+    private readonly Dictionary<long, (int Tries, DateTimeOffset NotBefore)> _mergeWaits = [];
+    private const int MaxMergeTries = 10;
     private (MergeRequest Request, Ticket Ticket, Task<MergeOutcome> Task)? _merge;
 
     public GatesAndMerges(AutopilotContext context, TicketLifecycle life, Action<Ticket> cleanUp)
@@ -42,7 +47,7 @@ public sealed class GatesAndMerges
 
     private async Task GatesAsync(TickReport report, CancellationToken ct)
     {
-        foreach (var (number, (run, task)) in _gates.Where(g => g.Value.Task.IsCompleted).ToList())
+        foreach (var (number, (run, commit, task)) in _gates.Where(g => g.Value.Task.IsCompleted).ToList())
         {
             _gates.Remove(number);
             var now = _ctx.Time.GetUtcNow();
@@ -64,7 +69,7 @@ public sealed class GatesAndMerges
 
             if (outcome.Passed)
             {
-                Passed(ticket, outcome, now);
+                Passed(ticket, outcome, commit, now);
                 report.Add($"{ticket.Id}: gate passed: {outcome.Summary}");
             }
             else
@@ -82,18 +87,38 @@ public sealed class GatesAndMerges
                 continue;
             }
 
+            // The gate tests what will be merged: the committed branch (plus ignored build state
+            // such as node_modules). Uncommitted or untracked work, or no commits at all, go
+            // back to the agent first.
+            if (_ctx.Git.IsDirty(ticket.Worktree))
+            {
+                await _life.SendBackAsync(ticket, $"{ticket.Id} was reported done with uncommitted changes in {ticket.Worktree}",
+                    "Commit everything that belongs to the ticket (`git status` shows what is left; remove or ignore the rest).", ct).ConfigureAwait(false);
+                report.Add($"{ticket.Id}: reported done with uncommitted changes: back to its agent");
+                continue;
+            }
+
+            var commit = _ctx.Git.Resolve(ticket.Worktree, "HEAD") ?? throw new BatonException($"{ticket.Worktree} has no HEAD commit");
+            if (ticket.Target is not null && _ctx.Git.CommitsAhead(ticket.Worktree, ticket.Target, commit) == 0)
+            {
+                await _life.SendBackAsync(ticket, $"{ticket.Id} was reported done but its branch {ticket.Branch} has no commits beyond {ticket.Target}",
+                    "Commit the work on your branch, then report done again.", ct).ConfigureAwait(false);
+                report.Add($"{ticket.Id}: reported done without commits: back to its agent");
+                continue;
+            }
+
             var now = _ctx.Time.GetUtcNow();
             var run = _ctx.Merges.AddGateRun(new GateRun { Ticket = ticket.Number, Worker = ticket.Assignee, Branch = ticket.Branch, Kind = "worktree", Status = "running", StartedAt = now });
             _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateStarted, $"{ticket.Id}: gate started in {ticket.Worktree}: {string.Join(" && ", _ctx.Config.GateCommands)}", now));
             var dir = ticket.Worktree;
-            _gates[ticket.Number] = (run, Task.Run(() => _gateRunner.Run(dir, _ctx.Config.GateCommands, _ctx.Config.GateTimeout), CancellationToken.None));
+            _gates[ticket.Number] = (run, commit, Task.Run(() => _gateRunner.Run(dir, _ctx.Config.GateCommands, _ctx.Config.GateTimeout), CancellationToken.None));
             report.Add($"{ticket.Id}: gate started");
         }
     }
 
-    private void Passed(Ticket ticket, GateOutcome outcome, DateTimeOffset now)
+    private void Passed(Ticket ticket, GateOutcome outcome, string commit, DateTimeOffset now)
     {
-        _ctx.Tickets.Mutate(ticket.Number, t =>
+        var review = _ctx.Tickets.Mutate(ticket.Number, t =>
         {
             var next = t with { Status = TicketStatus.Review, UpdatedAt = now };
             var events = new List<EventRecord> { Dispatcher.Event(t, EventTypes.GatePassed, $"{t.Id}: gate passed: {outcome.Summary}; status review", now) };
@@ -105,10 +130,16 @@ public sealed class GatesAndMerges
             events.Add(Dispatcher.Event(t, EventTypes.MergeQueued, $"{t.Id}: {t.Branch} queued to merge into {t.Target}", now));
             return new TicketMutation(next, events)
             {
-                MergeRequest = new MergeRequest { Ticket = t.Number, Branch = t.Branch!, Target = t.Target!, Status = "queued", CreatedAt = now, UpdatedAt = now },
+                MergeRequest = new MergeRequest { Ticket = t.Number, Branch = t.Branch!, Target = t.Target!, Status = "queued", Detail = TestedPrefix + commit, CreatedAt = now, UpdatedAt = now },
             };
         });
+
+        // Its agent is done: it leaves, freeing its slot. A merge conflict later goes to a fresh one.
+        _cleanUp(review);
     }
+
+    /// <summary>A queued merge request's detail names the commit its gate passed on: exactly that commit is merged.</summary>
+    private const string TestedPrefix = "tested ";
 
     private async Task MergesAsync(TickReport report, CancellationToken ct)
     {
@@ -134,10 +165,10 @@ public sealed class GatesAndMerges
             if (ticket is { } gone && gone.Status.IsFinished())
             {
                 // Cancelled or failed by hand while it waited: it leaves the queue.
-                var now = _ctx.Time.GetUtcNow();
-                _ctx.Tickets.Mutate(gone.Number, t => new TicketMutation(t, [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {mr.Branch} leaves the merge queue: the ticket is {t.Status.ToText()}", now)])
+                var at = _ctx.Time.GetUtcNow();
+                _ctx.Tickets.Mutate(gone.Number, t => new TicketMutation(t, [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {mr.Branch} leaves the merge queue: the ticket is {t.Status.ToText()}", at)])
                 {
-                    MergeRequest = mr with { Status = "cancelled", Detail = $"ticket {gone.Status.ToText()}", UpdatedAt = now },
+                    MergeRequest = mr with { Status = "cancelled", Detail = $"ticket {gone.Status.ToText()}", UpdatedAt = at },
                 });
                 continue;
             }
@@ -147,11 +178,30 @@ public sealed class GatesAndMerges
                 continue;
             }
 
+            var now = _ctx.Time.GetUtcNow();
+            if (_mergeWaits.TryGetValue(mr.Id, out var wait) && wait.NotBefore > now)
+            {
+                continue;
+            }
+
+            var tested = mr.Detail is { } d && d.StartsWith(TestedPrefix, StringComparison.Ordinal) ? d[TestedPrefix.Length..] : null;
+            if (tested is not null && _ctx.Git.Resolve(_ctx.Root, "refs/heads/" + mr.Branch) is { } head && head != tested)
+            {
+                // Commits arrived after the gate passed: they are tested before anything lands.
+                _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Status = TicketStatus.Testing, UpdatedAt = now },
+                    [Dispatcher.Event(t, EventTypes.TicketUpdated, $"{t.Id}: {mr.Branch} moved after its gate passed ({tested[..12]} -> {head[..12]}): the gate runs again", now)])
+                {
+                    MergeRequest = mr with { Status = "superseded", Detail = $"branch moved to {head}", UpdatedAt = now },
+                });
+                report.Add($"{ticket.Id}: new commits after the gate: testing again");
+                continue;
+            }
+
             var scratch = Path.Combine(_ctx.WorktreesDir, $"_merge-{mr.Id}");
             var message = $"Merge {ticket.Id}: {ticket.Title}\n\nBranch {mr.Branch} merged by Baton after its gate passed.\nBaton-Ticket: {ticket.Id}";
             var commands = _ctx.Config.GateCommands;
             var timeout = _ctx.Config.GateTimeout;
-            _merge = (mr, ticket, Task.Run(() => _mergeJob.Run(_ctx.Root, scratch, mr, message, commands, timeout), CancellationToken.None));
+            _merge = (mr, ticket, Task.Run(() => _mergeJob.Run(_ctx.Root, scratch, mr, tested, message, commands, timeout), CancellationToken.None));
             report.Add($"{ticket.Id}: merging {mr.Branch} into {mr.Target}");
             return; // one at a time, in order
         }
@@ -161,6 +211,29 @@ public sealed class GatesAndMerges
     {
         var now = _ctx.Time.GetUtcNow();
         var outcome = task.IsCompletedSuccessfully ? task.Result : new MergeOutcome(MergeOutcome.Retry, "the merge could not run: " + task.Exception?.GetBaseException().Message);
+        if (outcome.Result == MergeOutcome.Retry)
+        {
+            // Waits with backoff (2 s, 4 s ... 2 min); a human hears of it at the third try; after
+            // the tenth it goes back to the agent like a failed merge, so the queue never spins.
+            var tries = (_mergeWaits.TryGetValue(mr.Id, out var w) ? w.Tries : 0) + 1;
+            _mergeWaits[mr.Id] = (tries, now + RetryPolicy.Delay(tries, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(2)));
+            if (tries == 3)
+            {
+                _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.Notification, $"{ticket.Id} cannot be merged yet ({tries} tries): {outcome.Detail}", now,
+                    metadata: new Dictionary<string, string> { ["kind"] = "merge_waiting" }));
+            }
+
+            if (tries >= MaxMergeTries)
+            {
+                outcome = outcome with { Result = "failed", Detail = $"{outcome.Detail} (gave up after {tries} tries)" };
+            }
+        }
+
+        if (_ctx.Tickets.GetTicket(ticket.Number) is not { Status: TicketStatus.Review } && outcome.Result != MergeOutcome.Merged)
+        {
+            return; // changed by hand meanwhile: nothing to send back
+        }
+
         switch (outcome.Result)
         {
             case MergeOutcome.Merged:

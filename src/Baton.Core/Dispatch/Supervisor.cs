@@ -50,6 +50,17 @@ public sealed class Supervisor
             return;
         }
 
+        if (worker.State != WorkerState.Waiting && _questions.TryGetValue(worker.Name, out var asked) && now - asked.At > QuestionMemory)
+        {
+            _questions.Remove(worker.Name);
+        }
+
+        // Progress since the last nudge (a hook call, the agent's own ticket report) starts the count again.
+        if (ticket.Nudges > 0 && ticket.NudgedAt is { } nudged && Max(worker.Hook?.At, ticket.UpdatedAt) > nudged)
+        {
+            ticket = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = 0, NudgedAt = null }, []));
+        }
+
         switch (worker.State)
         {
             case WorkerState.Paused:
@@ -113,11 +124,13 @@ public sealed class Supervisor
 
     private async Task PermissionAsync(Ticket ticket, Worker worker, TickReport report, CancellationToken ct)
     {
-        // One answer or report per question: a screen that flickers between waiting and busy
-        // while the question is up must not answer it twice or page a human twice.
+        // One answer or report per question: the same question stays handled for as long as it is
+        // up (a screen that flickers between waiting and busy does not make it a new one); it is
+        // forgotten once the worker has been out of waiting for a while (see SuperviseAsync).
         var now = _ctx.Time.GetUtcNow();
-        if (_questions.TryGetValue(worker.Name, out var last) && last.Evidence == worker.Evidence && now - last.At < QuestionMemory)
+        if (_questions.TryGetValue(worker.Name, out var last) && last.Evidence == worker.Evidence)
         {
+            _questions[worker.Name] = (last.Evidence, now);
             return;
         }
 
@@ -169,18 +182,25 @@ public sealed class Supervisor
         var text = idle
             ? $"You are idle, but {ticket.Id} is not reported finished. If it is done: commit, then run `baton ticket done {ticket.Id} --summary \"...\"`. If you are stuck: `baton ticket update {ticket.Id} --status blocked --note \"why\"`. Otherwise carry on."
             : $"No progress seen on {ticket.Id} for {_ctx.Config.StallAfter.TotalMinutes:0.#} min. If you are stuck, say why with `baton ticket update {ticket.Id} --note \"...\"`; otherwise carry on and report when done.";
-        _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = t.Nudges + 1, NudgedAt = now },
-            [Dispatcher.Event(t, idle ? EventTypes.WorkerStatusAsked : EventTypes.WorkerNudged, $"{worker.Name} {(idle ? "asked for its status" : "nudged")} ({t.Nudges + 1}/{_ctx.Config.MaxNudges})", now, worker.Name)]));
         try
         {
             await _ctx.WorkerService().SendAsync(worker.Name, text, ct).ConfigureAwait(false);
         }
         catch (BatonException e)
         {
+            // Not delivered (a headless agent cannot be typed to; a session that just died): not
+            // counted, but the stall policy still applies to a headless agent.
             report.Add($"{ticket.Id}: could not reach {worker.Name}: {e.Message}");
+            if (worker.Mode == WorkerMode.Headless)
+            {
+                _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = _ctx.Config.MaxNudges, NudgedAt = now }, []));
+            }
+
             return;
         }
 
+        _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = t.Nudges + 1, NudgedAt = now },
+            [Dispatcher.Event(t, idle ? EventTypes.WorkerStatusAsked : EventTypes.WorkerNudged, $"{worker.Name} {(idle ? "asked for its status" : "nudged")} ({t.Nudges + 1}/{_ctx.Config.MaxNudges})", now, worker.Name)]));
         report.Add($"{ticket.Id}: {(idle ? "asked" : "nudged")} {worker.Name} ({ticket.Nudges + 1}/{_ctx.Config.MaxNudges})");
     }
 

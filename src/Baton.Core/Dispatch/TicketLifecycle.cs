@@ -30,9 +30,8 @@ public sealed class TicketLifecycle
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var now = _ctx.Time.GetUtcNow();
-        _ctx.Tickets.Mutate(ticket.Number, t =>
+        Move(ticket, t =>
         {
-            TicketRules.EnsureTransition(t, TicketStatus.Testing);
             var next = t with { Status = TicketStatus.Testing, UpdatedAt = now };
             return new TicketMutation(next, [Dispatcher.Event(next, EventTypes.TaskReportedDone, $"{t.Id} ready for the gate: {why}", now)]);
         });
@@ -51,7 +50,7 @@ public sealed class TicketLifecycle
         }
 
         var delay = RetryPolicy.Delay(ticket.Attempts, cfg.RetryBase, cfg.RetryMax);
-        _ctx.Tickets.Mutate(ticket.Number, t =>
+        Move(ticket, t =>
         {
             var next = t with { Status = TicketStatus.Queued, Assignee = null, RetryAt = now + delay, UpdatedAt = now, Nudges = 0, NudgedAt = null };
             return new TicketMutation(next,
@@ -104,12 +103,16 @@ public sealed class TicketLifecycle
             return;
         }
 
-        var updated = _ctx.Tickets.Mutate(ticket.Number, t =>
+        var updated = Move(ticket, t =>
         {
-            TicketRules.EnsureTransition(t, TicketStatus.InProgress);
             var next = t with { Status = TicketStatus.InProgress, GateFailures = t.GateFailures + 1, UpdatedAt = now, Nudges = 0, NudgedAt = null };
             return new TicketMutation(next, [Dispatcher.Event(t, EventTypes.TicketUpdated, $"{t.Id} back to its agent ({t.GateFailures + 1}/{_ctx.Config.GateRetries}): {what}", now)]);
         });
+        if (updated is null)
+        {
+            return; // changed meanwhile (cancelled by hand): nothing to send
+        }
+
         var message = $"{what}. Fix it on your branch {ticket.Branch}, commit, and report again with `baton ticket done {ticket.Id} --summary \"...\"`.\n{details}";
         var worker = updated.Assignee is null ? null : _ctx.Store.GetWorker(updated.Assignee);
         if (worker is not null && worker.State.IsLive())
@@ -185,27 +188,50 @@ public sealed class TicketLifecycle
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var now = _ctx.Time.GetUtcNow();
-        var failed = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(
+        var failed = Move(ticket, t => new TicketMutation(
             t with { Status = TicketStatus.Failed, Note = why, UpdatedAt = now, FinishedAt = now, RetryAt = null },
             [
                 Dispatcher.Event(t, eventType, $"{t.Id} failed: {why}", now),
                 Dispatcher.Event(t, EventTypes.Notification, $"{t.Id} failed and needs a human: {why}. Its branch {t.Branch} and worktree are kept; `baton ticket update {t.Id} --status open` tries again", now,
                     metadata: new Dictionary<string, string> { ["kind"] = "ticket_failed" }),
             ]));
-        _ctx.TicketService.WriteResult(failed);
+        if (failed is not null)
+        {
+            _ctx.TicketService.WriteResult(failed);
+        }
     }
 
     private async Task Requeue(Ticket ticket, string why, CancellationToken ct, string? prefix)
     {
         var now = _ctx.Time.GetUtcNow();
-        var back = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(
+        var back = Move(ticket, t => new TicketMutation(
             t with { Status = TicketStatus.Queued, Assignee = null, RetryAt = null, UpdatedAt = now },
             [Dispatcher.Event(t, EventTypes.TaskRequeued, $"{t.Id} requeued for a fresh agent: {why}", now)]));
-        if (Respawn is not null)
+        if (back is not null && Respawn is not null)
         {
             await Respawn(back, prefix, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Applies a move only if the ticket is still as the autopilot saw it (same status, same
+    /// assignee): a human may have cancelled or reassigned it while the loop was deciding.
+    /// Returns the new row, or null when the ticket had moved on (nothing is written).
+    /// </summary>
+    private Ticket? Move(Ticket seen, Func<Ticket, TicketMutation> change)
+    {
+        try
+        {
+            return _ctx.Tickets.Mutate(seen.Number, current =>
+                current.Status == seen.Status && current.Assignee == seen.Assignee ? change(current) : throw new MovedOn());
+        }
+        catch (MovedOn)
+        {
+            return null;
+        }
+    }
+
+    private sealed class MovedOn : Exception;
 
     private async Task EndWorkerAsync(string name, CancellationToken ct)
     {

@@ -32,13 +32,14 @@ public sealed class MergeJob
         _gate = gate;
     }
 
-    public MergeOutcome Run(string repo, string scratch, MergeRequest request, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout)
+    /// <param name="tested">The commit the branch's gate passed on; it is what gets merged (null: the branch's head).</param>
+    public MergeOutcome Run(string repo, string scratch, MergeRequest request, string? tested, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(gateCommands);
         var before = _git.Resolve(repo, "refs/heads/" + request.Target)
             ?? throw new BatonException($"target branch '{request.Target}' does not exist");
-        var branchHead = _git.Resolve(repo, "refs/heads/" + request.Branch)
+        var branchHead = tested ?? _git.Resolve(repo, "refs/heads/" + request.Branch)
             ?? throw new BatonException($"branch '{request.Branch}' does not exist");
 
         // The merge is computed without a checkout; only the gate needs files on disk.

@@ -25,6 +25,12 @@ public sealed record UpdateTicketRequest
     public IReadOnlyList<string> DependsOn { get; init; } = [];
     public string? Summary { get; init; }
     public IReadOnlyList<string> Artifacts { get; init; } = [];
+
+    /// <summary>
+    /// Set when a Baton worker reports (BATON_WORKER in its environment): an agent's "done" on a
+    /// ticket the autopilot started means "ready for the gate"; a human's means done.
+    /// </summary>
+    public bool FromAgent { get; init; }
 }
 
 /// <summary>A ticket with what the rest of the graph says about it.</summary>

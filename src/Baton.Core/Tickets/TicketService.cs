@@ -134,8 +134,8 @@ public sealed partial class TicketService
             // A ticket the autopilot started (it has a branch) is not done when its agent says so:
             // the gate runs first, and the merge queue makes it done.
             // Once reported, a second report changes nothing: the gate or the merge queue is at it.
-            var gated = status == TicketStatus.Done && current.Branch is not null && current.Status == TicketStatus.InProgress;
-            var reported = status == TicketStatus.Done && current.Branch is not null && current.Status is TicketStatus.Testing or TicketStatus.Review;
+            var gated = request.FromAgent && status == TicketStatus.Done && current.Branch is not null && current.Status == TicketStatus.InProgress;
+            var reported = request.FromAgent && status == TicketStatus.Done && current.Branch is not null && current.Status is TicketStatus.Testing or TicketStatus.Review;
             if ((gated ? TicketStatus.Testing : reported ? current.Status : status) is { } to && to != current.Status)
             {
                 TicketRules.EnsureTransition(current, to);
@@ -146,6 +146,11 @@ public sealed partial class TicketService
                     FinishedAt = to.IsFinished() ? now : null,
                     Assignee = to is TicketStatus.Open or TicketStatus.Queued ? null : current.Assignee,
                 };
+                if (to is TicketStatus.Open or TicketStatus.Queued && current.Status.IsFinished())
+                {
+                    // Reopened: a fresh start, not the tail of the attempts that ended it.
+                    next = next with { Attempts = 0, GateFailures = 0, Nudges = 0, NudgedAt = null, RetryAt = null, StartedAt = null };
+                }
                 changes.Add($"status {current.Status.ToText()} -> {to.ToText()}");
                 var lifecycle = to switch
                 {
@@ -209,8 +214,8 @@ public sealed partial class TicketService
     }
 
     /// <summary>What an agent runs when it finishes: status done, with its summary and artifacts.</summary>
-    public Ticket Done(string id, string? summary, IReadOnlyList<string> artifacts) =>
-        Update(id, new UpdateTicketRequest { Status = "done", Summary = summary ?? "", Artifacts = artifacts });
+    public Ticket Done(string id, string? summary, IReadOnlyList<string> artifacts, bool fromAgent = false) =>
+        Update(id, new UpdateTicketRequest { Status = "done", Summary = summary ?? "", Artifacts = artifacts, FromAgent = fromAgent });
 
     /// <summary>
     /// Gives a ready, unassigned ticket to a live worker and types the ticket to it. The checks and

@@ -293,7 +293,7 @@ public sealed class WorkerSpawner
         if (!File.Exists(file) || File.ReadAllText(file) != script)
         {
             System.IO.Directory.CreateDirectory(dir);
-            var temp = file + "." + System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+            var temp = $"{file}.{System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}"; // several spawns at once
             File.WriteAllText(temp, script);
             if (!OperatingSystem.IsWindows())
             {

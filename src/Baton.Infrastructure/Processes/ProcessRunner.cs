@@ -49,9 +49,10 @@ public sealed class ProcessRunner : IProcessRunner
         // Read both streams at once: a child that fills one pipe while we wait on the other
         // deadlocks. Plain threads, not async reads: those start the socket event
         // engine and its threads, a few milliseconds that `baton list` pays on every call.
-        string stdout = "", stderr = "";
-        var outputReader = new Thread(() => stdout = process.StandardOutput.ReadToEnd()) { IsBackground = true };
-        var errorReader = new Thread(() => stderr = process.StandardError.ReadToEnd()) { IsBackground = true };
+        var stdout = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        var outputReader = new Thread(() => Drain(process.StandardOutput, stdout)) { IsBackground = true };
+        var errorReader = new Thread(() => Drain(process.StandardError, stderr)) { IsBackground = true };
         outputReader.Start();
         errorReader.Start();
         if (request.StandardInput is not null)
@@ -75,8 +76,35 @@ public sealed class ProcessRunner : IProcessRunner
         }
 
         process.WaitForExit();
-        outputReader.Join();
-        errorReader.Join();
-        return new ProcessResult(process.ExitCode, stdout, stderr, watch.Elapsed);
+
+        // A child the command left running in the background (a test server, a build daemon)
+        // keeps the pipes open: what it wrote so far is enough, the wait must not be endless.
+        outputReader.Join(ReaderGrace);
+        errorReader.Join(ReaderGrace);
+        return new ProcessResult(process.ExitCode, Text(stdout), Text(stderr), watch.Elapsed);
+    }
+
+    private static readonly TimeSpan ReaderGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>Reads a stream to its end into <paramref name="into"/>, which the caller may read (under its lock) before the end comes.</summary>
+    private static void Drain(StreamReader reader, System.Text.StringBuilder into)
+    {
+        var buffer = new char[4096];
+        int n;
+        while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            lock (into)
+            {
+                into.Append(buffer, 0, n);
+            }
+        }
+    }
+
+    private static string Text(System.Text.StringBuilder sb)
+    {
+        lock (sb)
+        {
+            return sb.ToString();
+        }
     }
 }

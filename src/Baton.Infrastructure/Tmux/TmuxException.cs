@@ -1,18 +1,20 @@
 namespace Baton.Infrastructure.Tmux;
 
 /// <summary>A tmux command failed; keeps the arguments and what tmux said.</summary>
-public class TmuxException : Exception
+public class TmuxException : Baton.Core.BatonException
 {
     public TmuxException(IReadOnlyList<string> arguments, int exitCode, string stderr)
         : base($"tmux {string.Join(' ', arguments.Take(6))} failed ({exitCode}): {stderr.Trim()}")
     {
         Arguments = arguments;
-        ExitCode = exitCode;
+        TmuxExitCode = exitCode;
         StandardError = stderr;
     }
 
     public IReadOnlyList<string> Arguments { get; }
-    public int ExitCode { get; }
+
+    /// <summary>tmux's own exit code (not Baton's).</summary>
+    public int TmuxExitCode { get; }
     public string StandardError { get; }
 }
 

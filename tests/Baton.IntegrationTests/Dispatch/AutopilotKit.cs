@@ -53,6 +53,26 @@ internal static class AutopilotKit
         return repo.Baton([.. args]).Ok().Json().EnumerateArray().ToList();
     }
 
+    /// <summary>
+    /// Most agents alive at once: each lives from its dispatch until it exits (asked to by Baton
+    /// once its gate passed) or is killed, whichever Baton saw first.
+    /// </summary>
+    public static int MostAgentsAtOnce(TestRepo repo)
+    {
+        var starts = Events(repo, "task_dispatched").Select(e => (Time(e), +1));
+        var ends = Events(repo, "worker_exited").Concat(Events(repo, "worker_killed"))
+            .GroupBy(e => e.GetProperty("worker").GetString()).Select(g => (g.Min(Time), -1));
+        var live = 0;
+        var most = 0;
+        foreach (var (_, delta) in starts.Concat(ends).OrderBy(x => x.Item1).ThenBy(x => x.Item2))
+        {
+            live += delta;
+            most = Math.Max(most, live);
+        }
+
+        return most;
+    }
+
     public static DateTimeOffset Time(JsonElement e) => DateTimeOffset.Parse(e.GetProperty("time").GetString()!, CultureInfo.InvariantCulture);
 
     public static string Describe(TestRepo repo, CliResult up) =>
