@@ -30,6 +30,8 @@ public sealed class Autopilot
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
     private readonly Dictionary<long, Task> _cleanups = [];
     private readonly HashSet<long> _cleaned = [];
+    private readonly Dictionary<long, int> _ticketErrors = [];
+    private const int MaxTicketErrors = 20;
     private readonly Dictionary<string, DateTimeOffset> _errors = new(StringComparer.Ordinal);
     private bool _recovered;
 
@@ -75,7 +77,21 @@ public sealed class Autopilot
             }
 
             views.TryGetValue(ticket.Assignee ?? "", out var view);
-            await GuardAsync(report, $"looking after {ticket.Id}", () => _supervisor.SuperviseAsync(ticket, view, report, ct)).ConfigureAwait(false);
+            if (await GuardAsync(report, $"looking after {ticket.Id}", () => _supervisor.SuperviseAsync(ticket, view, report, ct)).ConfigureAwait(false))
+            {
+                _ticketErrors.Remove(ticket.Number);
+            }
+            else if ((_ticketErrors[ticket.Number] = _ticketErrors.GetValueOrDefault(ticket.Number) + 1) >= MaxTicketErrors)
+            {
+                // The same ticket failing tick after tick (its target branch deleted, its role
+                // removed) would sit in progress for ever: it fails, and a person is told.
+                _ticketErrors.Remove(ticket.Number);
+                await GuardAsync(report, $"failing {ticket.Id}", () =>
+                {
+                    _life.Fail(ticket, $"the autopilot could not look after it {MaxTicketErrors} times in a row (see the autopilot_error events)");
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
+            }
         }
 
         await GuardAsync(report, "gates and merges", () => _completion.StepAsync(report, ct)).ConfigureAwait(false);
@@ -139,11 +155,12 @@ public sealed class Autopilot
     /// recorded as an autopilot_error event, and the loop carries on: one bad ticket must not stop
     /// the others. The same error is recorded once a minute at most.
     /// </summary>
-    private async Task GuardAsync(TickReport report, string what, Func<Task> step)
+    private async Task<bool> GuardAsync(TickReport report, string what, Func<Task> step)
     {
         try
         {
             await step().ConfigureAwait(false);
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
@@ -166,6 +183,8 @@ public sealed class Autopilot
                     Metadata = new Dictionary<string, string> { ["exception"] = e.GetType().Name },
                 });
             }
+
+            return false;
         }
     }
 
@@ -184,6 +203,8 @@ public sealed class Autopilot
             }
         }
 
+        // Gate runs of a killed loop never finished: their tickets are still in testing and get a new run.
+        _ctx.Merges.AbandonRunningGateRuns(_ctx.Time.GetUtcNow());
         var adopted = _ctx.Store.ListWorkers(includeKilled: false).Count(w => w.State.IsLive() && w.Ticket is not null);
         _ctx.Store.AppendEvent(new EventRecord
         {

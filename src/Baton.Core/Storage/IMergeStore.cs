@@ -10,6 +10,9 @@ public interface IMergeStore
 
     void FinishGateRun(GateRun run);
 
+    /// <summary>Marks gate runs still <c>running</c> (their loop was killed) as <c>abandoned</c>; returns how many.</summary>
+    int AbandonRunningGateRuns(DateTimeOffset now);
+
     /// <summary>The latest gate runs, newest first; of one ticket when given.</summary>
     IReadOnlyList<GateRun> GateRuns(long? ticket, int limit);
 

@@ -93,6 +93,23 @@ public sealed class AutopilotRecoveryTests
     }
 
     [Fact]
+    public void A_ticket_that_keeps_failing_the_loop_is_failed_and_the_loop_goes_on()
+    {
+        using var repo = new TestRepo();
+        repo.Git("branch", "trunk");
+        Configure(repo, autopilot: "base_branch: trunk");
+        // The agent commits, deletes its target branch and leaves: every look at the ticket fails.
+        var broken = Ticket(repo, "Pulls the rug", "@write r.txt x\n@commit T-1: x\n@run git branch -D trunk\n@exit");
+
+        var up = Up(repo);
+
+        Assert.Equal(1, up.ExitCode);
+        Assert.Equal("failed", Status(repo, broken));
+        Assert.NotEmpty(Events(repo, "autopilot_error"));
+        Assert.Contains(Events(repo, "notification", broken), e => e.GetProperty("message").GetString()!.Contains("could not look after it", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void One_loop_at_a_time_detach_and_down()
     {
         using var repo = new TestRepo();

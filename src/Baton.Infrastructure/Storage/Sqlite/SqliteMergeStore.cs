@@ -46,6 +46,18 @@ public sealed class SqliteMergeStore : IMergeStore
         });
     }
 
+    public int AbandonRunningGateRuns(DateTimeOffset now)
+    {
+        var count = 0;
+        _db.Write(() =>
+        {
+            using var cmd = _db.Command("UPDATE gate_runs SET status = 'abandoned', finished_at = $now WHERE status = 'running'");
+            SqliteStore.Bind(cmd, "$now", SqliteStore.Format(now));
+            count = cmd.ExecuteNonQuery();
+        });
+        return count;
+    }
+
     public IReadOnlyList<GateRun> GateRuns(long? ticket, int limit)
     {
         using var cmd = _db.Command(ticket is null
