@@ -12,6 +12,9 @@ namespace Baton.Cli.Commands;
 
 internal static partial class EventsCommand
 {
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9_]{0,47}$")]
+    private static partial System.Text.RegularExpressions.Regex MetaKey();
+
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9_]{1,47}$")]
     private static partial System.Text.RegularExpressions.Regex EventType();
 
@@ -147,7 +150,8 @@ internal static partial class EventsCommand
         var worker = new Option<string?>("--worker", "-w") { Description = "The worker it concerns (default: $BATON_WORKER)" };
         var ticket = new Option<string?>("--ticket") { Description = "The ticket it concerns" };
         var commit = new Option<string?>("--commit") { Description = "A commit it refers to" };
-        var log = new Command("log", "Append an event of your own (scripts and agents)") { type, message, worker, ticket, commit, CommandRunner.Json };
+        var meta = new Option<string[]>("--meta", "-m") { Description = "KEY=VALUE metadata, repeatable (e.g. a worker_usage event: --meta agent=claude --meta tokens=1200)" };
+        var log = new Command("log", "Append an event of your own (scripts and agents)") { type, message, worker, ticket, commit, meta, CommandRunner.Json };
         CommandRunner.Bind(log, (parse, host, _) =>
         {
             var t = parse.GetValue(type)!;
@@ -163,6 +167,18 @@ internal static partial class EventsCommand
             }
 
             var redactor = Baton.Core.Security.Redactor.FromProcessEnvironment();
+            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in parse.GetValue(meta) ?? [])
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                if (eq < 1 || !MetaKey().IsMatch(pair[..eq]))
+                {
+                    throw BatonException.Usage($"invalid --meta '{pair}': write KEY=VALUE with a key of lowercase letters, digits or '_'");
+                }
+
+                metadata[pair[..eq]] = redactor.Redact(pair[(eq + 1)..]);
+            }
+
             host.Store.AppendEvent(new Baton.Core.Events.EventRecord
             {
                 Time = host.Time.GetUtcNow(),
@@ -171,6 +187,7 @@ internal static partial class EventsCommand
                 Ticket = parse.GetValue(ticket),
                 Commit = parse.GetValue(commit),
                 Message = redactor.Redact(parse.GetValue(message)),
+                Metadata = metadata.Count == 0 ? null : metadata,
             });
             return Task.FromResult(0);
         });

@@ -51,6 +51,29 @@ public sealed class AutopilotPolicyTests
     }
 
     [Fact]
+    public void A_profile_over_its_hourly_token_budget_takes_no_new_work()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, agents: "tokens_per_hour: {scripted: 1000}");
+        repo.Baton("events", "log", "worker_usage", "1500 tokens", "--meta", "agent=scripted", "--meta", "tokens=1500").Ok();
+        var id = Ticket(repo, "Waits for budget", Work("T-1", "b.txt", "b"));
+
+        using (repo.StartBaton("up", "--plain"))
+        {
+            TestRepo.WaitUntil(() => Events(repo, "autopilot_started").Count > 0, "the loop to start");
+            Thread.Sleep(1500); // several ticks
+            Assert.Equal("open", Status(repo, id));
+            repo.Baton("down").Ok();
+        }
+
+        Configure(repo, agents: "tokens_per_hour: {scripted: 2000}");
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, id));
+    }
+
+    [Fact]
     public void A_bad_config_stops_the_loop_before_anything_is_spawned()
     {
         using var repo = new TestRepo();
