@@ -60,6 +60,24 @@ public sealed class AutopilotFlowTests
     }
 
     [Fact]
+    public void A_feature_ticket_branches_from_and_merges_into_the_feature_integration_branch()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        repo.Git("branch", "feature/f1/overseer");
+        repo.Baton("feature", "add", "f1", "Feature one").Ok();
+        var id = Ticket(repo, "Part of f1", Work("T-1", "f.txt", "feature work"), "--feature", "f1");
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("feature/f1/overseer", Show(repo, id).GetProperty("target").GetString());
+        Assert.Equal("feature work\n", repo.Git("show", "feature/f1/overseer:f.txt"));
+        Assert.DoesNotContain("f.txt", repo.Git("ls-tree", "--name-only", "main"), StringComparison.Ordinal);
+        Assert.Equal("# Tasks: f1\n\n- [x] T-1 Part of f1\n", File.ReadAllText(Path.Combine(repo.Dir, ".baton", "features", "f1", "tasks.md")));
+    }
+
+    [Fact]
     public void Capacity_and_the_spawn_rate_limit_hold()
     {
         using var repo = new TestRepo();

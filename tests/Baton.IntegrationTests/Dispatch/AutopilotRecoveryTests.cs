@@ -62,6 +62,22 @@ public sealed class AutopilotRecoveryTests
     }
 
     [Fact]
+    public void An_idle_agent_that_did_not_report_is_asked_for_its_status()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "idle_after: 1s\nmax_nudges: 2");
+        // It does nothing with the ticket itself; asked for its status, it does the work.
+        var id = Ticket(repo, "Needs a reminder", "@say thinking about it\n@next\n" + Work("T-1", "i.txt", "reminded"));
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, id));
+        Assert.Contains("asked for its status (1/2)", Assert.Single(Events(repo, "worker_status_asked", id)).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(Events(repo, "worker_restarted", id));
+    }
+
+    [Fact]
     public void Killing_the_loop_with_SIGKILL_loses_no_ticket_and_runs_none_twice()
     {
         using var repo = new TestRepo();
