@@ -184,9 +184,10 @@ internal static class DemoCommand
             log.WriteLine(Git(runner, root, "log", "--oneline", "--graph", "main").TrimEnd());
             log.WriteLine();
             log.WriteLine($"{done} of {tickets.Count} tickets done, {failed} failed. Look around:");
+            var baton = string.Join(' ', self.Select(Shell.Quote));
             log.WriteLine($"  cd {root}");
-            log.WriteLine("  baton events log              # everything that happened, in order");
-            log.WriteLine("  baton ticket show T-3         # the ticket whose gate failed once");
+            log.WriteLine($"  {baton} events recent 200     # everything that happened, in order");
+            log.WriteLine($"  {baton} ticket show T-3       # the ticket whose gate failed once");
             log.WriteLine("  cat .baton/ORCHESTRATION_STATUS.md");
         }
 
