@@ -74,6 +74,36 @@ public sealed class AutopilotPolicyTests
     }
 
     [Fact]
+    public void Without_auto_merge_a_reviewed_ticket_waits_for_a_person_whose_done_releases_its_dependents()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        File.AppendAllText(Path.Combine(repo.Dir, ".baton", "config.yaml"), "merge:\n  auto: false\n");
+        var first = Ticket(repo, "Reviewed by a person", Work("T-1", "p.txt", "first"));
+        var second = Ticket(repo, "After the review", Work("T-2", "q.txt", "second"), "--depends-on", "T-1");
+        using (repo.StartBaton("up", "--plain"))
+        {
+            try
+            {
+                TestRepo.WaitUntil(() => Status(repo, first) == "review", "T-1 to pass its gate", 40);
+                Thread.Sleep(1000); // several ticks: nothing merges it, nothing starts T-2
+                Assert.Equal("review", Status(repo, first));
+                Assert.Equal("open", Status(repo, second));
+
+                repo.Baton("ticket", "done", first, "--summary", "reviewed and merged by hand").Ok(); // no BATON_WORKER: a person
+                TestRepo.WaitUntil(() => Status(repo, second) == "review", "T-2 to run once T-1 is done", 40);
+            }
+            finally
+            {
+                repo.Baton("down");
+            }
+        }
+
+        Assert.Equal("done", Status(repo, first));
+        Assert.Empty(Events(repo, "pr_merged"));
+    }
+
+    [Fact]
     public void A_bad_config_stops_the_loop_before_anything_is_spawned()
     {
         using var repo = new TestRepo();

@@ -78,6 +78,22 @@ public sealed class AutopilotRecoveryTests
     }
 
     [Fact]
+    public void A_slow_agent_that_reports_progress_is_nudged_but_never_given_up_on()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "stall_after: 1s\nmax_nudges: 1\non_stall: fail");
+        var steps = string.Concat(Enumerable.Range(1, 3).Select(i => $"@sleep 1.6\n@run baton ticket update T-1 --note \"step {i}\"\n"));
+        var id = Ticket(repo, "Slow but steady", steps + Work("T-1", "slow.txt", "done"));
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, id));
+        // Each report after a nudge starts the count again: more nudges than max_nudges, no failure.
+        Assert.True(Events(repo, "worker_nudged", id).Count >= 2, Describe(repo, up));
+    }
+
+    [Fact]
     public void Killing_the_loop_with_SIGKILL_loses_no_ticket_and_runs_none_twice()
     {
         using var repo = new TestRepo();
