@@ -134,7 +134,7 @@ internal sealed class AutopilotRenderer
         var wt = new Table().Border(TableBorder.Simple).AddColumns("worker", "state", "ticket", "for", "evidence");
         foreach (var w in workers)
         {
-            var ticket = w.Ticket is { } n ? TicketId.Format(n) : "-";
+            var ticket = w.TicketId ?? "-";
             wt.AddRow(Markup.Escape(w.Name), StateMarkup(w.State), ticket, Ago(now - w.StateSince), Markup.Escape(Trim(w.Evidence ?? "", 50)));
         }
 

@@ -143,8 +143,16 @@ internal static class UpCommand
             throw new BatonException($"{version.Trim()} is too old for the autopilot's merge queue (it needs git 2.38 or newer for `git merge-tree --write-tree`)");
         }
 
-        _ = host.Roles().Catalog.GetRole(config.Autopilot.DefaultRole);
-        _ = host.Profiles.Get(config.DefaultAgent);
+        try
+        {
+            _ = host.Roles().Catalog.GetRole(config.Autopilot.DefaultRole);
+            _ = host.Profiles.Get(config.DefaultAgent);
+        }
+        catch (BatonException e)
+        {
+            // The name came from config.yaml (or its default): say so, or the user looks in the wrong place.
+            throw new BatonException($"{host.Paths.ConfigFile} (autopilot.default_role / agents.default): {e.Message}", e.ExitCode);
+        }
         if (config.Autopilot.BaseBranch is { } branch && host.Git.Resolve(host.Paths.Root, "refs/heads/" + branch) is null)
         {
             throw new BatonException($"{host.Paths.ConfigFile}: autopilot.base_branch '{branch}' does not exist in {host.Paths.Root}");

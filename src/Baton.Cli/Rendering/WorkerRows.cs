@@ -23,7 +23,7 @@ internal static class WorkerRows
         w.LogPath,
         w.CreatedAt,
         w.StateSince,
-        w.Ticket is { } t ? Baton.Core.Tickets.TicketId.Format(t) : null,
+        w.TicketId,
         w.PausedUntil);
 
     public static long? SecondsSinceOutput(Worker w, TmuxSession? session, DateTimeOffset now)

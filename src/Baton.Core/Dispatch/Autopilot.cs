@@ -96,7 +96,7 @@ public sealed class Autopilot
 
         await GuardAsync(report, "gates and merges", () => _completion.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "clean-up", () => { CleanUpFinished(); return Task.CompletedTask; }).ConfigureAwait(false);
-        await GuardAsync(report, "dispatch", () => DispatchAsync(report, ct)).ConfigureAwait(false);
+        await GuardAsync(report, "dispatch", () => { Dispatch(report, ct); return Task.CompletedTask; }).ConfigureAwait(false);
 
         var all = _ctx.Tickets.ListTickets(new TicketQuery());
         report.AllSettled = Running == 0 && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge));
@@ -245,7 +245,7 @@ public sealed class Autopilot
             var why = task.Exception?.GetBaseException().Message ?? "cancelled";
             if (_ctx.Tickets.GetTicket(number) is { Status: TicketStatus.InProgress } ticket)
             {
-                await _life.RetryAsync(ticket, $"could not start: {why}").ConfigureAwait(false);
+                _life.Retry(ticket, $"could not start: {why}");
             }
 
             report.Add($"{candidate.Ticket.Id}: could not start its agent: {why}");
@@ -261,7 +261,7 @@ public sealed class Autopilot
         }
     }
 
-    private async Task DispatchAsync(TickReport report, CancellationToken ct)
+    private void Dispatch(TickReport report, CancellationToken ct)
     {
         var now = _ctx.Time.GetUtcNow();
         var candidates = _dispatcher.Candidates(now, report);
@@ -296,8 +296,6 @@ public sealed class Autopilot
                 report.Add($"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}");
             }
         }
-
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <summary>Claims the ticket here, then makes its worktree and starts its agent in the background.</summary>

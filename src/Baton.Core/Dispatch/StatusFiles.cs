@@ -16,6 +16,10 @@ public sealed class StatusFiles
 {
     private readonly BatonPaths _paths;
 
+    // What this process last wrote to each file: an unchanged page is not read back from disk on
+    // every tick. Owned by the loop thread.
+    private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
+
     public StatusFiles(BatonPaths paths)
     {
         _paths = paths;
@@ -76,10 +80,11 @@ public sealed class StatusFiles
         return sb.ToString();
     }
 
-    private static void WriteIfChanged(string file, string content)
+    private void WriteIfChanged(string file, string content)
     {
-        if (File.Exists(file) && File.ReadAllText(file) == content)
+        if (_written.TryGetValue(file, out var last) ? last == content : File.Exists(file) && File.ReadAllText(file) == content)
         {
+            _written[file] = content;
             return;
         }
 
@@ -87,6 +92,7 @@ public sealed class StatusFiles
         var temp = file + ".tmp";
         File.WriteAllText(temp, content);
         File.Move(temp, file, overwrite: true);
+        _written[file] = content;
     }
 
     private static string Cell(string text) => text.Replace('|', '/').Replace('\n', ' ');

@@ -39,7 +39,7 @@ public sealed class Supervisor
         var worker = view?.Worker;
         if (worker is null || !worker.State.IsLive())
         {
-            await GoneAsync(ticket, worker, report).ConfigureAwait(false);
+            Gone(ticket, worker, report);
             return;
         }
 
@@ -70,7 +70,7 @@ public sealed class Supervisor
                 await PermissionAsync(ticket, worker, report, ct).ConfigureAwait(false);
                 break;
             case WorkerState.Idle:
-                if (!await PauseIfLimitedAsync(ticket, worker, now, report).ConfigureAwait(false))
+                if (!PauseIfLimited(ticket, worker, now, report))
                 {
                     var quietSince = Max(worker.StateSince, ticket.NudgedAt);
                     if (now - quietSince >= _ctx.Config.IdleAfter)
@@ -105,7 +105,7 @@ public sealed class Supervisor
         return held;
     }
 
-    private async Task GoneAsync(Ticket ticket, Worker? worker, TickReport report)
+    private void Gone(Ticket ticket, Worker? worker, TickReport report)
     {
         if (worker is { State: WorkerState.Exited, ExitCode: 0 } && ticket.Worktree is not null && ticket.Target is not null
             && Directory.Exists(ticket.Worktree) && _ctx.Git.CommitsAhead(ticket.Worktree, ticket.Target, "HEAD") is var ahead and > 0)
@@ -118,7 +118,7 @@ public sealed class Supervisor
         var why = worker is null ? $"its worker {ticket.Assignee} is gone (never started, or removed)"
             : worker.State == WorkerState.Exited ? $"{worker.Name} exited with code {worker.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}" + (worker.ExitCode == 0 ? " without commits" : "")
             : $"{worker.Name} is {worker.State.ToText()}: {worker.Evidence}";
-        await _life.RetryAsync(ticket, why).ConfigureAwait(false);
+        _life.Retry(ticket, why);
         report.Add($"{ticket.Id}: {why}");
     }
 
@@ -205,17 +205,17 @@ public sealed class Supervisor
     }
 
     /// <summary>Reads an idle agent's screen once per idle spell for its usage-limit message; pauses it until the reset when found.</summary>
-    private Task<bool> PauseIfLimitedAsync(Ticket ticket, Worker worker, DateTimeOffset now, TickReport report)
+    private bool PauseIfLimited(Ticket ticket, Worker worker, DateTimeOffset now, TickReport report)
     {
         if (worker.Session is null || !_handled.Add($"limit:{worker.Name}:{worker.StateSince.UtcTicks}"))
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         var profile = _ctx.Workers.Profiles.Get(worker.Agent);
         if (profile.Screen.UsageLimit is not { } pattern)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         string screen;
@@ -225,7 +225,7 @@ public sealed class Supervisor
         }
         catch (BatonException)
         {
-            return Task.FromResult(false);
+            return false;
         }
 
         var line = screen.Split('\n').LastOrDefault(l => pattern.IsMatch(l));
@@ -233,7 +233,7 @@ public sealed class Supervisor
         {
             // No limit message, or the one this worker was already paused for, still on screen
             // after its resume.
-            return Task.FromResult(false);
+            return false;
         }
 
         var reset = ResetTime.Parse(line, now, TimeZoneInfo.Local) ?? now + TimeSpan.FromMinutes(15);
@@ -241,7 +241,7 @@ public sealed class Supervisor
         _ctx.Store.UpdateWorkers([new(paused, WorkerEvents.For(worker, EventTypes.WorkerPaused,
             $"{worker.Name} reached its usage limit; paused until {reset.ToLocalTime():HH:mm:ss} ({ticket.Id} keeps it; no new work for {worker.Agent})", now), worker)]);
         report.Add($"{ticket.Id}: {worker.Name} paused at its usage limit until {reset.ToLocalTime():HH:mm:ss}");
-        return Task.FromResult(true);
+        return true;
     }
 
     private async Task ResumeIfDueAsync(Ticket ticket, Worker worker, DateTimeOffset now, TickReport report, CancellationToken ct)

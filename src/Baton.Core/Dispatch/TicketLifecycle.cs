@@ -38,7 +38,7 @@ public sealed class TicketLifecycle
     }
 
     /// <summary>A crashed, lost or unstartable agent: the ticket waits min(base x 2^(n-1), max) and goes again on the same branch, or fails after the last attempt.</summary>
-    public Task RetryAsync(Ticket ticket, string why)
+    public void Retry(Ticket ticket, string why)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var now = _ctx.Time.GetUtcNow();
@@ -46,7 +46,7 @@ public sealed class TicketLifecycle
         if (ticket.Attempts > cfg.RetryAttempts)
         {
             Fail(ticket, $"{why}; no retries left ({ticket.Attempts} attempts, autopilot.retry_attempts: {cfg.RetryAttempts})");
-            return Task.CompletedTask;
+            return;
         }
 
         var delay = RetryPolicy.Delay(ticket.Attempts, cfg.RetryBase, cfg.RetryMax);
@@ -59,7 +59,6 @@ public sealed class TicketLifecycle
                     new Dictionary<string, string> { ["delay_seconds"] = delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture), ["attempt"] = (t.Attempts + 1).ToString(CultureInfo.InvariantCulture) }),
             ]);
         });
-        return Task.CompletedTask;
     }
 
     /// <summary>Ends the agent and starts a fresh one on the same worktree (no delay), or fails the ticket when its attempts are spent.</summary>

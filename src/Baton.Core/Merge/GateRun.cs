@@ -8,7 +8,7 @@ public sealed record GateRun
     public string? Worker { get; init; }
     public string? Branch { get; init; }
 
-    /// <summary><c>worktree</c> (the agent's branch) or <c>merge</c> (the branch merged onto its target).</summary>
+    /// <summary><c>worktree</c>: the agent's committed branch. (A gate the merge queue runs on a merge result is reported in its merge request.)</summary>
     public required string Kind { get; init; }
 
     /// <summary><c>running</c>, <c>passed</c> or <c>failed</c>.</summary>

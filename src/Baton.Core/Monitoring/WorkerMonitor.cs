@@ -119,7 +119,7 @@ public sealed class WorkerMonitor
                 Time = r.Time,
                 Type = EventTypes.WorkerHook,
                 Worker = worker.Name,
-                Ticket = worker.Ticket is { } t ? Tickets.TicketId.Format(t) : null,
+                Ticket = worker.TicketId,
                 Role = worker.Role,
                 Message = evidence + (r.State is { } s ? " -> " + s.ToText() : ""),
             });
@@ -215,7 +215,7 @@ public sealed class WorkerMonitor
             Time = now,
             Type = type,
             Worker = worker.Name,
-            Ticket = worker.Ticket is { } n ? Tickets.TicketId.Format(n) : null,
+            Ticket = worker.TicketId,
             Role = worker.Role,
             Message = $"{worker.State.ToText()} -> {decision.State.ToText()}: {evidence}",
             Metadata = new Dictionary<string, string>

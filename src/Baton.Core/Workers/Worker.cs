@@ -40,6 +40,9 @@ public sealed record Worker
     /// <summary>The ticket the autopilot gave this worker, if any.</summary>
     public long? Ticket { get; init; }
 
+    /// <summary><see cref="Ticket"/> as T-n, for events and output.</summary>
+    public string? TicketId => Ticket is { } n ? Tickets.TicketId.Format(n) : null;
+
     /// <summary>While <see cref="WorkerState.Paused"/>: when the agent's usage limit resets.</summary>
     public DateTimeOffset? PausedUntil { get; init; }
 }

@@ -12,7 +12,7 @@ internal static class WorkerEvents
             Type = type,
             Worker = worker.Name,
             Role = worker.Role,
-            Ticket = worker.Ticket is { } t ? Tickets.TicketId.Format(t) : null,
+            Ticket = worker.TicketId,
             Message = message,
             Metadata = metadata,
         };
