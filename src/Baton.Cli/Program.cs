@@ -44,6 +44,7 @@ public static class Program
         root.Subcommands.Add(ProphetCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(WipCommand.Create());
+        root.Subcommands.Add(ConflictsCommand.Create());
 
         // Prompts may start with "@": never read them as response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

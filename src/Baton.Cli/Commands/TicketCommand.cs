@@ -33,7 +33,8 @@ internal static class TicketCommand
         var role = new Option<string?>("--role") { Description = "The role that should take it" };
         var agent = new Option<string?>("--agent") { Description = "The agent profile that should take it" };
         var limit = new Option<int?>("--time-limit") { Description = "Most minutes it may run once started" };
-        var command = new Command("create", "File a new ticket; prints its id") { title, body, priority, labels, feature, deps, role, agent, limit, CommandRunner.Json };
+        var paths = new Option<string[]>("--paths") { Description = "Files it expects to change: globs, comma-separated or repeated (src/api/**); see hold_on_overlap" };
+        var command = new Command("create", "File a new ticket; prints its id") { title, body, priority, labels, feature, deps, role, agent, limit, paths, CommandRunner.Json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var text = parse.GetValue(body) ?? "";
@@ -53,6 +54,7 @@ internal static class TicketCommand
                 Role = parse.GetValue(role),
                 Agent = parse.GetValue(agent),
                 TimeLimitMinutes = parse.GetValue(limit),
+                Paths = parse.GetValue(paths) ?? [],
             });
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return 0;
@@ -160,7 +162,9 @@ internal static class TicketCommand
         var priority = new Option<string?>("--priority", "-p") { Description = "New priority" };
         var labels = new Option<string[]>("--label", "-l") { Description = "Add a label" };
         var deps = new Option<string[]>("--depends-on", "-d") { Description = "Add a dependency (refused if it makes a cycle)" };
-        var command = new Command("update", "Change a ticket's status (checked), note, priority, labels or dependencies") { id, status, note, priority, labels, deps, CommandRunner.Json };
+        var branch = new Option<string?>("--branch") { Description = "The branch the work is on (work done by hand): `baton conflicts` watches it" };
+        var paths = new Option<string[]>("--paths") { Description = "Replace the files it expects to change: globs, comma-separated or repeated (src/api/**)" };
+        var command = new Command("update", "Change a ticket's status (checked), note, priority, labels, dependencies, branch or paths") { id, status, note, priority, labels, deps, branch, paths, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
             var ticket = host.Tickets().Update(parse.GetValue(id)!, new UpdateTicketRequest
@@ -171,6 +175,8 @@ internal static class TicketCommand
                 Priority = parse.GetValue(priority),
                 AddLabels = parse.GetValue(labels) ?? [],
                 DependsOn = Split(parse.GetValue(deps)),
+                Branch = parse.GetValue(branch),
+                Paths = parse.GetValue(paths) is { Length: > 0 } p ? p : null,
             });
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return Task.FromResult(0);

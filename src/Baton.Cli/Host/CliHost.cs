@@ -92,6 +92,10 @@ public sealed class CliHost : IDisposable
 
     public GitClient Git => new(_runner);
 
+    public IConflictStore ConflictStore => new SqliteConflictStore(Sqlite);
+
+    public Baton.Core.Conflicts.ConflictService Conflicts() => new(Git, TicketStore, ConflictStore, Paths.Root, Config.Autopilot.BaseBranch);
+
     public Baton.Core.Dispatch.Autopilot Autopilot() => new(new Baton.Core.Dispatch.AutopilotContext(
         Workers(), TicketStore, MergeStore, Git, _runner, Monitor(), Tickets())
     {

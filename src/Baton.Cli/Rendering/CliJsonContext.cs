@@ -55,6 +55,26 @@ public sealed record DemoJson(string Directory, string TmuxSocket, int Done, int
 
 public sealed record WipJson(string Ref, string Commit, DateTimeOffset Date, string Subject);
 
+public sealed record ConflictJson(string Severity, string BranchA, string? TicketA, string BranchB, string? TicketB, IReadOnlyList<string> Files);
+
+public sealed record FeatureBranchJson(string Branch, bool Created);
+
+public sealed record FeatureInitJson(string Feature, string BaseBranch, IReadOnlyList<FeatureBranchJson> Branches);
+
+public sealed record LiveBranchJson(string Name, string? Target, string? Ticket, string? Feature);
+
+public sealed record ConflictsJson(
+    IReadOnlyList<LiveBranchJson> Branches,
+    IReadOnlyList<string> Missing,
+    int Pairs,
+    int Skipped,
+    int MergeTrees,
+    long ElapsedMs,
+    IReadOnlyList<ConflictJson> Conflicts,
+    int Detected,
+    int Resolved,
+    IReadOnlyList<string> SuggestedOrder);
+
 /// <summary>One line of `baton events import`.</summary>
 public sealed record EventLine(string? Type, string? Message, string? Worker, string? Ticket, string? Commit);
 
@@ -85,6 +105,8 @@ public sealed record EventLine(string? Type, string? Message, string? Worker, st
 [JsonSerializable(typeof(DemoJson))]
 [JsonSerializable(typeof(List<WipJson>))]
 [JsonSerializable(typeof(WipJson))]
+[JsonSerializable(typeof(ConflictsJson))]
+[JsonSerializable(typeof(FeatureInitJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

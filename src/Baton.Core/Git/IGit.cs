@@ -76,7 +76,26 @@ public interface IGit
 
     /// <summary>Deletes a branch (merged or abandoned); false when it did not exist.</summary>
     bool DeleteBranch(string repo, string branch);
+
+    /// <summary>Every local branch (short name) with its commit, in one call.</summary>
+    IReadOnlyDictionary<string, string> BranchHeads(string repo);
+
+    /// <summary>The best common ancestor of all <paramref name="commits"/>, or null when they share no history.</summary>
+    string? CommonAncestor(string repo, IReadOnlyList<string> commits);
+
+    /// <summary>
+    /// The commits reachable from <paramref name="tips"/> but not from <paramref name="exclude"/>,
+    /// children before parents, each with its parents and the files it changed (a merge: the files
+    /// that differ from every parent).
+    /// </summary>
+    IReadOnlyList<CommitFiles> History(string repo, IReadOnlyList<string> tips, string? exclude);
+
+    /// <summary>The files that would conflict if <paramref name="a"/> and <paramref name="b"/> were merged (git merge-tree, no checkout); empty when clean.</summary>
+    IReadOnlyList<string> MergeConflicts(string repo, string a, string b);
 }
+
+/// <summary>One commit of a history walk: its parents and the files it changed.</summary>
+public sealed record CommitFiles(string Sha, IReadOnlyList<string> Parents, IReadOnlyList<string> Files);
 
 public sealed record GitRef(string Name, string Commit, DateTimeOffset Date, string Subject);
 

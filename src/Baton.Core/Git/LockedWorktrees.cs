@@ -65,4 +65,12 @@ public sealed class LockedWorktrees : IGit
     public void CreateBranch(string repo, string branch, string commit) => _git.CreateBranch(repo, branch, commit);
 
     public bool DeleteBranch(string repo, string branch) => _git.DeleteBranch(repo, branch);
+
+    public IReadOnlyDictionary<string, string> BranchHeads(string repo) => _git.BranchHeads(repo);
+
+    public string? CommonAncestor(string repo, IReadOnlyList<string> commits) => _git.CommonAncestor(repo, commits);
+
+    public IReadOnlyList<CommitFiles> History(string repo, IReadOnlyList<string> tips, string? exclude) => _git.History(repo, tips, exclude);
+
+    public IReadOnlyList<string> MergeConflicts(string repo, string a, string b) => _git.MergeConflicts(repo, a, b);
 }

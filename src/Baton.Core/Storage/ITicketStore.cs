@@ -48,6 +48,11 @@ public interface ITicketStore
 
     Feature? GetFeature(string name);
 
+    IReadOnlyList<Feature> Features();
+
+    /// <summary>Updates a feature's base branch and status, with its event.</summary>
+    void SetFeature(Feature feature, EventRecord changed);
+
     IReadOnlyList<FeatureStatus> FeatureStatuses();
 
     /// <summary>Active blockers as (ticket, kind, description).</summary>

@@ -14,6 +14,7 @@ public sealed record CreateTicketRequest
     public int? TimeLimitMinutes { get; init; }
     public string Source { get; init; } = "local";
     public string? ExternalId { get; init; }
+    public IReadOnlyList<string> Paths { get; init; } = [];
 }
 
 public sealed record UpdateTicketRequest
@@ -25,6 +26,12 @@ public sealed record UpdateTicketRequest
     public IReadOnlyList<string> DependsOn { get; init; } = [];
     public string? Summary { get; init; }
     public IReadOnlyList<string> Artifacts { get; init; } = [];
+
+    /// <summary>The branch the work is on (someone working on the ticket by hand): its conflicts are watched.</summary>
+    public string? Branch { get; init; }
+
+    /// <summary>Replaces the ticket's declared paths.</summary>
+    public IReadOnlyList<string>? Paths { get; init; }
 
     /// <summary>
     /// Set when a Baton worker reports (BATON_WORKER in its environment): an agent's "done" on a

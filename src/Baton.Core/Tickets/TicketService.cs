@@ -62,7 +62,7 @@ public sealed partial class TicketService
             Status = TicketStatus.Open,
             Priority = request.Priority is null ? Priority.Medium : Priorities.Parse(request.Priority),
             Labels = Labels(request.Labels),
-            Feature = request.Feature is null ? null : Feature(request.Feature),
+            Feature = request.Feature is null ? null : ValidateFeatureName(request.Feature),
             DependsOn = request.DependsOn.Select(TicketId.Parse).ToList(),
             RoleWanted = request.Role,
             AgentWanted = request.Agent,
@@ -70,6 +70,7 @@ public sealed partial class TicketService
             TimeLimitMinutes = request.TimeLimitMinutes,
             Source = request.Source,
             ExternalId = request.ExternalId,
+            Paths = PathGlobs(request.Paths),
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -94,7 +95,7 @@ public sealed partial class TicketService
         ArgumentNullException.ThrowIfNull(query);
         if (query.Feature is not null)
         {
-            Feature(query.Feature);
+            ValidateFeatureName(query.Feature);
         }
 
         var statuses = _tickets.Statuses();
@@ -120,10 +121,18 @@ public sealed partial class TicketService
         var priority = request.Priority is null ? (Priority?)null : Priorities.Parse(request.Priority);
         var labels = Labels(request.AddLabels);
         var deps = request.DependsOn.Select(TicketId.Parse).ToList();
-        if (status is null && request.Note is null && priority is null && labels.Count == 0 && deps.Count == 0 && request.Summary is null && request.Artifacts.Count == 0)
+        if (status is null && request.Note is null && priority is null && labels.Count == 0 && deps.Count == 0 && request.Summary is null && request.Artifacts.Count == 0
+            && request.Branch is null && request.Paths is null)
         {
-            throw BatonException.Usage("nothing to update: give --status, --note, --priority, --label or --depends-on");
+            throw BatonException.Usage("nothing to update: give --status, --note, --priority, --label, --depends-on, --branch or --paths");
         }
+
+        if (request.Branch is { } b)
+        {
+            Git.GitRefName.ValidateBranch(b);
+        }
+
+        var paths = request.Paths is null ? null : PathGlobs(request.Paths);
 
         var now = _time.GetUtcNow();
         var updated = _tickets.Mutate(number, current =>
@@ -183,6 +192,18 @@ public sealed partial class TicketService
             if (request.Summary is not null)
             {
                 next = next with { Summary = _redactor.Redact(request.Summary) };
+            }
+
+            if (request.Branch is { } branch && branch != current.Branch)
+            {
+                next = next with { Branch = branch };
+                changes.Add("branch " + branch);
+            }
+
+            if (paths is not null && !paths.SequenceEqual(current.Paths, StringComparer.Ordinal))
+            {
+                next = next with { Paths = paths };
+                changes.Add("paths " + string.Join(",", paths));
             }
 
             if (request.Artifacts.Count > 0)
@@ -291,7 +312,7 @@ public sealed partial class TicketService
 
     public Feature AddFeature(string name, string title, string description)
     {
-        var feature = Feature(name);
+        var feature = ValidateFeatureName(name);
         if (string.IsNullOrWhiteSpace(title))
         {
             throw BatonException.Usage("the feature title is empty: baton feature add NAME \"TITLE\"");
@@ -330,6 +351,23 @@ public sealed partial class TicketService
 
     private static string SafeFileName(string id) => string.Concat(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
 
+    /// <summary>Declared paths: globs relative to the repository root, checked so a typo fails now, not at dispatch.</summary>
+    private static List<string> PathGlobs(IEnumerable<string> globs)
+    {
+        var list = new List<string>();
+        foreach (var glob in globs.SelectMany(g => g.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (glob.StartsWith('/') || glob.Split('/').Contains(".."))
+            {
+                throw BatonException.Usage($"invalid path '{glob}' in --paths: give globs relative to the repository root, such as src/api/** or docs/*.md");
+            }
+
+            list.Add(glob);
+        }
+
+        return list.Distinct(StringComparer.Ordinal).ToList();
+    }
+
     private static List<string> Labels(IEnumerable<string> labels)
     {
         var list = new List<string>();
@@ -349,7 +387,7 @@ public sealed partial class TicketService
         return list;
     }
 
-    private static string Feature(string name) =>
+    public static string ValidateFeatureName(string name) =>
         FeaturePattern().IsMatch(name)
             ? name
             : throw BatonException.Usage($"invalid feature name '{name}': use lowercase letters, digits, '.', '_' or '-' (e.g. 003-reading-goals)");

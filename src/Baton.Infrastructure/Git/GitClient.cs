@@ -302,6 +302,70 @@ public sealed class GitClient : IGit
         return true;
     }
 
+    public IReadOnlyDictionary<string, string> BranchHeads(string repo)
+    {
+        var heads = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in Git(repo, ["for-each-ref", "--format=%(objectname) %(refname)", Heads]).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            heads[line[(space + 1 + Heads.Length)..]] = line[..space];
+        }
+
+        return heads;
+    }
+
+    public string? CommonAncestor(string repo, IReadOnlyList<string> commits)
+    {
+        if (commits.Count == 0)
+        {
+            return null;
+        }
+
+        // Exit 1 with no output: no common ancestor (unrelated histories).
+        var r = Run(repo, ["merge-base", "--octopus", .. commits]);
+        return r.ExitCode switch
+        {
+            0 => r.StandardOutput.Trim(),
+            1 => null,
+            _ => throw Failure(repo, ["merge-base", "--octopus"], r),
+        };
+    }
+
+    public IReadOnlyList<CommitFiles> History(string repo, IReadOnlyList<string> tips, string? exclude)
+    {
+        // One walk for every branch at once. -c lists, for a merge, only the files that differ
+        // from every parent (a resolution); what a merge brings in is in the commits it joins.
+        // NUL starts each record, so file names with spaces survive; --topo-order puts children
+        // before parents.
+        List<string> args = ["log", "--topo-order", "-c", "--name-only", "--no-renames", "--format=%x00%H %P", .. tips];
+        if (exclude is not null)
+        {
+            args.Add("^" + exclude);
+        }
+
+        args.Add("--");
+        var commits = new List<CommitFiles>();
+        foreach (var record in Git(repo, args).Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var lines = record.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var ids = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            commits.Add(new CommitFiles(ids[0], ids[1..], lines[1..]));
+        }
+
+        return commits;
+    }
+
+    public IReadOnlyList<string> MergeConflicts(string repo, string a, string b)
+    {
+        var r = Run(repo, ["merge-tree", "--write-tree", "--name-only", "--no-messages", a, b]);
+        return r.ExitCode switch
+        {
+            0 => [],
+            1 => r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Distinct(StringComparer.Ordinal).ToList(),
+            _ => throw Failure(repo, ["merge-tree", "--write-tree", a, b], r),
+        };
+    }
+
     private bool BranchExists(string repo, string branch) =>
         Run(repo, ["show-ref", "--verify", "--quiet", Heads + branch]).ExitCode == 0;
 

@@ -188,6 +188,15 @@ internal static class Schema
         CREATE INDEX merge_requests_status ON merge_requests(status, id);
         CREATE INDEX gate_runs_ticket ON gate_runs(ticket, id);
         """,
+
+        // 5: git coordination: the paths a ticket declares it will change (globs, for holding it
+        // while live branches change them), the ticket whose branch it was stacked on, and the
+        // active conflicts by pair.
+        """
+        ALTER TABLE tickets ADD COLUMN paths TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE tickets ADD COLUMN stacked_on INTEGER;
+        CREATE INDEX conflicts_active ON conflicts(status, branch_a, branch_b);
+        """,
     ];
 
     public static int Version => Migrations.Length;

@@ -206,7 +206,9 @@ public sealed class SqliteTicketStore : ITicketStore
                 throw BatonException.Usage($"feature '{feature.Name}' already exists");
             }
 
-            using var cmd = _db.Command("INSERT INTO features (name, title, description, created_at, updated_at) VALUES ($n, $t, $d, $c, $c)");
+            using var cmd = _db.Command("INSERT INTO features (name, title, description, base_branch, status, created_at, updated_at) VALUES ($n, $t, $d, $b, $s, $c, $c)");
+            SqliteStore.Bind(cmd, "$b", feature.BaseBranch);
+            SqliteStore.Bind(cmd, "$s", feature.Status);
             SqliteStore.Bind(cmd, "$n", feature.Name);
             SqliteStore.Bind(cmd, "$t", feature.Title);
             SqliteStore.Bind(cmd, "$d", feature.Description);
@@ -219,11 +221,46 @@ public sealed class SqliteTicketStore : ITicketStore
 
     public Feature? GetFeature(string name)
     {
-        using var cmd = _db.Command("SELECT name, title, description, created_at FROM features WHERE name = $n");
+        using var cmd = _db.Command("SELECT name, title, description, created_at, base_branch, status FROM features WHERE name = $n");
         cmd.Parameters.AddWithValue("$n", name);
         using var r = cmd.ExecuteReader();
-        return r.Read() ? new Feature(r.GetString(0), r.GetString(1), r.GetString(2), SqliteStore.Time(r, "created_at")!.Value) : null;
+        return r.Read() ? ReadFeature(r) : null;
     }
+
+    public IReadOnlyList<Feature> Features()
+    {
+        using var cmd = _db.Command("SELECT name, title, description, created_at, base_branch, status FROM features ORDER BY created_at, name");
+        using var r = cmd.ExecuteReader();
+        var list = new List<Feature>();
+        while (r.Read())
+        {
+            list.Add(ReadFeature(r));
+        }
+
+        return list;
+    }
+
+    public void SetFeature(Feature feature, EventRecord changed)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        _db.Write(() =>
+        {
+            using var cmd = _db.Command("UPDATE features SET base_branch = $b, status = $s, updated_at = $u WHERE name = $n");
+            SqliteStore.Bind(cmd, "$b", feature.BaseBranch);
+            SqliteStore.Bind(cmd, "$s", feature.Status);
+            SqliteStore.Bind(cmd, "$u", SqliteStore.Format(changed.Time));
+            SqliteStore.Bind(cmd, "$n", feature.Name);
+            cmd.ExecuteNonQuery();
+            _db.Insert(changed);
+        });
+    }
+
+    private static Feature ReadFeature(Microsoft.Data.Sqlite.SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), SqliteStore.Time(r, "created_at")!.Value)
+        {
+            BaseBranch = r.IsDBNull(4) ? null : r.GetString(4),
+            Status = r.GetString(5),
+        };
 
     public IReadOnlyList<FeatureStatus> FeatureStatuses()
     {
@@ -300,7 +337,8 @@ public sealed class SqliteTicketStore : ITicketStore
                 time_limit_minutes = $time_limit, source = $source, external_id = $external_id, branch = $branch,
                 worktree = $worktree, summary = $summary, artifacts = $artifacts, note = $note,
                 created_at = $created_at, updated_at = $updated_at, started_at = $started_at, finished_at = $finished_at,
-                target = $target, retry_at = $retry_at, nudges = $nudges, nudged_at = $nudged_at, gate_failures = $gate_failures
+                target = $target, retry_at = $retry_at, nudges = $nudges, nudged_at = $nudged_at, gate_failures = $gate_failures,
+                paths = $paths, stacked_on = $stacked_on
             WHERE number = $number
             """);
         SqliteStore.Bind(cmd, "$number", t.Number);
@@ -310,6 +348,8 @@ public sealed class SqliteTicketStore : ITicketStore
         SqliteStore.Bind(cmd, "$priority", t.Priority.ToText());
         SqliteStore.Bind(cmd, "$rank", (int)t.Priority);
         SqliteStore.Bind(cmd, "$labels", Json(t.Labels));
+        SqliteStore.Bind(cmd, "$paths", Json(t.Paths));
+        SqliteStore.Bind(cmd, "$stacked_on", t.StackedOn);
         SqliteStore.Bind(cmd, "$feature", t.Feature);
         SqliteStore.Bind(cmd, "$assignee", t.Assignee);
         SqliteStore.Bind(cmd, "$worker_wanted", t.WorkerWanted);
@@ -405,6 +445,8 @@ public sealed class SqliteTicketStore : ITicketStore
         Nudges = SqliteStore.Int(r, "nudges") ?? 0,
         NudgedAt = SqliteStore.Time(r, "nudged_at"),
         GateFailures = SqliteStore.Int(r, "gate_failures") ?? 0,
+        Paths = List(SqliteStore.Text(r, "paths")),
+        StackedOn = r.IsDBNull(r.GetOrdinal("stacked_on")) ? null : r.GetInt64(r.GetOrdinal("stacked_on")),
     };
 
     private static string Json(IReadOnlyList<string> list) => JsonSerializer.Serialize(list.ToList(), StoreJsonContext.Default.ListString);

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Baton.Cli.Rendering;
+using Baton.Core.Conflicts;
+using Spectre.Console;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>`baton conflicts`: predicts the merges between live branches now, records what changed, and exits 1 when any would conflict.</summary>
+internal static class ConflictsCommand
+{
+    public static Command Create()
+    {
+        var feature = new Option<string?>("--feature") { Description = "Only this feature's tickets and branches" };
+        var branches = new Option<string[]>("--branch")
+        {
+            Description = "Also check local branches matching this pattern (e.g. 'release/*'), against the base branch; repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var quiet = new Option<bool>("--no-notify") { Description = "Do not tell the agents involved in new conflicts" };
+        var command = new Command("conflicts", "Predict merge conflicts between live branches (git merge-tree, no checkout touched); exit 1 when there are any")
+        {
+            feature, branches, quiet, CommandRunner.Json,
+        };
+        CommandRunner.Bind(command, async (parse, host, ct) =>
+        {
+            var service = host.Conflicts();
+            var scope = parse.GetValue(feature);
+            var globs = parse.GetValue(branches) ?? [];
+            if (scope is not null && host.TicketStore.GetFeature(scope) is null)
+            {
+                throw Baton.Core.BatonException.Usage($"unknown feature '{scope}' (see `baton status` for the features there are)");
+            }
+
+            var live = service.LiveBranches(scope, globs);
+            var scan = new ConflictScanner(host.Git).Scan(host.Paths.Root, live);
+            var delta = service.Record(scan, complete: scope is null && globs.Length == 0, host.Time.GetUtcNow());
+            if (!parse.GetValue(quiet))
+            {
+                var workers = new Baton.Core.Workers.WorkerService(host.Workers());
+                foreach (var (worker, message) in ConflictService.Notices(delta, scan))
+                {
+                    try
+                    {
+                        await workers.SendAsync(worker, message, ct).ConfigureAwait(false);
+                    }
+                    catch (Baton.Core.BatonException e)
+                    {
+                        await Console.Error.WriteLineAsync($"baton: could not tell {worker}: {e.Message}").ConfigureAwait(false);
+                    }
+                }
+            }
+
+            var owners = scan.Branches.ToDictionary(b => b.Name, StringComparer.Ordinal);
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new ConflictsJson(
+                    scan.Branches.Select(b => new LiveBranchJson(b.Name, b.Target, b.Ticket, b.Feature)).ToList(),
+                    scan.Missing,
+                    scan.Pairs,
+                    scan.Skipped,
+                    scan.MergeTrees,
+                    (long)scan.Elapsed.TotalMilliseconds,
+                    scan.Conflicts.Select(c => new ConflictJson(c.Severity, c.BranchA, Ticket(owners, c.BranchA), c.BranchB, Ticket(owners, c.BranchB), c.Files)).ToList(),
+                    delta.Added.Count,
+                    delta.Resolved.Count,
+                    scan.SuggestedOrder), CliJson.Readable.ConflictsJson));
+                return scan.Conflicts.Count > 0 ? 1 : 0;
+            }
+
+            Render(scan, delta, owners);
+            return scan.Conflicts.Count > 0 ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static string? Ticket(IReadOnlyDictionary<string, LiveBranch> owners, string branch) =>
+        owners.TryGetValue(branch, out var b) ? b.Ticket : null;
+
+    private static void Render(ConflictScan scan, ConflictDelta delta, IReadOnlyDictionary<string, LiveBranch> owners)
+    {
+        foreach (var missing in scan.Missing)
+        {
+            AnsiConsole.MarkupLine($"[yellow]branch {Markup.Escape(missing)} no longer exists: left out[/]");
+        }
+
+        var seconds = scan.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+        Console.WriteLine($"{scan.Branches.Count} live branches, {scan.Pairs} pairs: {scan.Skipped} cannot conflict (no file changed on both sides), {scan.MergeTrees} predicted with git merge-tree, in {seconds} s.");
+        if (scan.Conflicts.Count == 0)
+        {
+            AnsiConsole.MarkupLine("[green]No conflicts predicted.[/]" + (delta.Resolved.Count > 0 ? $" {delta.Resolved.Count} earlier conflict(s) resolved." : ""));
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumns("SEVERITY", "BRANCH", "WITH", "FILES");
+        foreach (var c in scan.Conflicts)
+        {
+            var colour = c.Severity == PredictedConflict.Critical ? "red" : "yellow";
+            table.AddRow($"[{colour}]{c.Severity}[/]", Markup.Escape(Name(owners, c.BranchA)), Markup.Escape(Name(owners, c.BranchB)), Markup.Escape(string.Join(", ", c.Files)));
+        }
+
+        AnsiConsole.Write(table);
+        Console.WriteLine($"{scan.Conflicts.Count} predicted conflict(s), {delta.Added.Count} new, {delta.Resolved.Count} resolved since the last check.");
+        if (scan.SuggestedOrder.Count > 1)
+        {
+            Console.WriteLine("Suggested merge order (fewest branches to rework): " + string.Join(" -> ", scan.SuggestedOrder.Select(b => Name(owners, b))));
+        }
+    }
+
+    private static string Name(IReadOnlyDictionary<string, LiveBranch> owners, string branch) =>
+        owners.TryGetValue(branch, out var b) && b.Ticket is not null ? $"{b.Ticket} {branch}" : branch;
+}
