@@ -100,6 +100,7 @@ public sealed class CliHost : IDisposable
         Workers(), TicketStore, MergeStore, Git, _runner, Monitor(), Tickets())
     {
         Isolate = Isolate,
+        Conflicts = ConflictStore,
     });
 
     /// <summary>
@@ -124,6 +125,7 @@ public sealed class CliHost : IDisposable
             Workers = workers,
             Tickets = tickets,
             Merges = new SqliteMergeStore(store),
+            Conflicts = new SqliteConflictStore(store),
             Monitor = new WorkerMonitor(store, socket => new TmuxClient(_runner, socket), profiles, new HeadlessHost(Executables.Self), Time, new HookSpool(parent.Paths), redactor),
             TicketService = new TicketService(tickets, store, parent.Paths, Time, redactor, () => new WorkerService(workers)),
             Isolate = null,

@@ -25,6 +25,7 @@ public sealed class Autopilot
     private readonly GatesAndMerges _completion;
     private readonly TokenBucket _bucket;
     private readonly StatusFiles _status;
+    private readonly ConflictWatch _conflicts;
 
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
@@ -46,6 +47,7 @@ public sealed class Autopilot
         _completion = new GatesAndMerges(_ctx, _life, CleanUpLater);
         _bucket = new TokenBucket(_ctx.Config.SpawnBurst, _ctx.Config.SpawnsPerMinute, _ctx.Time.GetUtcNow());
         _status = new StatusFiles(_ctx.Paths);
+        _conflicts = new ConflictWatch(_ctx);
     }
 
     /// <summary>Background work still going: gates, merges, spawns, clean-ups.</summary>
@@ -95,6 +97,7 @@ public sealed class Autopilot
         }
 
         await GuardAsync(report, "gates and merges", () => _completion.StepAsync(report, ct)).ConfigureAwait(false);
+        await GuardAsync(report, "predicting conflicts", () => _conflicts.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "clean-up", () => { CleanUpFinished(); return Task.CompletedTask; }).ConfigureAwait(false);
         await GuardAsync(report, "dispatch", () => { Dispatch(report, ct); return Task.CompletedTask; }).ConfigureAwait(false);
 
@@ -189,7 +192,7 @@ public sealed class Autopilot
     }
 
     private IEnumerable<Task> Background() =>
-        _completion.Running.Concat(_spawns.Values.Select(s => (Task)s.Task)).Concat(_cleanups.Values).Where(t => !t.IsCompleted);
+        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_spawns.Values.Select(s => (Task)s.Task)).Concat(_cleanups.Values).Where(t => !t.IsCompleted);
 
     /// <summary>After a start (or a crash): scratch merge worktrees left behind are removed; the start is recorded.</summary>
     private void Recover(TickReport report)

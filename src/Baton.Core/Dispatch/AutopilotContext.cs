@@ -27,6 +27,9 @@ public sealed record AutopilotContext(
 
     public WorkerService WorkerService() => new(Workers);
 
+    /// <summary>Predicted conflicts; null: the loop does not look for them.</summary>
+    public IConflictStore? Conflicts { get; init; }
+
     /// <summary>
     /// Makes a copy of this context with a store connection and adapters of its own, for work on
     /// another thread (spawns, clean-ups); disposing the lease closes that connection. Null when

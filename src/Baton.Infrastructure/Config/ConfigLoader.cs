@@ -54,6 +54,18 @@ public static class ConfigLoader
           retry_max: 5m
           # Regenerate ORCHESTRATION_STATUS.md and .baton/features/<feature>/tasks.md on change.
           status_files: true
+          # Hold a ready ticket whose --paths overlap files that live branches already change, until they merge.
+          hold_on_overlap: false
+          # A ticket whose dependencies passed their gate but are not merged yet starts on a branch made from
+          # its parent's branch (stacked); it is rebased onto the target when the parent lands.
+          stack_dependents: false
+        conflicts:
+          # Predict merge conflicts between live branches while `baton up` runs.
+          enabled: true
+          # Look again this long after the last new commit on a live branch (0s to 10m).
+          debounce: 5s
+          # Tell the agents whose branches are involved which files collide with whom.
+          notify: true
         gate:
           # Commands run in the worktree when an agent reports done, e.g. ["dotnet test", "npm run lint"].
           commands: []
@@ -63,6 +75,8 @@ public static class ConfigLoader
         merge:
           # Merge branches that passed the gate into their target branch; false leaves them in review.
           auto: true
+          # merge: a merge commit on the target; rebase: the branch's commits replayed onto the target (linear history).
+          strategy: merge
 
         """;
 
@@ -80,7 +94,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "autopilot", "gate", "merge");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "autopilot", "gate", "merge", "conflicts");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -153,8 +167,29 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "merge") is { } merge)
         {
-            doc.AllowOnly(merge, "auto");
-            config = config with { Autopilot = config.Autopilot with { AutoMerge = doc.Bool(merge, "auto") ?? config.Autopilot.AutoMerge } };
+            doc.AllowOnly(merge, "auto", "strategy");
+            config = config with
+            {
+                Autopilot = config.Autopilot with
+                {
+                    AutoMerge = doc.Bool(merge, "auto") ?? config.Autopilot.AutoMerge,
+                    MergeStrategy = doc.Choice(merge, "strategy", "merge", "rebase") ?? config.Autopilot.MergeStrategy,
+                },
+            };
+        }
+
+        if (doc.Map(doc.Root, "conflicts") is { } conflicts)
+        {
+            doc.AllowOnly(conflicts, "enabled", "debounce", "notify");
+            config = config with
+            {
+                Autopilot = config.Autopilot with
+                {
+                    ConflictChecks = doc.Bool(conflicts, "enabled") ?? config.Autopilot.ConflictChecks,
+                    ConflictDebounce = doc.Duration(conflicts, "debounce", TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? config.Autopilot.ConflictDebounce,
+                    ConflictNotify = doc.Bool(conflicts, "notify") ?? config.Autopilot.ConflictNotify,
+                },
+            };
         }
 
         return config;
@@ -163,7 +198,8 @@ public static class ConfigLoader
     private static AutopilotConfig Autopilot(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode map, AutopilotConfig d)
     {
         doc.AllowOnly(map, "max_workers", "spawns_per_minute", "spawn_burst", "tick", "default_role", "base_branch", "branch_pattern",
-            "headless", "stall_after", "max_nudges", "on_stall", "idle_after", "retry_attempts", "retry_base", "retry_max", "status_files");
+            "headless", "stall_after", "max_nudges", "on_stall", "idle_after", "retry_attempts", "retry_base", "retry_max", "status_files",
+            "hold_on_overlap", "stack_dependents");
         var pattern = doc.String(map, "branch_pattern");
         if (pattern is not null && (!pattern.Contains("{ticket}", StringComparison.Ordinal) || !System.Text.RegularExpressions.Regex.IsMatch(pattern, @"^[A-Za-z0-9_./{}-]+$")))
         {
@@ -201,6 +237,8 @@ public static class ConfigLoader
             RetryBase = retryBase,
             RetryMax = retryMax,
             StatusFiles = doc.Bool(map, "status_files") ?? d.StatusFiles,
+            HoldOnOverlap = doc.Bool(map, "hold_on_overlap") ?? d.HoldOnOverlap,
+            StackDependents = doc.Bool(map, "stack_dependents") ?? d.StackDependents,
         };
     }
 
