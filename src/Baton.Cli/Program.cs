@@ -45,6 +45,8 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(WipCommand.Create());
         root.Subcommands.Add(ConflictsCommand.Create());
+        root.Subcommands.Add(SyncStatusCommand.Create());
+        root.Subcommands.Add(SyncStatusCommand.CreateHooks());
 
         // Prompts may start with "@": never read them as response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -106,6 +106,7 @@ public sealed record EventLine(string? Type, string? Message, string? Worker, st
 [JsonSerializable(typeof(List<WipJson>))]
 [JsonSerializable(typeof(WipJson))]
 [JsonSerializable(typeof(ConflictsJson))]
+[JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(FeatureInitJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {

@@ -90,6 +90,15 @@ public interface IGit
     /// </summary>
     IReadOnlyList<CommitFiles> History(string repo, IReadOnlyList<string> tips, string? exclude);
 
+    /// <summary>True when <paramref name="ancestor"/> is <paramref name="descendant"/> or one of its ancestors.</summary>
+    bool IsAncestor(string repo, string ancestor, string descendant);
+
+    /// <summary>
+    /// Full messages of <paramref name="revisions"/> (exactly those commits), or of the latest
+    /// <paramref name="limit"/> commits on any local branch when none are given; newest first.
+    /// </summary>
+    IReadOnlyList<(string Sha, string Message)> CommitMessages(string repo, IReadOnlyList<string> revisions, int limit);
+
     /// <summary>The files that would conflict if <paramref name="a"/> and <paramref name="b"/> were merged (git merge-tree, no checkout); empty when clean.</summary>
     IReadOnlyList<string> MergeConflicts(string repo, string a, string b);
 }

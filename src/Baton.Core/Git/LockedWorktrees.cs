@@ -73,4 +73,8 @@ public sealed class LockedWorktrees : IGit
     public IReadOnlyList<CommitFiles> History(string repo, IReadOnlyList<string> tips, string? exclude) => _git.History(repo, tips, exclude);
 
     public IReadOnlyList<string> MergeConflicts(string repo, string a, string b) => _git.MergeConflicts(repo, a, b);
+
+    public bool IsAncestor(string repo, string ancestor, string descendant) => _git.IsAncestor(repo, ancestor, descendant);
+
+    public IReadOnlyList<(string Sha, string Message)> CommitMessages(string repo, IReadOnlyList<string> revisions, int limit) => _git.CommitMessages(repo, revisions, limit);
 }

@@ -355,6 +355,25 @@ public sealed class GitClient : IGit
         return commits;
     }
 
+    public IReadOnlyList<(string Sha, string Message)> CommitMessages(string repo, IReadOnlyList<string> revisions, int limit)
+    {
+        // Unit and record separators cannot appear in a message git stores as text.
+        List<string> args = ["log", "--format=%H%x1f%B%x1e"];
+        args.AddRange(revisions.Count > 0 ? ["--no-walk=unsorted", "--end-of-options", .. revisions] : ["-n", limit.ToString(CultureInfo.InvariantCulture), "--branches"]);
+        args.Add("--");
+        var list = new List<(string, string)>();
+        foreach (var record in Git(repo, args).Split('\x1e', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = record.Split('\x1f', 2);
+            if (parts.Length == 2)
+            {
+                list.Add((parts[0].Trim(), parts[1].Trim()));
+            }
+        }
+
+        return list;
+    }
+
     public IReadOnlyList<string> MergeConflicts(string repo, string a, string b)
     {
         var r = Run(repo, ["merge-tree", "--write-tree", "--name-only", "--no-messages", a, b]);
@@ -369,7 +388,7 @@ public sealed class GitClient : IGit
     private bool BranchExists(string repo, string branch) =>
         Run(repo, ["show-ref", "--verify", "--quiet", Heads + branch]).ExitCode == 0;
 
-    private bool IsAncestor(string repo, string ancestor, string descendant)
+    public bool IsAncestor(string repo, string ancestor, string descendant)
     {
         var r = Run(repo, ["merge-base", "--is-ancestor", ancestor, descendant]);
         return r.ExitCode switch

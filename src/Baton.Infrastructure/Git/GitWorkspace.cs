@@ -48,19 +48,9 @@ public sealed class GitWorkspace : IGitWorkspace
         var command = string.Join(' ', baton.Select(Shell.Quote));
         foreach (var hook in GuardHooks)
         {
-            var file = Path.Combine(hooks, hook);
-            var original = file + ".baton-orig";
-            var current = ReadIfExists(file);
-            if (current is not null && !current.Contains(Marker, StringComparison.Ordinal))
-            {
-                // Keep the repository's own hook: ours runs it first. A hook saved earlier is never
-                // overwritten: the newer foreign one is kept beside it under a dated name.
-                File.Move(file, File.Exists(original) ? $"{original}.{DateTime.UtcNow:yyyyMMddHHmmssfff}" : original);
-            }
-
             // reference-transaction and pre-push read stdin: it is saved once so the original
             // hook and the guard both see it.
-            var script = $"""
+            WriteHook(Path.Combine(hooks, hook), Marker, $"""
                 #!/bin/sh
                 {Marker}. Only Baton workers whose role has guards are checked
                 # (BATON_WORKER set and .baton/guards/<worker>.json present); everyone else passes.
@@ -73,25 +63,72 @@ public sealed class GitWorkspace : IGitWorkspace
                 if [ -n "$BATON_DB" ] && [ ! -f "$(dirname "$BATON_DB")/guards/$BATON_WORKER.json" ]; then exit 0; fi
                 printf '%s\n' "$input" | exec {command} guard {hook} "$@"
 
-                """;
-            if (current == script)
-            {
-                continue; // already in place: nothing to rewrite (and nothing to race over)
-            }
-
-            // A temp file of this call's own: several spawns may install guards at once.
-            var temp = $"{file}.baton-tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-            File.WriteAllText(temp, script);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                    UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            }
-
-            File.Move(temp, file, overwrite: true); // never a half-written hook
+                """);
         }
 
         return hooks;
+    }
+
+    /// <summary>
+    /// `baton hooks install`: a post-commit hook that syncs ticket states from the new commit's
+    /// message. A post-commit hook cannot undo the commit, so a failure only prints a warning.
+    /// </summary>
+    public string? InstallPostCommit(string directory, IReadOnlyList<string> baton)
+    {
+        ArgumentNullException.ThrowIfNull(baton);
+        var hooks = GitPath(directory, "hooks");
+        if (hooks is null)
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(hooks);
+        var command = string.Join(' ', baton.Select(Shell.Quote));
+        var file = Path.Combine(hooks, "post-commit");
+        WriteHook(file, SyncMarker, $"""
+            #!/bin/sh
+            {SyncMarker}: ticket ids in commit messages update the tickets (baton sync-status).
+            if [ -x "$0.baton-orig" ]; then
+              "$0.baton-orig" "$@"
+            fi
+            {command} sync-status --commit HEAD --quiet || echo "baton: sync-status failed (the commit is made)" >&2
+            exit 0
+
+            """);
+        return file;
+    }
+
+    private const string SyncMarker = "# installed by baton: status sync";
+
+    /// <summary>
+    /// Writes a hook, keeping a foreign one (not carrying <paramref name="marker"/>) beside it as
+    /// <c>HOOK.baton-orig</c>, which ours runs first. A hook saved earlier is never overwritten: the
+    /// newer foreign one is kept under a dated name. Atomic: never a half-written hook.
+    /// </summary>
+    private static void WriteHook(string file, string marker, string script)
+    {
+        var original = file + ".baton-orig";
+        var current = ReadIfExists(file);
+        if (current == script)
+        {
+            return; // already in place: nothing to rewrite (and nothing to race over)
+        }
+
+        if (current is not null && !current.Contains(marker, StringComparison.Ordinal))
+        {
+            File.Move(file, File.Exists(original) ? $"{original}.{DateTime.UtcNow:yyyyMMddHHmmssfff}" : original);
+        }
+
+        // A temp file of this call's own: several spawns may install hooks at once.
+        var temp = $"{file}.baton-tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        File.WriteAllText(temp, script);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        File.Move(temp, file, overwrite: true);
     }
 
     private static string? ReadIfExists(string file)
