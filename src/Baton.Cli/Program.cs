@@ -47,6 +47,8 @@ public static class Program
         root.Subcommands.Add(ConflictsCommand.Create());
         root.Subcommands.Add(SyncStatusCommand.Create());
         root.Subcommands.Add(SyncStatusCommand.CreateHooks());
+        root.Subcommands.Add(UsageCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
 
         // Prompts may start with "@": never read them as response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

@@ -6,6 +6,7 @@ using Baton.Core.Storage;
 using Baton.Core.Roles;
 using Baton.Core.Tickets;
 using Baton.Core.Tmux;
+using Baton.Core.Usage;
 using Baton.Core.Workers;
 using Baton.Infrastructure.Agents;
 using Baton.Infrastructure.Config;
@@ -31,6 +32,7 @@ public sealed class CliHost : IDisposable
     private BatonPaths? _paths;
     private AgentProfiles? _profiles;
     private Executables? _executables;
+    private AgentVersions? _versions;
 
     public CliHost(BatonPaths? paths = null)
     {
@@ -78,7 +80,16 @@ public sealed class CliHost : IDisposable
         Config,
         Paths,
         Time,
-        () => new RoleSetup(Roles(), new GitWorkspace(_runner), Paths, Executables.Self, Executables.Hook));
+        () => new RoleSetup(Roles(), new GitWorkspace(_runner), Paths, Executables.Self, Executables.Hook))
+    {
+        Versions = Versions,
+        Usage = UsageStore,
+    };
+
+    public IUsageStore UsageStore => new SqliteUsageStore(Sqlite);
+
+    /// <summary>Agents' versions, cached in .baton/cache between processes.</summary>
+    public AgentVersions Versions => _versions ??= new AgentVersions(_runner, Path.Combine(Paths.BatonDir, "cache", "agent-versions.tsv"));
 
     public RoleService Roles()
     {
@@ -118,6 +129,7 @@ public sealed class CliHost : IDisposable
             Tmux = socket => new TmuxClient(_runner, socket),
             Profiles = profiles,
             Redactor = redactor,
+            Usage = new SqliteUsageStore(store),
         };
         var tickets = new SqliteTicketStore(store);
         var context = parent with

@@ -108,6 +108,8 @@ public sealed record EventLine(string? Type, string? Message, string? Worker, st
 [JsonSerializable(typeof(ConflictsJson))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(FeatureInitJson))]
+[JsonSerializable(typeof(UsageJson))]
+[JsonSerializable(typeof(DoctorJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

@@ -36,6 +36,12 @@ public sealed record AgentProfile
     /// <summary>Most live workers of this profile under the autopilot; null for no limit of its own.</summary>
     public int? MaxInstances { get; init; }
 
+    /// <summary>Arguments that make the agent print its version (<c>--version</c>); empty: do not ask.</summary>
+    public IReadOnlyList<string> VersionArgument { get; init; } = ["--version"];
+
+    /// <summary>Versions this profile was tested against (its screens and streams are in the fixtures); others work but are flagged by `baton doctor`.</summary>
+    public IReadOnlyList<string> KnownGoodVersions { get; init; } = [];
+
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public required ScreenRules Screen { get; init; }

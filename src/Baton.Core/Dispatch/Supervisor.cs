@@ -236,10 +236,8 @@ public sealed class Supervisor
             return false;
         }
 
-        var reset = ResetTime.Parse(line, now, TimeZoneInfo.Local) ?? now + TimeSpan.FromMinutes(15);
-        var paused = worker with { State = WorkerState.Paused, PausedUntil = reset, StateSince = now, Evidence = "screen: " + _ctx.Workers.Redactor.Redact(line.Trim()) };
-        _ctx.Store.UpdateWorkers([new(paused, WorkerEvents.For(worker, EventTypes.WorkerPaused,
-            $"{worker.Name} reached its usage limit; paused until {reset.ToLocalTime():HH:mm:ss} ({ticket.Id} keeps it; no new work for {worker.Agent})", now), worker)]);
+        var reset = ResetTime.Parse(line, now, TimeZoneInfo.Local) ?? now + UsageLimitPause.DefaultWait;
+        UsageLimitPause.Pause(_ctx.Store, worker, reset, "screen: " + _ctx.Workers.Redactor.Redact(line.Trim()), now);
         report.Add($"{ticket.Id}: {worker.Name} paused at its usage limit until {reset.ToLocalTime():HH:mm:ss}");
         return true;
     }
@@ -248,6 +246,21 @@ public sealed class Supervisor
     {
         if (worker.PausedUntil is { } until && until > now)
         {
+            return;
+        }
+
+        if (worker.Mode == WorkerMode.Headless)
+        {
+            // A headless agent cannot be typed to: its run ended at the limit (or still winds
+            // down). It ends here, and the ticket goes to the retry policy on the next tick.
+            var over = worker with { State = WorkerState.Exited, PausedUntil = null, StateSince = now, EndedAt = now, Evidence = "autopilot: usage limit reset; the headless run is over" };
+            _ctx.Store.UpdateWorkers([new(over, WorkerEvents.For(worker, EventTypes.WorkerResumed, $"{worker.Name}: usage limit reset; {ticket.Id} starts again", now), worker)]);
+            if (worker.Pid is { } pid && _ctx.Workers.Headless.IsAlive(pid))
+            {
+                _ctx.Workers.Headless.Stop(pid, TimeSpan.FromSeconds(5));
+            }
+
+            report.Add($"{ticket.Id}: {worker.Name}'s usage limit reset; the ticket starts again");
             return;
         }
 

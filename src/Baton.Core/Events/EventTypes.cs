@@ -51,6 +51,20 @@ public static class EventTypes
     public const string WipSnapshot = "wip_snapshot";
     public const string WorktreeRemoved = "worktree_removed";
 
+    // What a headless agent's event stream said (headless-run parses stream-json / exec --json).
+    public const string AgentStarted = "agent_started";
+    public const string AgentToolUse = "agent_tool_use";
+    public const string AgentToolError = "agent_tool_error";
+    public const string AgentRetry = "agent_retry";
+    public const string AgentHook = "agent_hook";
+    public const string AgentResult = "agent_result";
+    public const string AgentError = "agent_error";
+    public const string AgentWarning = "agent_warning";
+    public const string AgentRateLimited = "agent_rate_limited";
+
+    /// <summary>Tokens a worker used since the last one; metadata agent and tokens feed agents.tokens_per_hour.</summary>
+    public const string WorkerUsage = "worker_usage";
+
     /// <summary>Something a human should look at: a question no policy answers, a ticket that failed for good.</summary>
     public const string Notification = "notification";
     public const string ConflictResolved = "conflict_resolved";

@@ -22,6 +22,13 @@ public static class StateResolver
             return Keep(worker);
         }
 
+        // A headless agent paused at its rate limit has usually ended (its CLI gives up on a 429):
+        // the pause, not the missing process, is what the autopilot acts on at the reset.
+        if (worker.State == WorkerState.Paused && worker.Mode == WorkerMode.Headless)
+        {
+            return Keep(worker);
+        }
+
         if (!seen.Present)
         {
             var what = worker.Mode == WorkerMode.Tmux ? $"tmux session '{worker.Session}' is gone" : $"process {worker.Pid} is gone";

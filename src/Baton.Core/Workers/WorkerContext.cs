@@ -21,6 +21,12 @@ public sealed record WorkerContext(
     TimeProvider Time,
     Func<RoleSetup> RoleSetup)
 {
+    /// <summary>Asks an agent's binary its version at spawn; null: not recorded.</summary>
+    public IAgentVersions? Versions { get; init; }
+
+    /// <summary>Per-worker usage rows (started at spawn with the agent's version); null: not recorded.</summary>
+    public Usage.IUsageStore? Usage { get; init; }
+
     public PromptTyper Typer() => new(Locks, Time, Config.SubmitRetries);
 
     public Worker RequireWorker(string name)

@@ -39,6 +39,7 @@ public sealed class WorkerSpawner
 
         var template = request.Headless ? profile.HeadlessCommand : profile.Command;
         EnsureInstalled(profile, Expand(template, request.Prompt));
+        var version = AgentVersionOf(profile, template);
 
         var tmux = _ctx.Tmux(_ctx.Config.TmuxSocket);
         var name = request.Name is null ? WorkerName.Generate(IsTaken, Random.Shared) : WorkerName.Validate(request.Name);
@@ -105,7 +106,9 @@ public sealed class WorkerSpawner
                 ["prompt_chars"] = prompt.Length.ToString(CultureInfo.InvariantCulture),
                 ["role"] = role?.Name ?? "",
                 ["setup"] = string.Join("; ", launch.Notes),
+                ["agent_version"] = version ?? "unknown",
             }));
+        _ctx.Usage?.Begin(worker, version);
 
         if (request.Headless)
         {
@@ -324,6 +327,17 @@ public sealed class WorkerSpawner
         }
 
         return result;
+    }
+
+    /// <summary>The agent's version (cached per binary), or null when it cannot say; never blocks the spawn.</summary>
+    private string? AgentVersionOf(AgentProfile profile, IReadOnlyList<string> template)
+    {
+        if (_ctx.Versions is null || profile.VersionArgument.Count == 0 || template.Count == 0 || template[0] == "{baton}")
+        {
+            return null;
+        }
+
+        return _ctx.Executables.Resolve(template[0]) is { } path ? _ctx.Versions.Get(path, [], profile.VersionArgument) : null;
     }
 
     private void EnsureInstalled(AgentProfile profile, IReadOnlyList<string> command)

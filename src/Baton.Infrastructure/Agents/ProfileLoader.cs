@@ -14,7 +14,7 @@ public static class ProfileLoader
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances",
-            "ready_timeout", "exit_timeout", "screen", "startup", "env", "context", "settings_argument");
+            "ready_timeout", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "version");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
         if (doc.Map(root, "context") is { } context)
@@ -41,6 +41,15 @@ public static class ProfileLoader
             doc.AllowOnly(headless, "command", "output");
             headlessCommand = doc.List(headless, "command") ?? [];
             headlessOutput = OneOf(doc, headless, "output", ["text", "stream-json", "jsonl"]) ?? "text";
+        }
+
+        IReadOnlyList<string> versionArgument = ["--version"];
+        IReadOnlyList<string> knownGood = [];
+        if (doc.Map(root, "version") is { } version)
+        {
+            doc.AllowOnly(version, "argument", "known_good");
+            versionArgument = doc.List(version, "argument") ?? versionArgument;
+            knownGood = doc.List(version, "known_good") ?? [];
         }
 
         var multiline = OneOf(doc, root, "multiline", ["paste", "join"]) ?? "paste";
@@ -101,6 +110,8 @@ public static class ProfileLoader
             SettingsArgument = doc.List(root, "settings_argument") ?? [],
             ApproveKeys = doc.List(root, "approve_keys") ?? ["Enter"],
             MaxInstances = doc.Int(root, "max_instances", 1, 1000),
+            VersionArgument = versionArgument,
+            KnownGoodVersions = knownGood,
             Source = source,
         };
     }

@@ -197,6 +197,30 @@ internal static class Schema
         ALTER TABLE tickets ADD COLUMN stacked_on INTEGER;
         CREATE INDEX conflicts_active ON conflicts(status, branch_a, branch_b);
         """,
+
+        // 6: agent usage per worker run (one row per spawn, so a reused worker name keeps its
+        // history): tokens by kind, cost, the last request's context fill, the agent's version.
+        """
+        CREATE TABLE worker_usage (
+            id                    INTEGER PRIMARY KEY AUTOINCREMENT,
+            worker                TEXT NOT NULL,
+            agent                 TEXT NOT NULL,
+            ticket                INTEGER,
+            agent_version         TEXT,
+            model                 TEXT,
+            input_tokens          INTEGER NOT NULL DEFAULT 0,
+            output_tokens         INTEGER NOT NULL DEFAULT 0,
+            cache_creation_tokens INTEGER NOT NULL DEFAULT 0,
+            cache_read_tokens     INTEGER NOT NULL DEFAULT 0,
+            cost_usd              REAL,
+            context_tokens        INTEGER,
+            context_window        INTEGER,
+            started_at            TEXT NOT NULL,
+            updated_at            TEXT
+        );
+        CREATE INDEX worker_usage_worker ON worker_usage(worker, id);
+        CREATE INDEX worker_usage_ticket ON worker_usage(ticket);
+        """,
     ];
 
     public static int Version => Migrations.Length;

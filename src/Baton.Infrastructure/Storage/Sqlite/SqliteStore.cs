@@ -225,6 +225,9 @@ public sealed class SqliteStore : IStore, IDisposable
         return list;
     }
 
+    /// <summary>Takes the write lock and lets it go: throws when the file cannot be written (permissions, read-only disk, held lock).</summary>
+    public void CheckWritable() => Write(() => { });
+
     public void Dispose() => _connection.Dispose();
 
     private void SaveWorker(Worker w)

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Baton.Cli.Rendering;
+using Baton.Core;
+using Baton.Core.Tickets;
+using Baton.Core.Usage;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>`baton usage [--ticket T-n] [--worker W] [--json]`: tokens, cost, cache hit rate and context fill per worker, per ticket and in total.</summary>
+internal static class UsageCommand
+{
+    public static Command Create()
+    {
+        var ticket = new Option<string?>("--ticket", "-t") { Description = "Only this ticket's workers (T-n)" };
+        var worker = new Option<string?>("--worker", "-w") { Description = "Only this worker" };
+        var command = new Command("usage", "Tokens, cost, cache hit rate and context fill per worker, per ticket and in total") { ticket, worker, CommandRunner.Json };
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            var number = parse.GetValue(ticket) is { } t ? TicketId.Parse(t) : (long?)null;
+            var name = parse.GetValue(worker);
+            if (name is not null && host.Store.GetWorker(name) is null)
+            {
+                throw BatonException.Usage($"unknown worker '{name}': `baton list` shows the workers Baton knows");
+            }
+
+            var report = UsageReport.From(host.UsageStore.List(), number, name);
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new UsageJson(report.Workers.Select(Json).ToList(), report.Tickets.Select(Json).ToList(), Json(report.Total)), CliJson.Readable.UsageJson));
+                return Task.FromResult(0);
+            }
+
+            Console.WriteLine($"{"WORKER",-18} {"AGENT",-10} {"VERSION",-9} {"TICKET",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
+            foreach (var line in report.Workers)
+            {
+                Console.WriteLine($"{line.Key,-18} {line.Agent ?? "",-10} {line.AgentVersion ?? "unknown",-9} {line.Ticket ?? "-",-7} {Figures(line)}");
+            }
+
+            if (report.Tickets.Count > 0)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"{"TICKET",-18} {"RUNS",-10} {"",-9} {"",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
+                foreach (var line in report.Tickets)
+                {
+                    Console.WriteLine($"{line.Key,-18} {line.Runs,-10} {"",-9} {"",-7} {Figures(line)}");
+                }
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"{"total",-18} {report.Total.Runs + " runs",-10} {"",-9} {"",-7} {Figures(report.Total)}");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static string Figures(UsageLine l)
+    {
+        var t = l.Tokens;
+        var hit = t.CacheHitRate is { } h ? h.ToString("P0", CultureInfo.InvariantCulture) : "-";
+        var cost = t.CostUsd is { } c ? c.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
+        var context = l.Context is { Tokens: { } tokens } ctx
+            ? tokens.ToString(CultureInfo.InvariantCulture) + (ctx.Window is { } w ? $"/{w.ToString(CultureInfo.InvariantCulture)} ({ctx.Fraction!.Value.ToString("P0", CultureInfo.InvariantCulture)})" : "")
+            : "-";
+        return $"{t.Input,9} {t.Output,9} {t.CacheCreation,9} {t.CacheRead,9} {hit,5} {cost,9} {context}";
+    }
+
+    private static UsageLineJson Json(UsageLine l) => new(
+        l.Key, l.Agent, l.Ticket, l.AgentVersion, l.Model, l.Runs,
+        l.Tokens.Input, l.Tokens.Output, l.Tokens.CacheCreation, l.Tokens.CacheRead,
+        l.Tokens.CacheHitRate is { } h ? Math.Round(h, 4) : null, l.Tokens.CostUsd,
+        l.Context?.Tokens, l.Context?.Window, l.Context?.Fraction is { } f ? Math.Round(f, 4) : null);
+}

@@ -1,0 +1,12 @@
+namespace Baton.Core.Agents.Streams;
+
+/// <summary>The parser for a profile's <c>headless.output</c>: <c>stream-json</c> (Claude Code), <c>jsonl</c> (Codex exec --json), none for <c>text</c>.</summary>
+public static class AgentStreams
+{
+    public static IAgentStreamParser? For(string headlessOutput) => headlessOutput switch
+    {
+        "stream-json" => new ClaudeStreamParser(),
+        "jsonl" => new CodexStreamParser(),
+        _ => null,
+    };
+}

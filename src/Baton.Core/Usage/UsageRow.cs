@@ -1,0 +1,15 @@
+namespace Baton.Core.Usage;
+
+/// <summary>One worker's accumulated usage, as the store keeps it (one row per spawn of the worker).</summary>
+public sealed record UsageRow
+{
+    public required string Worker { get; init; }
+    public required string Agent { get; init; }
+    public long? Ticket { get; init; }
+    public string? AgentVersion { get; init; }
+    public string? Model { get; init; }
+    public required TokenUsage Tokens { get; init; }
+    public ContextFill? Context { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? UpdatedAt { get; init; }
+}
