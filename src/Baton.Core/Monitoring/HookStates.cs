@@ -13,6 +13,8 @@ public static class HookStates
         "PreToolUse" or "PostToolUse" or "UserPromptSubmit" => WorkerState.Busy,
         "Stop" or "SubagentStop" => WorkerState.Idle,
         "SessionStart" => WorkerState.Idle,
+        // Codex's `notify` program gets {"type": "agent-turn-complete", ...}: the turn is over.
+        "agent-turn-complete" => WorkerState.Idle,
         "PermissionRequest" => WorkerState.Waiting,
         "Notification" => notificationType switch
         {

@@ -90,4 +90,15 @@ public sealed class StateResolverTests
         Assert.False(StateResolver.Decide(Worker(WorkerState.Busy), nothing, Rules, Now).Changed);
         Assert.False(StateResolver.Decide(Worker(WorkerState.Killed), new Observation { Present = false }, Rules, Now).Changed);
     }
+
+    [Fact]
+    public void A_headless_worker_paused_at_its_rate_limit_stays_paused_when_its_process_has_ended()
+    {
+        var paused = Worker(WorkerState.Paused) with { Mode = WorkerMode.Headless, Session = null, Pid = 4242, ExitCode = 1 };
+
+        var d = StateResolver.Decide(paused, new Observation { Present = false }, Rules, Now);
+
+        Assert.False(d.Changed);
+        Assert.Equal(WorkerState.Paused, d.State);
+    }
 }
