@@ -45,6 +45,8 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(WipCommand.Create());
         root.Subcommands.Add(ConflictsCommand.Create());
+        root.Subcommands.Add(MergeCommand.CreateQueue());
+        root.Subcommands.Add(MergeCommand.CreateMerge());
         root.Subcommands.Add(SyncStatusCommand.Create());
         root.Subcommands.Add(SyncStatusCommand.CreateHooks());
         root.Subcommands.Add(UsageCommand.Create());

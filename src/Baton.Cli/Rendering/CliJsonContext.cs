@@ -57,6 +57,8 @@ public sealed record WipJson(string Ref, string Commit, DateTimeOffset Date, str
 
 public sealed record ConflictJson(string Severity, string BranchA, string? TicketA, string BranchB, string? TicketB, IReadOnlyList<string> Files);
 
+public sealed record MergeRequestJson(int? Position, string? Ticket, string Branch, string Target, string Kind, string Status, string? Detail, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
 public sealed record FeatureBranchJson(string Branch, bool Created);
 
 public sealed record FeatureInitJson(string Feature, string BaseBranch, IReadOnlyList<FeatureBranchJson> Branches);
@@ -106,6 +108,8 @@ public sealed record EventLine(string? Type, string? Message, string? Worker, st
 [JsonSerializable(typeof(List<WipJson>))]
 [JsonSerializable(typeof(WipJson))]
 [JsonSerializable(typeof(ConflictsJson))]
+[JsonSerializable(typeof(MergeRequestJson))]
+[JsonSerializable(typeof(List<MergeRequestJson>))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(FeatureInitJson))]
 [JsonSerializable(typeof(UsageJson))]

@@ -154,11 +154,7 @@ public sealed class GatesAndMerges
             await LandedAsync(running.Request, running.Ticket, running.Task, report, ct).ConfigureAwait(false);
         }
 
-        if (!_ctx.Config.AutoMerge)
-        {
-            return;
-        }
-
+        // Without merge.auto the queue holds only what people asked for with `baton merge`.
         foreach (var mr in _ctx.Merges.MergeRequests(openOnly: true))
         {
             var ticket = mr.Ticket is { } n ? _ctx.Tickets.GetTicket(n) : null;

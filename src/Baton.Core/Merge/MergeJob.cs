@@ -57,7 +57,8 @@ public sealed class MergeJob
 
         // When the target has not moved since the branch was made, the merge result holds
         // exactly what the gate already passed on the branch; otherwise test the combination.
-        if (gateCommands.Count > 0 && _git.CommitsAhead(repo, branchHead, before) > 0)
+        // A branch queued by hand (`baton merge`) passed no gate: the result is always tested.
+        if (gateCommands.Count > 0 && (tested is null || _git.CommitsAhead(repo, branchHead, before) > 0))
         {
             RemoveScratch(repo, scratch);
             _git.AddDetachedWorktree(repo, scratch, merged);

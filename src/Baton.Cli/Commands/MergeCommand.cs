@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json;
+using Baton.Cli.Rendering;
+using Baton.Core.Merge;
+using Baton.Core.Tickets;
+using Baton.Infrastructure.Dispatch;
+using Spectre.Console;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>`baton merge-queue` (what waits to be merged, in order, and why) and `baton merge T-4` (queue a ticket's branch now).</summary>
+internal static class MergeCommand
+{
+    public static Command CreateQueue()
+    {
+        var finished = new Option<int>("--finished") { Description = "Also show this many of the latest finished requests", DefaultValueFactory = _ => 10 };
+        var command = new Command("merge-queue", "What waits to be merged, in the order it lands, and why; then the latest merged, failed or cancelled") { finished, CommandRunner.Json };
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            var list = new MergeQueue(host.TicketStore, host.MergeStore, host.Time).List(Math.Max(0, parse.GetValue(finished)));
+            var rows = list.Select((m, i) => new MergeRequestJson(m.IsOpen ? i + 1 : null, m.Ticket is { } n ? TicketId.Format(n) : null, m.Branch, m.Target, m.Kind, m.Status, m.Detail, m.CreatedAt, m.UpdatedAt)).ToList();
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListMergeRequestJson));
+                return Task.FromResult(0);
+            }
+
+            if (rows.Count == 0)
+            {
+                Console.WriteLine("The merge queue is empty. Tickets join it when their gate passes, or with `baton merge T-n`.");
+                return Task.FromResult(0);
+            }
+
+            var table = new Table().Border(TableBorder.Simple);
+            table.AddColumns("#", "TICKET", "BRANCH", "INTO", "STATUS", "WHY");
+            foreach (var r in rows)
+            {
+                var colour = r.Status switch { "merged" => "green", "queued" or "merging" => "blue", "cancelled" or "superseded" => "grey", _ => "red" };
+                table.AddRow(r.Position?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "", r.Ticket ?? "-", Markup.Escape(r.Branch), Markup.Escape(r.Target),
+                    $"[{colour}]{r.Status}[/]", Markup.Escape(Why(r)));
+            }
+
+            AnsiConsole.Write(table);
+            if (rows.Any(r => r.Position is not null) && !Running(host))
+            {
+                Console.WriteLine("No `baton up` is running: queued branches land once it runs.");
+            }
+
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    public static Command CreateMerge()
+    {
+        var id = new Argument<string>("ticket") { Description = "T-n or n" };
+        var into = new Option<string?>("--into") { Description = "Target branch (default: the ticket's target)" };
+        var command = new Command("merge", "Queue a ticket's branch for merging now (the gate runs on the merge result first)") { id, into, CommandRunner.Json };
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            var (ticket, request, added) = new MergeQueue(host.TicketStore, host.MergeStore, host.Time).Enqueue(parse.GetValue(id)!, parse.GetValue(into));
+            var position = host.MergeStore.MergeRequests(openOnly: true).ToList().FindIndex(m => m.Id == request.Id) + 1;
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new MergeRequestJson(position, ticket.Id, request.Branch, request.Target, request.Kind, request.Status, request.Detail, request.CreatedAt, request.UpdatedAt), CliJson.Readable.MergeRequestJson));
+                return Task.FromResult(0);
+            }
+
+            Console.WriteLine($"{ticket.Id}: {request.Branch} {(added ? "queued" : "was already queued")} to merge into {request.Target}, position {position}."
+                + (Running(host) ? "" : " No `baton up` is running: it lands once one runs."));
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static string Why(MergeRequestJson r) => r.Status switch
+    {
+        "queued" when r.Detail?.StartsWith("tested ", StringComparison.Ordinal) == true => $"gate passed on {r.Detail[7..Math.Min(r.Detail.Length, 19)]}; lands after those above",
+        "queued" => (r.Detail ?? "") + "; lands after those above",
+        "merged" => "merged at " + (r.Detail is { Length: >= 12 } c ? c[..12] : r.Detail),
+        _ => r.Detail ?? "",
+    };
+
+    private static bool Running(Host.CliHost host) => AutopilotLock.Holder(host.Paths) is not null;
+}
