@@ -59,9 +59,6 @@ public sealed record AutopilotConfig
     /// <summary>Tokens an hour each profile may use; dispatch to it waits when the last hour used more.</summary>
     public IReadOnlyDictionary<string, long> TokensPerHour { get; init; } = new Dictionary<string, long>();
 
-    /// <summary><c>merge</c>: a merge commit on the target; <c>rebase</c>: the branch's commits replayed onto it.</summary>
-    public string MergeStrategy { get; init; } = "merge";
-
     /// <summary>Predict conflicts between live branches in the loop, this long after the last new commit; tell the agents involved.</summary>
     public bool ConflictChecks { get; init; } = true;
     public TimeSpan ConflictDebounce { get; init; } = TimeSpan.FromSeconds(5);
@@ -69,7 +66,4 @@ public sealed record AutopilotConfig
 
     /// <summary>Hold a ready ticket whose declared paths overlap files live branches change.</summary>
     public bool HoldOnOverlap { get; init; }
-
-    /// <summary>Start a ticket whose parents passed their gate (unmerged) on a branch made from its parent's.</summary>
-    public bool StackDependents { get; init; }
 }

@@ -26,6 +26,7 @@ public sealed class Autopilot
     private readonly TokenBucket _bucket;
     private readonly StatusFiles _status;
     private readonly ConflictWatch _conflicts;
+    private readonly HashSet<long> _held = [];
 
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
@@ -269,6 +270,11 @@ public sealed class Autopilot
     {
         var now = _ctx.Time.GetUtcNow();
         var candidates = _dispatcher.Candidates(now, report);
+        if (_ctx.Config.HoldOnOverlap)
+        {
+            candidates = HoldOverlapping(candidates, report, now);
+        }
+
         if (candidates.Count == 0)
         {
             return;
@@ -300,6 +306,36 @@ public sealed class Autopilot
                 report.Add($"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}");
             }
         }
+    }
+
+    /// <summary>
+    /// hold_on_overlap: a ticket that declares paths waits while a live branch (of another ticket)
+    /// changes a file they match, so two agents do not write the same files at once; it goes
+    /// once that branch merged. Recorded once per hold as a task_held event.
+    /// </summary>
+    private List<DispatchCandidate> HoldOverlapping(IReadOnlyList<DispatchCandidate> candidates, TickReport report, DateTimeOffset now)
+    {
+        var go = new List<DispatchCandidate>();
+        foreach (var c in candidates)
+        {
+            if (c.Ticket.Paths.Count > 0 && _conflicts.Overlap(c.Ticket.Paths) is { } overlap && overlap.Branch.Ticket != c.Ticket.Id)
+            {
+                var why = $"held: {overlap.Branch.Ticket ?? overlap.Branch.Name} changes {overlap.File}, which its paths cover (hold_on_overlap)";
+                report.Waiting.Add((c.Ticket.Id, why));
+                if (_held.Add(c.Ticket.Number))
+                {
+                    _ctx.Store.AppendEvent(Dispatcher.Event(c.Ticket, EventTypes.TaskHeld, $"{c.Ticket.Id} {why}", now,
+                        metadata: new Dictionary<string, string> { ["branch"] = overlap.Branch.Name, ["file"] = overlap.File }));
+                }
+
+                continue;
+            }
+
+            _held.Remove(c.Ticket.Number);
+            go.Add(c);
+        }
+
+        return go;
     }
 
     /// <summary>Claims the ticket here, then makes its worktree and starts its agent in the background.</summary>

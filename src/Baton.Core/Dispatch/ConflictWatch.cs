@@ -15,6 +15,8 @@ public sealed class ConflictWatch
     private string? _signature;
     private DateTimeOffset? _changedAt;
     private Task<ConflictScan>? _scan;
+    private string? _scanSignature;
+    private string? _latestSignature;
 
     public ConflictWatch(AutopilotContext context)
     {
@@ -26,6 +28,36 @@ public sealed class ConflictWatch
     public ConflictScan? Latest { get; private set; }
 
     public Task? Running => _scan;
+
+    /// <summary>
+    /// Which live branch changes a file matching one of <paramref name="globs"/>, with that file;
+    /// from the latest scan (made now, in the tick, when there is none yet).
+    /// </summary>
+    public (LiveBranch Branch, string File)? Overlap(IReadOnlyList<string> globs)
+    {
+        if (_ctx.Conflicts is not { } store)
+        {
+            return null;
+        }
+
+        // Holding on a stale picture would let two agents at the same files: look again if a live branch moved.
+        var (branches, signature) = Signature(new ConflictService(_ctx.Git, _ctx.Tickets, store, _ctx.Root, _ctx.Config.BaseBranch));
+        if (Latest is null || _latestSignature != signature)
+        {
+            Latest = _scanner.Scan(_ctx.Root, branches);
+            _latestSignature = signature;
+        }
+        var patterns = globs.Select(Glob.ToRegex).ToList();
+        foreach (var branch in Latest.Branches)
+        {
+            if (Latest.Changed.TryGetValue(branch.Name, out var files) && files.FirstOrDefault(f => patterns.Any(p => p.IsMatch(f))) is { } file)
+            {
+                return (branch, file);
+            }
+        }
+
+        return null;
+    }
 
     public async Task StepAsync(TickReport report, CancellationToken ct)
     {
@@ -40,6 +72,7 @@ public sealed class ConflictWatch
             _scan = null;
             var scan = await done.ConfigureAwait(false); // a failure surfaces in the loop's guard
             Latest = scan;
+            _latestSignature = _scanSignature;
             var delta = service.Record(scan, complete: true, _ctx.Time.GetUtcNow());
             foreach (var c in delta.Added)
             {
@@ -67,9 +100,7 @@ public sealed class ConflictWatch
             }
         }
 
-        var branches = service.LiveBranches();
-        var heads = _ctx.Git.BranchHeads(_ctx.Root);
-        var signature = string.Join('\n', branches.Select(b => $"{b.Name} {heads.GetValueOrDefault(b.Name)} {b.Target} {heads.GetValueOrDefault(b.Target ?? "")} {b.Worker}"));
+        var (branches, signature) = Signature(service);
         var now = _ctx.Time.GetUtcNow();
         if (signature != _signature)
         {
@@ -81,7 +112,16 @@ public sealed class ConflictWatch
         {
             _changedAt = null;
             var root = _ctx.Root;
+            _scanSignature = signature;
             _scan = Task.Run(() => _scanner.Scan(root, branches), CancellationToken.None);
         }
+    }
+
+    /// <summary>The live branches and a fingerprint of where they and their targets are: it changes with every new commit on any of them.</summary>
+    private (IReadOnlyList<LiveBranch> Branches, string Signature) Signature(ConflictService service)
+    {
+        var branches = service.LiveBranches();
+        var heads = _ctx.Git.BranchHeads(_ctx.Root);
+        return (branches, string.Join('\n', branches.Select(b => $"{b.Name} {heads.GetValueOrDefault(b.Name)} {b.Target} {heads.GetValueOrDefault(b.Target ?? "")} {b.Worker}")));
     }
 }

@@ -50,9 +50,6 @@ public sealed record Ticket
 
     /// <summary>Globs of the files the ticket expects to change (<c>--paths</c>); with <c>hold_on_overlap</c> it waits while live branches change them.</summary>
     public IReadOnlyList<string> Paths { get; init; } = [];
-
-    /// <summary>The unmerged ticket whose branch this one's was made from (<c>stack_dependents</c>); it lands after that one.</summary>
-    public long? StackedOn { get; init; }
     public string? Summary { get; init; }
     public IReadOnlyList<string> Artifacts { get; init; } = [];
     public string? Note { get; init; }

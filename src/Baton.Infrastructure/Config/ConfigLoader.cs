@@ -56,9 +56,6 @@ public static class ConfigLoader
           status_files: true
           # Hold a ready ticket whose --paths overlap files that live branches already change, until they merge.
           hold_on_overlap: false
-          # A ticket whose dependencies passed their gate but are not merged yet starts on a branch made from
-          # its parent's branch (stacked); it is rebased onto the target when the parent lands.
-          stack_dependents: false
         conflicts:
           # Predict merge conflicts between live branches while `baton up` runs.
           enabled: true
@@ -75,8 +72,6 @@ public static class ConfigLoader
         merge:
           # Merge branches that passed the gate into their target branch; false leaves them in review.
           auto: true
-          # merge: a merge commit on the target; rebase: the branch's commits replayed onto the target (linear history).
-          strategy: merge
 
         """;
 
@@ -167,13 +162,12 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "merge") is { } merge)
         {
-            doc.AllowOnly(merge, "auto", "strategy");
+            doc.AllowOnly(merge, "auto");
             config = config with
             {
                 Autopilot = config.Autopilot with
                 {
                     AutoMerge = doc.Bool(merge, "auto") ?? config.Autopilot.AutoMerge,
-                    MergeStrategy = doc.Choice(merge, "strategy", "merge", "rebase") ?? config.Autopilot.MergeStrategy,
                 },
             };
         }
@@ -199,7 +193,7 @@ public static class ConfigLoader
     {
         doc.AllowOnly(map, "max_workers", "spawns_per_minute", "spawn_burst", "tick", "default_role", "base_branch", "branch_pattern",
             "headless", "stall_after", "max_nudges", "on_stall", "idle_after", "retry_attempts", "retry_base", "retry_max", "status_files",
-            "hold_on_overlap", "stack_dependents");
+            "hold_on_overlap");
         var pattern = doc.String(map, "branch_pattern");
         if (pattern is not null && (!pattern.Contains("{ticket}", StringComparison.Ordinal) || !System.Text.RegularExpressions.Regex.IsMatch(pattern, @"^[A-Za-z0-9_./{}-]+$")))
         {
@@ -238,7 +232,6 @@ public static class ConfigLoader
             RetryMax = retryMax,
             StatusFiles = doc.Bool(map, "status_files") ?? d.StatusFiles,
             HoldOnOverlap = doc.Bool(map, "hold_on_overlap") ?? d.HoldOnOverlap,
-            StackDependents = doc.Bool(map, "stack_dependents") ?? d.StackDependents,
         };
     }
 
