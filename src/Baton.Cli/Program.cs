@@ -51,6 +51,8 @@ public static class Program
         root.Subcommands.Add(SyncStatusCommand.CreateHooks());
         root.Subcommands.Add(UsageCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(PrCommand.Create());
+        root.Subcommands.Add(GitHubCommand.Create());
 
         // Prompts may start with "@": never read them as response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });

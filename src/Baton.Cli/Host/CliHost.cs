@@ -11,6 +11,7 @@ using Baton.Core.Workers;
 using Baton.Infrastructure.Agents;
 using Baton.Infrastructure.Config;
 using Baton.Infrastructure.Git;
+using Baton.Infrastructure.GitHub;
 using Baton.Infrastructure.Processes;
 using Baton.Infrastructure.Roles;
 using Baton.Infrastructure.Storage.Sqlite;
@@ -33,6 +34,7 @@ public sealed class CliHost : IDisposable
     private AgentProfiles? _profiles;
     private Executables? _executables;
     private AgentVersions? _versions;
+    private GitHubClient? _github;
 
     public CliHost(BatonPaths? paths = null)
     {
@@ -107,12 +109,22 @@ public sealed class CliHost : IDisposable
 
     public Baton.Core.Conflicts.ConflictService Conflicts() => new(Git, TicketStore, ConflictStore, Paths.Root, Config.Autopilot.BaseBranch);
 
-    public Baton.Core.Dispatch.Autopilot Autopilot() => new(new Baton.Core.Dispatch.AutopilotContext(
+    public Baton.Core.Dispatch.Autopilot Autopilot() => new(AutopilotContext());
+
+    public Baton.Core.Dispatch.AutopilotContext AutopilotContext() => new(
         Workers(), TicketStore, MergeStore, Git, _runner, Monitor(), Tickets())
     {
         Isolate = Isolate,
+        GitHub = GitHub,
+        GitHubStore = GitHubStore,
         Conflicts = ConflictStore,
-    });
+    };
+
+    public IGitHubStore GitHubStore => new SqliteGitHubStore(Sqlite);
+
+    /// <summary>The GitHub client of this project (config, remote, token), made on first use.</summary>
+    public Baton.Core.GitHub.IGitHub GitHub() =>
+        _github ??= GitHubConnector.Connect(Config.GitHub, Git, Paths.Root, _runner, Executables, Redactor.FromProcessEnvironment(), Time);
 
     /// <summary>
     /// A copy of an autopilot context for another thread: its own SQLite connection and its own
@@ -171,5 +183,9 @@ public sealed class CliHost : IDisposable
         throw new BatonException($"no Baton store in {start} or any folder above it: run `baton init` in your repository first");
     }
 
-    public void Dispose() => _store?.Dispose();
+    public void Dispose()
+    {
+        _github?.Dispose();
+        _store?.Dispose();
+    }
 }

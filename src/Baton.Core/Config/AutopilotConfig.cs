@@ -66,4 +66,9 @@ public sealed record AutopilotConfig
 
     /// <summary>Hold a ready ticket whose declared paths overlap files live branches change.</summary>
     public bool HoldOnOverlap { get; init; }
+
+    /// <summary><c>local</c>: the merge queue merges into the target; <c>pull_request</c>: a pull request is opened on GitHub and followed.</summary>
+    public string MergeMode { get; init; } = "local";
+
+    public bool PullRequests => MergeMode == "pull_request";
 }

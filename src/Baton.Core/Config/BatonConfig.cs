@@ -18,5 +18,7 @@ public sealed record BatonConfig
 
     public AutopilotConfig Autopilot { get; init; } = new();
 
+    public GitHubConfig GitHub { get; init; } = new();
+
     public static BatonConfig Default { get; } = new();
 }

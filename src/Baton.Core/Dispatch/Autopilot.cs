@@ -27,6 +27,7 @@ public sealed class Autopilot
     private readonly StatusFiles _status;
     private readonly ConflictWatch _conflicts;
     private readonly HashSet<long> _held = [];
+    private readonly GitHub.GitHubStep _github;
 
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
@@ -49,6 +50,7 @@ public sealed class Autopilot
         _bucket = new TokenBucket(_ctx.Config.SpawnBurst, _ctx.Config.SpawnsPerMinute, _ctx.Time.GetUtcNow());
         _status = new StatusFiles(_ctx.Paths);
         _conflicts = new ConflictWatch(_ctx);
+        _github = new GitHub.GitHubStep(_ctx, CleanUpLater);
     }
 
     /// <summary>Background work still going: gates, merges, spawns, clean-ups.</summary>
@@ -99,6 +101,7 @@ public sealed class Autopilot
 
         await GuardAsync(report, "gates and merges", () => _completion.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "predicting conflicts", () => _conflicts.StepAsync(report, ct)).ConfigureAwait(false);
+        await GuardAsync(report, "pull requests and GitHub issues", () => _github.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "clean-up", () => { CleanUpFinished(); return Task.CompletedTask; }).ConfigureAwait(false);
         await GuardAsync(report, "dispatch", () => { Dispatch(report, ct); return Task.CompletedTask; }).ConfigureAwait(false);
 

@@ -1,4 +1,5 @@
 using Baton.Core.Config;
+using Baton.Core.GitHub;
 using Baton.Core.Git;
 using Baton.Core.Monitoring;
 using Baton.Core.Processes;
@@ -36,4 +37,12 @@ public sealed record AutopilotContext(
     /// the host cannot: such work then runs inline, in the tick.
     /// </summary>
     public Func<AutopilotContext, (AutopilotContext Context, IDisposable Lease)>? Isolate { get; init; }
+
+    /// <summary>Makes the GitHub client (reads the token) when first needed; null when the host has none.</summary>
+    public Func<IGitHub>? GitHub { get; init; }
+
+    /// <summary>Linked issues and pull requests; used on the loop thread only.</summary>
+    public IGitHubStore? GitHubStore { get; init; }
+
+    public GitHubConfig GitHubConfig => Workers.Config.GitHub;
 }

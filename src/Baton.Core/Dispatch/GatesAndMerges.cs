@@ -122,9 +122,9 @@ public sealed class GatesAndMerges
         {
             var next = t with { Status = TicketStatus.Review, UpdatedAt = now };
             var events = new List<EventRecord> { Dispatcher.Event(t, EventTypes.GatePassed, $"{t.Id}: gate passed: {outcome.Summary}; status review", now) };
-            if (!_ctx.Config.AutoMerge)
+            if (!_ctx.Config.AutoMerge || _ctx.Config.PullRequests)
             {
-                return new TicketMutation(next, events);
+                return new TicketMutation(next, events); // pull_request mode: the GitHub step opens its pull request
             }
 
             events.Add(Dispatcher.Event(t, EventTypes.MergeQueued, $"{t.Id}: {t.Branch} queued to merge into {t.Target}", now));

@@ -69,4 +69,9 @@ public static class EventTypes
     /// <summary>Something a human should look at: a question no policy answers, a ticket that failed for good.</summary>
     public const string Notification = "notification";
     public const string ConflictResolved = "conflict_resolved";
+
+    public const string GitHubImported = "github_imported";
+    public const string GitHubIssueSynced = "github_issue_synced";
+    public const string PrApproved = "pr_approved";
+    public const string PrClosed = "pr_closed";
 }

@@ -101,6 +101,12 @@ public interface IGit
 
     /// <summary>The files that would conflict if <paramref name="a"/> and <paramref name="b"/> were merged (git merge-tree, no checkout); empty when clean.</summary>
     IReadOnlyList<string> MergeConflicts(string repo, string a, string b);
+
+    /// <summary>Pushes <paramref name="branch"/> to the same name on <paramref name="remote"/> (a pull request's head).</summary>
+    void Push(string repo, string remote, string branch);
+
+    /// <summary>The fetch URL of <paramref name="remote"/>, or null when there is no such remote.</summary>
+    string? RemoteUrl(string repo, string remote);
 }
 
 /// <summary>One commit of a history walk: its parents and the files it changed.</summary>

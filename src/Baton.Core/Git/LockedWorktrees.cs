@@ -77,4 +77,8 @@ public sealed class LockedWorktrees : IGit
     public bool IsAncestor(string repo, string ancestor, string descendant) => _git.IsAncestor(repo, ancestor, descendant);
 
     public IReadOnlyList<(string Sha, string Message)> CommitMessages(string repo, IReadOnlyList<string> revisions, int limit) => _git.CommitMessages(repo, revisions, limit);
+
+    public void Push(string repo, string remote, string branch) => _git.Push(repo, remote, branch);
+
+    public string? RemoteUrl(string repo, string remote) => _git.RemoteUrl(repo, remote);
 }

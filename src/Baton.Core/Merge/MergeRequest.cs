@@ -1,6 +1,6 @@
 namespace Baton.Core.Merge;
 
-/// <summary>A branch waiting to enter its target: the local merge queue (or, later, a pull request).</summary>
+/// <summary>A branch waiting to enter its target: the local merge queue (kind <c>local</c>) or a pull request (kind <c>github</c>).</summary>
 public sealed record MergeRequest
 {
     public long Id { get; init; }
@@ -9,7 +9,14 @@ public sealed record MergeRequest
     public required string Target { get; init; }
     public string Kind { get; init; } = "local";
 
-    /// <summary><c>queued</c>, <c>merging</c>, <c>merged</c>, <c>conflict</c>, <c>failed</c> or <c>cancelled</c>.</summary>
+    /// <summary>The pull request's number and address (kind <c>github</c>).</summary>
+    public int? Number { get; init; }
+    public string? Url { get; init; }
+
+    /// <summary>
+    /// <c>queued</c>, <c>merging</c>, <c>merged</c>, <c>conflict</c>, <c>failed</c> or <c>cancelled</c>;
+    /// a pull request is <c>open</c>, <c>approved</c>, <c>merged</c> or <c>closed</c> (never in the local queue).
+    /// </summary>
     public required string Status { get; init; }
 
     /// <summary>Why it is in its status: the merge commit, the conflicting files, the failing gate.</summary>

@@ -23,6 +23,24 @@ public sealed partial class Redactor
             .ToArray();
     }
 
+    private Redactor(string[] secretValues)
+    {
+        _secretValues = secretValues;
+    }
+
+    /// <summary>
+    /// This redactor plus secrets that live in no environment variable (a token read from
+    /// `gh auth token`, say), so they are masked like the others.
+    /// </summary>
+    public Redactor With(params string[] secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        return new Redactor(_secretValues.Concat(secrets.Where(s => s is { Length: >= 6 }))
+            .Distinct(StringComparer.Ordinal)
+            .OrderByDescending(v => v.Length)
+            .ToArray());
+    }
+
     public static Redactor FromProcessEnvironment()
     {
         var vars = System.Environment.GetEnvironmentVariables();

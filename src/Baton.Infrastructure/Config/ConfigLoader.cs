@@ -72,6 +72,21 @@ public static class ConfigLoader
         merge:
           # Merge branches that passed the gate into their target branch; false leaves them in review.
           auto: true
+          # local: Baton's merge queue merges into the target; pull_request: the branch is pushed and a
+          # GitHub pull request opened and followed (merged -> done; closed unmerged -> failed).
+          mode: local
+        github:
+          # REST API; empty: api.github.com, or https://HOST/api/v3 when the remote is on a GitHub Enterprise host.
+          api_url: ""
+          # OWNER/NAME; empty: read from the remote's URL. The token comes from GITHUB_TOKEN, GH_TOKEN or `gh auth token`.
+          repository: ""
+          # The remote branches are pushed to.
+          remote: origin
+          # How often `baton up` asks GitHub about open pull requests (1s to 1h).
+          poll_interval: 60s
+          # Labels an imported issue carries while its ticket is worked on, and when it is blocked or failed.
+          in_progress_label: claude-in-progress
+          blocked_label: claude-blocked
 
         """;
 
@@ -89,7 +104,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "autopilot", "gate", "merge", "conflicts");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "autopilot", "gate", "merge", "conflicts", "github");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -162,12 +177,13 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "merge") is { } merge)
         {
-            doc.AllowOnly(merge, "auto");
+            doc.AllowOnly(merge, "auto", "mode");
             config = config with
             {
                 Autopilot = config.Autopilot with
                 {
                     AutoMerge = doc.Bool(merge, "auto") ?? config.Autopilot.AutoMerge,
+                    MergeMode = doc.Choice(merge, "mode", "local", "pull_request") ?? config.Autopilot.MergeMode,
                 },
             };
         }
@@ -184,6 +200,11 @@ public static class ConfigLoader
                     ConflictNotify = doc.Bool(conflicts, "notify") ?? config.Autopilot.ConflictNotify,
                 },
             };
+        }
+
+        if (doc.Map(doc.Root, "github") is { } github)
+        {
+            config = config with { GitHub = GitHubConfigLoader.Parse(doc, github) };
         }
 
         return config;

@@ -385,6 +385,27 @@ public sealed class GitClient : IGit
         };
     }
 
+    public void Push(string repo, string remote, string branch)
+    {
+        // An explicit refspec: the branch needs no upstream, and a name like "main" on the left
+        // can never be read as a tag. No --force: a remote branch changed by someone else is theirs.
+        var r = _runner.Run(new ProcessRequest("git", ["-C", repo, "push", "--quiet", "--porcelain", remote, $"{Heads}{branch}:{Heads}{branch}"])
+        {
+            Timeout = TimeSpan.FromMinutes(5),
+            Environment = new Dictionary<string, string> { ["GIT_TERMINAL_PROMPT"] = "0" },
+        });
+        if (r.ExitCode != 0)
+        {
+            throw Failure(repo, ["push", remote, branch], r);
+        }
+    }
+
+    public string? RemoteUrl(string repo, string remote)
+    {
+        var r = Run(repo, ["remote", "get-url", remote]);
+        return r.ExitCode == 0 && r.StandardOutput.Trim() is { Length: > 0 } url ? url : null;
+    }
+
     private bool BranchExists(string repo, string branch) =>
         Run(repo, ["show-ref", "--verify", "--quiet", Heads + branch]).ExitCode == 0;
 

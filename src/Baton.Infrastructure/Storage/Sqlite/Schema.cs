@@ -219,6 +219,20 @@ internal static class Schema
         CREATE INDEX worker_usage_worker ON worker_usage(worker, id);
         CREATE INDEX worker_usage_ticket ON worker_usage(ticket);
         """,
+
+        // 7: GitHub: the issue each imported ticket came from and the ticket state last written
+        // back to it (labels, closing comment); pull requests are merge_requests of kind 'github'.
+        """
+        CREATE TABLE github_issues (
+            ticket     INTEGER PRIMARY KEY REFERENCES tickets(number),
+            repository TEXT NOT NULL,
+            issue      INTEGER NOT NULL,
+            synced     TEXT,
+            synced_at  TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX merge_requests_kind ON merge_requests(kind, status, id);
+        """,
     ];
 
     public static int Version => Migrations.Length;

@@ -94,6 +94,13 @@ public sealed class SqliteMergeStore : IMergeStore
         using var cmd = _db.Command(openOnly
             ? "SELECT * FROM merge_requests WHERE status IN ('queued', 'merging') ORDER BY id"
             : "SELECT * FROM merge_requests ORDER BY id");
+        return Read(cmd);
+    }
+
+    /// <summary>Reads merge request rows.</summary>
+    internal static List<MergeRequest> Read(SqliteCommand cmd)
+    {
+        ArgumentNullException.ThrowIfNull(cmd);
         using var r = cmd.ExecuteReader();
         var list = new List<MergeRequest>();
         while (r.Read())
@@ -105,6 +112,8 @@ public sealed class SqliteMergeStore : IMergeStore
                 Branch = r.GetString(r.GetOrdinal("branch")),
                 Target = r.GetString(r.GetOrdinal("target")),
                 Kind = r.GetString(r.GetOrdinal("kind")),
+                Number = SqliteStore.Int(r, "number"),
+                Url = SqliteStore.Text(r, "url"),
                 Status = r.GetString(r.GetOrdinal("status")),
                 Detail = SqliteStore.Text(r, "detail"),
                 CreatedAt = SqliteStore.Time(r, "created_at")!.Value,
@@ -120,10 +129,10 @@ public sealed class SqliteMergeStore : IMergeStore
     {
         using var cmd = db.Command(mr.Id == 0
             ? """
-              INSERT INTO merge_requests (ticket, branch, target, kind, status, detail, created_at, updated_at)
-              VALUES ($ticket, $branch, $target, $kind, $status, $detail, $created, $updated)
+              INSERT INTO merge_requests (ticket, branch, target, kind, status, detail, number, url, created_at, updated_at)
+              VALUES ($ticket, $branch, $target, $kind, $status, $detail, $number, $url, $created, $updated)
               """
-            : "UPDATE merge_requests SET status = $status, detail = $detail, target = $target, updated_at = $updated WHERE id = $id");
+            : "UPDATE merge_requests SET status = $status, detail = $detail, target = $target, number = $number, url = $url, updated_at = $updated WHERE id = $id");
         SqliteStore.Bind(cmd, "$id", mr.Id);
         SqliteStore.Bind(cmd, "$ticket", mr.Ticket);
         SqliteStore.Bind(cmd, "$branch", mr.Branch);
@@ -131,6 +140,8 @@ public sealed class SqliteMergeStore : IMergeStore
         SqliteStore.Bind(cmd, "$kind", mr.Kind);
         SqliteStore.Bind(cmd, "$status", mr.Status);
         SqliteStore.Bind(cmd, "$detail", mr.Detail);
+        SqliteStore.Bind(cmd, "$number", mr.Number);
+        SqliteStore.Bind(cmd, "$url", mr.Url);
         SqliteStore.Bind(cmd, "$created", SqliteStore.Format(mr.CreatedAt));
         SqliteStore.Bind(cmd, "$updated", SqliteStore.Format(mr.UpdatedAt));
         cmd.ExecuteNonQuery();

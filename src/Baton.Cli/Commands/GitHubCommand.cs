@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json;
+using Baton.Cli.Rendering;
+using Baton.Core.GitHub;
+
+namespace Baton.Cli.Commands;
+
+/// <summary>`baton github ...`: issues in as tickets, ticket state back out.</summary>
+internal static class GitHubCommand
+{
+    public static Command Create() => new("github", "Import GitHub issues as tickets and write ticket state back to them")
+    {
+        Import(), Sync("sync", "Write ticket state back to imported issues (labels, closing comment) and follow open pull requests, now"),
+    };
+
+    private static Command Import()
+    {
+        var labels = new Option<string[]>("--label", "-l") { Description = "Only issues with this label (repeat, or comma-separated; all must match)" };
+        var exclude = new Option<string[]>("--exclude-label", "-x") { Description = "Leave out issues with this label (repeat, or comma-separated)" };
+        var command = new Command("import", "Turn open issues (not pull requests) with the labels into tickets; issues already imported are skipped") { labels, exclude, CommandRunner.Json };
+        CommandRunner.Bind(command, async (parse, host, ct) =>
+        {
+            var github = host.GitHub();
+            var outcome = await new GitHubImporter(host.Tickets(), host.GitHubStore, host.Store, host.Time)
+                .ImportAsync(github, Split(parse.GetValue(labels)), Split(parse.GetValue(exclude)), ct).ConfigureAwait(false);
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                var issues = outcome.Created.Select(c => new ImportedIssueJson(c.Issue.Number, c.Issue.Title, "created", c.Ticket.Id, null))
+                    .Concat(outcome.Skipped.Select(s => new ImportedIssueJson(s.Issue.Number, s.Issue.Title, "skipped", null, s.Why)))
+                    .OrderBy(i => i.Issue)
+                    .ToList();
+                Console.WriteLine(JsonSerializer.Serialize(new GitHubImportJson(github.Repository, outcome.Created.Count, outcome.Skipped.Count, issues), GitHubCliJson.Readable.GitHubImportJson));
+            }
+            else
+            {
+                foreach (var (issue, ticket) in outcome.Created)
+                {
+                    Console.WriteLine($"#{issue.Number} -> {ticket.Id} {ticket.Title}");
+                }
+
+                foreach (var (issue, why) in outcome.Skipped)
+                {
+                    Console.WriteLine($"#{issue.Number} skipped: {why}");
+                }
+
+                Console.WriteLine($"{github.Repository}: {outcome.Created.Count} created, {outcome.Skipped.Count} skipped");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>`github sync` and `pr sync`: follow open pull requests, then write issue state back.</summary>
+    internal static Command Sync(string name, string description)
+    {
+        var command = new Command(name, description) { CommandRunner.Json };
+        CommandRunner.Bind(command, async (parse, host, ct) =>
+        {
+            var github = host.GitHub();
+            var context = host.AutopilotContext();
+            var changes = new List<string>(await new PullRequests(context).FollowAsync(github, ct).ConfigureAwait(false));
+            changes.AddRange(await new IssueSync(host.TicketStore, host.GitHubStore, host.Store, host.Config.GitHub, host.Time).SyncAsync(github, ct).ConfigureAwait(false));
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new GitHubSyncJson(github.Repository, changes), GitHubCliJson.Readable.GitHubSyncJson));
+            }
+            else
+            {
+                foreach (var line in changes)
+                {
+                    Console.WriteLine(line);
+                }
+
+                Console.WriteLine(changes.Count == 0 ? "Nothing to change." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")}.");
+            }
+
+            return changes.Any(c => c.Contains(" not updated: ", StringComparison.Ordinal)) ? 1 : 0;
+        });
+        return command;
+    }
+
+    private static List<string> Split(string[]? values) =>
+        (values ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,24 @@
+namespace Baton.Core.Config;
+
+/// <summary>The <c>github:</c> section of config.yaml.</summary>
+public sealed record GitHubConfig
+{
+    public const string DefaultApiUrl = "https://api.github.com";
+
+    /// <summary>REST API base; null: api.github.com, or https://HOST/api/v3 when the remote is on a GitHub Enterprise host.</summary>
+    public string? ApiUrl { get; init; }
+
+    /// <summary><c>owner/name</c>; null: read from the remote's URL.</summary>
+    public string? Repository { get; init; }
+
+    /// <summary>The git remote branches are pushed to and the repository is read from.</summary>
+    public string Remote { get; init; } = "origin";
+
+    /// <summary>How often `baton up` asks GitHub about open pull requests.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Labels put on an imported issue while its ticket is worked on, and when it is blocked or failed.</summary>
+    public string InProgressLabel { get; init; } = "claude-in-progress";
+
+    public string BlockedLabel { get; init; } = "claude-blocked";
+}

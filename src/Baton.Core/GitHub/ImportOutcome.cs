@@ -1,0 +1,6 @@
+using Baton.Core.Tickets;
+
+namespace Baton.Core.GitHub;
+
+/// <summary>What one `github import` did: tickets created, and issues skipped (already imported, or excluded) with why.</summary>
+public sealed record ImportOutcome(IReadOnlyList<(GitHubIssue Issue, Ticket Ticket)> Created, IReadOnlyList<(GitHubIssue Issue, string Why)> Skipped);
