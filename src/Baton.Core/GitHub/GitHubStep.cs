@@ -43,6 +43,7 @@ public sealed class GitHubStep
         }
 
         var now = _ctx.Time.GetUtcNow();
+        BatonException? failed = null;
         if (PullRequestMode)
         {
             foreach (var ticket in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Review)))
@@ -61,9 +62,10 @@ public sealed class GitHubStep
                 }
                 catch (BatonException e)
                 {
-                    // Tried again a poll interval later; the autopilot_error event tells a person.
+                    // Tried again a poll interval later; the others go on, and the error is
+                    // raised at the end of the step so that an autopilot_error tells a person.
                     _openNotBefore[ticket.Number] = now + _ctx.GitHubConfig.PollInterval;
-                    throw new BatonException($"{ticket.Id}: no pull request: {e.Message}", e);
+                    failed ??= new BatonException($"{ticket.Id}: no pull request: {e.Message}", e);
                 }
             }
 
@@ -83,6 +85,11 @@ public sealed class GitHubStep
             {
                 report.Add(line);
             }
+        }
+
+        if (failed is not null)
+        {
+            throw failed;
         }
     }
 

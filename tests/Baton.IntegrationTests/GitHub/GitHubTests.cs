@@ -96,6 +96,21 @@ public sealed class GitHubTests
     }
 
     [Fact]
+    public void Without_github_repository_the_repository_is_read_from_the_origin_remote()
+    {
+        using var fake = new FakeGitHub(TokenValue);
+        using var repo = Repo(fake);
+        File.WriteAllText(Path.Combine(repo.Dir, ".baton", "config.yaml"), $"github:\n  api_url: {fake.ApiUrl}\n");
+        repo.Git("remote", "add", "origin", "git@github.com:acme/widgets.git");
+        fake.AddIssue("From the remote", "", "claude-ready");
+
+        var json = repo.Baton("github", "import", "--label", "claude-ready", "--json").Ok().Json();
+
+        Assert.Equal("acme/widgets", json.GetProperty("repository").GetString());
+        Assert.Equal(1, json.GetProperty("created").GetInt32());
+    }
+
+    [Fact]
     public void Without_a_token_the_error_says_how_to_provide_one()
     {
         using var fake = new FakeGitHub(TokenValue);
