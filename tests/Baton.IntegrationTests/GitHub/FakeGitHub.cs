@@ -285,28 +285,3 @@ public sealed class FakeGitHub : IDisposable
         _listener.Close();
     }
 }
-
-public sealed record FakeRequest(string Method, string Path, string Query, string? Authorization, string Body);
-
-public sealed class FakeIssue(int number, string title, string body, List<string> labels, bool isPull)
-{
-    public int Number { get; } = number;
-    public string Title { get; } = title;
-    public string Body { get; } = body;
-    public List<string> Labels { get; } = labels;
-    public bool IsPull { get; } = isPull;
-    public string State { get; set; } = "open";
-    public List<string> Comments { get; } = [];
-}
-
-public sealed class FakePull(int number, string head, string baseBranch, string title, string body)
-{
-    public int Number { get; } = number;
-    public string Head { get; } = head;
-    public string Base { get; } = baseBranch;
-    public string Title { get; } = title;
-    public string Body { get; } = body;
-    public string State { get; set; } = "open";
-    public bool Merged { get; set; }
-    public List<(string User, string State)> Reviews { get; } = [];
-}
