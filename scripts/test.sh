@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: installs what the tests need (idempotently), builds with warnings as errors,
+# Runs every test: installs what the tests need (idempotently, the pinned Claude Code and Codex
+# CLIs included), builds with warnings as errors,
 # publishes the native AOT binary (zero trim/AOT warnings), and runs the unit and integration
 # tests against that binary with real tmux, git and SQLite.
 set -euo pipefail
@@ -17,6 +18,26 @@ fi
 # git needs an identity for the commits tests and the scripted agent make.
 git config --global user.email >/dev/null 2>&1 || git config --global user.email "baton-tests@localhost"
 git config --global user.name >/dev/null 2>&1 || git config --global user.name "Baton Tests"
+
+# The real agent CLIs the end-to-end tests drive against the scripted model server: pinned
+# versions, installed once into a cache outside the repository (npm works offline here: the
+# native binaries come from platform packages).
+agent_cache="${BATON_AGENT_CACHE:-$HOME/.cache/baton-agents}"
+install_agent() { # folder, npm package@version, binary name
+  local dir="$agent_cache/$1"
+  if [ ! -x "$dir/node_modules/.bin/$3" ]; then
+    command -v npm >/dev/null 2>&1 || { echo "npm is needed to install $2 for the agent tests"; exit 1; }
+    echo "== installing $2 into $dir"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" "$2" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+install_agent claude-2.1.330 @anthropic-ai/claude-code@2.1.330 claude
+install_agent codex-0.169.0 @openai/codex@0.169.0 codex
+export BATON_CLAUDE_BIN="$agent_cache/claude-2.1.330/node_modules/.bin/claude"
+export BATON_CODEX_BIN="$agent_cache/codex-0.169.0/node_modules/.bin/codex"
+"$BATON_CLAUDE_BIN" --version
+"$BATON_CODEX_BIN" --version
 
 echo "== build (warnings are errors)"
 dotnet build Baton.slnx -c Release -nologo -v q
