@@ -13,4 +13,11 @@ public interface IGitWorkspace
     /// Returns the hooks folder, or null outside git.
     /// </summary>
     string? InstallGuards(string directory, IReadOnlyList<string> baton);
+
+    /// <summary>
+    /// The git folders of the checkout holding <paramref name="directory"/>: its own (a linked
+    /// worktree's index and HEAD) and the common one (objects, refs), the same folder in a main
+    /// checkout. An agent must be able to write both to commit. Null outside git.
+    /// </summary>
+    (string Own, string Common)? GitFolders(string directory);
 }

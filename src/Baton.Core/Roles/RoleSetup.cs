@@ -33,6 +33,9 @@ public sealed class RoleSetup
 
     public RoleService Roles => _roles;
 
+    /// <summary>The checkout's git folders, for profiles whose command names <c>{git_dir}</c> or <c>{git_common_dir}</c>.</summary>
+    public (string Own, string Common)? GitFolders(string directory) => _git.GitFolders(directory);
+
     public RoleLaunch Prepare(AgentProfile profile, Role? role, string worker, string directory, string prompt)
     {
         ArgumentNullException.ThrowIfNull(profile);

@@ -38,7 +38,8 @@ public sealed class WorkerSpawner
         }
 
         var template = request.Headless ? profile.HeadlessCommand : profile.Command;
-        EnsureInstalled(profile, Expand(template, request.Prompt));
+        var gitDirs = GitFolders(profile, template, directory);
+        EnsureInstalled(profile, Expand(template, request.Prompt, gitDirs));
         var version = AgentVersionOf(profile, template);
 
         var tmux = _ctx.Tmux(_ctx.Config.TmuxSocket);
@@ -60,7 +61,7 @@ public sealed class WorkerSpawner
 
         var launch = _ctx.RoleSetup().Prepare(profile, role, name, directory, request.Prompt);
         var prompt = launch.Prompt;
-        var command = Expand(template, prompt).Concat(launch.Arguments).ToList();
+        var command = Expand(template, prompt, gitDirs).Concat(launch.Arguments).ToList();
 
         var environment = new Dictionary<string, string>(profile.Environment, StringComparer.Ordinal);
         foreach (var (key, value) in launch.Environment.Concat(request.Environment))
@@ -311,7 +312,24 @@ public sealed class WorkerSpawner
 
     private bool IsTaken(string name) => _ctx.Store.GetWorker(name) is { } w && w.State.IsLive();
 
-    private IReadOnlyList<string> Expand(IReadOnlyList<string> template, string prompt)
+    /// <summary>
+    /// <c>{git_dir}</c> and <c>{git_common_dir}</c> in a command: the checkout's own and shared git
+    /// folders. A sandboxed agent (Codex's workspace-write) may write only its workspace, and it
+    /// keeps the git folders read-only (a linked worktree's live outside it anyway), so without
+    /// them it cannot commit. Looked up (one git call) only when a profile asks.
+    /// </summary>
+    private (string Own, string Common) GitFolders(AgentProfile profile, IReadOnlyList<string> template, string directory)
+    {
+        if (!template.Any(p => p.Contains("{git_dir}", StringComparison.Ordinal) || p.Contains("{git_common_dir}", StringComparison.Ordinal)))
+        {
+            return ("", "");
+        }
+
+        return _ctx.RoleSetup().GitFolders(directory)
+            ?? throw BatonException.Usage($"agent profile '{profile.Name}' ({profile.Source}) passes {{git_dir}} or {{git_common_dir}}, but '{directory}' is not in a git checkout: spawn it in one, or drop them from the profile's command");
+    }
+
+    private IReadOnlyList<string> Expand(IReadOnlyList<string> template, string prompt, (string Own, string Common) gitDirs)
     {
         var result = new List<string>(template.Count + 1);
         foreach (var part in template)
@@ -322,7 +340,11 @@ public sealed class WorkerSpawner
             }
             else
             {
-                result.Add(part.Replace("{prompt}", prompt, StringComparison.Ordinal));
+                // The prompt last: it is the user's text and may itself say "{git_dir}".
+                result.Add(part
+                    .Replace("{git_common_dir}", gitDirs.Common, StringComparison.Ordinal)
+                    .Replace("{git_dir}", gitDirs.Own, StringComparison.Ordinal)
+                    .Replace("{prompt}", prompt, StringComparison.Ordinal));
             }
         }
 

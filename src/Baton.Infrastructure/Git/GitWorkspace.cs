@@ -143,6 +143,22 @@ public sealed class GitWorkspace : IGitWorkspace
         }
     }
 
+    public (string Own, string Common)? GitFolders(string directory)
+    {
+        ProcessResult result;
+        try
+        {
+            result = _runner.Run(new ProcessRequest("git", ["-C", directory, "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-common-dir"]));
+        }
+        catch (Baton.Core.BatonException)
+        {
+            return null;
+        }
+
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return result.ExitCode == 0 && lines.Length == 2 ? (lines[0], lines[1]) : null;
+    }
+
     private string? GitPath(string directory, string path)
     {
         ProcessResult result;

@@ -22,12 +22,11 @@ public static partial class RealAgentSetup
         return home;
     }
 
-    /// <summary>Writes .baton/agents/claude.yaml: the built-in profile with the binary, extra arguments and the server's environment.</summary>
-    public static void WriteClaudeProfile(TestRepo repo, ScriptedModelServer server, string home, IReadOnlyList<string>? tuiArgs = null, IReadOnlyList<string>? headlessArgs = null)
+    /// <summary>What Claude Code needs to talk only to the scripted server, from a private HOME.</summary>
+    public static Dictionary<string, string> ClaudeEnvironment(ScriptedModelServer server, string home)
     {
-        ArgumentNullException.ThrowIfNull(repo);
         ArgumentNullException.ThrowIfNull(server);
-        var env = new Dictionary<string, string>
+        return new()
         {
             ["HOME"] = home,
             ["ANTHROPIC_BASE_URL"] = server.BaseUrl,
@@ -38,11 +37,23 @@ public static partial class RealAgentSetup
             ["CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL"] = "1",
             ["CLAUDE_CODE_MAX_RETRIES"] = "0",
         };
-        var text = BuiltIn("claude");
-        text = Replace(text, InteractiveCommand(), $"command: {Flow([AgentBinaries.Claude, .. tuiArgs ?? []])}");
-        text = Replace(text, HeadlessCommand(), m => $"{m.Groups[1].Value}{Flow([AgentBinaries.Claude, .. Unflow(m.Groups[2].Value).Skip(1), .. headlessArgs ?? []])}");
-        text = Replace(text, EnvBlock(), "env:\n" + string.Concat(env.Select(e => $"  {e.Key}: {Quote(e.Value)}\n")));
-        File.WriteAllText(Path.Combine(repo.Dir, ".baton", "agents", "claude.yaml"), text);
+    }
+
+    /// <summary>Writes .baton/agents/claude.yaml: the built-in profile with the pinned binary, extra arguments and the server's environment.</summary>
+    public static void WriteClaudeProfile(TestRepo repo, ScriptedModelServer server, string home, IReadOnlyList<string>? tuiArgs = null, IReadOnlyList<string>? headlessArgs = null) =>
+        WriteProfile(repo, "claude", AgentBinaries.Claude, tuiArgs, headlessArgs, ClaudeEnvironment(server, home));
+
+    /// <summary>Writes .baton/agents/AGENT.yaml from the built-in profile: its commands run <paramref name="binary"/> with extra arguments, and <paramref name="env"/> replaces its environment.</summary>
+    public static void WriteProfile(TestRepo repo, string agent, string binary, IReadOnlyList<string>? tuiArgs, IReadOnlyList<string>? headlessArgs, IReadOnlyDictionary<string, string> env)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        ArgumentNullException.ThrowIfNull(env);
+        var text = BuiltIn(agent);
+        text = Replace(text, InteractiveCommand(), $"command: {Flow([binary, .. tuiArgs ?? []])}");
+        text = Replace(text, HeadlessCommand(), m => $"{m.Groups[1].Value}{Flow([binary, .. Unflow(m.Groups[2].Value).Skip(1), .. headlessArgs ?? []])}");
+        var envBlock = "env:\n" + string.Concat(env.Select(e => $"  {e.Key}: {Quote(e.Value)}\n"));
+        text = EnvBlock().IsMatch(text) ? Replace(text, EnvBlock(), envBlock) : text.TrimEnd('\n') + "\n" + envBlock;
+        File.WriteAllText(Path.Combine(repo.Dir, ".baton", "agents", agent + ".yaml"), text);
     }
 
     public static string BuiltIn(string agent) => File.ReadAllText(Path.Combine(RepoPaths.Root, "assets", "agents", agent + ".yaml"));
