@@ -9,6 +9,12 @@ namespace Baton.Core.Workers;
 public sealed class WorkerSpawner
 {
     private static readonly TimeSpan MaxReadyPoll = TimeSpan.FromMilliseconds(40);
+
+    // Claude Code 2.1.330 draws its trust dialog a moment before it takes keys: an answer at first
+    // sight is lost (seen every time) and costs the 2 s retry below. A dialog is answered once the
+    // screen has stood still this long, or, on a screen that never stops moving, after the cap.
+    private static readonly TimeSpan DialogSettle = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan DialogSettleCap = TimeSpan.FromMilliseconds(1500);
     private readonly WorkerContext _ctx;
 
     public WorkerSpawner(WorkerContext context)
@@ -177,13 +183,21 @@ public sealed class WorkerSpawner
         var deadline = _ctx.Time.GetUtcNow() + profile.ReadyTimeout;
         var answered = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var screen = "";
+        var stillSince = _ctx.Time.GetUtcNow();
+        DateTimeOffset? dialogSince = null;
         // Most agents are ready within a few hundred milliseconds: look often at first, then back off.
         var poll = TimeSpan.FromMilliseconds(5);
         while (true)
         {
             // Look at the screen first: a ready agent is recognised with one tmux call. Only a
             // screen that says nothing yet makes us ask whether the agent is still alive.
+            var previous = screen;
             var (verdict, ended, info) = LookAtStart(tmux, worker, profile, ref screen);
+            if (screen != previous)
+            {
+                stillSince = _ctx.Time.GetUtcNow();
+            }
+
             if (ended)
             {
                 var code = info?.PaneDeadStatus;
@@ -201,11 +215,13 @@ public sealed class WorkerSpawner
             }
 
             var now = _ctx.Time.GetUtcNow();
+            dialogSince = verdict.StartupRule is null ? null : dialogSince ?? now;
             if (verdict.StartupRule is { } ruleName)
             {
-                // Answer each dialog once, and again only if it is still there two seconds later
-                // (the keys may have arrived before the dialog took input).
-                if (!answered.TryGetValue(ruleName, out var at) || now - at > TimeSpan.FromSeconds(2))
+                // Answer each dialog once it has settled, and again only if it is still there two
+                // seconds later (the keys may still have arrived before the dialog took input).
+                var settled = now - stillSince >= DialogSettle || now - dialogSince >= DialogSettleCap;
+                if (settled && (!answered.TryGetValue(ruleName, out var at) || now - at > TimeSpan.FromSeconds(2)))
                 {
                     var rule = profile.Startup.First(r => r.Name == ruleName);
                     tmux.SendKeys(worker.Session!, rule.Keys);

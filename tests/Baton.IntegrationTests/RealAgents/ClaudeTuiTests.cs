@@ -45,7 +45,8 @@ public sealed class ClaudeTuiTests : IDisposable
         // The states came from the hooks as well as the screen.
         var events = Events("cc");
         var startup = events.Where(e => e.Type == "worker_startup_answered").Select(e => e.Message).ToList();
-        Assert.Contains(startup, m => m.Contains("trust-folder", StringComparison.Ordinal));
+        // Answered once: keys sent at the dialog's first sight were lost and answered again 2 s later.
+        Assert.Contains("trust-folder", Assert.Single(startup), StringComparison.Ordinal);
         var hooks = events.Where(e => e.Type == "worker_hook").Select(e => e.Message).ToList();
         Assert.Contains(hooks, m => m.Contains("PermissionRequest", StringComparison.Ordinal) && m.Contains("waiting", StringComparison.Ordinal));
         Assert.Contains(hooks, m => m.Contains("PreToolUse", StringComparison.Ordinal) && m.Contains("busy", StringComparison.Ordinal));
