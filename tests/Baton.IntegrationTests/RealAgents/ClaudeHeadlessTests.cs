@@ -35,4 +35,27 @@ public sealed class ClaudeHeadlessTests : IDisposable
         Assert.True(server.ScriptDone, server.Describe());
         Assert.Equal(new ModelUsage(190, 65, 500, 1020), server.ReportedUsage);
     }
+
+    // Every request fails: Claude Code 2.1.330 asks again after a 400, up to six times, each time
+    // with a beta header fewer (its fallback for a server that rejects a beta), even with
+    // CLAUDE_CODE_MAX_RETRIES=0; a 429 it does not retry.
+    [Theory]
+    [InlineData(429)]
+    [InlineData(400)]
+    public void An_api_error_ends_headless_claude_with_exit_1_and_an_error_result_in_the_log(int status)
+    {
+        using var server = new ScriptedModelServer([], status == 429 ? ModelStep.RateLimited(45) : ModelStep.BadRequest("fake failure 400"));
+        RealAgentSetup.WriteClaudeProfile(_repo, server, RealAgentSetup.ClaudeHome(_repo));
+
+        _repo.Baton("spawn", "--headless", "--agent", "claude", "--name", "he", "Do anything").Ok();
+
+        var worker = _repo.WaitForState("he", "exited", 60);
+        var log = File.ReadAllText(Path.Combine(_repo.Dir, ".baton", "logs", "he.log"));
+        Assert.True(worker.GetProperty("exit_code").GetInt32() == 1, log);
+        Assert.Contains("\"is_error\":true", log, StringComparison.Ordinal);
+        Assert.Contains($"\"api_error_status\":{status}", log, StringComparison.Ordinal);
+        Assert.All(server.Requests, r => Assert.Equal(status, r.Status));
+        Assert.Equal(status == 429 ? 1 : 6, server.Requests.Count);
+        Assert.Equal(ModelUsage.Zero, server.ReportedUsage);
+    }
 }

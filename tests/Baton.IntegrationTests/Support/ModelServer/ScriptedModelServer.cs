@@ -26,9 +26,14 @@ public sealed class ScriptedModelServer : IDisposable
     private int _pendingStep = -1;
     private int _served;
 
-    public ScriptedModelServer(IEnumerable<ModelStep> script)
+    private readonly ModelStep _afterScript;
+
+    /// <param name="script">The steps, in order.</param>
+    /// <param name="afterScript">What every request gets once the script is used up (default: "Done." with no usage).</param>
+    public ScriptedModelServer(IEnumerable<ModelStep> script, ModelStep? afterScript = null)
     {
         _script = [.. script];
+        _afterScript = afterScript ?? ModelStep.Say("Done.", ModelUsage.Zero);
         (_listener, Port) = Listen();
         _loop = Task.Run(AcceptLoop);
     }
@@ -236,7 +241,7 @@ public sealed class ScriptedModelServer : IDisposable
             _pendingTool = null;
             if (_next >= _script.Count)
             {
-                return (-1, ModelStep.Say("Done.", ModelUsage.Zero), NewId());
+                return (-1, _afterScript, NewId());
             }
 
             var index = _next++;
