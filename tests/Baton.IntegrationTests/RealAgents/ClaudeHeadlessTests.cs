@@ -34,6 +34,16 @@ public sealed class ClaudeHeadlessTests : IDisposable
         Assert.Contains("\"type\":\"result\"", log);
         Assert.True(server.ScriptDone, server.Describe());
         Assert.Equal(new ModelUsage(190, 65, 500, 1020), server.ReportedUsage);
+
+        // Baton's own accounting, from the agent's stream, equals what the model server reported.
+        var usage = _repo.Baton("usage", "--worker", "hc", "--json").Ok().Json().GetProperty("total");
+        Assert.Equal(190, usage.GetProperty("input_tokens").GetInt64());
+        Assert.Equal(65, usage.GetProperty("output_tokens").GetInt64());
+        Assert.Equal(500, usage.GetProperty("cache_creation_tokens").GetInt64());
+        Assert.Equal(1020, usage.GetProperty("cache_read_tokens").GetInt64());
+        Assert.Equal(1020.0 / (190 + 500 + 1020), usage.GetProperty("cache_hit_rate").GetDouble(), 3);
+        var run = Assert.Single(_repo.Baton("usage", "--worker", "hc", "--json").Ok().Json().GetProperty("workers").EnumerateArray());
+        Assert.Equal("2.1.330", run.GetProperty("agent_version").GetString());
     }
 
     // Every request fails: Claude Code 2.1.330 asks again after a 400, up to six times, each time
@@ -49,9 +59,17 @@ public sealed class ClaudeHeadlessTests : IDisposable
 
         _repo.Baton("spawn", "--headless", "--agent", "claude", "--name", "he", "Do anything").Ok();
 
-        var worker = _repo.WaitForState("he", "exited", 60);
+        // A rate limit pauses the worker (the autopilot resumes its ticket at the reset); other errors end it.
+        var worker = _repo.WaitForState("he", status == 429 ? "paused" : "exited", 60);
         var log = File.ReadAllText(Path.Combine(_repo.Dir, ".baton", "logs", "he.log"));
-        Assert.True(worker.GetProperty("exit_code").GetInt32() == 1, log);
+        TestRepo.WaitUntil(() => _repo.Worker("he").GetProperty("exit_code").ValueKind == System.Text.Json.JsonValueKind.Number, "the exit code recorded", 30);
+        Assert.True(_repo.Worker("he").GetProperty("exit_code").GetInt32() == 1, log);
+        if (status == 429)
+        {
+            Assert.Contains("429", worker.GetProperty("evidence").GetString()!, StringComparison.Ordinal);
+            Assert.Equal(System.Text.Json.JsonValueKind.String, worker.GetProperty("paused_until").ValueKind);
+        }
+
         Assert.Contains("\"is_error\":true", log, StringComparison.Ordinal);
         Assert.Contains($"\"api_error_status\":{status}", log, StringComparison.Ordinal);
         Assert.All(server.Requests, r => Assert.Equal(status, r.Status));
