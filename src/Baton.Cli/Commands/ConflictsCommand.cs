@@ -36,10 +36,11 @@ internal static class ConflictsCommand
             var live = service.LiveBranches(scope, globs);
             var scan = new ConflictScanner(host.Git).Scan(host.Paths.Root, live);
             var delta = service.Record(scan, complete: scope is null && globs.Length == 0, host.Time.GetUtcNow());
-            if (!parse.GetValue(quiet))
+            var notices = parse.GetValue(quiet) ? [] : ConflictService.Notices(delta, scan);
+            if (notices.Count > 0)
             {
                 var workers = new Baton.Core.Workers.WorkerService(host.Workers());
-                foreach (var (worker, message) in ConflictService.Notices(delta, scan))
+                foreach (var (worker, message) in notices)
                 {
                     try
                     {

@@ -33,9 +33,10 @@ public sealed class ConflictService
     /// Live branches: each unfinished ticket's branch (merging into its target), each active
     /// feature's branches (<c>feature/NAME/overseer</c> into the base branch, the others into the
     /// overseer), and local branches matching <paramref name="globs"/> (into the base branch).
-    /// With <paramref name="feature"/>, only that feature's tickets and branches.
+    /// With <paramref name="feature"/>, only that feature's tickets and branches. <paramref name="heads"/>:
+    /// the branch heads when the caller has just read them.
     /// </summary>
-    public IReadOnlyList<LiveBranch> LiveBranches(string? feature = null, IReadOnlyList<string>? globs = null)
+    public IReadOnlyList<LiveBranch> LiveBranches(string? feature = null, IReadOnlyList<string>? globs = null, IReadOnlyDictionary<string, string>? heads = null)
     {
         var list = new List<LiveBranch>();
         foreach (var t in _tickets.ListTickets(new TicketQuery(Feature: feature)).Where(t => !t.Status.IsFinished() && t.Branch is not null).OrderBy(t => t.Number))
@@ -43,7 +44,7 @@ public sealed class ConflictService
             list.Add(new LiveBranch(t.Branch!, t.Target ?? Base(), t.Id, t.Status == TicketStatus.InProgress ? t.Assignee : null, t.Feature));
         }
 
-        var heads = _git.BranchHeads(_root);
+        heads ??= _git.BranchHeads(_root);
         foreach (var f in feature is null ? _tickets.Features().Where(f => f.Status == Feature.Active) : _tickets.GetFeature(feature) is { } one ? [one] : [])
         {
             var prefix = $"feature/{f.Name}/";

@@ -319,9 +319,10 @@ public sealed class Autopilot
     private List<DispatchCandidate> HoldOverlapping(IReadOnlyList<DispatchCandidate> candidates, TickReport report, DateTimeOffset now)
     {
         var go = new List<DispatchCandidate>();
+        var scan = candidates.Any(c => c.Ticket.Paths.Count > 0) ? _conflicts.Current() : null;
         foreach (var c in candidates)
         {
-            if (c.Ticket.Paths.Count > 0 && _conflicts.Overlap(c.Ticket.Paths) is { } overlap && overlap.Branch.Ticket != c.Ticket.Id)
+            if (scan is not null && c.Ticket.Paths.Count > 0 && ConflictWatch.Overlap(scan, c.Ticket.Paths) is { } overlap && overlap.Branch.Ticket != c.Ticket.Id)
             {
                 var why = $"held: {overlap.Branch.Ticket ?? overlap.Branch.Name} changes {overlap.File}, which its paths cover (hold_on_overlap)";
                 report.Waiting.Add((c.Ticket.Id, why));

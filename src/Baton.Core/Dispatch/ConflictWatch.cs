@@ -12,6 +12,7 @@ public sealed class ConflictWatch
 {
     private readonly AutopilotContext _ctx;
     private readonly ConflictScanner _scanner;
+    private readonly ConflictService? _service;
     private string? _signature;
     private DateTimeOffset? _changedAt;
     private Task<ConflictScan>? _scan;
@@ -22,6 +23,7 @@ public sealed class ConflictWatch
     {
         _ctx = context;
         _scanner = new ConflictScanner(context.Git);
+        _service = context.Conflicts is { } store ? new ConflictService(context.Git, context.Tickets, store, context.Root, context.Config.BaseBranch) : null;
     }
 
     /// <summary>The last completed scan, or null before the first.</summary>
@@ -30,27 +32,36 @@ public sealed class ConflictWatch
     public Task? Running => _scan;
 
     /// <summary>
-    /// Which live branch changes a file matching one of <paramref name="globs"/>, with that file;
-    /// from the latest scan (made now, in the tick, when there is none yet).
+    /// The live branches and what each changes, as they are now: the latest scan, or a new one
+    /// made in the tick when a live branch moved since (holding on a stale picture would let two
+    /// agents at the same files). Null when the loop has no conflict store.
     /// </summary>
-    public (LiveBranch Branch, string File)? Overlap(IReadOnlyList<string> globs)
+    public ConflictScan? Current()
     {
-        if (_ctx.Conflicts is not { } store)
+        if (_service is null)
         {
             return null;
         }
 
-        // Holding on a stale picture would let two agents at the same files: look again if a live branch moved.
-        var (branches, signature) = Signature(new ConflictService(_ctx.Git, _ctx.Tickets, store, _ctx.Root, _ctx.Config.BaseBranch));
+        var (branches, signature) = Signature(_service);
         if (Latest is null || _latestSignature != signature)
         {
             Latest = _scanner.Scan(_ctx.Root, branches);
             _latestSignature = signature;
         }
+
+        return Latest;
+    }
+
+    /// <summary>Which live branch of <paramref name="scan"/> changes a file matching one of <paramref name="globs"/>, with that file.</summary>
+    public static (LiveBranch Branch, string File)? Overlap(ConflictScan scan, IReadOnlyList<string> globs)
+    {
+        ArgumentNullException.ThrowIfNull(scan);
+        ArgumentNullException.ThrowIfNull(globs);
         var patterns = globs.Select(Glob.ToRegex).ToList();
-        foreach (var branch in Latest.Branches)
+        foreach (var branch in scan.Branches)
         {
-            if (Latest.Changed.TryGetValue(branch.Name, out var files) && files.FirstOrDefault(f => patterns.Any(p => p.IsMatch(f))) is { } file)
+            if (scan.Changed.TryGetValue(branch.Name, out var files) && files.FirstOrDefault(f => patterns.Any(p => p.IsMatch(f))) is { } file)
             {
                 return (branch, file);
             }
@@ -61,12 +72,11 @@ public sealed class ConflictWatch
 
     public async Task StepAsync(TickReport report, CancellationToken ct)
     {
-        if (!_ctx.Config.ConflictChecks || _ctx.Conflicts is not { } store)
+        if (!_ctx.Config.ConflictChecks || _service is not { } service)
         {
             return;
         }
 
-        var service = new ConflictService(_ctx.Git, _ctx.Tickets, store, _ctx.Root, _ctx.Config.BaseBranch);
         if (_scan is { IsCompleted: true } done)
         {
             _scan = null;
@@ -120,8 +130,8 @@ public sealed class ConflictWatch
     /// <summary>The live branches and a fingerprint of where they and their targets are: it changes with every new commit on any of them.</summary>
     private (IReadOnlyList<LiveBranch> Branches, string Signature) Signature(ConflictService service)
     {
-        var branches = service.LiveBranches();
         var heads = _ctx.Git.BranchHeads(_ctx.Root);
+        var branches = service.LiveBranches(heads: heads);
         return (branches, string.Join('\n', branches.Select(b => $"{b.Name} {heads.GetValueOrDefault(b.Name)} {b.Target} {heads.GetValueOrDefault(b.Target ?? "")} {b.Worker}")));
     }
 }

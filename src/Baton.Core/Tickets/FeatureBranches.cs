@@ -16,13 +16,15 @@ public sealed partial class FeatureBranches
 {
     private readonly IGit _git;
     private readonly ITicketStore _tickets;
+    private readonly IStore _store;
     private readonly TimeProvider _time;
     private readonly string _root;
 
-    public FeatureBranches(IGit git, ITicketStore tickets, TimeProvider time, string root)
+    public FeatureBranches(IGit git, ITicketStore tickets, IStore store, TimeProvider time, string root)
     {
         _git = git;
         _tickets = tickets;
+        _store = store;
         _time = time;
         _root = root;
     }
@@ -78,8 +80,7 @@ public sealed partial class FeatureBranches
         var made = branches.Where(b => b.Created).Select(b => b.Branch).ToList();
         if (made.Count > 0)
         {
-            _tickets.SetFeature((_tickets.GetFeature(name) ?? throw new InvalidOperationException("feature vanished")),
-                new EventRecord { Time = now, Type = EventTypes.FeatureBranchesCreated, Feature = name, Message = $"feature {name}: created {string.Join(", ", made)} from {baseName}" });
+            _store.AppendEvent(new EventRecord { Time = now, Type = EventTypes.FeatureBranchesCreated, Feature = name, Message = $"feature {name}: created {string.Join(", ", made)} from {baseName}" });
         }
 
         return new FeatureInitResult(name, baseName, branches);

@@ -37,15 +37,13 @@ public sealed class GitWorkspace : IGitWorkspace
 
     public string? InstallGuards(string directory, IReadOnlyList<string> baton)
     {
-        ArgumentNullException.ThrowIfNull(baton);
-        var hooks = GitPath(directory, "hooks");
-        if (hooks is null)
+        if (Hooks(directory, baton) is not { } found)
         {
             return null;
         }
 
-        Directory.CreateDirectory(hooks);
-        var command = string.Join(' ', baton.Select(Shell.Quote));
+        var (hooks, command) = found;
+
         foreach (var hook in GuardHooks)
         {
             // reference-transaction and pre-push read stdin: it is saved once so the original
@@ -75,15 +73,13 @@ public sealed class GitWorkspace : IGitWorkspace
     /// </summary>
     public string? InstallPostCommit(string directory, IReadOnlyList<string> baton)
     {
-        ArgumentNullException.ThrowIfNull(baton);
-        var hooks = GitPath(directory, "hooks");
-        if (hooks is null)
+        if (Hooks(directory, baton) is not { } found)
         {
             return null;
         }
 
-        Directory.CreateDirectory(hooks);
-        var command = string.Join(' ', baton.Select(Shell.Quote));
+        var (hooks, command) = found;
+
         var file = Path.Combine(hooks, "post-commit");
         WriteHook(file, SyncMarker, $"""
             #!/bin/sh
@@ -96,6 +92,19 @@ public sealed class GitWorkspace : IGitWorkspace
 
             """);
         return file;
+    }
+
+    /// <summary>The repository's hooks folder (made if missing; null outside git) and the quoted command that runs baton.</summary>
+    private (string Hooks, string Command)? Hooks(string directory, IReadOnlyList<string> baton)
+    {
+        ArgumentNullException.ThrowIfNull(baton);
+        if (GitPath(directory, "hooks") is not { } hooks)
+        {
+            return null;
+        }
+
+        Directory.CreateDirectory(hooks);
+        return (hooks, string.Join(' ', baton.Select(Shell.Quote)));
     }
 
     private const string SyncMarker = "# installed by baton: status sync";
