@@ -33,7 +33,8 @@ public sealed record TicketJson(
     DateTimeOffset? FinishedAt,
     string? Target,
     int GateFailures,
-    IReadOnlyList<string> Paths)
+    IReadOnlyList<string> Paths,
+    string? StackedOn)
 {
     public static TicketJson From(TicketView v)
     {
@@ -43,7 +44,7 @@ public sealed record TicketJson(
             t.DependsOn.Select(TicketId.Format).ToList(), v.Dependents.Select(TicketId.Format).ToList(), v.Ready,
             v.BlockedBy.Select(TicketId.Format).ToList(), t.Assignee, t.WorkerWanted, t.RoleWanted, t.AgentWanted, t.Attempts,
             t.TimeLimitMinutes, t.Source, t.Branch, t.Worktree, t.Summary, t.Artifacts, t.Note, t.CreatedAt, t.UpdatedAt,
-            t.StartedAt, t.FinishedAt, t.Target, t.GateFailures, t.Paths);
+            t.StartedAt, t.FinishedAt, t.Target, t.GateFailures, t.Paths, t.StackedOn is { } s ? TicketId.Format(s) : null);
     }
 }
 

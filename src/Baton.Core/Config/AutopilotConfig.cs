@@ -67,6 +67,12 @@ public sealed record AutopilotConfig
     /// <summary>Hold a ready ticket whose declared paths overlap files live branches change.</summary>
     public bool HoldOnOverlap { get; init; }
 
+    /// <summary>Start a ticket whose one unmerged dependency passed its gate on a branch made from that dependency's.</summary>
+    public bool StackDependents { get; init; }
+
+    /// <summary><c>merge</c>: a merge commit on the target; <c>rebase</c>: the branch's commits replayed onto it (linear history).</summary>
+    public string MergeStrategy { get; init; } = "merge";
+
     /// <summary><c>local</c>: the merge queue merges into the target; <c>pull_request</c>: a pull request is opened on GitHub and followed.</summary>
     public string MergeMode { get; init; } = "local";
 

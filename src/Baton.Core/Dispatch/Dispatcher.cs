@@ -27,7 +27,7 @@ public sealed class Dispatcher
     {
         var roles = _ctx.Workers.RoleSetup().Roles.Catalog;
         var list = new List<DispatchCandidate>();
-        foreach (var t in _ctx.Tickets.ReadyTickets(500))
+        foreach (var t in Ready())
         {
             if (t.RetryAt is { } at && at > now)
             {
@@ -53,6 +53,21 @@ public sealed class Dispatcher
         }
 
         return list;
+    }
+
+    /// <summary>Ready tickets in dispatch order; with stack_dependents also those whose one unmerged dependency passed its gate.</summary>
+    private IReadOnlyList<Ticket> Ready()
+    {
+        var ready = _ctx.Tickets.ReadyTickets(500);
+        if (!_ctx.Config.StackDependents)
+        {
+            return ready;
+        }
+
+        var statuses = _ctx.Tickets.Statuses();
+        var stackable = _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Open)).Concat(_ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Queued)))
+            .Where(t => TicketRules.StackParent(t, statuses) is not null);
+        return TicketRules.DispatchOrder(ready.Concat(stackable).DistinctBy(t => t.Number));
     }
 
     public DispatchLimits Limits(int spawnTokens, IReadOnlyDictionary<string, string> held)
@@ -99,10 +114,17 @@ public sealed class Dispatcher
         {
             return _ctx.Tickets.Mutate(candidate.Ticket.Number, current =>
             {
-                if (current.Assignee is not null || !TicketRules.IsReady(current, _ctx.Tickets.Statuses()) || current.RetryAt > now)
+                var statuses = _ctx.Tickets.Statuses();
+                var parent = TicketRules.IsReady(current, statuses) || !_ctx.Config.StackDependents ? null
+                    : TicketRules.StackParent(current, statuses) is { } p ? _ctx.Tickets.GetTicket(p) : null;
+                if (current.Assignee is not null || (!TicketRules.IsReady(current, statuses) && parent?.Branch is null) || current.RetryAt > now)
                 {
                     throw new ClaimLost();
                 }
+
+                // Stacked: made from the parent's branch, merging where the parent merges.
+                var stackedOn = parent is not null ? parent.Number : current.StackedOn;
+                var into = current.Target ?? parent?.Target ?? target;
 
                 var attempt = current.Attempts + 1;
                 var worker = WorkerNameFor(current, attempt);
@@ -114,7 +136,8 @@ public sealed class Dispatcher
                     Status = TicketStatus.InProgress,
                     Branch = branch,
                     Worktree = worktree,
-                    Target = current.Target ?? target,
+                    Target = into,
+                    StackedOn = stackedOn,
                     Attempts = attempt,
                     StartedAt = now, // the time limit counts from this attempt
                     UpdatedAt = now,
@@ -124,7 +147,7 @@ public sealed class Dispatcher
                 };
                 return new TicketMutation(next,
                 [
-                    Event(next, EventTypes.TaskDispatched, $"{current.Id} dispatched to {worker} ({candidate.Role}, {candidate.Agent}) on {branch}, attempt {attempt}", now, worker, new Dictionary<string, string>
+                    Event(next, EventTypes.TaskDispatched, $"{current.Id} dispatched to {worker} ({candidate.Role}, {candidate.Agent}) on {branch}" + (parent is null ? "" : $", stacked on {parent.Id}'s {parent.Branch}") + $", attempt {attempt}", now, worker, new Dictionary<string, string>
                     {
                         ["role"] = candidate.Role,
                         ["agent"] = candidate.Agent,
@@ -152,7 +175,7 @@ public sealed class Dispatcher
         ArgumentNullException.ThrowIfNull(claimed);
         ArgumentNullException.ThrowIfNull(candidate);
         Directory.CreateDirectory(context.WorktreesDir);
-        context.Git.AddWorktree(context.Root, claimed.Worktree!, claimed.Branch!, claimed.Target!);
+        context.Git.AddWorktree(context.Root, claimed.Worktree!, claimed.Branch!, StartPoint(context, claimed));
         return await new WorkerSpawner(context.Workers).SpawnAsync(new SpawnRequest
         {
             Name = claimed.Assignee,
@@ -163,6 +186,17 @@ public sealed class Dispatcher
             Headless = context.Config.Headless,
             Ticket = claimed.Number,
         }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Where a new branch starts: a stacked ticket's unmerged parent's branch, else its target.</summary>
+    public static string StartPoint(AutopilotContext context, Ticket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(ticket);
+        return ticket.StackedOn is { } p && context.Tickets.GetTicket(p) is { Status: not TicketStatus.Done, Branch: { } parentBranch }
+            && context.Git.Resolve(context.Root, "refs/heads/" + parentBranch) is not null
+            ? parentBranch
+            : ticket.Target!;
     }
 
     /// <summary>The ticket's prompt from the template, with a word about earlier attempts and anything else to say first.</summary>

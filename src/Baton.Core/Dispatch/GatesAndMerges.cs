@@ -17,6 +17,7 @@ public sealed class GatesAndMerges
     private readonly GateRunner _gateRunner;
     private readonly MergeJob _mergeJob;
     private readonly Action<Ticket> _cleanUp;
+    private readonly Stacks _stacks;
     private readonly Dictionary<long, (GateRun Run, string Commit, Task<GateOutcome> Task)> _gates = [];
 
     // Merge requests that could not land yet (the target moved, its checkout is in the way):
@@ -30,8 +31,9 @@ public sealed class GatesAndMerges
         _ctx = context;
         _life = life;
         _cleanUp = cleanUp;
+        _stacks = new Stacks(context, life);
         _gateRunner = new GateRunner(context.Runner, context.Workers.Redactor);
-        _mergeJob = new MergeJob(context.Git, _gateRunner);
+        _mergeJob = new MergeJob(context.Git, _gateRunner) { Rebase = context.Config.MergeStrategy == "rebase" };
     }
 
     /// <summary>Gate runs and the merge still going.</summary>
@@ -98,10 +100,17 @@ public sealed class GatesAndMerges
                 continue;
             }
 
-            var commit = _ctx.Git.Resolve(ticket.Worktree, "HEAD") ?? throw new BatonException($"{ticket.Worktree} has no HEAD commit");
-            if (ticket.Target is not null && _ctx.Git.CommitsAhead(ticket.Worktree, ticket.Target, commit) == 0)
+            // A stacked ticket whose parent landed is rebased onto the target before its gate.
+            if (await _stacks.RestackAsync(ticket, report, ct).ConfigureAwait(false) == Stacks.Step.SentBack)
             {
-                await _life.SendBackAsync(ticket, $"{ticket.Id} was reported done but its branch {ticket.Branch} has no commits beyond {ticket.Target}",
+                continue;
+            }
+
+            var commit = _ctx.Git.Resolve(ticket.Worktree, "HEAD") ?? throw new BatonException($"{ticket.Worktree} has no HEAD commit");
+            var start = ticket.Target is null ? null : Dispatcher.StartPoint(_ctx, _ctx.Tickets.GetTicket(ticket.Number) ?? ticket);
+            if (start is not null && _ctx.Git.CommitsAhead(ticket.Worktree, start, commit) == 0)
+            {
+                await _life.SendBackAsync(ticket, $"{ticket.Id} was reported done but its branch {ticket.Branch} has no commits beyond {start}",
                     "Commit the work on your branch, then report done again.", ct).ConfigureAwait(false);
                 report.Add($"{ticket.Id}: reported done without commits: back to its agent");
                 continue;
@@ -176,6 +185,13 @@ public sealed class GatesAndMerges
 
             var now = _ctx.Time.GetUtcNow();
             if (_mergeWaits.TryGetValue(mr.Id, out var wait) && wait.NotBefore > now)
+            {
+                continue;
+            }
+
+            // A stacked branch lands after its parent, rebased onto the target (which moves the
+            // branch: the check below sends it through its gate again).
+            if (await _stacks.RestackAsync(ticket, report, ct).ConfigureAwait(false) is Stacks.Step.Waiting or Stacks.Step.SentBack)
             {
                 continue;
             }

@@ -34,6 +34,7 @@ public static class EventTypes
     public const string AutopilotError = "autopilot_error";
     public const string TaskDispatched = "task_dispatched";
     public const string TaskHeld = "task_held";
+    public const string TaskRestacked = "task_restacked";
     public const string TaskRetryScheduled = "task_retry_scheduled";
     public const string TaskRequeued = "task_requeued";
     public const string TaskReportedDone = "task_reported_done";

@@ -102,6 +102,13 @@ public interface IGit
     /// <summary>The files that would conflict if <paramref name="a"/> and <paramref name="b"/> were merged (git merge-tree, no checkout); empty when clean.</summary>
     IReadOnlyList<string> MergeConflicts(string repo, string a, string b);
 
+    /// <summary>
+    /// Rebases what is checked out in <paramref name="dir"/> (a branch or a detached HEAD) onto
+    /// <paramref name="onto"/>: its commits that are not in <paramref name="onto"/> are replayed there.
+    /// A conflict is aborted (nothing changed) and its files returned. The new HEAD on success.
+    /// </summary>
+    MergeAttempt Rebase(string dir, string onto);
+
     /// <summary>Pushes <paramref name="branch"/> to the same name on <paramref name="remote"/> (a pull request's head).</summary>
     void Push(string repo, string remote, string branch);
 

@@ -78,6 +78,8 @@ public sealed class LockedWorktrees : IGit
 
     public IReadOnlyList<(string Sha, string Message)> CommitMessages(string repo, IReadOnlyList<string> revisions, int limit) => _git.CommitMessages(repo, revisions, limit);
 
+    public MergeAttempt Rebase(string dir, string onto) => _git.Rebase(dir, onto);
+
     public void Push(string repo, string remote, string branch) => _git.Push(repo, remote, branch);
 
     public string? RemoteUrl(string repo, string remote) => _git.RemoteUrl(repo, remote);

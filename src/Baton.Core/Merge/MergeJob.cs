@@ -32,6 +32,13 @@ public sealed class MergeJob
         _gate = gate;
     }
 
+    /// <summary>
+    /// <c>merge.strategy: rebase</c>: the branch's commits are replayed onto the target in the
+    /// scratch worktree and the target fast-forwards to them (a linear history), instead of a
+    /// merge commit.
+    /// </summary>
+    public bool Rebase { get; init; }
+
     /// <param name="tested">The commit the branch's gate passed on; it is what gets merged (null: the branch's head).</param>
     public MergeOutcome Run(string repo, string scratch, MergeRequest request, string? tested, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout)
     {
@@ -41,6 +48,11 @@ public sealed class MergeJob
             ?? throw new BatonException($"target branch '{request.Target}' does not exist");
         var branchHead = tested ?? _git.Resolve(repo, "refs/heads/" + request.Branch)
             ?? throw new BatonException($"branch '{request.Branch}' does not exist");
+
+        if (Rebase)
+        {
+            return Rebased(repo, scratch, request, before, branchHead, tested is null, gateCommands, gateTimeout);
+        }
 
         // The merge is computed without a checkout; only the gate needs files on disk.
         var attempt = _git.MergeCommit(repo, before, branchHead, message);
@@ -79,6 +91,48 @@ public sealed class MergeJob
         return _git.FastForward(repo, request.Target, before, merged)
             ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} merged into {request.Target} at {merged[..Math.Min(12, merged.Length)]}", merged)
             : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");
+    }
+
+    /// <summary>
+    /// The rebase strategy: a rebase needs a checkout, so it runs in the scratch worktree (detached
+    /// at the branch's tested commit); the gate runs there on the result when the target moved
+    /// since the branch was made (or the branch was queued by hand), then the target fast-forwards.
+    /// </summary>
+    private MergeOutcome Rebased(string repo, string scratch, MergeRequest request, string before, string branchHead, bool untested, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout)
+    {
+        RemoveScratch(repo, scratch);
+        _git.AddDetachedWorktree(repo, scratch, branchHead);
+        try
+        {
+            var attempt = _git.Rebase(scratch, before);
+            if (!attempt.Merged)
+            {
+                return new MergeOutcome(MergeOutcome.Conflict, $"rebasing {request.Branch} onto {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles);
+            }
+
+            var rebased = attempt.Commit!;
+            if (rebased == before)
+            {
+                return new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} was already in {request.Target} (merged by hand, squash or rebase)", before);
+            }
+
+            if (gateCommands.Count > 0 && (untested || rebased != branchHead))
+            {
+                var gate = _gate.Run(scratch, gateCommands, gateTimeout);
+                if (!gate.Passed)
+                {
+                    return new MergeOutcome(MergeOutcome.GateFailed, $"the gate failed on {request.Branch} rebased onto {request.Target}: {gate.Summary}", null, null, gate);
+                }
+            }
+
+            return _git.FastForward(repo, request.Target, before, rebased)
+                ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} rebased onto {request.Target} at {rebased[..Math.Min(12, rebased.Length)]}", rebased)
+                : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");
+        }
+        finally
+        {
+            RemoveScratch(repo, scratch);
+        }
     }
 
     /// <summary>Removes a scratch worktree left by this or an earlier (killed) run; it never holds anyone's work.</summary>

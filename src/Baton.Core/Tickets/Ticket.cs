@@ -50,6 +50,9 @@ public sealed record Ticket
 
     /// <summary>Globs of the files the ticket expects to change (<c>--paths</c>); with <c>hold_on_overlap</c> it waits while live branches change them.</summary>
     public IReadOnlyList<string> Paths { get; init; } = [];
+
+    /// <summary>The unmerged ticket whose branch this one's was made from (<c>stack_dependents</c>); it lands after that one and is rebased onto the target once that one merged.</summary>
+    public long? StackedOn { get; init; }
     public string? Summary { get; init; }
     public IReadOnlyList<string> Artifacts { get; init; } = [];
     public string? Note { get; init; }

@@ -71,6 +71,23 @@ public static class TicketRules
             && ticket.DependsOn.All(d => statusOf.TryGetValue(d, out var s) && s == TicketStatus.Done);
     }
 
+    /// <summary>
+    /// With stacked dependents: the one dependency the ticket may start on top of while it waits to
+    /// merge (it passed its gate: <c>review</c>), when every other dependency is done; else null.
+    /// </summary>
+    public static long? StackParent(Ticket ticket, IReadOnlyDictionary<long, TicketStatus> statusOf)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(statusOf);
+        if (ticket.Status is not (TicketStatus.Open or TicketStatus.Queued))
+        {
+            return null;
+        }
+
+        var notDone = ticket.DependsOn.Distinct().Where(d => !statusOf.TryGetValue(d, out var s) || s != TicketStatus.Done).ToList();
+        return notDone.Count == 1 && statusOf.TryGetValue(notDone[0], out var parent) && parent == TicketStatus.Review ? notDone[0] : null;
+    }
+
     /// <summary>The dependencies that failed or were cancelled, which will never release the ticket; ascending.</summary>
     public static IReadOnlyList<long> BlockedBy(Ticket ticket, IReadOnlyDictionary<long, TicketStatus> statusOf)
     {

@@ -56,6 +56,9 @@ public static class ConfigLoader
           status_files: true
           # Hold a ready ticket whose --paths overlap files that live branches already change, until they merge.
           hold_on_overlap: false
+          # A ticket whose one unfinished dependency passed its gate (waiting to merge) starts on a branch made
+          # from that dependency's; once it merged, the ticket is rebased onto the target, and it lands after it.
+          stack_dependents: false
         conflicts:
           # Predict merge conflicts between live branches while `baton up` runs.
           enabled: true
@@ -72,6 +75,8 @@ public static class ConfigLoader
         merge:
           # Merge branches that passed the gate into their target branch; false leaves them in review.
           auto: true
+          # merge: a merge commit on the target; rebase: the branch's commits replayed onto the target (linear history).
+          strategy: merge
           # local: Baton's merge queue merges into the target; pull_request: the branch is pushed and a
           # GitHub pull request opened and followed (merged -> done; closed unmerged -> failed).
           mode: local
@@ -177,13 +182,14 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "merge") is { } merge)
         {
-            doc.AllowOnly(merge, "auto", "mode");
+            doc.AllowOnly(merge, "auto", "mode", "strategy");
             config = config with
             {
                 Autopilot = config.Autopilot with
                 {
                     AutoMerge = doc.Bool(merge, "auto") ?? config.Autopilot.AutoMerge,
                     MergeMode = doc.Choice(merge, "mode", "local", "pull_request") ?? config.Autopilot.MergeMode,
+                    MergeStrategy = doc.Choice(merge, "strategy", "merge", "rebase") ?? config.Autopilot.MergeStrategy,
                 },
             };
         }
@@ -214,7 +220,7 @@ public static class ConfigLoader
     {
         doc.AllowOnly(map, "max_workers", "spawns_per_minute", "spawn_burst", "tick", "default_role", "base_branch", "branch_pattern",
             "headless", "stall_after", "max_nudges", "on_stall", "idle_after", "retry_attempts", "retry_base", "retry_max", "status_files",
-            "hold_on_overlap");
+            "hold_on_overlap", "stack_dependents");
         var pattern = doc.String(map, "branch_pattern");
         if (pattern is not null && (!pattern.Contains("{ticket}", StringComparison.Ordinal) || !System.Text.RegularExpressions.Regex.IsMatch(pattern, @"^[A-Za-z0-9_./{}-]+$")))
         {
@@ -253,6 +259,7 @@ public static class ConfigLoader
             RetryMax = retryMax,
             StatusFiles = doc.Bool(map, "status_files") ?? d.StatusFiles,
             HoldOnOverlap = doc.Bool(map, "hold_on_overlap") ?? d.HoldOnOverlap,
+            StackDependents = doc.Bool(map, "stack_dependents") ?? d.StackDependents,
         };
     }
 

@@ -385,6 +385,24 @@ public sealed class GitClient : IGit
         };
     }
 
+    public MergeAttempt Rebase(string dir, string onto)
+    {
+        var r = Run(dir, ["rebase", "--quiet", "--no-autostash", onto]);
+        var output = (r.StandardOutput + r.StandardError).Trim();
+        if (r.ExitCode == 0)
+        {
+            return new MergeAttempt(true, Git(dir, ["rev-parse", "HEAD"]).Trim(), [], output);
+        }
+
+        var files = Git(dir, ["diff", "--name-only", "--diff-filter=U", "-z"]).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        if (Run(dir, ["rebase", "--abort"]).ExitCode != 0 && files.Length == 0)
+        {
+            throw Failure(dir, ["rebase", onto], r); // not a conflict: git refused to start
+        }
+
+        return new MergeAttempt(false, null, files, output);
+    }
+
     public void Push(string repo, string remote, string branch)
     {
         // An explicit refspec: the branch needs no upstream, and a name like "main" on the left

@@ -75,3 +75,29 @@ public sealed class ConflictLogicTests
         Assert.Equal(expected, Glob.Matches(glob, path));
     }
 }
+
+public sealed class StackParentTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    private static Baton.Core.Tickets.Ticket T(long n, params long[] deps) =>
+        new() { Number = n, Title = "t", Status = Baton.Core.Tickets.TicketStatus.Open, DependsOn = deps, CreatedAt = T0, UpdatedAt = T0 };
+
+    [Fact]
+    public void Only_one_unmerged_dependency_that_passed_its_gate_can_be_stacked_on()
+    {
+        var statuses = new Dictionary<long, Baton.Core.Tickets.TicketStatus>
+        {
+            [1] = Baton.Core.Tickets.TicketStatus.Review,
+            [2] = Baton.Core.Tickets.TicketStatus.Done,
+            [3] = Baton.Core.Tickets.TicketStatus.Review,
+            [4] = Baton.Core.Tickets.TicketStatus.InProgress,
+        };
+
+        Assert.Equal(1, Baton.Core.Tickets.TicketRules.StackParent(T(9, 1, 2), statuses));
+        Assert.Null(Baton.Core.Tickets.TicketRules.StackParent(T(9, 1, 3), statuses)); // two unmerged parents
+        Assert.Null(Baton.Core.Tickets.TicketRules.StackParent(T(9, 4), statuses));    // not through its gate yet
+        Assert.Null(Baton.Core.Tickets.TicketRules.StackParent(T(9, 2), statuses));    // simply ready
+        Assert.Null(Baton.Core.Tickets.TicketRules.StackParent(T(9, 7), statuses));    // unknown
+    }
+}

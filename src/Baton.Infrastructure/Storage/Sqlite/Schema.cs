@@ -190,9 +190,11 @@ internal static class Schema
         """,
 
         // 5: git coordination: the paths a ticket declares it will change (globs, for holding it
-        // while live branches change them), and the active conflicts by pair.
+        // while live branches change them), the unmerged ticket its branch was stacked on, and
+        // the active conflicts by pair.
         """
         ALTER TABLE tickets ADD COLUMN paths TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE tickets ADD COLUMN stacked_on INTEGER;
         CREATE INDEX conflicts_active ON conflicts(status, branch_a, branch_b);
         """,
 

@@ -338,7 +338,7 @@ public sealed class SqliteTicketStore : ITicketStore
                 worktree = $worktree, summary = $summary, artifacts = $artifacts, note = $note,
                 created_at = $created_at, updated_at = $updated_at, started_at = $started_at, finished_at = $finished_at,
                 target = $target, retry_at = $retry_at, nudges = $nudges, nudged_at = $nudged_at, gate_failures = $gate_failures,
-                paths = $paths
+                paths = $paths, stacked_on = $stacked_on
             WHERE number = $number
             """);
         SqliteStore.Bind(cmd, "$number", t.Number);
@@ -349,6 +349,7 @@ public sealed class SqliteTicketStore : ITicketStore
         SqliteStore.Bind(cmd, "$rank", (int)t.Priority);
         SqliteStore.Bind(cmd, "$labels", Json(t.Labels));
         SqliteStore.Bind(cmd, "$paths", Json(t.Paths));
+        SqliteStore.Bind(cmd, "$stacked_on", t.StackedOn);
         SqliteStore.Bind(cmd, "$feature", t.Feature);
         SqliteStore.Bind(cmd, "$assignee", t.Assignee);
         SqliteStore.Bind(cmd, "$worker_wanted", t.WorkerWanted);
@@ -445,6 +446,7 @@ public sealed class SqliteTicketStore : ITicketStore
         NudgedAt = SqliteStore.Time(r, "nudged_at"),
         GateFailures = SqliteStore.Int(r, "gate_failures") ?? 0,
         Paths = List(SqliteStore.Text(r, "paths")),
+        StackedOn = r.IsDBNull(r.GetOrdinal("stacked_on")) ? null : r.GetInt64(r.GetOrdinal("stacked_on")),
     };
 
     private static string Json(IReadOnlyList<string> list) => JsonSerializer.Serialize(list.ToList(), StoreJsonContext.Default.ListString);

@@ -1,0 +1,56 @@
+using Baton.IntegrationTests.Support;
+using Xunit;
+using static Baton.IntegrationTests.Dispatch.AutopilotKit;
+
+namespace Baton.IntegrationTests.Merge;
+
+/// <summary>stack_dependents (a dependent starts on its parent's unmerged branch and is rebased once the parent lands) and merge.strategy: rebase.</summary>
+public sealed class StackAndRebaseTests
+{
+    [Fact]
+    public void A_dependent_starts_on_its_parents_unmerged_branch_and_is_rebased_onto_main_once_the_parent_lands()
+    {
+        // Given T-2 depends on T-1, and stacking is on
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "max_workers: 3\nstack_dependents: true");
+        var parent = Ticket(repo, "Parser", Work("T-1", "parser.txt", "parser v1"));
+        var child = Ticket(repo, "Uses the parser", Work("T-2", "user.txt", "uses it", before: "@run cp parser.txt seen-by-child.txt"), "--depends-on", parent);
+
+        // When the loop runs to the end
+        var up = Up(repo);
+
+        // Then T-2 was dispatched stacked on T-1's branch while T-1 waited to merge, saw T-1's work
+        // in its worktree, was rebased onto main once T-1 landed, and landed after it.
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, parent));
+        Assert.Equal("done", Status(repo, child));
+        var dispatched = Assert.Single(Events(repo, "task_dispatched", child)).GetProperty("message").GetString()!;
+        Assert.Contains("stacked on T-1", dispatched, StringComparison.Ordinal);
+        Assert.Single(Events(repo, "task_restacked", child));
+        Assert.Equal("parser v1\n", repo.Git("show", "main:seen-by-child.txt"));
+        Assert.True(Time(Single(repo, "pr_merged", parent)) <= Time(Single(repo, "pr_merged", child)), "the parent lands first");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, Show(repo, child).GetProperty("stacked_on").ValueKind);
+    }
+
+    [Fact]
+    public void The_rebase_strategy_lands_branches_without_merge_commits()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "max_workers: 2");
+        File.AppendAllText(Path.Combine(repo.Dir, ".baton", "config.yaml"), "merge:\n  strategy: rebase\n");
+        var a = Ticket(repo, "A", Work("T-1", "a.txt", "a"));
+        var b = Ticket(repo, "B", Work("T-2", "b.txt", "b"));
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, a));
+        Assert.Equal("done", Status(repo, b));
+        Assert.Equal("", repo.Git("log", "--merges", "--oneline", "main").Trim());
+        Assert.Equal("a\n", repo.Git("show", "main:a.txt"));
+        Assert.Equal("b\n", repo.Git("show", "main:b.txt"));
+        Assert.Contains("rebased onto main", Single(repo, "pr_merged", b).GetProperty("message").GetString()!, StringComparison.Ordinal);
+    }
+
+    private static System.Text.Json.JsonElement Single(TestRepo repo, string type, string ticket) => Assert.Single(Events(repo, type, ticket));
+}
