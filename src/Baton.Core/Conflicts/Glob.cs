@@ -5,17 +5,23 @@ namespace Baton.Core.Conflicts;
 
 /// <summary>
 /// Path and branch patterns: <c>*</c> matches within one path segment, <c>**</c> across segments
-/// (<c>src/**</c>, <c>**/*.cs</c>), <c>?</c> one character. A pattern without a wildcard also
-/// matches everything under it when it names a folder (<c>docs</c> matches <c>docs/a.md</c>).
+/// (<c>src/**</c>, <c>**/*.cs</c>), <c>?</c> one character; a trailing '/' means everything under
+/// it. By default a pattern without a wildcard also matches everything under it when it names a
+/// folder (<c>docs</c> matches <c>docs/a.md</c>); role guards ask for exact names instead.
 /// </summary>
 public static class Glob
 {
-    public static bool Matches(string pattern, string path) => ToRegex(pattern).IsMatch(path);
+    public static bool Matches(string pattern, string path, bool plainNameCoversFolder = true) => ToRegex(pattern, plainNameCoversFolder).IsMatch(path);
 
-    public static Regex ToRegex(string pattern)
+    public static Regex ToRegex(string pattern, bool plainNameCoversFolder = true)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         var p = pattern.Trim().TrimStart('/');
+        if (p.EndsWith('/'))
+        {
+            p += "**";
+        }
+
         var sb = new StringBuilder("^");
         for (var i = 0; i < p.Length; i++)
         {
@@ -38,7 +44,7 @@ public static class Glob
             }
         }
 
-        if (!p.Contains('*', StringComparison.Ordinal) && !p.Contains('?', StringComparison.Ordinal))
+        if (plainNameCoversFolder && !p.Contains('*', StringComparison.Ordinal) && !p.Contains('?', StringComparison.Ordinal))
         {
             sb.Append("(?:/.*)?");
         }

@@ -58,7 +58,7 @@ public sealed class ConflictWatch
     {
         ArgumentNullException.ThrowIfNull(scan);
         ArgumentNullException.ThrowIfNull(globs);
-        var patterns = globs.Select(Glob.ToRegex).ToList();
+        var patterns = globs.Select(g => Glob.ToRegex(g)).ToList();
         foreach (var branch in scan.Branches)
         {
             if (scan.Changed.TryGetValue(branch.Name, out var files) && files.FirstOrDefault(f => patterns.Any(p => p.IsMatch(f))) is { } file)

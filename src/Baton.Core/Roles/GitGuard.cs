@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 
 namespace Baton.Core.Roles;
 
@@ -45,23 +44,18 @@ public static class GitGuard
     {
         ArgumentNullException.ThrowIfNull(policy);
         ArgumentNullException.ThrowIfNull(refs);
-        var hit = refs.FirstOrDefault(r => policy.ProtectedBranches.Any(b => r == "refs/heads/" + b));
+        // Protected branches may be globs (feature/*/overseer): only the merge queue or an overseer moves those.
+        var hit = refs.FirstOrDefault(r => r.StartsWith("refs/heads/", StringComparison.Ordinal) && policy.ProtectedBranches.Any(b => Matches(b, r["refs/heads/".Length..])));
         return hit is null
             ? null
             : $"role '{policy.Role}' may not {what} protected branch {hit["refs/heads/".Length..]} (protected: {string.Join(", ", policy.ProtectedBranches)}); only the merge queue or an overseer does";
     }
 
-    /// <summary>Globs: <c>**</c> any path, <c>*</c> any name part, <c>?</c> one character; a trailing '/' means everything under it.</summary>
+    /// <summary>Globs: <c>**</c> any path, <c>*</c> any name part, <c>?</c> one character; a trailing '/' means everything under it; a plain name only itself.</summary>
     public static bool Matches(string glob, string path)
     {
         ArgumentNullException.ThrowIfNull(glob);
         ArgumentNullException.ThrowIfNull(path);
-        var g = glob.EndsWith('/') ? glob + "**" : glob;
-        var pattern = "^" + Regex.Escape(g)
-            .Replace(@"\*\*/", "(.*/)?", StringComparison.Ordinal)
-            .Replace(@"\*\*", ".*", StringComparison.Ordinal)
-            .Replace(@"\*", "[^/]*", StringComparison.Ordinal)
-            .Replace(@"\?", "[^/]", StringComparison.Ordinal) + "$";
-        return Regex.IsMatch(path, pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return Conflicts.Glob.Matches(glob, path, plainNameCoversFolder: false);
     }
 }

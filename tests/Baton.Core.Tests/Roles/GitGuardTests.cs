@@ -34,4 +34,13 @@ public sealed class GitGuardTests
     [Fact]
     public void A_policy_survives_its_json() =>
         Assert.Equal(Docs.ProtectedBranches, GitGuard.Deserialize(GitGuard.Serialize(Docs)).ProtectedBranches);
+
+    [Fact]
+    public void Protected_branches_may_be_globs_such_as_every_features_overseer()
+    {
+        var implementor = new GuardPolicy("w", "implementor", ["**"], ["main", "feature/*/overseer"]);
+
+        Assert.Contains("protected branch feature/003-goals/overseer", GitGuard.CheckRefs(implementor, ["refs/heads/feature/003-goals/overseer"], "move"));
+        Assert.Null(GitGuard.CheckRefs(implementor, ["refs/heads/feature/003-goals/impl-data", "refs/heads/feature/overseer"], "move"));
+    }
 }
