@@ -53,24 +53,43 @@ internal static class MergeCommand
 
     public static Command CreateMerge()
     {
-        var id = new Argument<string>("ticket") { Description = "T-n or n" };
-        var into = new Option<string?>("--into") { Description = "Target branch (default: the ticket's target)" };
-        var command = new Command("merge", "Queue a ticket's branch for merging now (the gate runs on the merge result first)") { id, into, CommandRunner.Json };
+        var id = new Argument<string?>("ticket") { Description = "T-n or n", Arity = ArgumentArity.ZeroOrOne };
+        var into = new Option<string?>("--into") { Description = "Target branch (default: the ticket's target, or the feature's base branch)" };
+        var feature = new Option<string?>("--feature") { Description = "Queue the feature's integration branch feature/NAME/overseer instead (what an overseer does when the feature is complete)" };
+        var command = new Command("merge", "Queue a ticket's branch (or a feature's overseer branch) for merging now; the gate runs on the merge result first") { id, into, feature, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var (ticket, request, added) = new MergeQueue(host.TicketStore, host.MergeStore, host.Time).Enqueue(parse.GetValue(id)!, parse.GetValue(into));
-            var position = host.MergeStore.MergeRequests(openOnly: true).ToList().FindIndex(m => m.Id == request.Id) + 1;
-            if (parse.GetValue(CommandRunner.Json))
+            var queue = new MergeQueue(host.TicketStore, host.MergeStore, host.Time);
+            if (parse.GetValue(feature) is { } name)
             {
-                Console.WriteLine(JsonSerializer.Serialize(new MergeRequestJson(position, ticket.Id, request.Branch, request.Target, request.Kind, request.Status, request.Detail, request.CreatedAt, request.UpdatedAt), CliJson.Readable.MergeRequestJson));
-                return Task.FromResult(0);
+                if (parse.GetValue(id) is not null)
+                {
+                    throw Baton.Core.BatonException.Usage("give a ticket or --feature, not both");
+                }
+
+                var (fr, fresh) = queue.EnqueueFeature(name, parse.GetValue(into), b => host.Git.Resolve(host.Paths.Root, "refs/heads/" + b), host.Config.Autopilot.BaseBranch ?? host.Git.CurrentBranch(host.Paths.Root));
+                return Task.FromResult(Report(host, parse, null, fr, fresh));
             }
 
-            Console.WriteLine($"{ticket.Id}: {request.Branch} {(added ? "queued" : "was already queued")} to merge into {request.Target}, position {position}."
-                + (Running(host) ? "" : " No `baton up` is running: it lands once one runs."));
-            return Task.FromResult(0);
+            var ticketId = parse.GetValue(id) ?? throw Baton.Core.BatonException.Usage("which ticket? `baton merge T-n`, or `baton merge --feature NAME` for a feature's overseer branch");
+            var (ticket, request, added) = queue.Enqueue(ticketId, parse.GetValue(into));
+            return Task.FromResult(Report(host, parse, ticket.Id, request, added));
         });
         return command;
+    }
+
+    private static int Report(Host.CliHost host, ParseResult parse, string? ticket, MergeRequest request, bool added)
+    {
+        var position = host.MergeStore.MergeRequests(openOnly: true).ToList().FindIndex(m => m.Id == request.Id) + 1;
+        if (parse.GetValue(CommandRunner.Json))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new MergeRequestJson(position, ticket, request.Branch, request.Target, request.Kind, request.Status, request.Detail, request.CreatedAt, request.UpdatedAt), CliJson.Readable.MergeRequestJson));
+            return 0;
+        }
+
+        Console.WriteLine($"{ticket ?? "feature"}: {request.Branch} {(added ? "queued" : "was already queued")} to merge into {request.Target}, position {position}."
+            + (Running(host) ? "" : " No `baton up` is running: it lands once one runs."));
+        return 0;
     }
 
     private static string Why(MergeRequestJson r) => r.Status switch

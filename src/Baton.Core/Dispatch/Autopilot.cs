@@ -106,8 +106,9 @@ public sealed class Autopilot
         await GuardAsync(report, "dispatch", () => { Dispatch(report, ct); return Task.CompletedTask; }).ConfigureAwait(false);
 
         var all = _ctx.Tickets.ListTickets(new TicketQuery());
-        var queued = _ctx.Merges.MergeRequests(openOnly: true).Select(m => m.Ticket).OfType<long>().ToHashSet();
-        report.AllSettled = Running == 0 && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge && !queued.Contains(t.Number)));
+        var open = _ctx.Merges.MergeRequests(openOnly: true);
+        var queued = open.Select(m => m.Ticket).OfType<long>().ToHashSet();
+        report.AllSettled = Running == 0 && !open.Any(m => FeatureMerges.FeatureOf(m) is not null) && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge && !queued.Contains(t.Number)));
         if (_ctx.Config.StatusFiles)
         {
             await GuardAsync(report, "writing the status files", () =>

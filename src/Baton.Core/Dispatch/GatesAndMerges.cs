@@ -18,6 +18,7 @@ public sealed class GatesAndMerges
     private readonly MergeJob _mergeJob;
     private readonly Action<Ticket> _cleanUp;
     private readonly Stacks _stacks;
+    private readonly FeatureMerges _features;
     private readonly Dictionary<long, (GateRun Run, string Commit, Task<GateOutcome> Task)> _gates = [];
 
     // Merge requests that could not land yet (the target moved, its checkout is in the way):
@@ -34,10 +35,11 @@ public sealed class GatesAndMerges
         _stacks = new Stacks(context, life);
         _gateRunner = new GateRunner(context.Runner, context.Workers.Redactor);
         _mergeJob = new MergeJob(context.Git, _gateRunner) { Rebase = context.Config.MergeStrategy == "rebase" };
+        _features = new FeatureMerges(context, _mergeJob);
     }
 
     /// <summary>Gate runs and the merge still going.</summary>
-    public IEnumerable<Task> Running => _gates.Values.Select(g => (Task)g.Task).Concat(_merge is { } m ? [m.Task] : []);
+    public IEnumerable<Task> Running => _gates.Values.Select(g => (Task)g.Task).Concat(_merge is { } m ? [m.Task] : []).Concat(_features.Running is { } f ? [f] : []);
 
     public MergeJob MergeJob => _mergeJob;
 
@@ -45,6 +47,7 @@ public sealed class GatesAndMerges
     {
         await GatesAsync(report, ct).ConfigureAwait(false);
         await MergesAsync(report, ct).ConfigureAwait(false);
+        _features.Step(report);
     }
 
     private async Task GatesAsync(TickReport report, CancellationToken ct)

@@ -24,6 +24,7 @@ public static class EventTypes
     public const string StatusUpdate = "status_update";
     public const string FeatureAdded = "feature_added";
     public const string FeatureBranchesCreated = "feature_branches_created";
+    public const string FeatureMerged = "feature_merged";
     public const string InboxImported = "inbox_imported";
     public const string InboxRejected = "inbox_rejected";
     public const string PrOpened = "pr_opened";

@@ -29,6 +29,41 @@ public sealed class MergeQueue
         return all.Where(m => m.IsOpen).Concat(all.Where(m => !m.IsOpen).OrderByDescending(m => m.UpdatedAt).Take(finished)).ToList();
     }
 
+    /// <summary>
+    /// Queues a feature's integration branch (<c>feature/NAME/overseer</c>) to land in the
+    /// feature's base branch (or <paramref name="target"/>); what an overseer does when the feature is
+    /// complete. The gate runs on the merge result first.
+    /// </summary>
+    public (MergeRequest Request, bool Added) EnqueueFeature(string name, string? target, Func<string, string?> resolve, string? fallbackBase)
+    {
+        ArgumentNullException.ThrowIfNull(resolve);
+        var feature = _tickets.GetFeature(TicketService.ValidateFeatureName(name))
+            ?? throw BatonException.Usage($"unknown feature '{name}': create its branches with `baton feature init {name}`");
+        var branch = FeatureBranches.Overseer(feature.Name);
+        if (resolve(branch) is null)
+        {
+            throw BatonException.Usage($"feature '{name}' has no branch {branch}: create it with `baton feature init {name}`");
+        }
+
+        var open = _merges.MergeRequests(openOnly: true).FirstOrDefault(m => m.Ticket is null && m.Branch == branch);
+        if (open is not null)
+        {
+            return (open, false);
+        }
+
+        var into = target ?? feature.BaseBranch ?? fallbackBase ?? throw BatonException.Usage($"feature '{name}' has no base branch: give one with --into BRANCH");
+        Git.GitRefName.ValidateBranch(into);
+        if (resolve(into) is null)
+        {
+            throw BatonException.Usage($"target branch '{into}' does not exist");
+        }
+
+        var now = _time.GetUtcNow();
+        var request = new MergeRequest { Branch = branch, Target = into, Status = "queued", Detail = "queued by hand: the gate runs on the merge result", CreatedAt = now, UpdatedAt = now };
+        _merges.SaveMergeRequest(request, new EventRecord { Time = now, Type = EventTypes.MergeQueued, Feature = feature.Name, Message = $"feature {feature.Name}: {branch} queued to merge into {into}" });
+        return (_merges.MergeRequests(openOnly: true).Last(m => m.Ticket is null && m.Branch == branch), true);
+    }
+
     public (Ticket Ticket, MergeRequest Request, bool Added) Enqueue(string id, string? target)
     {
         var number = TicketId.Parse(id);

@@ -18,4 +18,7 @@ public interface IMergeStore
 
     /// <summary>Merge requests in queue order (oldest first); only queued or merging ones when <paramref name="openOnly"/>.</summary>
     IReadOnlyList<MergeRequest> MergeRequests(bool openOnly);
+
+    /// <summary>Stores a merge request without a ticket (a feature's overseer branch) or its new state, with its event, in one transaction.</summary>
+    void SaveMergeRequest(MergeRequest request, Events.EventRecord recorded);
 }

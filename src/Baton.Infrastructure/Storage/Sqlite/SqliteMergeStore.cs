@@ -124,6 +124,17 @@ public sealed class SqliteMergeStore : IMergeStore
         return list;
     }
 
+    public void SaveMergeRequest(MergeRequest request, Baton.Core.Events.EventRecord recorded)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(recorded);
+        _db.Write(() =>
+        {
+            Save(_db, request);
+            _db.Insert(recorded);
+        });
+    }
+
     /// <summary>Inserts (id 0) or updates a merge request; called inside the caller's write transaction.</summary>
     internal static void Save(SqliteStore db, MergeRequest mr)
     {
