@@ -33,6 +33,39 @@ public sealed class StackAndRebaseTests
     }
 
     [Fact]
+    public void A_stacked_branch_whose_rebase_onto_main_conflicts_goes_back_to_an_agent()
+    {
+        // Given T-2 stacked on T-1, changing shared.txt, and someone changing the same line on main meanwhile
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "max_workers: 3\nstack_dependents: true");
+        File.WriteAllText(Path.Combine(repo.Dir, "shared.txt"), "original\n");
+        repo.Git("add", "shared.txt");
+        repo.Git("commit", "-q", "-m", "shared file");
+        var parent = Ticket(repo, "Parser", Work("T-1", "parser.txt", "parser v1"));
+        var child = Ticket(repo, "Child", Work("T-2", "shared.txt", "child's version", before: "@sleep 4"), "--depends-on", parent);
+        using var loop = repo.StartBaton("up", "--plain");
+        try
+        {
+            TestRepo.WaitUntil(() => Events(repo, "task_dispatched", child).Count > 0, "T-2 dispatched (stacked)", 60);
+            File.WriteAllText(Path.Combine(repo.Dir, "shared.txt"), "main's version\n");
+            repo.Git("commit", "-q", "-am", "main changes shared.txt");
+
+            // When T-1 landed and T-2 reports done: the rebase conflicts, and T-2 goes back with the file named.
+            TestRepo.WaitUntil(() => Events(repo, "merge_failed", child).Any(e => e.GetProperty("message").GetString()!.Contains("rebasing", StringComparison.Ordinal)), "the rebase conflict", 60);
+            var failed = Events(repo, "merge_failed", child).First(e => e.GetProperty("message").GetString()!.Contains("rebasing", StringComparison.Ordinal));
+            Assert.Contains("shared.txt", failed.GetProperty("message").GetString()!, StringComparison.Ordinal);
+            Assert.Equal("done", Status(repo, parent));
+            Assert.Equal("in-progress", Status(repo, child));
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, Show(repo, child).GetProperty("stacked_on").ValueKind);
+            Assert.Equal("", repo.Git("-C", Show(repo, child).GetProperty("worktree").GetString()!, "status", "--porcelain").Trim()); // the rebase was aborted cleanly
+        }
+        finally
+        {
+            repo.Baton("down");
+        }
+    }
+
+    [Fact]
     public void The_rebase_strategy_lands_branches_without_merge_commits()
     {
         using var repo = new TestRepo();
