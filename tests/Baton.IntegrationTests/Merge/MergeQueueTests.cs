@@ -65,4 +65,34 @@ public sealed class MergeQueueTests
         Assert.Contains(after, m => m.GetProperty("ticket").GetString() == "T-2" && m.GetProperty("status").GetString() == "conflict");
         Assert.Equal(JsonValueKind.Null, after.Single(m => m.GetProperty("ticket").GetString() == "T-1").GetProperty("position").ValueKind);
     }
+
+    [Fact]
+    public void A_merge_result_that_fails_the_gate_goes_back_and_main_does_not_move()
+    {
+        // Given a branch that breaks the gate (it adds bad.txt), queued by hand
+        using var repo = new TestRepo();
+        Configure(repo, gate: "commands: [\"test ! -f bad.txt\"]\nretries: 3");
+        var mainBefore = repo.Git("rev-parse", "main").Trim();
+        repo.Git("checkout", "-q", "-b", "breaks-it", "main");
+        File.WriteAllText(Path.Combine(repo.Dir, "bad.txt"), "oops\n");
+        repo.Git("add", "bad.txt");
+        repo.Git("commit", "-q", "-m", "breaks the gate");
+        repo.Git("checkout", "-q", "main");
+        var id = repo.Baton("ticket", "create", "Breaks it", "--json").Ok().Json().GetProperty("id").GetString()!;
+        repo.Baton("ticket", "update", id, "--branch", "breaks-it", "--status", "in-progress").Ok();
+        repo.Baton("merge", id, "--into", "main").Ok();
+
+        // When the loop runs
+        using (var loop = repo.StartBaton("up", "--plain"))
+        {
+            TestRepo.WaitUntil(() => Events(repo, "merge_failed", id).Count > 0, "the failed merge", 60);
+            repo.Baton("down");
+        }
+
+        // Then the gate's failure is reported, the ticket goes back, and main never moved
+        Assert.Contains("the gate failed", Events(repo, "merge_failed", id)[0].GetProperty("message").GetString()!, StringComparison.Ordinal);
+        Assert.Equal(mainBefore, repo.Git("rev-parse", "main").Trim());
+        Assert.Equal("in-progress", Status(repo, id));
+        Assert.Contains(repo.Baton("merge-queue", "--json").Ok().Json().EnumerateArray(), m => m.GetProperty("status").GetString() == "failed");
+    }
 }
