@@ -3,7 +3,14 @@ using Baton.Core.Workers;
 namespace Baton.Core.Monitoring;
 
 /// <summary>One agent hook call as `baton hook` spools it.</summary>
-public sealed record HookRecord(DateTimeOffset Time, string Event, WorkerState? State, string Detail);
+public sealed record HookRecord(DateTimeOffset Time, string Event, WorkerState? State, string Detail)
+{
+    /// <summary>The transcript file the hook named (Stop, SessionEnd), whose usage Baton counts up to <see cref="TranscriptEnd"/>.</summary>
+    public string? Transcript { get; init; }
+
+    /// <summary>The transcript's size when the hook ran: at a Stop every message of the turn is written, so no message is cut.</summary>
+    public long? TranscriptEnd { get; init; }
+}
 
 /// <summary>What each Claude Code (and Codex) hook event says about the agent's state.</summary>
 public static class HookStates
@@ -31,4 +38,10 @@ public interface IHookSpool
 {
     /// <summary>Complete records written after byte <paramref name="offset"/>, and the offset after them.</summary>
     (IReadOnlyList<HookRecord> Records, long Offset) Read(string worker, long offset);
+
+    /// <summary>
+    /// The complete lines of an agent's transcript between byte <paramref name="offset"/> and
+    /// <paramref name="end"/>, and the offset after the last one; none when the file is gone.
+    /// </summary>
+    (IReadOnlyList<string> Lines, long Offset) ReadTranscript(string path, long offset, long end);
 }

@@ -1,8 +1,10 @@
 using Baton.Core.Agents;
+using Baton.Core.Agents.Streams;
 using Baton.Core.Events;
 using Baton.Core.Security;
 using Baton.Core.Storage;
 using Baton.Core.Tmux;
+using Baton.Core.Usage;
 using Baton.Core.Workers;
 
 namespace Baton.Core.Monitoring;
@@ -68,11 +70,11 @@ public sealed class WorkerMonitor
                     sessions.TryGetValue(worker.Session, out session);
                 }
 
-                var (seenWorker, hookEvents) = TakeHooks(worker);
+                var (seenWorker, hookEvents, usage) = TakeHooks(worker, now);
                 var updated = Observe(seenWorker, session, screens, now);
                 if (!ReferenceEquals(updated.Worker, worker))
                 {
-                    changes.Add(new WorkerChange(updated.Worker, updated.Event, worker) { Before = hookEvents });
+                    changes.Add(new WorkerChange(updated.Worker, updated.Event, worker) { Before = hookEvents, Usage = usage });
                 }
 
                 views.Add(new WorkerView(updated.Worker, session));
@@ -94,19 +96,20 @@ public sealed class WorkerMonitor
 
     /// <summary>
     /// Takes in what the agent reported through `baton hook` since the last look: each call becomes
-    /// a worker_hook event, and the latest one with a state becomes the worker's hook signal.
+    /// a worker_hook event, and the latest one with a state becomes the worker's hook signal. A hook
+    /// that names its transcript (Claude Code's Stop) also brings the usage written since the last one.
     /// </summary>
-    private (Worker Worker, IReadOnlyList<EventRecord> Events) TakeHooks(Worker worker)
+    private (Worker Worker, IReadOnlyList<EventRecord> Events, UsageUpdate? Usage) TakeHooks(Worker worker, DateTimeOffset now)
     {
         if (!worker.State.IsLive())
         {
-            return (worker, []);
+            return (worker, [], null);
         }
 
         var (records, offset) = _spool.Read(worker.Name, worker.HookOffset);
         if (records.Count == 0)
         {
-            return (worker, []);
+            return (worker, [], null);
         }
 
         var hook = worker.Hook;
@@ -129,7 +132,50 @@ public sealed class WorkerMonitor
             }
         }
 
-        return (worker with { Hook = hook, HookOffset = offset }, events);
+        var (read, usage) = TakeTranscript(worker, records, now);
+        return (read with { Hook = hook, HookOffset = offset }, events, usage);
+    }
+
+    /// <summary>
+    /// Reads the transcript the hooks named from where Baton stopped, up to its size when the
+    /// hook ran (a turn boundary, so no message is cut in two). Stored with the hook offset in one
+    /// transaction, so two monitors racing cannot count a turn twice.
+    /// </summary>
+    private (Worker Worker, UsageUpdate? Usage) TakeTranscript(Worker worker, IReadOnlyList<HookRecord> records, DateTimeOffset now)
+    {
+        var (path, position) = (worker.Transcript, worker.TranscriptOffset);
+        var lines = new List<string>();
+        foreach (var r in records)
+        {
+            if (r.Transcript is null || r.TranscriptEnd is not { } end)
+            {
+                continue;
+            }
+
+            if (!string.Equals(r.Transcript, path, StringComparison.Ordinal))
+            {
+                (path, position) = (r.Transcript, 0); // a new session (a new transcript): read it from its start
+            }
+
+            var (chunk, next) = _spool.ReadTranscript(r.Transcript, position, end);
+            lines.AddRange(chunk);
+            position = next;
+        }
+
+        if (path == worker.Transcript && position == worker.TranscriptOffset)
+        {
+            return (worker, null);
+        }
+
+        var read = worker with { Transcript = path, TranscriptOffset = position };
+        var used = ClaudeTranscript.Read(lines);
+        if (used.Tokens.IsEmpty && used.Context is null)
+        {
+            return (read, null);
+        }
+
+        IReadOnlyList<EventRecord> usageEvents = used.Tokens.IsEmpty ? [] : [UsageEvents.For(worker, used.Tokens, now)];
+        return (read, new UsageUpdate(used.Tokens, used.Context, usageEvents) { Model = used.Model });
     }
 
     private (Worker Worker, EventRecord? Event) Observe(Worker worker, TmuxSession? session, IReadOnlyDictionary<string, string> screens, DateTimeOffset now)

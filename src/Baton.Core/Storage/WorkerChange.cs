@@ -14,4 +14,7 @@ public sealed record WorkerChange(Worker Worker, EventRecord? Event, Worker? Dec
 {
     /// <summary>Events recorded before <see cref="Event"/> in the same transaction (e.g. the hook calls that led to it).</summary>
     public IReadOnlyList<EventRecord> Before { get; init; } = [];
+
+    /// <summary>Usage to add to the worker's usage row in the same transaction (a TUI agent's transcript, read as its hooks came in).</summary>
+    public Usage.UsageUpdate? Usage { get; init; }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Baton.Core.Agents.Streams;
 using Baton.Core.Events;
 using Baton.Core.Security;
@@ -91,7 +90,7 @@ public sealed class StreamRecorder
             var events = new List<EventRecord>(_events);
             if (!_tokens.IsEmpty)
             {
-                events.Add(UsageEvent(_tokens, _time.GetUtcNow()));
+                events.Add(UsageEvents.For(_worker, _tokens, _time.GetUtcNow()));
             }
 
             var update = new UsageUpdate(_tokens, _context, events) { Model = _model, AgentVersion = _version };
@@ -100,26 +99,6 @@ public sealed class StreamRecorder
             _context = null;
             return update;
         }
-    }
-
-    private EventRecord UsageEvent(TokenUsage t, DateTimeOffset now)
-    {
-        var meta = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["agent"] = _worker.Agent,
-            ["tokens"] = Invariant(t.Budgeted),
-            ["input"] = Invariant(t.Input),
-            ["output"] = Invariant(t.Output),
-            ["cache_creation"] = Invariant(t.CacheCreation),
-            ["cache_read"] = Invariant(t.CacheRead),
-        };
-        if (t.CostUsd is { } cost)
-        {
-            meta["cost_usd"] = cost.ToString(CultureInfo.InvariantCulture);
-        }
-
-        return Record(EventTypes.WorkerUsage, $"{Invariant(t.Budgeted)} tokens (input {Invariant(t.Input)}, output {Invariant(t.Output)}, cache write {Invariant(t.CacheCreation)}, cache read {Invariant(t.CacheRead)})"
-            + (t.CostUsd is { } c ? $", ${c.ToString(CultureInfo.InvariantCulture)}" : ""), now, meta);
     }
 
     private EventRecord ToRecord(AgentStreamEvent e, DateTimeOffset now)
@@ -152,6 +131,4 @@ public sealed class StreamRecorder
         Message = message,
         Metadata = meta.Count == 0 ? null : meta,
     };
-
-    private static string Invariant(long n) => n.ToString(CultureInfo.InvariantCulture);
 }

@@ -37,6 +37,12 @@ public sealed record Worker
     /// <summary>How far into its hook spool file Baton has read.</summary>
     public long HookOffset { get; init; }
 
+    /// <summary>The agent's transcript file its hooks named (Claude Code's JSONL), whose usage Baton reads.</summary>
+    public string? Transcript { get; init; }
+
+    /// <summary>How far into <see cref="Transcript"/> Baton has counted usage.</summary>
+    public long TranscriptOffset { get; init; }
+
     /// <summary>The ticket the autopilot gave this worker, if any.</summary>
     public long? Ticket { get; init; }
 

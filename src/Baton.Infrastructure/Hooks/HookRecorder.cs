@@ -34,7 +34,7 @@ public static class HookRecorder
             paths = BatonPaths.ForDatabase(db);
             var hookEvent = args.Length > 0 ? args[^1] : "";
             var payload = Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
-            string? notification = null, tool = null, cwd = null;
+            string? notification = null, tool = null, cwd = null, transcript = null;
             var stopActive = false;
             if (payload.Length > 0)
             {
@@ -43,11 +43,15 @@ public static class HookRecorder
                 notification = Text(root, "notification_type");
                 tool = Text(root, "tool_name");
                 cwd = Text(root, "cwd");
+                transcript = Text(root, "transcript_path");
                 stopActive = root.TryGetProperty("stop_hook_active", out var sa) && sa.ValueKind == JsonValueKind.True;
             }
 
             var state = HookStates.Map(hookEvent, notification);
-            new HookSpool(paths).Append(worker!, DateTimeOffset.UtcNow, hookEvent, state, tool ?? notification ?? "");
+            // At the end of a turn (or session) the transcript holds every message of it: its size
+            // now bounds what the monitor counts (one stat; the reading happens in the monitor).
+            long? transcriptEnd = hookEvent is "Stop" or "SessionEnd" && transcript is not null && File.Exists(transcript) ? new FileInfo(transcript).Length : null;
+            new HookSpool(paths).Append(worker!, DateTimeOffset.UtcNow, hookEvent, state, tool ?? notification ?? "", transcript, transcriptEnd);
 
             if (hookEvent == "Stop" && !stopActive && Environment.GetEnvironmentVariable("BATON_COMMIT_BEFORE_STOP") == "1")
             {

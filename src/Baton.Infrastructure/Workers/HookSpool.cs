@@ -30,7 +30,7 @@ public sealed partial class HookSpool : IHookSpool
     /// lines from concurrent hooks whole. Not FileMode.Append: .NET seeks to the end once at open
     /// and writes there, so two hooks opening at once would write over each other.
     /// </summary>
-    public void Append(string worker, DateTimeOffset time, string hookEvent, WorkerState? state, string detail)
+    public void Append(string worker, DateTimeOffset time, string hookEvent, WorkerState? state, string detail, string? transcript = null, long? transcriptEnd = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(FileOf(worker))!);
         using var buffer = new MemoryStream();
@@ -45,6 +45,12 @@ public sealed partial class HookSpool : IHookSpool
             }
 
             w.WriteString("detail", detail);
+            if (transcript is not null && transcriptEnd is { } end)
+            {
+                w.WriteString("transcript", transcript);
+                w.WriteNumber("transcript_end", end);
+            }
+
             w.WriteEndObject();
         }
 
@@ -121,7 +127,11 @@ public sealed partial class HookSpool : IHookSpool
                     DateTimeOffset.Parse(root.GetProperty("time").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
                     root.GetProperty("event").GetString() ?? "",
                     root.TryGetProperty("state", out var st) && st.GetString() is { } s ? WorkerStates.Parse(s) : null,
-                    root.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : ""));
+                    root.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "")
+                {
+                    Transcript = root.TryGetProperty("transcript", out var t) ? t.GetString() : null,
+                    TranscriptEnd = root.TryGetProperty("transcript_end", out var te) && te.TryGetInt64(out var n) ? n : null,
+                });
             }
             catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
             {
@@ -130,5 +140,37 @@ public sealed partial class HookSpool : IHookSpool
         }
 
         return (records, offset + end + 1);
+    }
+
+    public (IReadOnlyList<string> Lines, long Offset) ReadTranscript(string path, long offset, long end)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            // A transcript that shrank was rewritten: start it over.
+            var from = file.Length < offset ? 0 : offset;
+            var to = Math.Min(end, file.Length);
+            if (to <= from)
+            {
+                return ([], from);
+            }
+
+            file.Seek(from, SeekOrigin.Begin);
+            var bytes = new byte[to - from];
+            file.ReadExactly(bytes);
+            var last = Array.LastIndexOf(bytes, (byte)'\n');
+            if (last < 0)
+            {
+                return ([], from);
+            }
+
+            var lines = Encoding.UTF8.GetString(bytes, 0, last).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return (lines, from + last + 1);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Gone or unreadable (a deleted HOME): usage is lost, the worker's state is not.
+            return ([], offset);
+        }
     }
 }

@@ -57,6 +57,17 @@ public sealed class ClaudeTuiTests : IDisposable
         Assert.True(server.ScriptDone, server.Describe());
         Assert.Equal(new ModelUsage(380, 80, 1000, 2060), server.ReportedUsage);
 
+        // Baton read the usage from the transcript the Stop hook named: the same figures, once each.
+        var usage = _repo.Baton("usage", "--worker", "cc", "--json").Ok().Json();
+        var total = usage.GetProperty("total");
+        Assert.Equal(server.ReportedUsage, new ModelUsage(total.GetProperty("input_tokens").GetInt64(), total.GetProperty("output_tokens").GetInt64(),
+            total.GetProperty("cache_creation_tokens").GetInt64(), total.GetProperty("cache_read_tokens").GetInt64()));
+        var run = Assert.Single(usage.GetProperty("workers").EnumerateArray());
+        Assert.Equal("2.1.330", run.GetProperty("agent_version").GetString());
+        Assert.Equal(20 + 1060, run.GetProperty("context_tokens").GetInt64()); // the last request's input
+        var tokens = Assert.Single(Events("cc"), e => e.Type == "worker_usage").Message;
+        Assert.StartsWith($"{380 + 1000 + 80} tokens", tokens, StringComparison.Ordinal);
+
         // Then kill asks it to leave with /exit, and it does.
         var outcome = _repo.Baton("kill", "cc", "--json").Ok().Json();
         Assert.True(outcome.GetProperty("graceful").GetBoolean(), outcome.ToString());

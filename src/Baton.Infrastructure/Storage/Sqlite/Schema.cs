@@ -235,6 +235,13 @@ internal static class Schema
         );
         CREATE INDEX merge_requests_kind ON merge_requests(kind, status, id);
         """,
+
+        // 8: TUI usage: the Claude Code transcript a worker's Stop hooks named, and how far Baton
+        // has read it (its usage is added to worker_usage as the hooks are taken in).
+        """
+        ALTER TABLE workers ADD COLUMN transcript TEXT;
+        ALTER TABLE workers ADD COLUMN transcript_offset INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int Version => Migrations.Length;

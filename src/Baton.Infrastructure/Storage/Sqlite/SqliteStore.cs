@@ -144,6 +144,12 @@ public sealed class SqliteStore : IStore, IDisposable
                     Insert(before);
                 }
 
+                if (change.Usage is { } usage)
+                {
+                    // With the transcript position that produced it: counted exactly once.
+                    SqliteUsageStore.Apply(this, change.Worker, usage);
+                }
+
                 if (change.Event is not null)
                 {
                     Insert(change.Event);
@@ -235,10 +241,12 @@ public sealed class SqliteStore : IStore, IDisposable
         using var cmd = Command("""
             INSERT INTO workers (name, agent, role, mode, session, socket, directory, state, evidence, state_since,
                                  observed_at, exit_code, pid, log_path, created_at, ended_at,
-                                 hook_state, hook_at, hook_evidence, hook_offset, ticket, paused_until)
+                                 hook_state, hook_at, hook_evidence, hook_offset, ticket, paused_until,
+                                 transcript, transcript_offset)
             VALUES ($name, $agent, $role, $mode, $session, $socket, $directory, $state, $evidence, $state_since,
                     $observed_at, $exit_code, $pid, $log_path, $created_at, $ended_at,
-                    $hook_state, $hook_at, $hook_evidence, $hook_offset, $ticket, $paused_until)
+                    $hook_state, $hook_at, $hook_evidence, $hook_offset, $ticket, $paused_until,
+                    $transcript, $transcript_offset)
             ON CONFLICT(name) DO UPDATE SET
                 agent = excluded.agent, role = excluded.role, mode = excluded.mode, session = excluded.session,
                 socket = excluded.socket, directory = excluded.directory, state = excluded.state,
@@ -246,7 +254,8 @@ public sealed class SqliteStore : IStore, IDisposable
                 exit_code = excluded.exit_code, pid = excluded.pid, log_path = excluded.log_path,
                 created_at = excluded.created_at, ended_at = excluded.ended_at,
                 hook_state = excluded.hook_state, hook_at = excluded.hook_at, hook_evidence = excluded.hook_evidence,
-                hook_offset = excluded.hook_offset, ticket = excluded.ticket, paused_until = excluded.paused_until
+                hook_offset = excluded.hook_offset, ticket = excluded.ticket, paused_until = excluded.paused_until,
+                transcript = excluded.transcript, transcript_offset = excluded.transcript_offset
             """);
         Bind(cmd, "$name", w.Name);
         Bind(cmd, "$agent", w.Agent);
@@ -270,6 +279,8 @@ public sealed class SqliteStore : IStore, IDisposable
         Bind(cmd, "$hook_offset", w.HookOffset);
         Bind(cmd, "$ticket", w.Ticket);
         Bind(cmd, "$paused_until", Format(w.PausedUntil));
+        Bind(cmd, "$transcript", w.Transcript);
+        Bind(cmd, "$transcript_offset", w.TranscriptOffset);
         cmd.ExecuteNonQuery();
     }
 
@@ -313,6 +324,8 @@ public sealed class SqliteStore : IStore, IDisposable
         HookOffset = r.GetInt64(r.GetOrdinal("hook_offset")),
         Ticket = r.IsDBNull(r.GetOrdinal("ticket")) ? null : r.GetInt64(r.GetOrdinal("ticket")),
         PausedUntil = Time(r, "paused_until"),
+        Transcript = Text(r, "transcript"),
+        TranscriptOffset = r.GetInt64(r.GetOrdinal("transcript_offset")),
     };
 
     /// <summary>One write transaction, retried as a whole if SQLite reports the database busy.</summary>

@@ -18,49 +18,55 @@ public sealed class SqliteUsageStore : IUsageStore
     public void Begin(Worker worker, string? agentVersion)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        _db.Write(() => Insert(worker, agentVersion));
+        _db.Write(() => Insert(_db, worker, agentVersion));
     }
 
     public void Record(Worker worker, UsageUpdate update)
     {
         ArgumentNullException.ThrowIfNull(worker);
         ArgumentNullException.ThrowIfNull(update);
-        _db.Write(() =>
-        {
-            // A worker spawned before this table existed has no row yet: start one.
-            if (LatestId(worker.Name) is not { } id)
-            {
-                Insert(worker, update.AgentVersion);
-                id = LatestId(worker.Name)!.Value;
-            }
+        _db.Write(() => Apply(_db, worker, update));
+    }
 
-            var t = update.Added;
-            using var cmd = _db.Command("""
-                UPDATE worker_usage SET
-                    input_tokens = input_tokens + $input, output_tokens = output_tokens + $output,
-                    cache_creation_tokens = cache_creation_tokens + $creation, cache_read_tokens = cache_read_tokens + $read,
-                    cost_usd = CASE WHEN $cost IS NULL THEN cost_usd ELSE COALESCE(cost_usd, 0) + $cost END,
-                    context_tokens = COALESCE($ctx_tokens, context_tokens), context_window = COALESCE($ctx_window, context_window),
-                    model = COALESCE($model, model), agent_version = COALESCE(agent_version, $version), updated_at = $now
-                WHERE id = $id
-                """);
-            SqliteStore.Bind(cmd, "$input", t.Input);
-            SqliteStore.Bind(cmd, "$output", t.Output);
-            SqliteStore.Bind(cmd, "$creation", t.CacheCreation);
-            SqliteStore.Bind(cmd, "$read", t.CacheRead);
-            SqliteStore.Bind(cmd, "$cost", t.CostUsd is { } c ? (double)c : null);
-            SqliteStore.Bind(cmd, "$ctx_tokens", update.Context?.Tokens);
-            SqliteStore.Bind(cmd, "$ctx_window", update.Context?.Window);
-            SqliteStore.Bind(cmd, "$model", update.Model);
-            SqliteStore.Bind(cmd, "$version", update.AgentVersion);
-            SqliteStore.Bind(cmd, "$now", SqliteStore.Format(update.Events.Count > 0 ? update.Events[^1].Time : DateTimeOffset.UtcNow));
-            SqliteStore.Bind(cmd, "$id", id);
-            cmd.ExecuteNonQuery();
-            foreach (var e in update.Events)
-            {
-                _db.Insert(e);
-            }
-        });
+    /// <summary>Adds <paramref name="update"/> to the worker's latest row, inside the caller's write transaction.</summary>
+    internal static void Apply(SqliteStore db, Worker worker, UsageUpdate update)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(update);
+        // A worker spawned before this table existed has no row yet: start one.
+        if (LatestId(db, worker.Name) is not { } id)
+        {
+            Insert(db, worker, update.AgentVersion);
+            id = LatestId(db, worker.Name)!.Value;
+        }
+
+        var t = update.Added;
+        using var cmd = db.Command("""
+            UPDATE worker_usage SET
+                input_tokens = input_tokens + $input, output_tokens = output_tokens + $output,
+                cache_creation_tokens = cache_creation_tokens + $creation, cache_read_tokens = cache_read_tokens + $read,
+                cost_usd = CASE WHEN $cost IS NULL THEN cost_usd ELSE COALESCE(cost_usd, 0) + $cost END,
+                context_tokens = COALESCE($ctx_tokens, context_tokens), context_window = COALESCE($ctx_window, context_window),
+                model = COALESCE($model, model), agent_version = COALESCE(agent_version, $version), updated_at = $now
+            WHERE id = $id
+            """);
+        SqliteStore.Bind(cmd, "$input", t.Input);
+        SqliteStore.Bind(cmd, "$output", t.Output);
+        SqliteStore.Bind(cmd, "$creation", t.CacheCreation);
+        SqliteStore.Bind(cmd, "$read", t.CacheRead);
+        SqliteStore.Bind(cmd, "$cost", t.CostUsd is { } c ? (double)c : null);
+        SqliteStore.Bind(cmd, "$ctx_tokens", update.Context?.Tokens);
+        SqliteStore.Bind(cmd, "$ctx_window", update.Context?.Window);
+        SqliteStore.Bind(cmd, "$model", update.Model);
+        SqliteStore.Bind(cmd, "$version", update.AgentVersion);
+        SqliteStore.Bind(cmd, "$now", SqliteStore.Format(update.Events.Count > 0 ? update.Events[^1].Time : DateTimeOffset.UtcNow));
+        SqliteStore.Bind(cmd, "$id", id);
+        cmd.ExecuteNonQuery();
+        foreach (var e in update.Events)
+        {
+            db.Insert(e);
+        }
     }
 
     public IReadOnlyList<UsageRow> List()
@@ -91,9 +97,9 @@ public sealed class SqliteUsageStore : IUsageStore
         return rows;
     }
 
-    private void Insert(Worker worker, string? agentVersion)
+    private static void Insert(SqliteStore db, Worker worker, string? agentVersion)
     {
-        using var cmd = _db.Command("""
+        using var cmd = db.Command("""
             INSERT INTO worker_usage (worker, agent, ticket, agent_version, started_at)
             VALUES ($worker, $agent, $ticket, $version, $started)
             """);
@@ -105,9 +111,9 @@ public sealed class SqliteUsageStore : IUsageStore
         cmd.ExecuteNonQuery();
     }
 
-    private long? LatestId(string worker)
+    private static long? LatestId(SqliteStore db, string worker)
     {
-        using var cmd = _db.Command("SELECT MAX(id) FROM worker_usage WHERE worker = $worker");
+        using var cmd = db.Command("SELECT MAX(id) FROM worker_usage WHERE worker = $worker");
         SqliteStore.Bind(cmd, "$worker", worker);
         var value = cmd.ExecuteScalar();
         return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
