@@ -43,6 +43,13 @@ public sealed record AgentProfile
     public IReadOnlyList<string> KnownGoodVersions { get; init; } = [];
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the ready prompt must stay on screen, with no start-up dialog, before spawn
+    /// trusts it: Codex draws its prompt for about a second before a dialog (trust, model
+    /// migration) replaces it, and a prompt typed then goes into the dialog. Zero: at first sight.
+    /// </summary>
+    public TimeSpan ReadySettle { get; init; } = TimeSpan.Zero;
     public TimeSpan ExitTimeout { get; init; } = TimeSpan.FromSeconds(5);
     public required ScreenRules Screen { get; init; }
     public IReadOnlyList<StartupRule> Startup { get; init; } = [];

@@ -185,6 +185,7 @@ public sealed class WorkerSpawner
         var screen = "";
         var stillSince = _ctx.Time.GetUtcNow();
         DateTimeOffset? dialogSince = null;
+        DateTimeOffset? readySince = null;
         // Most agents are ready within a few hundred milliseconds: look often at first, then back off.
         var poll = TimeSpan.FromMilliseconds(5);
         while (true)
@@ -216,6 +217,8 @@ public sealed class WorkerSpawner
 
             var now = _ctx.Time.GetUtcNow();
             dialogSince = verdict.StartupRule is null ? null : dialogSince ?? now;
+            // The prompt counts as ready only once it has held for the profile's ready_settle_ms.
+            readySince = verdict.StartupRule is null && verdict.State == WorkerState.Idle ? readySince ?? now : null;
             if (verdict.StartupRule is { } ruleName)
             {
                 // Answer each dialog once it has settled, and again only if it is still there two
@@ -230,7 +233,7 @@ public sealed class WorkerSpawner
                         $"answered start-up dialog '{ruleName}' with {string.Join(' ', rule.Keys)}", now));
                 }
             }
-            else if (verdict.State == WorkerState.Idle)
+            else if (verdict.State == WorkerState.Idle && now - readySince >= profile.ReadySettle)
             {
                 var ready = worker with { State = WorkerState.Idle, Evidence = verdict.Evidence, StateSince = now, ObservedAt = now };
                 // The event is history whatever happened meanwhile; the row only if nobody changed it.

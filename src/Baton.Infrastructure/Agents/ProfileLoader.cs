@@ -14,7 +14,7 @@ public static class ProfileLoader
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances",
-            "ready_timeout", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "version");
+            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "version");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
         if (doc.Map(root, "context") is { } context)
@@ -101,6 +101,7 @@ public static class ProfileLoader
             Multiline = multiline,
             ExitCommand = doc.String(root, "exit_command") ?? "/exit",
             ReadyTimeout = TimeSpan.FromSeconds(doc.Int(root, "ready_timeout", 1, 600) ?? 30),
+            ReadySettle = TimeSpan.FromMilliseconds(doc.Int(root, "ready_settle_ms", 0, 60_000) ?? 0),
             ExitTimeout = TimeSpan.FromSeconds(doc.Int(root, "exit_timeout", 0, 120) ?? 5),
             Screen = rules,
             Startup = startup,

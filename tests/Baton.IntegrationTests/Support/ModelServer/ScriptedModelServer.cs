@@ -76,7 +76,7 @@ public sealed class ScriptedModelServer : IDisposable
 
     /// <summary>A readable list of what was asked and answered, for failure messages.</summary>
     public string Describe() => string.Join('\n', Requests.Select(r =>
-        $"{r.Method} {r.Path} step={r.Step} status={r.Status} tools={r.ToolNames.Count} results=[{string.Join(',', r.ToolResults)}]"));
+        $"{r.Method} {r.Path} step={r.Step} status={r.Status} tools={r.ToolNames.Count}{(r.ToolNames.Count is > 0 and < 4 ? " (" + string.Join(',', r.ToolNames) + ")" : "")} results=[{string.Join(',', r.ToolResults)}]"));
 
     public void Dispose()
     {
