@@ -30,6 +30,13 @@ public sealed record AgentProfile
     /// <summary>Options that give the agent its settings file (<c>{settings_file}</c>): permissions and hooks.</summary>
     public IReadOnlyList<string> SettingsArgument { get; init; } = [];
 
+    /// <summary>
+    /// Arguments that make the agent call Baton's hook when a turn ends, for every worker (Codex:
+    /// <c>["-c", "notify={notify}"]</c>; <c>{notify}</c> is the hook command as a TOML array). The
+    /// agent appends its JSON payload as the last argument.
+    /// </summary>
+    public IReadOnlyList<string> NotifyArgument { get; init; } = [];
+
     /// <summary>Keys that say "yes" to the agent's permission question (roles with <c>auto_approve</c>).</summary>
     public IReadOnlyList<string> ApproveKeys { get; init; } = ["Enter"];
 

@@ -78,6 +78,14 @@ public sealed class RoleSetup
             }
         }
 
+        if (profile.NotifyArgument.Count > 0)
+        {
+            var notify = "[" + string.Join(", ", _hook.Select(TomlString)) + "]";
+            var vars = new Dictionary<string, string> { ["{notify}"] = notify };
+            arguments.AddRange(profile.NotifyArgument.Select(a => Substitute(a, vars)));
+            notes.Add("turn ends reported to baton hook (notify)");
+        }
+
         if (role is null)
         {
             return new RoleLaunch(arguments, prompt, environment, notes);
@@ -115,6 +123,10 @@ public sealed class RoleSetup
     private string SettingsFile(string worker) => Path.Combine(_paths.BatonDir, "settings", worker + ".json");
 
     private string GuardFile(string worker) => Path.Combine(_paths.BatonDir, "guards", worker + ".json");
+
+    /// <summary>A TOML basic string (paths: no control characters to escape).</summary>
+    private static string TomlString(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     private static string Substitute(string template, IReadOnlyDictionary<string, string> vars) =>
         vars.Aggregate(template, (t, v) => t.Replace(v.Key, v.Value, StringComparison.Ordinal));

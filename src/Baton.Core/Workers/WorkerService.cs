@@ -1,4 +1,5 @@
 using System.Globalization;
+using Baton.Core.Agents;
 using Baton.Core.Events;
 using Baton.Core.Tmux;
 
@@ -8,6 +9,9 @@ namespace Baton.Core.Workers;
 public sealed class WorkerService
 {
     private static readonly TimeSpan ExitPoll = TimeSpan.FromMilliseconds(100);
+
+    // How long an exit command may sit in the input line before Enter is pressed again.
+    private static readonly TimeSpan ExitResubmit = TimeSpan.FromSeconds(1);
     private readonly WorkerContext _ctx;
 
     public WorkerService(WorkerContext context)
@@ -143,9 +147,11 @@ public sealed class WorkerService
         var grace = pending.Where(p => p.Asked).Select(p => _ctx.Profiles.Get(p.Worker.Agent).ExitTimeout).DefaultIfEmpty(TimeSpan.Zero).Max();
         var deadline = _ctx.Time.GetUtcNow() + grace;
         var left = new HashSet<string>(StringComparer.Ordinal);
+        var nextEnter = _ctx.Time.GetUtcNow() + ExitResubmit;
         while (pending.Any(p => p.Asked && !left.Contains(p.Worker.Name)) && _ctx.Time.GetUtcNow() < deadline)
         {
             await Task.Delay(ExitPoll, _ctx.Time, ct).ConfigureAwait(false);
+            var resubmit = _ctx.Time.GetUtcNow() >= nextEnter;
             foreach (var group in pending.Where(p => p.Asked && !left.Contains(p.Worker.Name)).GroupBy(p => p.Tmux!))
             {
                 var sessions = group.Key.ListSessions().ToDictionary(s => s.Name, StringComparer.Ordinal);
@@ -155,8 +161,14 @@ public sealed class WorkerService
                     {
                         left.Add(worker.Name);
                     }
+                    else if (resubmit)
+                    {
+                        ResubmitExit(group.Key, worker);
+                    }
                 }
             }
+
+            nextEnter = resubmit ? _ctx.Time.GetUtcNow() + ExitResubmit : nextEnter;
         }
 
         var results = new List<KillOutcome>();
@@ -215,6 +227,26 @@ public sealed class WorkerService
     {
         var all = text.Replace("\r", "", StringComparison.Ordinal).TrimEnd('\n', ' ').Split('\n');
         return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    /// <summary>
+    /// Presses Enter again when the exit command still sits in the agent's input line: Codex takes
+    /// an Enter that follows fast typing as part of a paste, and leaves "/quit" typed but unsent.
+    /// </summary>
+    private void ResubmitExit(ITmux tmux, Worker worker)
+    {
+        var profile = _ctx.Profiles.Get(worker.Agent);
+        try
+        {
+            if (ScreenClassifier.InputText(profile.Screen, tmux.Capture(worker.Session!))?.Trim() == profile.ExitCommand)
+            {
+                tmux.SendKeys(worker.Session!, ["Enter"]);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The session went away meanwhile: the next look sees it gone.
+        }
     }
 
     private static string ReadTail(string path, int lines)

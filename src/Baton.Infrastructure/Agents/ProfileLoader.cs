@@ -14,7 +14,7 @@ public static class ProfileLoader
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances",
-            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "version");
+            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "notify_argument", "version");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
         if (doc.Map(root, "context") is { } context)
@@ -109,6 +109,7 @@ public static class ProfileLoader
             ContextArgument = contextArgument,
             ContextFile = contextFile,
             SettingsArgument = doc.List(root, "settings_argument") ?? [],
+            NotifyArgument = doc.List(root, "notify_argument") ?? [],
             ApproveKeys = doc.List(root, "approve_keys") ?? ["Enter"],
             MaxInstances = doc.Int(root, "max_instances", 1, 1000),
             VersionArgument = versionArgument,

@@ -33,21 +33,25 @@ public static class HookRecorder
         {
             paths = BatonPaths.ForDatabase(db);
             var hookEvent = args.Length > 0 ? args[^1] : "";
-            var payload = Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
+            // Codex's `notify` program gets its JSON as the last argument, not on stdin.
+            var notify = hookEvent.StartsWith('{');
+            var payload = notify ? hookEvent : Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
             string? notification = null, tool = null, cwd = null, transcript = null;
             var stopActive = false;
             if (payload.Length > 0)
             {
                 using var doc = JsonDocument.Parse(payload);
                 var root = doc.RootElement;
-                notification = Text(root, "notification_type");
+                hookEvent = notify ? Text(root, "type") ?? "notify" : hookEvent;
+                notification = notify && TitleTurn(root) ? "title" : Text(root, "notification_type");
                 tool = Text(root, "tool_name");
                 cwd = Text(root, "cwd");
                 transcript = Text(root, "transcript_path");
                 stopActive = root.TryGetProperty("stop_hook_active", out var sa) && sa.ValueKind == JsonValueKind.True;
             }
 
-            var state = HookStates.Map(hookEvent, notification);
+            // The TUI's title request ends its own "turn" while the user's turn runs: not a state.
+            var state = notification == "title" ? null : HookStates.Map(hookEvent, notification);
             // At the end of a turn (or session) the transcript holds every message of it: its size
             // now bounds what the monitor counts (one stat; the reading happens in the monitor).
             long? transcriptEnd = hookEvent is "Stop" or "SessionEnd" && transcript is not null && File.Exists(transcript) ? new FileInfo(transcript).Length : null;
@@ -84,6 +88,12 @@ public static class HookRecorder
 
         return 0;
     }
+
+    /// <summary>Codex 0.169.0's TUI names each new thread by a side turn whose only input asks for a title.</summary>
+    private static bool TitleTurn(JsonElement root) =>
+        root.TryGetProperty("input-messages", out var inputs) && inputs.ValueKind == JsonValueKind.Array && inputs.GetArrayLength() > 0
+        && inputs[0].ValueKind == JsonValueKind.String
+        && inputs[0].GetString()!.StartsWith("Generate a concise, single-line task title", StringComparison.Ordinal);
 
     private static string? Text(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

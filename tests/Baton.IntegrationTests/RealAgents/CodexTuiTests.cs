@@ -8,7 +8,8 @@ namespace Baton.IntegrationTests.RealAgents;
 /// <summary>
 /// The real Codex TUI in tmux, spawned by Baton in a folder it has never trusted: the prompt it
 /// draws before its trust dialog must not be taken for ready, the profile answers the dialogs
-/// (trust, then the model-migration notice), and the prompt reaches the model.
+/// (trust, then the model-migration notice), and the prompt reaches the model. Its turn's end
+/// reaches Baton through Codex's notify program.
 /// </summary>
 public sealed class CodexTuiTests : IDisposable
 {
@@ -44,9 +45,17 @@ public sealed class CodexTuiTests : IDisposable
         var typed = Assert.Single(events, e => e.Type == "worker_prompt_sent").Message;
         Assert.StartsWith("submitted", typed, StringComparison.Ordinal);
 
+        // The idle came from Codex's notify (the profile's notify_argument), not only the screen;
+        // the TUI's title side turn is recorded but says nothing about the state.
+        var hooks = events.Where(e => e.Type == "worker_hook").Select(e => e.Message).ToList();
+        Assert.Contains("hook: agent-turn-complete -> idle", hooks);
+        Assert.Contains("hook: agent-turn-complete (title)", hooks);
+        Assert.Contains(events, e => e.Type == "worker_state_changed" && e.Message.EndsWith("-> idle: hook: agent-turn-complete", StringComparison.Ordinal));
+
         // kill types /quit and Codex leaves.
+        var before = Screen();
         var outcome = _repo.Baton("kill", "cx", "--json").Ok().Json();
-        Assert.True(outcome.GetProperty("graceful").GetBoolean(), outcome.ToString());
+        Assert.True(outcome.GetProperty("graceful").GetBoolean(), $"{outcome}\nscreen before:\n{before}\nevents:\n{string.Join('\n', Events("cx"))}");
     }
 
     private static bool Eventually(Func<bool> condition, int seconds)

@@ -74,12 +74,12 @@ public static class OpenAiWire
 
     /// <summary>
     /// A request outside the agent's turn: no tools, or (Codex's TUI title request, "Generate a
-    /// concise, single-line task title ...") tools without <c>exec_command</c>: Codex 0.169.0 sends
-    /// it with only <c>apply_patch</c> attached, and served a script step it would run it.
+    /// concise, single-line task title ...") <c>apply_patch</c> alone: Codex 0.169.0 attaches it to
+    /// that request, and served a script step it would run it.
     /// </summary>
     public static bool IsSide(JsonNode? body) =>
         body?["tools"] is not JsonArray { Count: > 0 } tools
-        || !tools.Any(t => t?["name"]?.GetValue<string>() == "exec_command");
+        || tools.All(t => t?["name"]?.GetValue<string>() == "apply_patch");
 
     private static JsonObject Item(ModelStep step, string id) => step.Kind switch
     {
