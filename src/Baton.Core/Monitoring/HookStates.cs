@@ -5,23 +5,30 @@ namespace Baton.Core.Monitoring;
 /// <summary>One agent hook call as `baton hook` spools it.</summary>
 public sealed record HookRecord(DateTimeOffset Time, string Event, WorkerState? State, string Detail)
 {
-    /// <summary>The transcript file the hook named (Stop, SessionEnd), whose usage Baton counts up to <see cref="TranscriptEnd"/>.</summary>
+    /// <summary>The transcript file the hook named (Claude Code's Stop, SessionEnd; Codex's thread rollout), whose usage Baton counts up to <see cref="TranscriptEnd"/>.</summary>
     public string? Transcript { get; init; }
 
-    /// <summary>The transcript's size when the hook ran: at a Stop every message of the turn is written, so no message is cut.</summary>
+    /// <summary>
+    /// The transcript's size when the hook ran: at a Stop every message of the turn is written, so no
+    /// message is cut. A Codex rollout's lines are whole records each, and its writer may run behind
+    /// the notify: long.MaxValue, read to its end.
+    /// </summary>
     public long? TranscriptEnd { get; init; }
 }
 
 /// <summary>What each Claude Code (and Codex) hook event says about the agent's state.</summary>
 public static class HookStates
 {
+    /// <summary>The event of Codex's notify payload at each turn's end.</summary>
+    public const string CodexTurnComplete = "agent-turn-complete";
+
     public static WorkerState? Map(string hookEvent, string? notificationType) => hookEvent switch
     {
         "PreToolUse" or "PostToolUse" or "UserPromptSubmit" => WorkerState.Busy,
         "Stop" or "SubagentStop" => WorkerState.Idle,
         "SessionStart" => WorkerState.Idle,
         // Codex's `notify` program gets {"type": "agent-turn-complete", ...}: the turn is over.
-        "agent-turn-complete" => WorkerState.Idle,
+        CodexTurnComplete => WorkerState.Idle,
         "PermissionRequest" => WorkerState.Waiting,
         "Notification" => notificationType switch
         {

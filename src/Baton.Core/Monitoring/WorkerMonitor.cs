@@ -145,12 +145,16 @@ public sealed class WorkerMonitor
     {
         var (path, position) = (worker.Transcript, worker.TranscriptOffset);
         var lines = new List<string>();
+        var codex = false;
         foreach (var r in records)
         {
             if (r.Transcript is null || r.TranscriptEnd is not { } end)
             {
                 continue;
             }
+
+            // Codex's notify names its thread's rollout; Claude Code's hooks name their transcript.
+            codex |= r.Event == HookStates.CodexTurnComplete;
 
             if (!string.Equals(r.Transcript, path, StringComparison.Ordinal))
             {
@@ -168,7 +172,7 @@ public sealed class WorkerMonitor
         }
 
         var read = worker with { Transcript = path, TranscriptOffset = position };
-        var used = ClaudeTranscript.Read(lines);
+        var used = codex ? CodexRollout.Read(lines) : ClaudeTranscript.Read(lines);
         if (used.Tokens.IsEmpty && used.Context is null)
         {
             return (read, null);

@@ -46,7 +46,8 @@ public static class HookRecorder
                 notification = notify && TitleTurn(root) ? "title" : Text(root, "notification_type");
                 tool = Text(root, "tool_name");
                 cwd = Text(root, "cwd");
-                transcript = Text(root, "transcript_path");
+                // Codex's notify names its thread; its usage is in the thread's rollout file.
+                transcript = notify ? (notification == "title" ? null : CodexRollouts.Find(Text(root, "thread-id"))) : Text(root, "transcript_path");
                 stopActive = root.TryGetProperty("stop_hook_active", out var sa) && sa.ValueKind == JsonValueKind.True;
             }
 
@@ -54,7 +55,11 @@ public static class HookRecorder
             var state = notification == "title" ? null : HookStates.Map(hookEvent, notification);
             // At the end of a turn (or session) the transcript holds every message of it: its size
             // now bounds what the monitor counts (one stat; the reading happens in the monitor).
-            long? transcriptEnd = hookEvent is "Stop" or "SessionEnd" && transcript is not null && File.Exists(transcript) ? new FileInfo(transcript).Length : null;
+            // A Codex rollout's lines are whole records, and its writer may still be behind the
+            // notify: the monitor reads it to its end.
+            long? transcriptEnd = transcript is null ? null
+                : notify ? long.MaxValue
+                : hookEvent is "Stop" or "SessionEnd" && File.Exists(transcript) ? new FileInfo(transcript).Length : null;
             new HookSpool(paths).Append(worker!, DateTimeOffset.UtcNow, hookEvent, state, tool ?? notification ?? "", transcript, transcriptEnd);
 
             if (hookEvent == "Stop" && !stopActive && Environment.GetEnvironmentVariable("BATON_COMMIT_BEFORE_STOP") == "1")

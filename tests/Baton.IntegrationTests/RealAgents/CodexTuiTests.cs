@@ -52,6 +52,22 @@ public sealed class CodexTuiTests : IDisposable
         Assert.Contains("hook: agent-turn-complete (title)", hooks);
         Assert.Contains(events, e => e.Type == "worker_state_changed" && e.Message.EndsWith("-> idle: hook: agent-turn-complete", StringComparison.Ordinal));
 
+        // Baton read the usage from the thread's rollout the notify named: what the server reported
+        // for the user's turn (Codex's title side turn is not in the rollout), once each, with
+        // OpenAI's cached input taken out of input.
+        var reported = server.Requests.Where(r => !r.IsSide).Aggregate(ModelUsage.Zero, (sum, r) => sum + r.Reported);
+        Assert.Equal(new ModelUsage(280, 65, 0, 450), reported);
+        var counted = ModelUsage.Zero;
+        if (!Eventually(() => (counted = Usage()) == reported, 30))
+        {
+            Assert.Fail($"usage {counted}, reported {reported}\nevents:\n{string.Join('\n', Events("cx"))}");
+        }
+
+        var run = Assert.Single(_repo.Baton("usage", "--worker", "cx", "--json").Ok().Json().GetProperty("workers").EnumerateArray());
+        Assert.Equal("gpt-5.5", run.GetProperty("model").GetString());
+        Assert.Equal(30 + 250, run.GetProperty("context_tokens").GetInt64()); // the last request's input
+        Assert.Contains(Events("cx"), e => e.Type == "worker_usage");
+
         // kill types /quit and Codex leaves.
         var before = Screen();
         var outcome = _repo.Baton("kill", "cx", "--json").Ok().Json();
@@ -69,6 +85,13 @@ public sealed class CodexTuiTests : IDisposable
         {
             return false;
         }
+    }
+
+    private ModelUsage Usage()
+    {
+        var total = _repo.Baton("usage", "--worker", "cx", "--json").Ok().Json().GetProperty("total");
+        return new ModelUsage(total.GetProperty("input_tokens").GetInt64(), total.GetProperty("output_tokens").GetInt64(),
+            total.GetProperty("cache_creation_tokens").GetInt64(), total.GetProperty("cache_read_tokens").GetInt64());
     }
 
     private string Screen() => _repo.Baton("capture", "cx", "--lines", "30").Stdout;
