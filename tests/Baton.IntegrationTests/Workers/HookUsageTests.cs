@@ -1,3 +1,4 @@
+using System.Globalization;
 using Baton.IntegrationTests.Support;
 using Xunit;
 
@@ -14,10 +15,20 @@ public sealed class HookUsageTests : IDisposable
 
     public void Dispose() => _repo.Dispose();
 
-    private CliResult Hook(string worker, string[] args, string payload) =>
-        TestRepo.Run(RepoPaths.Baton[0], [.. RepoPaths.Baton.Skip(1), "hook", .. args], _repo.Dir, payload,
-            new Dictionary<string, string> { ["BATON_WORKER"] = worker, ["BATON_DB"] = Path.Combine(_repo.Dir, ".baton", "baton.db") },
-            TimeSpan.FromSeconds(30));
+    private CliResult Hook(string worker, string[] args, string payload, string? codexHome = null)
+    {
+        var env = new Dictionary<string, string> { ["BATON_WORKER"] = worker, ["BATON_DB"] = Path.Combine(_repo.Dir, ".baton", "baton.db") };
+        if (codexHome is not null)
+        {
+            env["CODEX_HOME"] = codexHome;
+        }
+
+        return TestRepo.Run(RepoPaths.Baton[0], [.. RepoPaths.Baton.Skip(1), "hook", .. args], _repo.Dir, payload, env, TimeSpan.FromSeconds(30));
+    }
+
+    private static string CodexResponse(string id, int input, int cached, int output) =>
+        "{\"type\":\"token_usage_record\",\"payload\":{\"response_id\":\"" + id + "\",\"usage\":{\"input_tokens\":" + input +
+        ",\"cached_input_tokens\":" + cached + ",\"output_tokens\":" + output + "}}}\n";
 
     private static string Assistant(string id, int input, int output, int read) =>
         "{\"type\":\"assistant\",\"message\":{\"id\":\"" + id + "\",\"model\":\"claude-opus-5-5\",\"usage\":{\"input_tokens\":" + input +
@@ -68,5 +79,35 @@ public sealed class HookUsageTests : IDisposable
         var hooks = _repo.Baton("events", "recent", "50", "--worker", "nt", "--type", "worker_hook", "--json").Ok().Json()
             .EnumerateArray().Select(e => e.GetProperty("message").GetString()).ToList();
         Assert.Equal(["hook: agent-turn-complete (title)", "hook: agent-turn-complete -> idle"], hooks);
+    }
+
+    [Fact]
+    public void Codex_notifies_count_the_threads_rollout_once_each_response_and_a_half_written_line_later()
+    {
+        _repo.Baton("spawn", "--agent", "scripted", "--name", "cu", "@sleep 30").Ok();
+        var codexHome = Path.Combine(_repo.Dir, ".baton", "test-codex-home");
+        // Codex files a thread under its local start date, which the UUIDv7 thread id carries.
+        var started = new DateTimeOffset(2026, 3, 4, 12, 0, 0, TimeSpan.Zero);
+        var thread = Guid.CreateVersion7(started).ToString();
+        var day = started.ToLocalTime();
+        var folder = Path.Combine(codexHome, "sessions", day.ToString("yyyy", CultureInfo.InvariantCulture), day.ToString("MM", CultureInfo.InvariantCulture), day.ToString("dd", CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        var rollout = Path.Combine(folder, $"rollout-2026-03-04T12-00-00-{thread}.jsonl");
+        var notify = "{\"type\":\"agent-turn-complete\",\"thread-id\":\"" + thread + "\",\"input-messages\":[\"go\"]}";
+
+        var second = CodexResponse("r2", 250, 200, 20);
+        File.WriteAllText(rollout, "{\"type\":\"turn_context\",\"payload\":{\"model\":\"gpt-5.5\"}}\n" + CodexResponse("r1", 200, 0, 40) + second[..20]);
+        Hook("cu", [notify], "", codexHome).Ok();
+        Assert.Equal((200, 40, 0), Usage("cu")); // the line still being written waits
+
+        File.AppendAllText(rollout, second[20..]);
+        Hook("cu", [notify], "", codexHome).Ok();
+        Assert.Equal((250, 60, 200), Usage("cu"));
+        Assert.Equal((250, 60, 200), Usage("cu")); // looked at again: nothing counted twice
+        Assert.Equal(2, _repo.Baton("events", "recent", "50", "--worker", "cu", "--type", "worker_usage", "--json").Ok().Json().GetArrayLength());
+
+        // Another thread (or no thread-id at all): no rollout of this worker's, nothing counted.
+        Hook("cu", ["{\"type\":\"agent-turn-complete\",\"thread-id\":\"../../etc\"}"], "", codexHome).Ok();
+        Assert.Equal((250, 60, 200), Usage("cu"));
     }
 }
