@@ -9,8 +9,8 @@ public sealed record HookRecord(DateTimeOffset Time, string Event, WorkerState? 
     public string? Transcript { get; init; }
 
     /// <summary>
-    /// The transcript's size when the hook ran: at a Stop every message of the turn is written, so no
-    /// message is cut. A Codex rollout's lines are whole records each, and its writer may run behind
+    /// The transcript's size when the hook ran: at a Stop the turn's messages are normally written,
+    /// so no message is cut (one written late is counted once the agent is idle: WorkerMonitor.CatchUp). A Codex rollout's lines are whole records each, and its writer may run behind
     /// the notify: long.MaxValue, read to its end.
     /// </summary>
     public long? TranscriptEnd { get; init; }

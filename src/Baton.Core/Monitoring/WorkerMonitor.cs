@@ -109,7 +109,7 @@ public sealed class WorkerMonitor
         var (records, offset) = _spool.Read(worker.Name, worker.HookOffset);
         if (records.Count == 0)
         {
-            return (worker, [], null);
+            return CatchUp(worker, now);
         }
 
         var hook = worker.Hook;
@@ -141,6 +141,25 @@ public sealed class WorkerMonitor
     /// hook ran (a turn boundary, so no message is cut in two). Stored with the hook offset in one
     /// transaction, so two monitors racing cannot count a turn twice.
     /// </summary>
+    /// <summary>
+    /// An idle agent's transcript that grew after its last hook: Claude Code may write a turn's
+    /// last message after its Stop hook ran (seen under load), so what the Stop's bound left out is
+    /// counted on a later look, once the agent is idle (no new turn being written). One open of
+    /// the file per look at an idle worker with a transcript; nothing is written unless it grew.
+    /// </summary>
+    private (Worker Worker, IReadOnlyList<EventRecord> Events, UsageUpdate? Usage) CatchUp(Worker worker, DateTimeOffset now)
+    {
+        if (worker.State != WorkerState.Idle || worker.Transcript is not { } transcript)
+        {
+            return (worker, [], null);
+        }
+
+        // Codex's rollouts are named rollout-*.jsonl; anything else is a Claude Code transcript.
+        var kind = Path.GetFileName(transcript).StartsWith("rollout-", StringComparison.Ordinal) ? HookStates.CodexTurnComplete : "Stop";
+        var (read, usage) = TakeTranscript(worker, [new HookRecord(now, kind, null, "") { Transcript = transcript, TranscriptEnd = long.MaxValue }], now);
+        return (read, [], usage);
+    }
+
     private (Worker Worker, UsageUpdate? Usage) TakeTranscript(Worker worker, IReadOnlyList<HookRecord> records, DateTimeOffset now)
     {
         var (path, position) = (worker.Transcript, worker.TranscriptOffset);

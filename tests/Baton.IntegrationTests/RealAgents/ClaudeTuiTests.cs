@@ -58,6 +58,13 @@ public sealed class ClaudeTuiTests : IDisposable
         Assert.Equal(new ModelUsage(380, 80, 1000, 2060), server.ReportedUsage);
 
         // Baton read the usage from the transcript the Stop hook named: the same figures, once each.
+        // Claude Code may write the turn's last message after its Stop hook: a later look at the
+        // idle worker (here `baton list`) counts it.
+        TestRepo.WaitUntil(() =>
+        {
+            _repo.Baton("list").Ok();
+            return _repo.Baton("usage", "--worker", "cc", "--json").Ok().Json().GetProperty("total").GetProperty("cache_read_tokens").GetInt64() >= 2060;
+        }, "the whole turn counted", 30);
         var usage = _repo.Baton("usage", "--worker", "cc", "--json").Ok().Json();
         var total = usage.GetProperty("total");
         Assert.Equal(server.ReportedUsage, new ModelUsage(total.GetProperty("input_tokens").GetInt64(), total.GetProperty("output_tokens").GetInt64(),
@@ -65,8 +72,8 @@ public sealed class ClaudeTuiTests : IDisposable
         var run = Assert.Single(usage.GetProperty("workers").EnumerateArray());
         Assert.Equal("2.1.330", run.GetProperty("agent_version").GetString());
         Assert.Equal(20 + 1060, run.GetProperty("context_tokens").GetInt64()); // the last request's input
-        var tokens = Assert.Single(Events("cc"), e => e.Type == "worker_usage").Message;
-        Assert.StartsWith($"{380 + 1000 + 80} tokens", tokens, StringComparison.Ordinal);
+        var tokens = Events("cc").Where(e => e.Type == "worker_usage").Select(e => long.Parse(e.Message.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture)).Sum();
+        Assert.Equal(380 + 1000 + 80, tokens); // one event per read, together the turn's tokens
 
         // Then kill asks it to leave with /exit, and it does.
         var outcome = _repo.Baton("kill", "cc", "--json").Ok().Json();

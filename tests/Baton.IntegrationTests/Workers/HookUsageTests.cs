@@ -66,6 +66,23 @@ public sealed class HookUsageTests : IDisposable
     }
 
     [Fact]
+    public void A_message_written_after_the_stop_is_counted_once_on_a_later_look_at_the_idle_worker()
+    {
+        _repo.Baton("spawn", "--agent", "scripted", "--name", "late").Ok();
+        _repo.WaitForState("late", "idle");
+        var transcript = Path.Combine(_repo.Dir, ".baton", "late-transcript.jsonl");
+        var stop = "{\"hook_event_name\":\"Stop\",\"transcript_path\":\"" + transcript + "\"}";
+        File.WriteAllText(transcript, Assistant("m1", 100, 10, 0));
+        Hook("late", ["Stop"], stop).Ok();
+
+        // Claude Code wrote the turn's last message after its Stop hook had run.
+        File.AppendAllText(transcript, Assistant("m2", 40, 5, 100));
+        Assert.Equal((100, 10, 0), Usage("late")); // the look that takes the Stop in: up to its bound
+        Assert.Equal((140, 15, 100), Usage("late")); // a later look at the idle worker: the rest
+        Assert.Equal((140, 15, 100), Usage("late")); // and never twice
+    }
+
+    [Fact]
     public void A_codex_notify_payload_in_the_last_argument_makes_the_worker_idle_but_a_title_turn_does_not()
     {
         _repo.Baton("spawn", "--agent", "scripted", "--name", "nt", "@sleep 30").Ok();
