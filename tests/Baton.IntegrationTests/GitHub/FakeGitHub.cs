@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Baton.IntegrationTests.Support;
 
 namespace Baton.IntegrationTests.GitHub;
 
@@ -13,7 +13,7 @@ namespace Baton.IntegrationTests.GitHub;
 /// </summary>
 public sealed class FakeGitHub : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Thread _thread;
     private readonly object _gate = new();
     private readonly string _prefix;
@@ -25,24 +25,7 @@ public sealed class FakeGitHub : IDisposable
         Token = token;
         Repository = repository;
         _prefix = pathPrefix;
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            try
-            {
-                _listener.Start();
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // Someone took the port between the probe and the start: another one.
-            }
-        }
+        (_listener, Port) = LoopbackHttp.Listen();
 
         _thread = new Thread(Serve) { IsBackground = true };
         _thread.Start();

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -90,29 +89,7 @@ public sealed class ScriptedModelServer : IDisposable
         }
     }
 
-    private static (HttpListener, int) Listen()
-    {
-        // HttpListener cannot bind port 0: take a free port from the kernel and bind it at once;
-        // another process may win the race, so try a few.
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-            try
-            {
-                listener.Start();
-                return (listener, port);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
-    }
+    private static (HttpListener, int) Listen() => LoopbackHttp.Listen();
 
     private async Task AcceptLoop()
     {
