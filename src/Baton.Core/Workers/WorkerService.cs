@@ -243,9 +243,9 @@ public sealed class WorkerService
                 tmux.SendKeys(worker.Session!, ["Enter"]);
             }
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (BatonException)
         {
-            // The session went away meanwhile: the next look sees it gone.
+            // tmux refused (the session went away meanwhile): the next look sees it gone.
         }
     }
 
