@@ -202,7 +202,7 @@ internal static class UpCommand
         {
             host.Tmux(host.Config.TmuxSocket).KillSession(host.Config.SessionPrefix + SessionName);
         }
-        catch (Baton.Infrastructure.Tmux.TmuxException)
+        catch (Baton.Core.Tmux.TmuxException)
         {
             // No tmux server at all: nothing to kill.
         }

@@ -14,6 +14,32 @@ public sealed class ProcessRunner : IProcessRunner
     public ProcessResult Run(ProcessRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var watch = Stopwatch.StartNew();
+        using var process = Start(request);
+        return Collect(process, request, watch, CancellationToken.None);
+    }
+
+    public Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The wait runs on a thread of its own (plain threads read the pipes, see Collect), so the
+        // caller's thread is free and a cancellation kills the tree at once.
+        return Task.Factory.StartNew(
+            () =>
+            {
+                var watch = Stopwatch.StartNew();
+                using var process = Start(request);
+                return Collect(process, request, watch, cancellationToken);
+            },
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    private static Process Start(ProcessRequest request)
+    {
         var info = new ProcessStartInfo(request.File)
         {
             RedirectStandardOutput = true,
@@ -35,44 +61,61 @@ public sealed class ProcessRunner : IProcessRunner
             }
         }
 
-        var watch = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = info };
+        var process = new Process { StartInfo = info };
         try
         {
             process.Start();
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new BatonException($"could not run '{request.File}': {e.Message}; is it installed and on PATH?");
+            process.Dispose();
+            throw new ProcessStartFailedException(request.File, e.Message);
         }
 
+        return process;
+    }
+
+    private static ProcessResult Collect(Process process, ProcessRequest request, Stopwatch watch, CancellationToken cancellationToken)
+    {
         // Read both streams at once: a child that fills one pipe while we wait on the other
         // deadlocks. Plain threads, not async reads: those start the socket event
         // engine and its threads, a few milliseconds that `baton list` pays on every call.
         var stdout = new System.Text.StringBuilder();
         var stderr = new System.Text.StringBuilder();
-        var outputReader = new Thread(() => Drain(process.StandardOutput, stdout)) { IsBackground = true };
-        var errorReader = new Thread(() => Drain(process.StandardError, stderr)) { IsBackground = true };
+        var outputReader = new Thread(() => Drain(process.StandardOutput, request.CaptureOutput ? stdout : null, request.OnOutputLine)) { IsBackground = true };
+        var errorReader = new Thread(() => Drain(process.StandardError, request.CaptureOutput ? stderr : null, request.OnErrorLine)) { IsBackground = true };
         outputReader.Start();
         errorReader.Start();
-        if (request.StandardInput is not null)
+        try
         {
-            process.StandardInput.Write(request.StandardInput);
+            if (request.StandardInput is not null)
+            {
+                process.StandardInput.Write(request.StandardInput);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The child exited without reading its input: its exit code tells the rest.
         }
 
-        process.StandardInput.Close();
-        if (!process.WaitForExit(request.Timeout))
+        bool exited;
+        using (cancellationToken.Register(() => KillTree(process)))
         {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It ended between the timeout and the kill.
-            }
+            exited = process.WaitForExit(request.Timeout);
+        }
 
-            throw new BatonException($"'{request.File}' did not finish within {request.Timeout.TotalSeconds:0.#}s");
+        if (cancellationToken.IsCancellationRequested)
+        {
+            process.WaitForExit(ReaderGrace);
+            throw new OperationCanceledException($"'{request.File}' was stopped", cancellationToken);
+        }
+
+        if (!exited)
+        {
+            KillTree(process);
+            throw new ProcessTimedOutException(request.File, request.Timeout);
         }
 
         process.WaitForExit();
@@ -86,13 +129,51 @@ public sealed class ProcessRunner : IProcessRunner
 
     private static readonly TimeSpan ReaderGrace = TimeSpan.FromSeconds(5);
 
-    /// <summary>Reads a stream to its end into <paramref name="into"/>, which the caller may read (under its lock) before the end comes.</summary>
-    private static void Drain(StreamReader reader, System.Text.StringBuilder into)
+    private static void KillTree(Process process)
     {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It ended between the decision and the kill.
+        }
+    }
+
+    /// <summary>
+    /// Reads a stream to its end into <paramref name="into"/> (which the caller may read under its
+    /// lock before the end comes) and, when asked, hands each complete line to <paramref name="onLine"/>.
+    /// </summary>
+    private static void Drain(StreamReader reader, System.Text.StringBuilder? into, Action<string>? onLine)
+    {
+        if (onLine is not null)
+        {
+            while (reader.ReadLine() is { } line)
+            {
+                if (into is not null)
+                {
+                    lock (into)
+                    {
+                        into.Append(line).Append('\n');
+                    }
+                }
+
+                onLine(line);
+            }
+
+            return;
+        }
+
         var buffer = new char[4096];
         int n;
         while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
         {
+            if (into is null)
+            {
+                continue;
+            }
+
             lock (into)
             {
                 into.Append(buffer, 0, n);

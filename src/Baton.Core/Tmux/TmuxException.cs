@@ -1,7 +1,7 @@
-namespace Baton.Infrastructure.Tmux;
+namespace Baton.Core.Tmux;
 
 /// <summary>A tmux command failed; keeps the arguments and what tmux said.</summary>
-public class TmuxException : Baton.Core.BatonException
+public class TmuxException : BatonException
 {
     public TmuxException(IReadOnlyList<string> arguments, int exitCode, string stderr)
         : base($"tmux {string.Join(' ', arguments.Take(6))} failed ({exitCode}): {stderr.Trim()}")
@@ -15,14 +15,6 @@ public class TmuxException : Baton.Core.BatonException
 
     /// <summary>tmux's own exit code (not Baton's).</summary>
     public int TmuxExitCode { get; }
-    public string StandardError { get; }
-}
 
-/// <summary>The target session does not exist (any more).</summary>
-public sealed class TmuxSessionNotFoundException : TmuxException
-{
-    public TmuxSessionNotFoundException(IReadOnlyList<string> arguments, int exitCode, string stderr)
-        : base(arguments, exitCode, stderr)
-    {
-    }
+    public string StandardError { get; }
 }
