@@ -8,7 +8,7 @@ namespace Baton.IntegrationTests.Agents;
 
 /// <summary>
 /// The built-in Claude Code and Codex profiles against every screen recorded from the real CLIs
-/// (shared/fixtures). A new agent version whose screens change fails here, not in a stuck fleet.
+/// (tests/fixtures). A new agent version whose screens change fails here, not in a stuck fleet.
 /// The file name says what the screen is: busy-*, idle-*, waiting-*, dialog-*.
 /// </summary>
 public sealed class RecordedScreenTests

@@ -12,7 +12,7 @@ using Xunit;
 namespace Baton.IntegrationTests.Agents;
 
 /// <summary>
-/// Every recorded stream and hook payload of every recorded agent version (shared/fixtures) read
+/// Every recorded stream and hook payload of every recorded agent version (tests/fixtures) read
 /// by Baton's parsers and hook mapping. A fixture file without an expectation here fails, so a new
 /// recording (a new agent version) cannot slip in untested.
 /// </summary>

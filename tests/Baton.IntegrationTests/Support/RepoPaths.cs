@@ -4,8 +4,8 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The recorded screens of the real agents, in shared/ beside the repository.</summary>
-    public static string Fixtures => Path.Combine(Path.GetDirectoryName(Root)!, "shared", "fixtures");
+    /// <summary>The recorded screens, streams and hook payloads of the real agents, kept in the repository (tests/fixtures) so a clone can run every test.</summary>
+    public static string Fixtures => Path.Combine(Root, "tests", "fixtures");
 
     /// <summary>
     /// How to run baton: BATON_BIN (the published AOT binary, as CI uses it) or the build output
