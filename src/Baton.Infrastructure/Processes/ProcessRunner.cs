@@ -22,7 +22,11 @@ public sealed class ProcessRunner : IProcessRunner
     public Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // In the task, not thrown at the caller: an awaiter sees the same failure either way.
+            return Task.FromCanceled<ProcessResult>(cancellationToken);
+        }
 
         // The wait runs on a thread of its own (plain threads read the pipes, see Collect), so the
         // caller's thread is free and a cancellation kills the tree at once.
@@ -138,6 +142,11 @@ public sealed class ProcessRunner : IProcessRunner
         catch (InvalidOperationException)
         {
             // It ended between the decision and the kill.
+        }
+        catch (AggregateException)
+        {
+            // A descendant could not be signalled (it changed user, or ended meanwhile). This runs
+            // inside the token's callback: throwing here would fail the caller's Cancel() instead.
         }
     }
 
