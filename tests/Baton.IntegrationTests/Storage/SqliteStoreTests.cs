@@ -126,4 +126,23 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(SqliteStore.LatestSchemaVersion, store.SchemaVersion);
         store.AppendEvent(Event("note", "w"));
     }
+
+    [Fact]
+    public void Events_after_an_id_page_through_the_log_oldest_first_without_a_gap()
+    {
+        using var store = SqliteStore.Open(Db, create: true);
+        Assert.Equal(0, store.LastEventId());
+        store.AppendEvents(Enumerable.Range(1, 25).Select(i => Event("note", "w" + i)));
+
+        var seen = new List<long>();
+        for (var after = 0L; store.EventsAfter(after, 10) is { Count: > 0 } page; after = page[^1].Id)
+        {
+            seen.AddRange(page.Select(e => e.Id));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 25).Select(i => (long)i), seen);
+        Assert.Equal(25, store.LastEventId());
+        Assert.Equal(10, store.RecentEvents(new EventQuery(10, AfterId: 0)).Count); // the latest 10, not the first
+        Assert.Equal(16, store.RecentEvents(new EventQuery(10, AfterId: 0))[0].Id);
+    }
 }

@@ -188,6 +188,20 @@ public sealed class SqliteStore : IStore, IDisposable
         return count;
     }
 
+    public IReadOnlyList<EventRecord> EventsAfter(long afterId, int limit)
+    {
+        using var cmd = Command("SELECT * FROM events WHERE id > $after ORDER BY id LIMIT $count");
+        cmd.Parameters.AddWithValue("$after", afterId);
+        cmd.Parameters.AddWithValue("$count", limit);
+        return ReadEvents(cmd);
+    }
+
+    public long LastEventId()
+    {
+        using var cmd = Command("SELECT COALESCE(MAX(id), 0) FROM events");
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public IReadOnlyList<EventRecord> RecentEvents(EventQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -208,6 +222,11 @@ public sealed class SqliteStore : IStore, IDisposable
         Bind(cmd, "$since", Format(query.Since));
         Bind(cmd, "$after", query.AfterId);
         cmd.Parameters.AddWithValue("$count", query.Count);
+        return ReadEvents(cmd);
+    }
+
+    private static List<EventRecord> ReadEvents(SqliteCommand cmd)
+    {
         using var reader = cmd.ExecuteReader();
         var list = new List<EventRecord>();
         while (reader.Read())
