@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Baton.Cli.Commands;
+using Baton.Cli.Host;
 using Baton.Core;
 
 namespace Baton.Cli;
@@ -19,7 +20,19 @@ public static class Program
             return GuardCommand.Run(args);
         }
 
-        var root = new RootCommand("Baton runs a team of AI coding agents on one repository, each in its own tmux session.");
+        return await RunAsync(args, CliOutput.Terminal(), CliEnvironment.Process()).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Parses and runs one command with its output going to <paramref name="output"/> (the terminal
+    /// from <see cref="Main"/>, captured writers in a test) and the directory and variables of
+    /// <paramref name="environment"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CliOutput output, CliEnvironment? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        var root = new BatonRootCommand(output, environment ?? CliEnvironment.Process());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(SpawnCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
@@ -65,10 +78,10 @@ public static class Program
             }
 
             var path = string.Join(' ', names);
-            await Console.Error.WriteLineAsync($"baton: {parsed.Errors[0].Message} (see `{path} --help`)").ConfigureAwait(false);
+            await output.Error.WriteLineAsync($"baton: {parsed.Errors[0].Message} (see `{path} --help`)").ConfigureAwait(false);
             return BatonException.UsageExitCode;
         }
 
-        return await parsed.InvokeAsync().ConfigureAwait(false);
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output.Out, Error = output.Error }).ConfigureAwait(false);
     }
 }

@@ -26,7 +26,7 @@ internal static class AttachCommand
             }
 
             // Inside tmux on the same server, attaching would nest; switch the client instead.
-            var inside = Environment.GetEnvironmentVariable("TMUX") is { Length: > 0 } && worker.Socket is null;
+            var inside = host.Environment.Variable("TMUX") is not null && worker.Socket is null;
             var info = new ProcessStartInfo("tmux") { UseShellExecute = false };
             foreach (var arg in tmux.AttachArguments(worker.Session!, inside))
             {

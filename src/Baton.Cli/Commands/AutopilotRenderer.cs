@@ -49,7 +49,7 @@ internal sealed class AutopilotRenderer
             return;
         }
 
-        await AnsiConsole.Live(new Text("starting…")).AutoClear(false).StartAsync(async ctx =>
+        await _host.Console.Live(new Text("starting…")).AutoClear(false).StartAsync(async ctx =>
         {
             await loop(report =>
             {
@@ -70,11 +70,11 @@ internal sealed class AutopilotRenderer
             reason);
         if (_view == AutopilotView.Json)
         {
-            Console.WriteLine(CliJson.Line(new AutopilotSummaryJson(reason, outcome.Done, outcome.Failed, outcome.Other), CliJson.Readable.AutopilotSummaryJson));
+            _host.Out.WriteLine(CliJson.Line(new AutopilotSummaryJson(reason, outcome.Done, outcome.Failed, outcome.Other), CliJson.Readable.AutopilotSummaryJson));
         }
         else
         {
-            Console.WriteLine($"autopilot stopped ({reason}): {outcome.Done} done, {outcome.Failed} failed in this run, {outcome.Other} other");
+            _host.Out.WriteLine($"autopilot stopped ({reason}): {outcome.Done} done, {outcome.Failed} failed in this run, {outcome.Other} other");
         }
 
         return outcome;
@@ -105,11 +105,11 @@ internal sealed class AutopilotRenderer
         var now = _host.Time.GetLocalNow();
         if (_view == AutopilotView.Json)
         {
-            Console.WriteLine(CliJson.Line(new AutopilotLineJson(_host.Time.GetUtcNow(), message), CliJson.Readable.AutopilotLineJson));
+            _host.Out.WriteLine(CliJson.Line(new AutopilotLineJson(_host.Time.GetUtcNow(), message), CliJson.Readable.AutopilotLineJson));
         }
         else
         {
-            Console.WriteLine(now.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + message);
+            _host.Out.WriteLine(now.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + message);
         }
     }
 

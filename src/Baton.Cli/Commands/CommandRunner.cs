@@ -9,6 +9,9 @@ namespace Baton.Cli.Commands;
 /// <summary>Runs a command's body with the host, turning user errors into one line on stderr and an exit code.</summary>
 internal static class CommandRunner
 {
+    /// <summary>EX_SOFTWARE (sysexits.h): Baton itself went wrong, not the user.</summary>
+    public const int InternalErrorExitCode = 70;
+
     public static readonly Option<bool> Json = new("--json") { Description = "Print machine-readable JSON instead of text" };
 
     public static void Bind(Command command, Func<ParseResult, CliHost, CancellationToken, Task<int>> body)
@@ -16,46 +19,51 @@ internal static class CommandRunner
         command.SetAction(async (parse, ct) =>
         {
             var json = command.Options.Contains(Json) && parse.GetValue(Json);
-            using var host = new CliHost();
+            var root = (BatonRootCommand)parse.RootCommandResult.Command;
+            using var host = new CliHost(root.Output, root.Environment);
             try
             {
                 return await body(parse, host, ct).ConfigureAwait(false);
             }
             catch (BatonException e)
             {
-                return Fail(json, e.Message, e.ExitCode);
+                return Fail(host.Output, json, e.Message, e.ExitCode);
             }
             catch (Microsoft.Data.Sqlite.SqliteException e)
             {
-                return Fail(json, $"the store ({host.Paths.Database}) failed: {e.Message}", BatonException.FailureExitCode);
+                return Fail(host.Output, json, $"the store ({host.Paths.Database}) failed: {e.Message}", BatonException.FailureExitCode);
             }
             catch (System.Text.Json.JsonException e)
             {
-                return Fail(json, "invalid JSON: " + e.Message, BatonException.FailureExitCode);
-            }
-            catch (ArgumentException e)
-            {
-                return Fail(json, e.Message, BatonException.UsageExitCode);
+                return Fail(host.Output, json, "invalid JSON: " + e.Message, BatonException.FailureExitCode);
             }
             catch (OperationCanceledException)
             {
-                return Fail(json, "interrupted", 130);
+                return Fail(host.Output, json, "interrupted", 130);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                return Fail(json, e.Message, BatonException.FailureExitCode);
+                return Fail(host.Output, json, e.Message, BatonException.FailureExitCode);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Anything else is a bug in Baton (an ArgumentException included): say so plainly,
+                // with the stack, instead of passing it off as the user's mistake.
+                var code = Fail(host.Output, json, $"internal error ({e.GetType().Name}): {e.Message}", InternalErrorExitCode);
+                host.Error.WriteLine(e.StackTrace);
+                return code;
             }
         });
     }
 
-    private static int Fail(bool json, string message, int code)
+    private static int Fail(CliOutput output, bool json, string message, int code)
     {
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new ErrorJson(message, code), CliJson.Readable.ErrorJson));
+            output.Out.WriteLine(JsonSerializer.Serialize(new ErrorJson(message, code), CliJson.Readable.ErrorJson));
         }
 
-        Console.Error.WriteLine("baton: " + message);
+        output.Error.WriteLine("baton: " + message);
         return code;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Baton.Cli.Host;
 using Baton.Cli.Rendering;
 using Baton.Core.Conflicts;
 using Spectre.Console;
@@ -48,7 +49,7 @@ internal static class ConflictsCommand
                     }
                     catch (Baton.Core.BatonException e)
                     {
-                        await Console.Error.WriteLineAsync($"baton: could not tell {worker}: {e.Message}").ConfigureAwait(false);
+                        await host.Error.WriteLineAsync($"baton: could not tell {worker}: {e.Message}").ConfigureAwait(false);
                     }
                 }
             }
@@ -56,7 +57,7 @@ internal static class ConflictsCommand
             var owners = scan.Branches.ToDictionary(b => b.Name, StringComparer.Ordinal);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new ConflictsJson(
+                host.Out.WriteLine(JsonSerializer.Serialize(new ConflictsJson(
                     scan.Branches.Select(b => new LiveBranchJson(b.Name, b.Target, b.Ticket, b.Feature)).ToList(),
                     scan.Missing,
                     scan.Pairs,
@@ -70,7 +71,7 @@ internal static class ConflictsCommand
                 return scan.Conflicts.Count > 0 ? 1 : 0;
             }
 
-            Render(scan, delta, owners);
+            Render(host, scan, delta, owners);
             return scan.Conflicts.Count > 0 ? 1 : 0;
         });
         return command;
@@ -79,18 +80,18 @@ internal static class ConflictsCommand
     private static string? Ticket(IReadOnlyDictionary<string, LiveBranch> owners, string branch) =>
         owners.TryGetValue(branch, out var b) ? b.Ticket : null;
 
-    private static void Render(ConflictScan scan, ConflictDelta delta, IReadOnlyDictionary<string, LiveBranch> owners)
+    private static void Render(CliHost host, ConflictScan scan, ConflictDelta delta, IReadOnlyDictionary<string, LiveBranch> owners)
     {
         foreach (var missing in scan.Missing)
         {
-            AnsiConsole.MarkupLine($"[yellow]branch {Markup.Escape(missing)} no longer exists: left out[/]");
+            host.Console.MarkupLine($"[yellow]branch {Markup.Escape(missing)} no longer exists: left out[/]");
         }
 
         var seconds = scan.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
-        Console.WriteLine($"{scan.Branches.Count} live branches, {scan.Pairs} pairs: {scan.Skipped} cannot conflict (no file changed on both sides), {scan.MergeTrees} predicted with git merge-tree, in {seconds} s.");
+        host.Out.WriteLine($"{scan.Branches.Count} live branches, {scan.Pairs} pairs: {scan.Skipped} cannot conflict (no file changed on both sides), {scan.MergeTrees} predicted with git merge-tree, in {seconds} s.");
         if (scan.Conflicts.Count == 0)
         {
-            AnsiConsole.MarkupLine("[green]No conflicts predicted.[/]" + (delta.Resolved.Count > 0 ? $" {delta.Resolved.Count} earlier conflict(s) resolved." : ""));
+            host.Console.MarkupLine("[green]No conflicts predicted.[/]" + (delta.Resolved.Count > 0 ? $" {delta.Resolved.Count} earlier conflict(s) resolved." : ""));
             return;
         }
 
@@ -102,11 +103,11 @@ internal static class ConflictsCommand
             table.AddRow($"[{colour}]{c.Severity}[/]", Markup.Escape(Name(owners, c.BranchA)), Markup.Escape(Name(owners, c.BranchB)), Markup.Escape(string.Join(", ", c.Files)));
         }
 
-        AnsiConsole.Write(table);
-        Console.WriteLine($"{scan.Conflicts.Count} predicted conflict(s), {delta.Added.Count} new, {delta.Resolved.Count} resolved since the last check.");
+        host.Console.Write(table);
+        host.Out.WriteLine($"{scan.Conflicts.Count} predicted conflict(s), {delta.Added.Count} new, {delta.Resolved.Count} resolved since the last check.");
         if (scan.SuggestedOrder.Count > 1)
         {
-            Console.WriteLine("Suggested merge order (fewest branches to rework): " + string.Join(" -> ", scan.SuggestedOrder.Select(b => Name(owners, b))));
+            host.Out.WriteLine("Suggested merge order (fewest branches to rework): " + string.Join(" -> ", scan.SuggestedOrder.Select(b => Name(owners, b))));
         }
     }
 

@@ -86,20 +86,21 @@ internal static class DemoCommand
         command.SetAction(async (parse, ct) =>
         {
             var json = parse.GetValue(CommandRunner.Json);
+            var root = (BatonRootCommand)parse.RootCommandResult.Command;
             try
             {
-                return await RunAsync(parse.GetValue(dir), json, parse.GetValue(plain) || Console.IsOutputRedirected, ct).ConfigureAwait(false);
+                return await RunAsync(root.Output, root.Environment, parse.GetValue(dir), json, parse.GetValue(plain) || root.Output.IsOutputRedirected, ct).ConfigureAwait(false);
             }
             catch (BatonException e)
             {
-                await Console.Error.WriteLineAsync("baton: " + e.Message).ConfigureAwait(false);
+                await root.Output.Error.WriteLineAsync("baton: " + e.Message).ConfigureAwait(false);
                 return e.ExitCode;
             }
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string? where, bool json, bool plain, CancellationToken ct)
+    private static async Task<int> RunAsync(CliOutput output, CliEnvironment environment, string? where, bool json, bool plain, CancellationToken ct)
     {
         var root = Path.GetFullPath(where ?? Path.Combine(Path.GetTempPath(), "baton-demo-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
         if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
@@ -115,7 +116,7 @@ internal static class DemoCommand
             ["BATON_DB"] = Path.Combine(root, ".baton", "baton.db"),
             ["BATON_TMUX_SOCKET"] = socket,
         };
-        var log = json ? TextWriter.Null : Console.Out;
+        var log = json ? TextWriter.Null : output.Out;
 
         log.WriteLine($"== a sample repository in {root}");
         var runner = new Baton.Infrastructure.Processes.ProcessRunner();
@@ -167,13 +168,13 @@ internal static class DemoCommand
         }
         var code = Run(self, root, env, [.. up], json ? TextWriter.Null : null);
 
-        using var host = new CliHost(Baton.Core.Config.BatonPaths.ForRoot(root));
+        using var host = new CliHost(output, environment, Baton.Core.Config.BatonPaths.ForRoot(root));
         var tickets = host.Tickets().List(new Baton.Core.Storage.TicketQuery(), readyOnly: false);
         var done = tickets.Count(t => t.Ticket.Status == Baton.Core.Tickets.TicketStatus.Done);
         var failed = tickets.Count(t => t.Ticket.Status == Baton.Core.Tickets.TicketStatus.Failed);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new DemoJson(root, socket, done, failed, tickets.Count - done - failed,
+            host.Out.WriteLine(JsonSerializer.Serialize(new DemoJson(root, socket, done, failed, tickets.Count - done - failed,
                 tickets.Select(v => TicketJson.From(v)).ToList()), CliJson.Readable.DemoJson));
         }
         else

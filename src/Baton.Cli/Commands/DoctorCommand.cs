@@ -30,22 +30,22 @@ internal static class DoctorCommand
             var ok = checks.All(c => c.Status != DoctorCheck.Fail);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new DoctorJson(ok, checks.Select(c => new DoctorCheckJson(c.Name, c.Status, c.Detail, c.Fix)).ToList()), CliJson.Readable.DoctorJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new DoctorJson(ok, checks.Select(c => new DoctorCheckJson(c.Name, c.Status, c.Detail, c.Fix)).ToList()), CliJson.Readable.DoctorJson));
             }
             else
             {
                 foreach (var c in checks)
                 {
-                    Console.WriteLine($"{c.Status,-4}  {c.Name,-24} {c.Detail}");
+                    host.Out.WriteLine($"{c.Status,-4}  {c.Name,-24} {c.Detail}");
                     if (c.Fix is not null && c.Status != DoctorCheck.Ok)
                     {
-                        Console.WriteLine($"{"",-30}fix: {c.Fix}");
+                        host.Out.WriteLine($"{"",-30}fix: {c.Fix}");
                     }
                 }
 
                 var failed = checks.Count(c => c.Status == DoctorCheck.Fail);
                 var warned = checks.Count(c => c.Status == DoctorCheck.Warn);
-                Console.WriteLine(ok ? $"ready ({warned} warning{(warned == 1 ? "" : "s")})" : $"{failed} problem{(failed == 1 ? "" : "s")} to fix");
+                host.Out.WriteLine(ok ? $"ready ({warned} warning{(warned == 1 ? "" : "s")})" : $"{failed} problem{(failed == 1 ? "" : "s")} to fix");
             }
 
             return Task.FromResult(ok ? 0 : 1);

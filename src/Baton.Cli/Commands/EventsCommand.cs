@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Baton.Cli.Host;
 using Baton.Cli.Rendering;
 using Baton.Core;
 using Baton.Core.Events;
@@ -18,11 +19,11 @@ internal static partial class EventsCommand
     [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9_]{1,47}$")]
     private static partial System.Text.RegularExpressions.Regex EventType();
 
-    private static void Print(IReadOnlyList<EventRecord> events, bool json)
+    private static void Print(CliHost host, IReadOnlyList<EventRecord> events, bool json)
     {
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(events.Select(ToJson).ToList(), CliJson.Readable.ListEventJson));
+            host.Out.WriteLine(JsonSerializer.Serialize(events.Select(ToJson).ToList(), CliJson.Readable.ListEventJson));
             return;
         }
 
@@ -30,16 +31,16 @@ internal static partial class EventsCommand
         {
             var time = e.Time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
             var who = e.Worker ?? e.Ticket ?? "-";
-            Console.WriteLine($"{time}  {e.Type,-24} {who,-16} {e.Message}");
+            host.Out.WriteLine($"{time}  {e.Type,-24} {who,-16} {e.Message}");
         }
     }
 
     /// <summary>Following: text lines, or one compact JSON object per line (JSON Lines).</summary>
-    private static void PrintLines(IReadOnlyList<EventRecord> events, bool json)
+    private static void PrintLines(CliHost host, IReadOnlyList<EventRecord> events, bool json)
     {
         if (!json)
         {
-            Print(events, json: false);
+            Print(host, events, json: false);
             return;
         }
 
@@ -52,10 +53,10 @@ internal static partial class EventsCommand
                 JsonSerializer.Serialize(writer, ToJson(e), CliJson.Readable.EventJson);
             }
 
-            Console.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            host.Out.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
         }
 
-        Console.Out.Flush();
+        host.Out.Flush();
     }
 
     private static EventJson ToJson(EventRecord e) => new(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, e.Message, e.Commit, e.Metadata);
@@ -92,7 +93,7 @@ internal static partial class EventsCommand
         CommandRunner.Bind(import, async (parse, host, ct) =>
         {
             var path = parse.GetValue(file)!;
-            using var reader = path == "-" ? new StreamReader(Console.OpenStandardInput()) : new StreamReader(path);
+            using var reader = path == "-" ? host.In : new StreamReader(path);
             var redactor = Baton.Core.Security.Redactor.FromProcessEnvironment();
             var batch = new List<EventRecord>(10_000);
             var total = 0;
@@ -137,7 +138,7 @@ internal static partial class EventsCommand
             }
 
             total += host.Store.AppendEvents(batch);
-            Console.WriteLine($"imported {total} events");
+            host.Out.WriteLine($"imported {total} events");
             return 0;
         });
         return import;
@@ -160,7 +161,7 @@ internal static partial class EventsCommand
                 throw BatonException.Usage($"invalid event type '{t}': use 2-48 lowercase letters, digits or '_', starting with a letter");
             }
 
-            var name = parse.GetValue(worker) ?? Environment.GetEnvironmentVariable("BATON_WORKER");
+            var name = parse.GetValue(worker) ?? host.Environment.Variable("BATON_WORKER");
             if (name is not null)
             {
                 WorkerName.Validate(name);
@@ -223,14 +224,14 @@ internal static partial class EventsCommand
             var json = parse.GetValue(CommandRunner.Json);
             if (!parse.GetValue(follow))
             {
-                Print(host.Store.RecentEvents(query), json);
+                Print(host, host.Store.RecentEvents(query), json);
                 return 0;
             }
 
             // Follow: the newest id first, then the backlog up to it, then everything after it, so
             // an event written meanwhile is printed exactly once. JSON here is one object per line.
             var last = host.Store.RecentEvents(new EventQuery(1)).LastOrDefault()?.Id ?? 0;
-            PrintLines(host.Store.RecentEvents(query).Where(e => e.Id <= last).ToList(), json);
+            PrintLines(host, host.Store.RecentEvents(query).Where(e => e.Id <= last).ToList(), json);
             while (!ct.IsCancellationRequested)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(500), host.Time, ct).ConfigureAwait(false);
@@ -238,7 +239,7 @@ internal static partial class EventsCommand
                 if (fresh.Count > 0)
                 {
                     last = fresh[^1].Id;
-                    PrintLines(fresh, json);
+                    PrintLines(host, fresh, json);
                 }
             }
 

@@ -37,11 +37,11 @@ internal static class ExportCommand
             if (parse.GetValue(output) is { } file)
             {
                 await File.WriteAllTextAsync(file, text, ct).ConfigureAwait(false);
-                await Console.Error.WriteLineAsync($"wrote {views.Count} tickets to {file}").ConfigureAwait(false);
+                await host.Error.WriteLineAsync($"wrote {views.Count} tickets to {file}").ConfigureAwait(false);
             }
             else
             {
-                Console.Write(text);
+                host.Out.Write(text);
             }
 
             return 0;

@@ -15,7 +15,7 @@ internal static class FeatureCommand
         CommandRunner.Bind(add, (parse, host, _) =>
         {
             var f = host.Tickets().AddFeature(parse.GetValue(name)!, parse.GetValue(title)!, parse.GetValue(description) ?? "");
-            Console.WriteLine(parse.GetValue(CommandRunner.Json)
+            host.Out.WriteLine(parse.GetValue(CommandRunner.Json)
                 ? JsonSerializer.Serialize(new FeatureJson(f.Name, f.Title, f.Description, f.CreatedAt), CliJson.Readable.FeatureJson)
                 : $"feature {f.Name}: {f.Title}");
             return Task.FromResult(0);
@@ -40,15 +40,15 @@ internal static class FeatureCommand
                 .Init(parse.GetValue(name)!, parse.GetValue(title), names, parse.GetValue(baseBranch), host.Config.Autopilot.BaseBranch);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new FeatureInitJson(result.Feature, result.BaseBranch,
+                host.Out.WriteLine(JsonSerializer.Serialize(new FeatureInitJson(result.Feature, result.BaseBranch,
                     result.Branches.Select(b => new FeatureBranchJson(b.Branch, b.Created)).ToList()), CliJson.Readable.FeatureInitJson));
                 return Task.FromResult(0);
             }
 
-            Console.WriteLine($"feature {result.Feature} (from {result.BaseBranch}):");
+            host.Out.WriteLine($"feature {result.Feature} (from {result.BaseBranch}):");
             foreach (var (branch, created) in result.Branches)
             {
-                Console.WriteLine($"  {branch}  {(created ? "created" : "exists")}");
+                host.Out.WriteLine($"  {branch}  {(created ? "created" : "exists")}");
             }
 
             return Task.FromResult(0);

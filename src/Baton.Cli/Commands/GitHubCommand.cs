@@ -29,21 +29,21 @@ internal static class GitHubCommand
                     .Concat(outcome.Skipped.Select(s => new ImportedIssueJson(s.Issue.Number, s.Issue.Title, "skipped", null, s.Why)))
                     .OrderBy(i => i.Issue)
                     .ToList();
-                Console.WriteLine(JsonSerializer.Serialize(new GitHubImportJson(github.Repository, outcome.Created.Count, outcome.Skipped.Count, issues), GitHubCliJson.Readable.GitHubImportJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new GitHubImportJson(github.Repository, outcome.Created.Count, outcome.Skipped.Count, issues), GitHubCliJson.Readable.GitHubImportJson));
             }
             else
             {
                 foreach (var (issue, ticket) in outcome.Created)
                 {
-                    Console.WriteLine($"#{issue.Number} -> {ticket.Id} {ticket.Title}");
+                    host.Out.WriteLine($"#{issue.Number} -> {ticket.Id} {ticket.Title}");
                 }
 
                 foreach (var (issue, why) in outcome.Skipped)
                 {
-                    Console.WriteLine($"#{issue.Number} skipped: {why}");
+                    host.Out.WriteLine($"#{issue.Number} skipped: {why}");
                 }
 
-                Console.WriteLine($"{github.Repository}: {outcome.Created.Count} created, {outcome.Skipped.Count} skipped");
+                host.Out.WriteLine($"{github.Repository}: {outcome.Created.Count} created, {outcome.Skipped.Count} skipped");
             }
 
             return 0;
@@ -63,16 +63,16 @@ internal static class GitHubCommand
             changes.AddRange(await new IssueSync(host.TicketStore, host.GitHubStore, host.Store, host.Config.GitHub, host.Time).SyncAsync(github, ct).ConfigureAwait(false));
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new GitHubSyncJson(github.Repository, changes), GitHubCliJson.Readable.GitHubSyncJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new GitHubSyncJson(github.Repository, changes), GitHubCliJson.Readable.GitHubSyncJson));
             }
             else
             {
                 foreach (var line in changes)
                 {
-                    Console.WriteLine(line);
+                    host.Out.WriteLine(line);
                 }
 
-                Console.WriteLine(changes.Count == 0 ? "Nothing to change." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")}.");
+                host.Out.WriteLine(changes.Count == 0 ? "Nothing to change." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")}.");
             }
 
             return changes.Any(c => c.Contains(" not updated: ", StringComparison.Ordinal)) ? 1 : 0;

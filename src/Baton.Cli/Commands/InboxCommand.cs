@@ -15,7 +15,7 @@ internal static class InboxCommand
             var outcome = new TicketInbox(host.Tickets(), host.Store, host.Paths.BatonDir, host.Time).Import();
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new InboxJson(
+                host.Out.WriteLine(JsonSerializer.Serialize(new InboxJson(
                     outcome.Imported.Select(i => $"{i.File} -> {i.Ticket.Id}").ToList(),
                     outcome.Rejected.Select(r => $"{r.File}: {r.Error}").ToList()), CliJson.Readable.InboxJson));
             }
@@ -23,17 +23,17 @@ internal static class InboxCommand
             {
                 foreach (var (file, ticket) in outcome.Imported)
                 {
-                    Console.WriteLine($"{file} -> {ticket.Id} {ticket.Title}");
+                    host.Out.WriteLine($"{file} -> {ticket.Id} {ticket.Title}");
                 }
 
                 foreach (var (file, error) in outcome.Rejected)
                 {
-                    Console.WriteLine($"{file} rejected: {error}");
+                    host.Out.WriteLine($"{file} rejected: {error}");
                 }
 
                 if (outcome.Imported.Count + outcome.Rejected.Count == 0)
                 {
-                    Console.WriteLine("The inbox is empty.");
+                    host.Out.WriteLine("The inbox is empty.");
                 }
             }
 

@@ -76,19 +76,19 @@ internal static class InitCommand
 
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new InitJson(root, paths.Database, created, written), CliJson.Readable.InitJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new InitJson(root, paths.Database, created, written), CliJson.Readable.InitJson));
             }
             else
             {
-                Console.WriteLine(created ? $"Initialised Baton in {paths.BatonDir}" : $"Baton is already initialised in {paths.BatonDir}");
+                host.Out.WriteLine(created ? $"Initialised Baton in {paths.BatonDir}" : $"Baton is already initialised in {paths.BatonDir}");
                 foreach (var w in written)
                 {
-                    Console.WriteLine("  created " + w);
+                    host.Out.WriteLine("  created " + w);
                 }
 
                 if (created)
                 {
-                    Console.WriteLine("Next: baton spawn --agent scripted \"@sleep 1\"   (or --agent claude with Claude Code installed)");
+                    host.Out.WriteLine("Next: baton spawn --agent scripted \"@sleep 1\"   (or --agent claude with Claude Code installed)");
                 }
             }
 
@@ -99,7 +99,7 @@ internal static class InitCommand
 
     private static string RepositoryRoot(CliHost host)
     {
-        var cwd = Directory.GetCurrentDirectory();
+        var cwd = host.Environment.WorkingDirectory;
         ProcessResult result;
         try
         {

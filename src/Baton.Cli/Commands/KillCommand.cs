@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Baton.Cli.Host;
 using Baton.Cli.Rendering;
 using Baton.Core.Workers;
 
@@ -14,7 +15,7 @@ internal static class KillCommand
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var outcome = await new WorkerService(host.Workers()).KillAsync(parse.GetValue(name)!, ct).ConfigureAwait(false);
-            Print([outcome], parse.GetValue(CommandRunner.Json), single: true);
+            Print(host, [outcome], parse.GetValue(CommandRunner.Json), single: true);
             return 0;
         });
         return command;
@@ -26,18 +27,18 @@ internal static class KillCommand
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var outcomes = await new WorkerService(host.Workers()).KillAllAsync(ct).ConfigureAwait(false);
-            Print(outcomes, parse.GetValue(CommandRunner.Json), single: false);
+            Print(host, outcomes, parse.GetValue(CommandRunner.Json), single: false);
             return 0;
         });
         return command;
     }
 
-    private static void Print(IReadOnlyList<KillOutcome> outcomes, bool json, bool single)
+    private static void Print(CliHost host, IReadOnlyList<KillOutcome> outcomes, bool json, bool single)
     {
         if (json)
         {
             var rows = outcomes.Select(o => new KillJson(o.Worker, o.How, o.Graceful)).ToList();
-            Console.WriteLine(single
+            host.Out.WriteLine(single
                 ? JsonSerializer.Serialize(rows[0], CliJson.Readable.KillJson)
                 : JsonSerializer.Serialize(rows, CliJson.Readable.ListKillJson));
             return;
@@ -45,12 +46,12 @@ internal static class KillCommand
 
         if (outcomes.Count == 0)
         {
-            Console.WriteLine("No workers to kill.");
+            host.Out.WriteLine("No workers to kill.");
         }
 
         foreach (var o in outcomes)
         {
-            Console.WriteLine(o.ToString());
+            host.Out.WriteLine(o.ToString());
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Baton.Cli.Host;
 using Baton.Cli.Rendering;
 using Baton.Core.Workers;
 using Spectre.Console;
@@ -22,13 +23,13 @@ internal static class ListCommand
             if (parse.GetValue(CommandRunner.Json))
             {
                 var rows = views.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList();
-                Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListWorkerJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListWorkerJson));
                 return Task.FromResult(0);
             }
 
             if (views.Count == 0)
             {
-                Console.WriteLine("No workers. Start one with: baton spawn --name NAME \"TASK\"");
+                host.Out.WriteLine("No workers. Start one with: baton spawn --name NAME \"TASK\"");
                 return Task.FromResult(0);
             }
 
@@ -47,7 +48,7 @@ internal static class ListCommand
                     Markup.Escape(w.Name),
                     Markup.Escape(w.Agent + (w.Mode == WorkerMode.Headless ? " (headless)" : "")),
                     StateMarkup(w),
-                    Markup.Escape(ShortPath(w.Directory)),
+                    Markup.Escape(ShortPath(host, w.Directory)),
                     WorkerRows.Duration((long)(now - w.CreatedAt).TotalSeconds),
                     WorkerRows.Duration(WorkerRows.SecondsSinceOutput(w, v.Session, now)),
                 };
@@ -59,7 +60,7 @@ internal static class ListCommand
                 table.AddRow(cells.ToArray());
             }
 
-            AnsiConsole.Write(table);
+            host.Console.Write(table);
             return Task.FromResult(0);
         });
         return command;
@@ -81,9 +82,9 @@ internal static class ListCommand
         return $"[{colour}]{Markup.Escape(text)}[/]";
     }
 
-    private static string ShortPath(string path)
+    private static string ShortPath(CliHost host, string path)
     {
-        var home = Environment.GetEnvironmentVariable("HOME");
-        return !string.IsNullOrEmpty(home) && path.StartsWith(home + "/", StringComparison.Ordinal) ? "~" + path[home.Length..] : path;
+        var home = host.Environment.Variable("HOME");
+        return home is not null && path.StartsWith(home + "/", StringComparison.Ordinal) ? "~" + path[home.Length..] : path;
     }
 }

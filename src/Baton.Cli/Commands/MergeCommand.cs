@@ -21,13 +21,13 @@ internal static class MergeCommand
             var rows = list.Select((m, i) => new MergeRequestJson(m.IsOpen ? i + 1 : null, m.Ticket is { } n ? TicketId.Format(n) : null, m.Branch, m.Target, m.Kind, m.Status, m.Detail, m.CreatedAt, m.UpdatedAt)).ToList();
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListMergeRequestJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListMergeRequestJson));
                 return Task.FromResult(0);
             }
 
             if (rows.Count == 0)
             {
-                Console.WriteLine("The merge queue is empty. Tickets join it when their gate passes, or with `baton merge T-n`.");
+                host.Out.WriteLine("The merge queue is empty. Tickets join it when their gate passes, or with `baton merge T-n`.");
                 return Task.FromResult(0);
             }
 
@@ -40,10 +40,10 @@ internal static class MergeCommand
                     $"[{colour}]{r.Status}[/]", Markup.Escape(Why(r)));
             }
 
-            AnsiConsole.Write(table);
+            host.Console.Write(table);
             if (rows.Any(r => r.Position is not null) && !Running(host))
             {
-                Console.WriteLine("No `baton up` is running: queued branches land once it runs.");
+                host.Out.WriteLine("No `baton up` is running: queued branches land once it runs.");
             }
 
             return Task.FromResult(0);
@@ -83,11 +83,11 @@ internal static class MergeCommand
         var position = host.MergeStore.MergeRequests(openOnly: true).ToList().FindIndex(m => m.Id == request.Id) + 1;
         if (parse.GetValue(CommandRunner.Json))
         {
-            Console.WriteLine(JsonSerializer.Serialize(new MergeRequestJson(position, ticket, request.Branch, request.Target, request.Kind, request.Status, request.Detail, request.CreatedAt, request.UpdatedAt), CliJson.Readable.MergeRequestJson));
+            host.Out.WriteLine(JsonSerializer.Serialize(new MergeRequestJson(position, ticket, request.Branch, request.Target, request.Kind, request.Status, request.Detail, request.CreatedAt, request.UpdatedAt), CliJson.Readable.MergeRequestJson));
             return 0;
         }
 
-        Console.WriteLine($"{ticket ?? "feature"}: {request.Branch} {(added ? "queued" : "was already queued")} to merge into {request.Target}, position {position}."
+        host.Out.WriteLine($"{ticket ?? "feature"}: {request.Branch} {(added ? "queued" : "was already queued")} to merge into {request.Target}, position {position}."
             + (Running(host) ? "" : " No `baton up` is running: it lands once one runs."));
         return 0;
     }

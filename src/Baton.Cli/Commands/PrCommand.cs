@@ -28,11 +28,11 @@ internal static class PrCommand
             var (pr, opened) = await new PullRequests(host.AutopilotContext()).OpenAsync(host.GitHub(), ticket, ct).ConfigureAwait(false);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new PrOpenJson(opened, Json(pr)), GitHubCliJson.Readable.PrOpenJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new PrOpenJson(opened, Json(pr)), GitHubCliJson.Readable.PrOpenJson));
             }
             else
             {
-                Console.WriteLine($"{ticket.Id}: pull request #{pr.Number} {(opened ? "opened" : "is already open")}: {pr.Branch} -> {pr.Target}  {pr.Url}");
+                host.Out.WriteLine($"{ticket.Id}: pull request #{pr.Number} {(opened ? "opened" : "is already open")}: {pr.Branch} -> {pr.Target}  {pr.Url}");
             }
 
             return 0;
@@ -49,17 +49,17 @@ internal static class PrCommand
             var rows = host.GitHubStore.PullRequests(openOnly: !parse.GetValue(all));
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(rows.Select(Json).ToList(), GitHubCliJson.Readable.ListPullRequestJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(rows.Select(Json).ToList(), GitHubCliJson.Readable.ListPullRequestJson));
             }
             else if (rows.Count == 0)
             {
-                Console.WriteLine("No pull requests.");
+                host.Out.WriteLine("No pull requests.");
             }
             else
             {
                 foreach (var pr in rows)
                 {
-                    Console.WriteLine($"{(pr.Ticket is { } n ? TicketId.Format(n) : "-"),-6} #{pr.Number,-5} {pr.Status,-9} {pr.Branch} -> {pr.Target}  {pr.Url}");
+                    host.Out.WriteLine($"{(pr.Ticket is { } n ? TicketId.Format(n) : "-"),-6} #{pr.Number,-5} {pr.Status,-9} {pr.Branch} -> {pr.Target}  {pr.Url}");
                 }
             }
 

@@ -20,7 +20,7 @@ internal static class ProphetCommand
             var text = parse.GetValue(prompt) ?? "";
             if (text == "-")
             {
-                text = await Console.In.ReadToEndAsync(ct).ConfigureAwait(false);
+                text = await host.In.ReadToEndAsync(ct).ConfigureAwait(false);
             }
 
             // A restart: the running prophet is asked to leave (its exit command, then the session
@@ -43,11 +43,11 @@ internal static class ProphetCommand
 
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(WorkerRows.ToJson(worker, null, host.Time.GetUtcNow()), CliJson.Readable.WorkerJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(WorkerRows.ToJson(worker, null, host.Time.GetUtcNow()), CliJson.Readable.WorkerJson));
             }
             else
             {
-                Console.WriteLine($"prophet {(restarted ? "restarted" : "started")} ({worker.Agent}) in session {worker.Session}; talk to it with `baton attach {Name}` or `baton send {Name} \"...\"`");
+                host.Out.WriteLine($"prophet {(restarted ? "restarted" : "started")} ({worker.Agent}) in session {worker.Session}; talk to it with `baton attach {Name}` or `baton send {Name} \"...\"`");
             }
 
             return 0;

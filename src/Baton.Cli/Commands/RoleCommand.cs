@@ -23,7 +23,7 @@ internal static class RoleCommand
                     Markup.Escape(string.Join(", ", r.Directives.Select(d => d.Name))), r.Capacity?.ToString(CultureInfo.InvariantCulture) ?? "-");
             }
 
-            AnsiConsole.Write(table);
+            host.Console.Write(table);
             return Task.FromResult(0);
         });
 
@@ -32,7 +32,7 @@ internal static class RoleCommand
         var show = new Command("show", "The full context an agent of this role receives: prompt, then each directive") { showName, worker };
         CommandRunner.Bind(show, (parse, host, _) =>
         {
-            Console.Write(host.Roles().Compose(parse.GetValue(showName)!, parse.GetValue(worker)));
+            host.Out.Write(host.Roles().Compose(parse.GetValue(showName)!, parse.GetValue(worker)));
             return Task.FromResult(0);
         });
 
@@ -40,7 +40,7 @@ internal static class RoleCommand
         var settings = new Command("settings", "A Claude Code settings.json for the role: its permissions and the hooks that report state to Baton") { settingsName };
         CommandRunner.Bind(settings, (parse, host, _) =>
         {
-            Console.Write(host.Roles().ClaudeSettings(parse.GetValue(settingsName)!, host.Executables.Hook));
+            host.Out.Write(host.Roles().ClaudeSettings(parse.GetValue(settingsName)!, host.Executables.Hook));
             return Task.FromResult(0);
         });
 
@@ -61,7 +61,7 @@ internal static class RoleCommand
                 table.AddRow(Markup.Escape(d.Name), Markup.Escape(d.Description), Markup.Escape(string.Join(", ", d.Directives.Select(x => x.Name))));
             }
 
-            AnsiConsole.Write(table);
+            host.Console.Write(table);
             return Task.FromResult(0);
         });
         var name = new Argument<string>("name") { Description = "The directive" };
@@ -69,19 +69,19 @@ internal static class RoleCommand
         CommandRunner.Bind(show, (parse, host, _) =>
         {
             var d = host.Roles().Catalog.GetDirective(parse.GetValue(name)!);
-            Console.WriteLine($"# Directive: {d.Name}");
+            host.Out.WriteLine($"# Directive: {d.Name}");
             if (d.Description.Length > 0)
             {
-                Console.WriteLine(d.Description);
+                host.Out.WriteLine(d.Description);
             }
 
             if (d.Directives.Count > 0)
             {
-                Console.WriteLine("includes: " + string.Join(", ", d.Directives.Select(x => x.Name)));
+                host.Out.WriteLine("includes: " + string.Join(", ", d.Directives.Select(x => x.Name)));
             }
 
-            Console.WriteLine();
-            Console.Write(d.Content.TrimEnd() + "\n");
+            host.Out.WriteLine();
+            host.Out.Write(d.Content.TrimEnd() + "\n");
             return Task.FromResult(0);
         });
         return new Command("directive", "Directives: reusable pieces of instruction roles are made of") { list, show };
@@ -95,7 +95,7 @@ internal static class RoleCommand
         {
             var n = parse.GetValue(showName)!;
             var memory = host.Roles().ReadMemory(n);
-            Console.Write(memory ?? $"{n} has no memory yet; add to it with: baton memory add {n} \"what to remember\"\n");
+            host.Out.Write(memory ?? $"{n} has no memory yet; add to it with: baton memory add {n} \"what to remember\"\n");
             return Task.FromResult(0);
         });
         var addName = new Argument<string>("name") { Description = "The named agent" };

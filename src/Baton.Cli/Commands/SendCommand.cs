@@ -18,23 +18,23 @@ internal static class SendCommand
             var text = parse.GetValue(message)!;
             if (text == "-")
             {
-                text = await Console.In.ReadToEndAsync(ct).ConfigureAwait(false);
+                text = await host.In.ReadToEndAsync(ct).ConfigureAwait(false);
             }
 
             var worker = parse.GetValue(name)!;
             var outcome = await new WorkerService(host.Workers()).SendAsync(worker, text, ct).ConfigureAwait(false);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new SendJson(worker, outcome.Verified, outcome.EnterAttempts, outcome.Chunks, outcome.Detail), CliJson.Readable.SendJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new SendJson(worker, outcome.Verified, outcome.EnterAttempts, outcome.Chunks, outcome.Detail), CliJson.Readable.SendJson));
             }
             else if (outcome.Verified)
             {
-                Console.WriteLine($"sent to {worker}");
+                host.Out.WriteLine($"sent to {worker}");
             }
 
             if (!outcome.Verified)
             {
-                await Console.Error.WriteLineAsync($"baton: the message was typed into {worker} but not confirmed as submitted ({outcome.Detail}); look with `baton capture {worker}`").ConfigureAwait(false);
+                await host.Error.WriteLineAsync($"baton: the message was typed into {worker} but not confirmed as submitted ({outcome.Detail}); look with `baton capture {worker}`").ConfigureAwait(false);
                 return BatonException.FailureExitCode;
             }
 

@@ -23,7 +23,7 @@ internal static class SpawnCommand
             var text = parse.GetValue(prompt) ?? "";
             if (text == "-")
             {
-                text = await Console.In.ReadToEndAsync(ct).ConfigureAwait(false);
+                text = await host.In.ReadToEndAsync(ct).ConfigureAwait(false);
             }
 
             if (parse.GetValue(headless) && text.Length == 0)
@@ -36,18 +36,18 @@ internal static class SpawnCommand
                 Name = parse.GetValue(name),
                 Agent = parse.GetValue(agent),
                 Role = parse.GetValue(role),
-                Directory = parse.GetValue(dir) ?? Directory.GetCurrentDirectory(),
+                Directory = parse.GetValue(dir) ?? host.Environment.WorkingDirectory,
                 Prompt = text,
                 Headless = parse.GetValue(headless),
             }, ct).ConfigureAwait(false);
 
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(WorkerRows.ToJson(worker, null, host.Time.GetUtcNow()), CliJson.Readable.WorkerJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(WorkerRows.ToJson(worker, null, host.Time.GetUtcNow()), CliJson.Readable.WorkerJson));
             }
             else
             {
-                Console.WriteLine(worker.Name);
+                host.Out.WriteLine(worker.Name);
             }
 
             return 0;

@@ -37,7 +37,7 @@ internal static class StatusCommand
 
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new StatusJson(
+                host.Out.WriteLine(JsonSerializer.Serialize(new StatusJson(
                     features.Select(f => new FeatureStatusJson(f.Feature, f.Title, f.Tickets, f.Done, f.Active, f.Waiting, f.Blocked, f.Failed, f.Cancelled)).ToList(),
                     counts, ready, workers.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList(), blockers, conflicts), CliJson.Readable.StatusJson));
                 return Task.FromResult(0);
@@ -45,23 +45,23 @@ internal static class StatusCommand
 
             foreach (var f in features)
             {
-                Console.WriteLine($"feature {f.Feature}: {f.Title} — {f.Done}/{f.Tickets} done, {f.Active} active, {f.Waiting} waiting, {f.Blocked} blocked, {f.Failed} failed");
+                host.Out.WriteLine($"feature {f.Feature}: {f.Title} — {f.Done}/{f.Tickets} done, {f.Active} active, {f.Waiting} waiting, {f.Blocked} blocked, {f.Failed} failed");
             }
 
-            Console.WriteLine($"tickets: {views.Count} — " + string.Join(", ", counts.Where(c => c.Value > 0).Select(c => $"{c.Value} {c.Key}")));
-            Console.WriteLine("ready: " + (ready.Count == 0 ? "none" : string.Join(", ", ready.Take(20)) + (ready.Count > 20 ? $" (+{ready.Count - 20})" : "")));
+            host.Out.WriteLine($"tickets: {views.Count} — " + string.Join(", ", counts.Where(c => c.Value > 0).Select(c => $"{c.Value} {c.Key}")));
+            host.Out.WriteLine("ready: " + (ready.Count == 0 ? "none" : string.Join(", ", ready.Take(20)) + (ready.Count > 20 ? $" (+{ready.Count - 20})" : "")));
             var live = workers.Where(v => v.Worker.State.IsLive()).ToList();
-            Console.WriteLine($"workers: {live.Count} live" + (live.Count == 0 ? "" : " — " + string.Join(", ", live.Select(v => $"{v.Worker.Name} {v.Worker.State.ToText()}"))));
-            Console.WriteLine("blockers: " + (blockers.Count == 0 ? "none" : ""));
+            host.Out.WriteLine($"workers: {live.Count} live" + (live.Count == 0 ? "" : " — " + string.Join(", ", live.Select(v => $"{v.Worker.Name} {v.Worker.State.ToText()}"))));
+            host.Out.WriteLine("blockers: " + (blockers.Count == 0 ? "none" : ""));
             foreach (var b in blockers)
             {
-                Console.WriteLine("  " + b);
+                host.Out.WriteLine("  " + b);
             }
 
-            Console.WriteLine("conflicts: " + (conflicts.Count == 0 ? "none" : ""));
+            host.Out.WriteLine("conflicts: " + (conflicts.Count == 0 ? "none" : ""));
             foreach (var c in conflicts)
             {
-                Console.WriteLine("  " + c);
+                host.Out.WriteLine("  " + c);
             }
 
             return Task.FromResult(0);

@@ -31,11 +31,11 @@ internal static class SyncStatusCommand
             new StatusFiles(host.Paths).Write(host.Store.ListWorkers(includeKilled: false), host.TicketStore.ListTickets(new Baton.Core.Storage.TicketQuery()), host.Time.GetUtcNow());
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(changes.ToList(), CliJson.Readable.ListString));
+                host.Out.WriteLine(JsonSerializer.Serialize(changes.ToList(), CliJson.Readable.ListString));
             }
             else if (!parse.GetValue(quiet))
             {
-                Console.WriteLine(changes.Count == 0 ? "No ticket named by a commit needs an update." : string.Join('\n', changes));
+                host.Out.WriteLine(changes.Count == 0 ? "No ticket named by a commit needs an update." : string.Join('\n', changes));
             }
 
             return Task.FromResult(0);
@@ -50,7 +50,7 @@ internal static class SyncStatusCommand
         {
             var file = new GitWorkspace(host.Runner).InstallPostCommit(host.Paths.Root, host.Executables.Self)
                 ?? throw new Baton.Core.BatonException($"{host.Paths.Root} is not a git repository");
-            Console.WriteLine(parse.GetValue(CommandRunner.Json)
+            host.Out.WriteLine(parse.GetValue(CommandRunner.Json)
                 ? JsonSerializer.Serialize(new List<string> { file }, CliJson.Readable.ListString)
                 : $"installed {file}");
             return Task.FromResult(0);

@@ -40,7 +40,7 @@ internal static class TicketCommand
             var text = parse.GetValue(body) ?? "";
             if (text == "-")
             {
-                text = await Console.In.ReadToEndAsync(ct).ConfigureAwait(false);
+                text = await host.In.ReadToEndAsync(ct).ConfigureAwait(false);
             }
 
             var ticket = host.Tickets().Create(new CreateTicketRequest
@@ -87,13 +87,13 @@ internal static class TicketCommand
             var views = host.Tickets().List(query, parse.GetValue(ready), n);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(views.Select(TicketJson.From).ToList(), CliJson.Readable.ListTicketJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(views.Select(TicketJson.From).ToList(), CliJson.Readable.ListTicketJson));
                 return Task.FromResult(0);
             }
 
             if (views.Count == 0)
             {
-                Console.WriteLine(parse.GetValue(ready) ? "No ticket is ready." : "No tickets. File one with: baton ticket create \"TITLE\"");
+                host.Out.WriteLine(parse.GetValue(ready) ? "No ticket is ready." : "No tickets. File one with: baton ticket create \"TITLE\"");
                 return Task.FromResult(0);
             }
 
@@ -107,7 +107,7 @@ internal static class TicketCommand
                     string.Join(",", t.DependsOn.Select(TicketId.Format)), Markup.Escape(t.Assignee ?? "-"), Markup.Escape(t.Feature ?? "-"));
             }
 
-            AnsiConsole.Write(table);
+            host.Console.Write(table);
             return Task.FromResult(0);
         });
         return command;
@@ -136,16 +136,16 @@ internal static class TicketCommand
             var (ticket, outcome) = await tickets.AssignAsync(parse.GetValue(id)!, parse.GetValue(worker)!, ct).ConfigureAwait(false);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new AssignJson(TicketJson.From(tickets.Show(ticket.Id)), outcome.Verified, outcome.Detail), CliJson.Readable.AssignJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new AssignJson(TicketJson.From(tickets.Show(ticket.Id)), outcome.Verified, outcome.Detail), CliJson.Readable.AssignJson));
             }
             else
             {
-                Console.WriteLine($"{ticket.Id} assigned to {ticket.Assignee}" + (outcome.Verified ? "; the task was typed and submitted" : ""));
+                host.Out.WriteLine($"{ticket.Id} assigned to {ticket.Assignee}" + (outcome.Verified ? "; the task was typed and submitted" : ""));
             }
 
             if (!outcome.Verified)
             {
-                await Console.Error.WriteLineAsync($"baton: {ticket.Id} is assigned, but the prompt was not confirmed as submitted ({outcome.Detail}); look with `baton capture {ticket.Assignee}`").ConfigureAwait(false);
+                await host.Error.WriteLineAsync($"baton: {ticket.Id} is assigned, but the prompt was not confirmed as submitted ({outcome.Detail}); look with `baton capture {ticket.Assignee}`").ConfigureAwait(false);
                 return BatonException.FailureExitCode;
             }
 
@@ -169,7 +169,7 @@ internal static class TicketCommand
         {
             var ticket = host.Tickets().Update(parse.GetValue(id)!, new UpdateTicketRequest
             {
-                FromAgent = FromAgent(),
+                FromAgent = FromAgent(host),
                 Status = parse.GetValue(status),
                 Note = parse.GetValue(note),
                 Priority = parse.GetValue(priority),
@@ -192,7 +192,7 @@ internal static class TicketCommand
         var command = new Command("done", "Mark a ticket done (what an agent runs when it finishes)") { id, summary, artifacts, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var ticket = host.Tickets().Done(parse.GetValue(id)!, parse.GetValue(summary), parse.GetValue(artifacts) ?? [], FromAgent());
+            var ticket = host.Tickets().Done(parse.GetValue(id)!, parse.GetValue(summary), parse.GetValue(artifacts) ?? [], FromAgent(host));
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return Task.FromResult(0);
         });
@@ -207,51 +207,51 @@ internal static class TicketCommand
         var view = host.Tickets().Show(id);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(TicketJson.From(view), CliJson.Readable.TicketJson));
+            host.Out.WriteLine(JsonSerializer.Serialize(TicketJson.From(view), CliJson.Readable.TicketJson));
             return;
         }
 
         var t = view.Ticket;
         if (quiet)
         {
-            Console.WriteLine($"{t.Id} {t.Status.ToText()}: {t.Title}");
+            host.Out.WriteLine($"{t.Id} {t.Status.ToText()}: {t.Title}");
             return;
         }
 
-        Console.WriteLine($"{t.Id}  {t.Title}");
-        Console.WriteLine($"  status:     {t.Status.ToText()}{(view.Ready ? " (ready)" : "")}{(view.BlockedBy.Count > 0 ? " (blocked by " + string.Join(", ", view.BlockedBy.Select(TicketId.Format)) + ")" : "")}");
-        Console.WriteLine($"  priority:   {t.Priority.ToText()}");
-        Line("labels", t.Labels.Count == 0 ? null : string.Join(", ", t.Labels));
-        Line("feature", t.Feature);
-        Line("depends on", t.DependsOn.Count == 0 ? null : string.Join(", ", t.DependsOn.Select(TicketId.Format)));
-        Line("dependents", view.Dependents.Count == 0 ? null : string.Join(", ", view.Dependents.Select(TicketId.Format)));
-        Line("assignee", t.Assignee);
-        Line("wants", string.Join(" ", new[] { t.WorkerWanted is null ? null : "worker " + t.WorkerWanted, t.RoleWanted is null ? null : "role " + t.RoleWanted, t.AgentWanted is null ? null : "agent " + t.AgentWanted }.OfType<string>()) is { Length: > 0 } w ? w : null);
-        Line("attempts", t.Attempts == 0 ? null : t.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Line("time limit", t.TimeLimitMinutes is { } m ? m + " min" : null);
-        Line("source", t.Source);
-        Line("branch", t.Branch);
-        Line("worktree", t.Worktree);
-        Line("note", t.Note);
-        Line("summary", t.Summary);
-        Line("artifacts", t.Artifacts.Count == 0 ? null : string.Join(", ", t.Artifacts));
-        Line("created", t.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
-        Line("updated", t.UpdatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        host.Out.WriteLine($"{t.Id}  {t.Title}");
+        host.Out.WriteLine($"  status:     {t.Status.ToText()}{(view.Ready ? " (ready)" : "")}{(view.BlockedBy.Count > 0 ? " (blocked by " + string.Join(", ", view.BlockedBy.Select(TicketId.Format)) + ")" : "")}");
+        host.Out.WriteLine($"  priority:   {t.Priority.ToText()}");
+        Line(host, "labels", t.Labels.Count == 0 ? null : string.Join(", ", t.Labels));
+        Line(host, "feature", t.Feature);
+        Line(host, "depends on", t.DependsOn.Count == 0 ? null : string.Join(", ", t.DependsOn.Select(TicketId.Format)));
+        Line(host, "dependents", view.Dependents.Count == 0 ? null : string.Join(", ", view.Dependents.Select(TicketId.Format)));
+        Line(host, "assignee", t.Assignee);
+        Line(host, "wants", string.Join(" ", new[] { t.WorkerWanted is null ? null : "worker " + t.WorkerWanted, t.RoleWanted is null ? null : "role " + t.RoleWanted, t.AgentWanted is null ? null : "agent " + t.AgentWanted }.OfType<string>()) is { Length: > 0 } w ? w : null);
+        Line(host, "attempts", t.Attempts == 0 ? null : t.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Line(host, "time limit", t.TimeLimitMinutes is { } m ? m + " min" : null);
+        Line(host, "source", t.Source);
+        Line(host, "branch", t.Branch);
+        Line(host, "worktree", t.Worktree);
+        Line(host, "note", t.Note);
+        Line(host, "summary", t.Summary);
+        Line(host, "artifacts", t.Artifacts.Count == 0 ? null : string.Join(", ", t.Artifacts));
+        Line(host, "created", t.CreatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        Line(host, "updated", t.UpdatedAt.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         if (!string.IsNullOrWhiteSpace(t.Body))
         {
-            Console.WriteLine();
-            Console.WriteLine(t.Body.TrimEnd());
+            host.Out.WriteLine();
+            host.Out.WriteLine(t.Body.TrimEnd());
         }
     }
 
-    private static void Line(string name, string? value)
+    private static void Line(CliHost host, string name, string? value)
     {
         if (!string.IsNullOrEmpty(value))
         {
-            Console.WriteLine($"  {name + ":",-11} {value}");
+            host.Out.WriteLine($"  {name + ":",-11} {value}");
         }
     }
 
     /// <summary>A report from a Baton worker (its agent runs `baton ticket ...`), not from a person.</summary>
-    private static bool FromAgent() => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("BATON_WORKER"));
+    private static bool FromAgent(CliHost host) => host.Environment.Variable("BATON_WORKER") is not null;
 }

@@ -30,7 +30,7 @@ internal static class UpCommand
             }
 
             var view = parse.GetValue(CommandRunner.Json) ? AutopilotView.Json
-                : parse.GetValue(plain) || Console.IsOutputRedirected ? AutopilotView.Plain
+                : parse.GetValue(plain) || host.Output.IsOutputRedirected ? AutopilotView.Plain
                 : AutopilotView.Live;
             var outcome = await RunAsync(host, parse.GetValue(untilDone), view, ct).ConfigureAwait(false);
             return outcome.Failed > 0 ? 1 : 0;
@@ -48,7 +48,7 @@ internal static class UpCommand
             if (pid is null)
             {
                 KillSession(host);
-                Print(json, "no autopilot is running on this repository", false);
+                Print(host, json, "no autopilot is running on this repository", false);
                 return 0;
             }
 
@@ -68,7 +68,7 @@ internal static class UpCommand
             }
 
             KillSession(host);
-            Print(json, $"autopilot (pid {pid}) stopped; workers keep running", true);
+            Print(host, json, $"autopilot (pid {pid}) stopped; workers keep running", true);
             return 0;
         });
         return command;
@@ -192,7 +192,7 @@ internal static class UpCommand
         }
 
         var holder = AutopilotLock.Holder(host.Paths) ?? throw new BatonException($"the autopilot did not start; look at its session: tmux{(host.Config.TmuxSocket is { } s ? " -L " + s : "")} attach -t {session}");
-        Print(json, $"autopilot running in tmux session {session} (pid {holder}); watch it with `tmux{(host.Config.TmuxSocket is { } so ? " -L " + so : "")} attach -t {session}`, stop it with `baton down`", true);
+        Print(host, json, $"autopilot running in tmux session {session} (pid {holder}); watch it with `tmux{(host.Config.TmuxSocket is { } so ? " -L " + so : "")} attach -t {session}`, stop it with `baton down`", true);
         return 0;
     }
 
@@ -208,8 +208,8 @@ internal static class UpCommand
         }
     }
 
-    private static void Print(bool json, string message, bool running)
+    private static void Print(CliHost host, bool json, string message, bool running)
     {
-        Console.WriteLine(json ? JsonSerializer.Serialize(new AutopilotStateJson(message, running), CliJson.Readable.AutopilotStateJson) : message);
+        host.Out.WriteLine(json ? JsonSerializer.Serialize(new AutopilotStateJson(message, running), CliJson.Readable.AutopilotStateJson) : message);
     }
 }

@@ -28,28 +28,28 @@ internal static class UsageCommand
             var report = UsageReport.From(host.UsageStore.List(), number, name);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new UsageJson(report.Workers.Select(Json).ToList(), report.Tickets.Select(Json).ToList(), Json(report.Total)), CliJson.Readable.UsageJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new UsageJson(report.Workers.Select(Json).ToList(), report.Tickets.Select(Json).ToList(), Json(report.Total)), CliJson.Readable.UsageJson));
                 return Task.FromResult(0);
             }
 
-            Console.WriteLine($"{"WORKER",-18} {"AGENT",-10} {"VERSION",-9} {"TICKET",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
+            host.Out.WriteLine($"{"WORKER",-18} {"AGENT",-10} {"VERSION",-9} {"TICKET",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
             foreach (var line in report.Workers)
             {
-                Console.WriteLine($"{line.Key,-18} {line.Agent ?? "",-10} {line.AgentVersion ?? "unknown",-9} {line.Ticket ?? "-",-7} {Figures(line)}");
+                host.Out.WriteLine($"{line.Key,-18} {line.Agent ?? "",-10} {line.AgentVersion ?? "unknown",-9} {line.Ticket ?? "-",-7} {Figures(line)}");
             }
 
             if (report.Tickets.Count > 0)
             {
-                Console.WriteLine();
-                Console.WriteLine($"{"TICKET",-18} {"RUNS",-10} {"",-9} {"",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
+                host.Out.WriteLine();
+                host.Out.WriteLine($"{"TICKET",-18} {"RUNS",-10} {"",-9} {"",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
                 foreach (var line in report.Tickets)
                 {
-                    Console.WriteLine($"{line.Key,-18} {line.Runs,-10} {"",-9} {"",-7} {Figures(line)}");
+                    host.Out.WriteLine($"{line.Key,-18} {line.Runs,-10} {"",-9} {"",-7} {Figures(line)}");
                 }
             }
 
-            Console.WriteLine();
-            Console.WriteLine($"{"total",-18} {report.Total.Runs + " runs",-10} {"",-9} {"",-7} {Figures(report.Total)}");
+            host.Out.WriteLine();
+            host.Out.WriteLine($"{"total",-18} {report.Total.Runs + " runs",-10} {"",-9} {"",-7} {Figures(report.Total)}");
             return Task.FromResult(0);
         });
         return command;

@@ -23,18 +23,18 @@ internal static class WipCommand
             var refs = host.Git.Refs(host.Paths.Root, prefix);
             if (parse.GetValue(CommandRunner.Json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(refs.Select(r => new WipJson(r.Name, r.Commit, r.Date, r.Subject)).ToList(), CliJson.Readable.ListWipJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(refs.Select(r => new WipJson(r.Name, r.Commit, r.Date, r.Subject)).ToList(), CliJson.Readable.ListWipJson));
                 return Task.FromResult(0);
             }
 
             if (refs.Count == 0)
             {
-                Console.WriteLine("no snapshots");
+                host.Out.WriteLine("no snapshots");
             }
 
             foreach (var r in refs)
             {
-                Console.WriteLine($"{r.Name}  {r.Commit[..12]}  {r.Date.ToLocalTime():yyyy-MM-dd HH:mm}  {r.Subject}");
+                host.Out.WriteLine($"{r.Name}  {r.Commit[..12]}  {r.Date.ToLocalTime():yyyy-MM-dd HH:mm}  {r.Subject}");
             }
 
             return Task.FromResult(0);
@@ -61,7 +61,7 @@ internal static class WipCommand
             }
             host.Git.CreateBranch(host.Paths.Root, target, commit);
             var message = $"branch {target} is at {commit[..12]} (the snapshot's files); `git switch {target}` or `git worktree add DIR {target}` to use it";
-            Console.WriteLine(parse.GetValue(CommandRunner.Json) ? JsonSerializer.Serialize(new AutopilotStateJson(message, true), CliJson.Readable.AutopilotStateJson) : message);
+            host.Out.WriteLine(parse.GetValue(CommandRunner.Json) ? JsonSerializer.Serialize(new AutopilotStateJson(message, true), CliJson.Readable.AutopilotStateJson) : message);
             return Task.FromResult(0);
         });
         wip.Subcommands.Add(restore);

@@ -36,10 +36,28 @@ public sealed class CliHost : IDisposable
     private AgentVersions? _versions;
     private GitHubClient? _github;
 
-    public CliHost(BatonPaths? paths = null)
+    public CliHost(CliOutput output, CliEnvironment environment, BatonPaths? paths = null)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(environment);
+        Output = output;
+        Environment = environment;
         _paths = paths;
     }
+
+    /// <summary>Where this command writes and reads (the terminal, or a test's writers).</summary>
+    public CliOutput Output { get; }
+
+    public TextWriter Out => Output.Out;
+
+    public TextWriter Error => Output.Error;
+
+    public TextReader In => Output.In;
+
+    public Spectre.Console.IAnsiConsole Console => Output.Console;
+
+    /// <summary>The working directory and variables this command sees.</summary>
+    public CliEnvironment Environment { get; }
 
     public TimeProvider Time { get; } = TimeProvider.System;
 
@@ -51,7 +69,7 @@ public sealed class CliHost : IDisposable
 
     private SqliteStore Sqlite => _store ??= SqliteStore.Open(Paths.Database, create: false);
 
-    public BatonConfig Config => _config ??= ConfigLoader.Load(Paths.ConfigFile, Environment.GetEnvironmentVariable("BATON_TMUX_SOCKET"));
+    public BatonConfig Config => _config ??= ConfigLoader.Load(Paths.ConfigFile, Environment.Variable("BATON_TMUX_SOCKET"));
 
     public AgentProfiles Profiles => _profiles ??= new AgentProfiles(Paths.AgentsDir);
 
@@ -163,15 +181,14 @@ public sealed class CliHost : IDisposable
     /// <c>BATON_DB</c> (set in every worker's environment) wins; otherwise the nearest
     /// <c>.baton/baton.db</c> walking up from the current directory.
     /// </summary>
-    private static BatonPaths FindPaths()
+    private BatonPaths FindPaths()
     {
-        var fromEnv = Environment.GetEnvironmentVariable("BATON_DB");
-        if (!string.IsNullOrEmpty(fromEnv))
+        if (Environment.Variable("BATON_DB") is { } fromEnv)
         {
             return BatonPaths.ForDatabase(fromEnv);
         }
 
-        var start = Directory.GetCurrentDirectory();
+        var start = Environment.WorkingDirectory;
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, ".baton", "baton.db")))
