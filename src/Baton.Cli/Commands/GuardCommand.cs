@@ -1,7 +1,9 @@
-using System.Diagnostics;
+using Baton.Core;
 using Baton.Core.Config;
+using Baton.Core.Processes;
 using Baton.Core.Roles;
 using Baton.Core.Workers;
+using Baton.Infrastructure.Processes;
 
 namespace Baton.Cli.Commands;
 
@@ -31,16 +33,17 @@ internal static class GuardCommand
         var hook = args.Length > 1 ? args[1] : "";
         var input = Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
         var lines = input.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var refusal = hook switch
+        string? refusal;
+        try
         {
-            "pre-commit" => GitGuard.CheckCommit(policy, StagedPaths()),
-            // stdin: <local ref> <local oid> <remote ref> <remote oid>
-            "pre-push" => GitGuard.CheckRefs(policy, lines.Select(l => l.Split(' ')).Where(f => f.Length >= 3).Select(f => f[2]), "push to"),
-            // stdin: <old oid> <new oid> <ref name>; only the "prepared" phase can still abort
-            "reference-transaction" when args.Length > 2 && args[2] == "prepared" =>
-                GitGuard.CheckRefs(policy, lines.Select(l => l.Split(' ')).Where(f => f.Length >= 3).Select(f => f[2]), "move"),
-            _ => null,
-        };
+            refusal = Check(policy, hook, args, lines);
+        }
+        catch (BatonException e)
+        {
+            // git did not answer in time (or could not start): refuse rather than wave the commit through.
+            refusal = "could not check the staged paths: " + e.Message;
+        }
+
         if (refusal is null)
         {
             return 0;
@@ -50,17 +53,27 @@ internal static class GuardCommand
         return 1;
     }
 
+    private static string? Check(GuardPolicy policy, string hook, string[] args, string[] lines) =>
+        hook switch
+        {
+            "pre-commit" => GitGuard.CheckCommit(policy, StagedPaths()),
+            // stdin: <local ref> <local oid> <remote ref> <remote oid>
+            "pre-push" => GitGuard.CheckRefs(policy, lines.Select(l => l.Split(' ')).Where(f => f.Length >= 3).Select(f => f[2]), "push to"),
+            // stdin: <old oid> <new oid> <ref name>; only the "prepared" phase can still abort
+            "reference-transaction" when args.Length > 2 && args[2] == "prepared" =>
+                GitGuard.CheckRefs(policy, lines.Select(l => l.Split(' ')).Where(f => f.Length >= 3).Select(f => f[2]), "move"),
+            _ => null,
+        };
+
     private static IEnumerable<string> StagedPaths()
     {
-        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "diff", "--cached", "--name-only", "-z", "--no-renames" })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return output.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        // git runs a hook in the top of the working tree, with GIT_INDEX_FILE set for a partial
+        // commit (inherited): `-C` that directory is what git means, said explicitly.
+        var result = new ProcessRunner().Run(
+            new ProcessRequest("git", ["-C", Directory.GetCurrentDirectory(), "diff", "--cached", "--name-only", "-z", "--no-renames"])
+            {
+                Timeout = TimeSpan.FromSeconds(30),
+            });
+        return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
     }
 }

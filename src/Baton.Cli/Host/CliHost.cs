@@ -93,7 +93,7 @@ public sealed class CliHost : IDisposable
         Store,
         socket => Tmux(socket),
         Profiles,
-        new HeadlessHost(Executables.Self),
+        new HeadlessHost(_runner, Executables.Self),
         Executables,
         new FileSessionLock(Paths.LocksDir),
         Redactor.FromProcessEnvironment(),
@@ -168,14 +168,14 @@ public sealed class CliHost : IDisposable
             Tickets = tickets,
             Merges = new SqliteMergeStore(store),
             Conflicts = new SqliteConflictStore(store),
-            Monitor = new WorkerMonitor(store, socket => new TmuxClient(_runner, socket), profiles, new HeadlessHost(Executables.Self), Time, new HookSpool(parent.Paths), redactor),
+            Monitor = new WorkerMonitor(store, socket => new TmuxClient(_runner, socket), profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(parent.Paths), redactor),
             TicketService = new TicketService(tickets, store, parent.Paths, Time, redactor, () => new WorkerService(workers)),
             Isolate = null,
         };
         return (context, store);
     }
 
-    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(Executables.Self), Time, new HookSpool(Paths), Redactor.FromProcessEnvironment());
+    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), Redactor.FromProcessEnvironment());
 
     /// <summary>
     /// <c>BATON_DB</c> (set in every worker's environment) wins; otherwise the nearest

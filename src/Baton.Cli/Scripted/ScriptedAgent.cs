@@ -166,7 +166,7 @@ internal sealed class ScriptedAgent : IScriptedHost
             {
                 Print("✗ Interrupted · What should the agent do instead?");
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Baton.Core.Processes.ProcessStartFailedException)
             {
                 Print("✗ error: " + e.Message);
             }

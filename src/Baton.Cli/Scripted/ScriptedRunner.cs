@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using Baton.Core.Agents.Scripted;
+using Baton.Core.Processes;
+using Baton.Infrastructure.Processes;
 
 namespace Baton.Cli.Scripted;
 
@@ -18,15 +19,17 @@ internal sealed class ScriptedRunner
 {
     private readonly IScriptedHost _host;
     private readonly string? _contextFile;
+    private readonly IProcessRunner _runner;
 
     // Actions after an @next line: the agent's answer to the next message it gets (a gate failure,
     // a nudge). Owned by the one work loop that runs tasks, one at a time.
     private List<ScriptedAction> _pending = [];
 
-    public ScriptedRunner(IScriptedHost host, string? contextFile = null)
+    public ScriptedRunner(IScriptedHost host, string? contextFile = null, IProcessRunner? runner = null)
     {
         _host = host;
         _contextFile = contextFile;
+        _runner = runner ?? new ProcessRunner();
     }
 
     public async Task RunAsync(string task, CancellationToken ct)
@@ -181,33 +184,10 @@ internal sealed class ScriptedRunner
     {
         _host.Busy("running " + shown);
         _host.Print("● Ran " + shown);
-        var info = new ProcessStartInfo(file)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        try
-        {
-            await process.WaitForExitAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        foreach (var line in ((await output.ConfigureAwait(false)) + (await error.ConfigureAwait(false))).TrimEnd().Split('\n'))
+        // No timeout: a scripted task runs as long as its command does; an interrupt (Esc, a
+        // signal) cancels the token, which kills the command and all its children.
+        var result = await _runner.RunAsync(new ProcessRequest(file, args) { Timeout = Timeout.InfiniteTimeSpan }, ct).ConfigureAwait(false);
+        foreach (var line in (result.StandardOutput + result.StandardError).TrimEnd().Split('\n'))
         {
             if (line.Length > 0)
             {
@@ -215,7 +195,7 @@ internal sealed class ScriptedRunner
             }
         }
 
-        _host.Print($"  └ exit code {process.ExitCode}");
-        return process.ExitCode;
+        _host.Print($"  └ exit code {result.ExitCode}");
+        return result.ExitCode;
     }
 }

@@ -1,8 +1,9 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Baton.Core.Config;
 using Baton.Core.Monitoring;
+using Baton.Core.Processes;
 using Baton.Core.Workers;
+using Baton.Infrastructure.Processes;
 using Baton.Infrastructure.Workers;
 
 namespace Baton.Infrastructure.Hooks;
@@ -105,16 +106,11 @@ public static class HookRecorder
 
     private static string Uncommitted(string directory)
     {
-        var info = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-C", directory, "status", "--porcelain", "--untracked-files=normal" })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode == 0 ? output.TrimEnd() : "";
+        // The synchronous form: this is the hot path, it must not start the async I/O machinery.
+        // Bounded: a Stop hook that hangs would hang the agent; a timeout is logged, the stop goes on.
+        var result = new ProcessRunner().Run(
+            new ProcessRequest("git", ["-C", directory, "status", "--porcelain", "--untracked-files=normal"]) { Timeout = TimeSpan.FromSeconds(20) });
+        return result.ExitCode == 0 ? result.StandardOutput.TrimEnd() : "";
     }
 
     private static string BlockJson(string reason)

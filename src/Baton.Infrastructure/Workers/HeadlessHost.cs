@@ -1,5 +1,7 @@
-using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
+using Baton.Core;
+using Baton.Core.Processes;
 using Baton.Core.Workers;
 
 namespace Baton.Infrastructure.Workers;
@@ -13,50 +15,38 @@ public sealed partial class HeadlessHost : IHeadlessHost
 {
     private const int SigTerm = 15;
     private const int SigKill = 9;
+
+    // Runs in the new session: tells its pid (the supervisor's, exec keeps it), then becomes the
+    // supervisor with stdin/stdout/stderr on /dev/null, so it holds neither the caller's terminal
+    // nor our pipe open (a script reading `baton spawn`'s output would wait for it forever).
+    private const string Detach = "echo $$; exec \"$@\" </dev/null >/dev/null 2>&1";
+
+    private readonly IProcessRunner _runner;
     private readonly IReadOnlyList<string> _self;
 
-    public HeadlessHost(IReadOnlyList<string> self)
+    public HeadlessHost(IProcessRunner runner, IReadOnlyList<string> self)
     {
+        _runner = runner;
         _self = self;
     }
 
     public int Start(HeadlessLaunch launch)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var info = new ProcessStartInfo("setsid")
+        // `setsid -f` forks into a session of its own and returns at once: the supervisor is
+        // nobody's child we wait for, and a Ctrl-C in the user's terminal does not reach it.
+        var result = _runner.Run(new ProcessRequest("setsid", ["-f", "sh", "-c", Detach, "baton-headless", .. _self, "headless-run", launch.Worker, launch.LogPath, "--", .. launch.Command])
         {
-            UseShellExecute = false,
-            // Pipes we close at once: the supervisor must not hold the caller's terminal or
-            // stdout open (a script reading `baton spawn`'s output would wait for it forever).
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             WorkingDirectory = launch.Directory,
-        };
-        foreach (var part in _self)
+            Environment = launch.Environment,
+            Timeout = TimeSpan.FromSeconds(15),
+        });
+        if (result.ExitCode != 0 || !int.TryParse(result.StandardOutput.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
         {
-            info.ArgumentList.Add(part);
+            throw new BatonException($"could not start the headless supervisor (setsid exit code {result.ExitCode}): {result.StandardError.Trim()}");
         }
 
-        info.ArgumentList.Add("headless-run");
-        info.ArgumentList.Add(launch.Worker);
-        info.ArgumentList.Add(launch.LogPath);
-        info.ArgumentList.Add("--");
-        foreach (var arg in launch.Command)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in launch.Environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("setsid did not start");
-        process.StandardInput.Close();
-        process.StandardOutput.Close();
-        process.StandardError.Close();
-        return process.Id;
+        return pid;
     }
 
     public bool IsAlive(int pid)
