@@ -10,6 +10,7 @@ using Baton.Core.Usage;
 using Baton.Core.Workers;
 using Baton.Infrastructure.Agents;
 using Baton.Infrastructure.Config;
+using Baton.Infrastructure.Files;
 using Baton.Infrastructure.Git;
 using Baton.Infrastructure.GitHub;
 using Baton.Infrastructure.Processes;
@@ -61,6 +62,8 @@ public sealed class CliHost : IDisposable
 
     public TimeProvider Time { get; } = TimeProvider.System;
 
+    public LocalFiles Files { get; } = new();
+
     public BatonPaths Paths => _paths ??= FindPaths();
 
     public IStore Store => Sqlite;
@@ -100,7 +103,7 @@ public sealed class CliHost : IDisposable
         Config,
         Paths,
         Time,
-        () => new RoleSetup(Roles(), new GitWorkspace(_runner), Paths, Executables.Self, Executables.Hook))
+        () => new RoleSetup(Roles(), new GitWorkspace(_runner), Paths, Executables.Self, Executables.Hook, Files))
     {
         Versions = Versions,
         Usage = UsageStore,
@@ -114,10 +117,10 @@ public sealed class CliHost : IDisposable
     public RoleService Roles()
     {
         var catalog = new RoleCatalog(Paths.BatonDir);
-        return new RoleService(catalog, catalog.Resolve, Paths);
+        return new RoleService(catalog, catalog.Resolve, Paths, Files);
     }
 
-    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.FromProcessEnvironment(), () => new WorkerService(Workers()));
+    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.FromProcessEnvironment(), () => new WorkerService(Workers()), Files);
 
     public IMergeStore MergeStore => new SqliteMergeStore(Sqlite);
 
@@ -169,7 +172,7 @@ public sealed class CliHost : IDisposable
             Merges = new SqliteMergeStore(store),
             Conflicts = new SqliteConflictStore(store),
             Monitor = new WorkerMonitor(store, socket => new TmuxClient(_runner, socket), profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(parent.Paths), redactor),
-            TicketService = new TicketService(tickets, store, parent.Paths, Time, redactor, () => new WorkerService(workers)),
+            TicketService = new TicketService(tickets, store, parent.Paths, Time, redactor, () => new WorkerService(workers), Files),
             Isolate = null,
         };
         return (context, store);

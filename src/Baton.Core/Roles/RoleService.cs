@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Baton.Core.Config;
+using Baton.Core.Files;
 using Baton.Core.Processes;
 using Baton.Core.Workers;
 
@@ -15,12 +16,14 @@ public sealed class RoleService
     private readonly IRoleCatalog _catalog;
     private readonly Func<NamedReference, Directive> _resolve;
     private readonly BatonPaths _paths;
+    private readonly IFiles _files;
 
-    public RoleService(IRoleCatalog catalog, Func<NamedReference, Directive> resolve, BatonPaths paths)
+    public RoleService(IRoleCatalog catalog, Func<NamedReference, Directive> resolve, BatonPaths paths, IFiles files)
     {
         _catalog = catalog;
         _resolve = resolve;
         _paths = paths;
+        _files = files;
     }
 
     public IRoleCatalog Catalog => _catalog;
@@ -81,7 +84,7 @@ public sealed class RoleService
     public string? ReadMemory(string worker)
     {
         var file = MemoryFile(worker);
-        return File.Exists(file) ? File.ReadAllText(file) : null;
+        return _files.FileExists(file) ? _files.ReadText(file) : null;
     }
 
     public void AddMemory(string worker, string fact, DateTimeOffset now)
@@ -93,9 +96,8 @@ public sealed class RoleService
         }
 
         var file = MemoryFile(worker);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var header = File.Exists(file) ? "" : $"# Memory of {worker}\n\n";
-        File.AppendAllText(file, $"{header}- {fact.Trim().Replace("\n", " ", StringComparison.Ordinal)} ({now.UtcDateTime:yyyy-MM-dd})\n");
+        var header = _files.FileExists(file) ? "" : $"# Memory of {worker}\n\n";
+        _files.AppendText(file, $"{header}- {fact.Trim().Replace("\n", " ", StringComparison.Ordinal)} ({now.UtcDateTime:yyyy-MM-dd})\n");
     }
 
 }

@@ -1,5 +1,6 @@
 using Baton.Core.Agents;
 using Baton.Core.Config;
+using Baton.Core.Files;
 using Baton.Core.Git;
 
 namespace Baton.Core.Roles;
@@ -21,14 +22,16 @@ public sealed class RoleSetup
     private readonly BatonPaths _paths;
     private readonly IReadOnlyList<string> _baton;
     private readonly IReadOnlyList<string> _hook;
+    private readonly IFiles _files;
 
-    public RoleSetup(RoleService roles, IGitWorkspace git, BatonPaths paths, IReadOnlyList<string> baton, IReadOnlyList<string> hook)
+    public RoleSetup(RoleService roles, IGitWorkspace git, BatonPaths paths, IReadOnlyList<string> baton, IReadOnlyList<string> hook, IFiles files)
     {
         _roles = roles;
         _git = git;
         _paths = paths;
         _baton = baton;
         _hook = hook;
+        _files = files;
     }
 
     public RoleService Roles => _roles;
@@ -44,9 +47,9 @@ public sealed class RoleSetup
         var notes = new List<string>();
 
         // Files a previous worker of this name left (another role, other guards) must not apply.
-        foreach (var stale in new[] { ContextFile(worker), SettingsFile(worker), GuardFile(worker) }.Where(File.Exists))
+        foreach (var stale in new[] { ContextFile(worker), SettingsFile(worker), GuardFile(worker) }.Where(_files.FileExists))
         {
-            File.Delete(stale);
+            _files.DeleteFile(stale);
         }
 
         var context = role is not null
@@ -63,7 +66,7 @@ public sealed class RoleSetup
                 arguments.AddRange(profile.ContextArgument.Select(a => Substitute(a, vars)));
                 notes.Add("context given with " + profile.ContextArgument[0]);
             }
-            else if (profile.ContextFile is { } name && !File.Exists(Path.Combine(directory, name)))
+            else if (profile.ContextFile is { } name && !_files.FileExists(Path.Combine(directory, name)))
             {
                 Write(Path.Combine(directory, name), context);
                 _git.Exclude(directory, "/" + name);
@@ -131,10 +134,9 @@ public sealed class RoleSetup
     private static string Substitute(string template, IReadOnlyDictionary<string, string> vars) =>
         vars.Aggregate(template, (t, v) => t.Replace(v.Key, v.Value, StringComparison.Ordinal));
 
-    private static string Write(string file, string text)
+    private string Write(string file, string text)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        File.WriteAllText(file, text);
+        _files.WriteText(file, text);
         return file;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Baton.Core.Events;
+using Baton.Core.Files;
 using Baton.Core.Storage;
 
 namespace Baton.Core.Tickets;
@@ -18,32 +19,34 @@ public sealed class TicketInbox
     private readonly IStore _store;
     private readonly string _inbox;
     private readonly TimeProvider _time;
+    private readonly IFiles _files;
 
-    public TicketInbox(TicketService tickets, IStore store, string batonDir, TimeProvider time)
+    public TicketInbox(TicketService tickets, IStore store, string batonDir, TimeProvider time, IFiles files)
     {
         _tickets = tickets;
         _store = store;
         _inbox = Path.Combine(batonDir, "inbox");
         _time = time;
+        _files = files;
     }
 
     public InboxOutcome Import()
     {
         var imported = new List<(string, Ticket)>();
         var rejected = new List<(string, string)>();
-        if (!Directory.Exists(_inbox))
+        if (!_files.DirectoryExists(_inbox))
         {
             return new InboxOutcome(imported, rejected);
         }
 
         // Oldest first, so a task can depend on one dropped before it.
-        foreach (var file in new DirectoryInfo(_inbox).GetFiles("*.json").OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal))
+        foreach (var file in _files.ListFiles(_inbox, "*.json").OrderBy(f => f.LastWriteUtc).ThenBy(f => f.Name, StringComparer.Ordinal))
         {
             try
             {
-                var task = TicketResultJson.ReadInbox(File.ReadAllText(file.FullName));
+                var task = TicketResultJson.ReadInbox(_files.ReadText(file.Path));
                 var ticket = _tickets.Create(ToRequest(task, file.Name));
-                Move(file.FullName, "processed");
+                Move(file.Path, "processed");
                 imported.Add((file.Name, ticket));
             }
 #pragma warning disable CA1031 // one bad file must be set aside with its reason, never block the others
@@ -51,8 +54,8 @@ public sealed class TicketInbox
 #pragma warning restore CA1031
             {
                 var why = e is JsonException j ? "not a valid task file: " + j.Message : e.Message;
-                var moved = Move(file.FullName, "rejected");
-                File.WriteAllText(moved + ".error", why + "\n");
+                var moved = Move(file.Path, "rejected");
+                _files.WriteText(moved + ".error", why + "\n");
                 rejected.Add((file.Name, why));
                 _store.AppendEvent(new EventRecord { Time = _time.GetUtcNow(), Type = EventTypes.InboxRejected, Message = $"{file.Name}: {why}" });
             }
@@ -93,14 +96,14 @@ public sealed class TicketInbox
     private string Move(string file, string folder)
     {
         var dir = Path.Combine(_inbox, folder);
-        Directory.CreateDirectory(dir);
+        _files.CreateDirectory(dir);
         var target = Path.Combine(dir, Path.GetFileName(file));
-        if (File.Exists(target))
+        if (_files.FileExists(target))
         {
             target = Path.Combine(dir, $"{Path.GetFileNameWithoutExtension(file)}-{_time.GetUtcNow().ToUnixTimeMilliseconds()}.json");
         }
 
-        File.Move(file, target);
+        _files.Move(file, target);
         return target;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Baton.Core.Config;
 using Baton.Core.Events;
+using Baton.Core.Files;
 using Baton.Core.Security;
 using Baton.Core.Storage;
 using Baton.Core.Workers;
@@ -17,8 +18,9 @@ public sealed partial class TicketService
     private readonly TimeProvider _time;
     private readonly Redactor _redactor;
     private readonly Func<WorkerService> _workers;
+    private readonly IFiles _files;
 
-    public TicketService(ITicketStore tickets, IStore store, BatonPaths paths, TimeProvider time, Redactor redactor, Func<WorkerService> workers)
+    public TicketService(ITicketStore tickets, IStore store, BatonPaths paths, TimeProvider time, Redactor redactor, Func<WorkerService> workers, IFiles files)
     {
         _tickets = tickets;
         _store = store;
@@ -26,6 +28,7 @@ public sealed partial class TicketService
         _time = time;
         _redactor = redactor;
         _workers = workers;
+        _files = files;
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,49}$")]
@@ -291,7 +294,7 @@ public sealed partial class TicketService
 
         var deps = assigned.DependsOn.Select(d => _tickets.GetTicket(d)).OfType<Ticket>().ToDictionary(t => t.Number);
         var templateFile = Path.Combine(_paths.BatonDir, "templates", "ticket.md");
-        var template = File.Exists(templateFile) ? await File.ReadAllTextAsync(templateFile, ct).ConfigureAwait(false) : TicketTemplate.BuiltIn();
+        var template = _files.FileExists(templateFile) ? _files.ReadText(templateFile) : TicketTemplate.BuiltIn();
         try
         {
             var outcome = await workers.SendAsync(worker, TicketTemplate.Render(template, assigned, deps), ct).ConfigureAwait(false);
@@ -339,14 +342,11 @@ public sealed partial class TicketService
     public void WriteResult(Ticket t)
     {
         var dir = Path.Combine(_paths.BatonDir, "results");
-        Directory.CreateDirectory(dir);
         var id = t.ExternalId ?? t.Id;
         var seconds = t.StartedAt is { } s && t.FinishedAt is { } f ? (f - s).TotalSeconds : (double?)null;
         var json = TicketResultJson.Write(id, t, seconds);
         var file = Path.Combine(dir, SafeFileName(id) + ".json");
-        var temp = file + ".tmp";
-        File.WriteAllText(temp, json);
-        File.Move(temp, file, overwrite: true); // readers never see half a file
+        _files.WriteText(file, json); // atomically: readers never see half a file
     }
 
     private static string SafeFileName(string id) => string.Concat(id.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_'));
