@@ -16,7 +16,7 @@ namespace Baton.Core.Dispatch;
 /// connection of its own); the tick applies their outcomes. One instance at a time (the caller
 /// holds the lock); ticks run on one thread, never overlapping.
 /// </summary>
-public sealed class Autopilot
+public sealed class Autopilot : IRespawner
 {
     private readonly AutopilotContext _ctx;
     private readonly Dispatcher _dispatcher;
@@ -41,17 +41,31 @@ public sealed class Autopilot
     public Autopilot(AutopilotContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        _ctx = context with { Git = context.Git as LockedWorktrees ?? new LockedWorktrees(context.Git) };
-        _life = new TicketLifecycle(_ctx);
-        _dispatcher = new Dispatcher(_ctx);
-        _life.Respawn = RespawnAsync;
-        _supervisor = new Supervisor(_ctx, _life);
-        _completion = new GatesAndMerges(_ctx, _life, CleanUpLater);
-        _bucket = new TokenBucket(_ctx.Config.SpawnBurst, _ctx.Config.SpawnsPerMinute, _ctx.Time.GetUtcNow());
-        _status = new StatusFiles(_ctx.Paths);
-        _conflicts = new ConflictWatch(_ctx);
-        _github = new GitHub.GitHubStep(_ctx, CleanUpLater);
+        // One worktree lock for the loop and every copy of its context made for other threads.
+        _ctx = context.Worktrees is LockedWorktrees ? context : context with { Worktrees = new LockedWorktrees(context.Worktrees) };
+        var c = _ctx;
+        _dispatcher = DispatcherOf(c);
+        _life = LifecycleOf(c);
+        var workers = c.WorkerService();
+        _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life);
+        var gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor);
+        var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner) { Rebase = c.Config.MergeStrategy == "rebase" };
+        _completion = new GatesAndMerges(c.Config, c.Time, c.Tickets, c.Merges, c.Store, c.TicketService, c.Git, c.Git, c.Git,
+            gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, CleanUpLater);
+        _bucket = new TokenBucket(c.Config.SpawnBurst, c.Config.SpawnsPerMinute, c.Time.GetUtcNow());
+        _status = new StatusFiles(c.Paths);
+        _conflicts = new ConflictWatch(c.Config, c.Time, c.Git, c.Tickets, c.Conflicts, workers, c.Root);
+        _github = new GitHub.GitHubStep(c, CleanUpLater);
     }
+
+    private static Func<Roles.IRoleCatalog> RolesOf(AutopilotContext c) => () => c.Workers.RoleSetup().Roles.Catalog;
+
+    private static Dispatcher DispatcherOf(AutopilotContext c) =>
+        new(c.Config, c.Workers.Config.DefaultAgent, c.Time, c.Tickets, c.Git, RolesOf(c), c.Workers.Profiles, c.Paths);
+
+    /// <summary>The ticket moves on <paramref name="c"/>'s ports; restarts come back to this loop.</summary>
+    private TicketLifecycle LifecycleOf(AutopilotContext c) =>
+        new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, new TicketWorktrees(c.Worktrees, c.Git, c.Git, c.Git, c.Store, c.Time, c.Root), this);
 
     /// <summary>Background work still going: gates, merges, spawns, clean-ups.</summary>
     public int Running => Background().Count();
@@ -354,13 +368,13 @@ public sealed class Autopilot
 
         var isolate = _ctx.Isolate;
         Task<Worker> task = isolate is null
-            ? Dispatcher.LaunchAsync(_ctx, claimed, candidate, prefix, CancellationToken.None)
+            ? _dispatcher.LaunchAsync(_ctx.Worktrees, new WorkerSpawner(_ctx.Workers), claimed, candidate, prefix, CancellationToken.None)
             : Task.Run(async () =>
             {
                 var (context, lease) = isolate(_ctx);
                 using (lease)
                 {
-                    return await Dispatcher.LaunchAsync(context, claimed, candidate, prefix, CancellationToken.None).ConfigureAwait(false);
+                    return await DispatcherOf(context).LaunchAsync(context.Worktrees, new WorkerSpawner(context.Workers), claimed, candidate, prefix, CancellationToken.None).ConfigureAwait(false);
                 }
             });
         _spawns[claimed.Number] = (candidate with { Ticket = claimed }, task);
@@ -391,7 +405,7 @@ public sealed class Autopilot
             .ToList();
     }
 
-    private Task RespawnAsync(Ticket ticket, string? prefix, CancellationToken ct)
+    Task IRespawner.RespawnAsync(Ticket ticket, string? prefix, CancellationToken ct)
     {
         var role = ticket.RoleWanted ?? _ctx.Config.DefaultRole;
         var agent = ticket.AgentWanted ?? _ctx.Workers.RoleSetup().Roles.Catalog.GetRole(role).Agent ?? _ctx.Workers.Config.DefaultAgent;
@@ -444,7 +458,8 @@ public sealed class Autopilot
                 var (context, lease) = isolate(_ctx);
                 using (lease)
                 {
-                    await new TicketLifecycle(context).CleanUpAsync(ticket, CancellationToken.None).ConfigureAwait(false);
+                    // A clean-up never requeues, so this lifecycle never calls back into the loop from this thread.
+                    await LifecycleOf(context).CleanUpAsync(ticket, CancellationToken.None).ConfigureAwait(false);
                 }
             });
     }

@@ -28,6 +28,18 @@ public sealed record AutopilotContext(
 
     public WorkerService WorkerService() => new(Workers);
 
+    private readonly IGitWorktrees? _worktrees;
+
+    /// <summary>
+    /// Where worktrees are added and removed: <see cref="Git"/> unless set. The autopilot sets a
+    /// <see cref="LockedWorktrees"/> here, and copies made for other threads share it.
+    /// </summary>
+    public IGitWorktrees Worktrees
+    {
+        get => _worktrees ?? Git;
+        init => _worktrees = value;
+    }
+
     /// <summary>Predicted conflicts; null: the loop does not look for them.</summary>
     public IConflictStore? Conflicts { get; init; }
 

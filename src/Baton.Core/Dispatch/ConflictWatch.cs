@@ -1,4 +1,8 @@
+using Baton.Core.Config;
 using Baton.Core.Conflicts;
+using Baton.Core.Git;
+using Baton.Core.Storage;
+using Baton.Core.Workers;
 
 namespace Baton.Core.Dispatch;
 
@@ -10,7 +14,11 @@ namespace Baton.Core.Dispatch;
 /// </summary>
 public sealed class ConflictWatch
 {
-    private readonly AutopilotContext _ctx;
+    private readonly AutopilotConfig _config;
+    private readonly TimeProvider _time;
+    private readonly IGit _git;
+    private readonly IWorkerControl _workers;
+    private readonly string _root;
     private readonly ConflictScanner _scanner;
     private readonly ConflictService? _service;
     private string? _signature;
@@ -19,11 +27,16 @@ public sealed class ConflictWatch
     private string? _scanSignature;
     private string? _latestSignature;
 
-    public ConflictWatch(AutopilotContext context)
+    /// <param name="conflicts">Where predicted conflicts are kept; null: the loop does not look for them.</param>
+    public ConflictWatch(AutopilotConfig config, TimeProvider time, IGit git, ITicketStore tickets, IConflictStore? conflicts, IWorkerControl workers, string root)
     {
-        _ctx = context;
-        _scanner = new ConflictScanner(context.Git);
-        _service = context.Conflicts is { } store ? new ConflictService(context.Git, context.Tickets, store, context.Root, context.Config.BaseBranch) : null;
+        _config = config;
+        _time = time;
+        _git = git;
+        _workers = workers;
+        _root = root;
+        _scanner = new ConflictScanner(git);
+        _service = conflicts is { } store ? new ConflictService(git, tickets, store, root, config.BaseBranch) : null;
     }
 
     /// <summary>The last completed scan, or null before the first.</summary>
@@ -46,7 +59,7 @@ public sealed class ConflictWatch
         var (branches, signature) = Signature(_service);
         if (Latest is null || _latestSignature != signature)
         {
-            Latest = _scanner.Scan(_ctx.Root, branches);
+            Latest = _scanner.Scan(_root, branches);
             _latestSignature = signature;
         }
 
@@ -72,7 +85,7 @@ public sealed class ConflictWatch
 
     public async Task StepAsync(TickReport report, CancellationToken ct)
     {
-        if (!_ctx.Config.ConflictChecks || _service is not { } service)
+        if (!_config.ConflictChecks || _service is not { } service)
         {
             return;
         }
@@ -83,7 +96,7 @@ public sealed class ConflictWatch
             var scan = await done.ConfigureAwait(false); // a failure surfaces in the loop's guard
             Latest = scan;
             _latestSignature = _scanSignature;
-            var delta = service.Record(scan, complete: true, _ctx.Time.GetUtcNow());
+            var delta = service.Record(scan, complete: true, _time.GetUtcNow());
             foreach (var c in delta.Added)
             {
                 report.Add($"conflict predicted ({c.Severity}): {c.BranchA} and {c.BranchB} in {string.Join(", ", c.Files)}");
@@ -94,13 +107,13 @@ public sealed class ConflictWatch
                 report.Add($"conflict resolved: {c.BranchA} and {c.BranchB}");
             }
 
-            if (_ctx.Config.ConflictNotify)
+            if (_config.ConflictNotify)
             {
                 foreach (var (worker, message) in ConflictService.Notices(delta, scan))
                 {
                     try
                     {
-                        await _ctx.WorkerService().SendAsync(worker, message, ct).ConfigureAwait(false);
+                        await _workers.SendAsync(worker, message, ct).ConfigureAwait(false);
                     }
                     catch (BatonException e)
                     {
@@ -111,17 +124,17 @@ public sealed class ConflictWatch
         }
 
         var (branches, signature) = Signature(service);
-        var now = _ctx.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (signature != _signature)
         {
             _signature = signature;
             _changedAt = now;
         }
 
-        if (_changedAt is { } since && _scan is null && now - since >= _ctx.Config.ConflictDebounce)
+        if (_changedAt is { } since && _scan is null && now - since >= _config.ConflictDebounce)
         {
             _changedAt = null;
-            var root = _ctx.Root;
+            var root = _root;
             _scanSignature = signature;
             _scan = Task.Run(() => _scanner.Scan(root, branches), CancellationToken.None);
         }
@@ -130,7 +143,7 @@ public sealed class ConflictWatch
     /// <summary>The live branches and a fingerprint of where they and their targets are: it changes with every new commit on any of them.</summary>
     private (IReadOnlyList<LiveBranch> Branches, string Signature) Signature(ConflictService service)
     {
-        var heads = _ctx.Git.BranchHeads(_ctx.Root);
+        var heads = _git.BranchHeads(_root);
         var branches = service.LiveBranches(heads: heads);
         return (branches, string.Join('\n', branches.Select(b => $"{b.Name} {heads.GetValueOrDefault(b.Name)} {b.Target} {heads.GetValueOrDefault(b.Target ?? "")} {b.Worker}")));
     }

@@ -1,5 +1,9 @@
 using System.Globalization;
+using Baton.Core.Agents;
+using Baton.Core.Config;
 using Baton.Core.Events;
+using Baton.Core.Git;
+using Baton.Core.Roles;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
 using Baton.Core.Workers;
@@ -15,17 +19,34 @@ namespace Baton.Core.Dispatch;
 /// </summary>
 public sealed class Dispatcher
 {
-    private readonly AutopilotContext _ctx;
+    private readonly AutopilotConfig _config;
+    private readonly string _defaultAgent;
+    private readonly TimeProvider _time;
+    private readonly ITicketStore _tickets;
+    private readonly IGitBranches _branches;
+    private readonly Func<IRoleCatalog> _roles;
+    private readonly IAgentProfiles _profiles;
+    private readonly BatonPaths _paths;
 
-    public Dispatcher(AutopilotContext context)
+    /// <param name="defaultAgent">The profile of a role that names none (<c>agents.default</c>).</param>
+    public Dispatcher(AutopilotConfig config, string defaultAgent, TimeProvider time, ITicketStore tickets, IGitBranches branches, Func<IRoleCatalog> roles, IAgentProfiles profiles, BatonPaths paths)
     {
-        _ctx = context;
+        _config = config;
+        _defaultAgent = defaultAgent;
+        _time = time;
+        _tickets = tickets;
+        _branches = branches;
+        _roles = roles;
+        _profiles = profiles;
+        _paths = paths;
     }
+
+    private string WorktreesDir => Path.Combine(_paths.BatonDir, "worktrees");
 
     /// <summary>Ready tickets with the role and agent each would run with; tickets waiting out a retry delay are left out.</summary>
     public IReadOnlyList<DispatchCandidate> Candidates(DateTimeOffset now, TickReport report)
     {
-        var roles = _ctx.Workers.RoleSetup().Roles.Catalog;
+        var roles = _roles();
         var list = new List<DispatchCandidate>();
         foreach (var t in Ready())
         {
@@ -40,11 +61,9 @@ public sealed class Dispatcher
                 continue; // meant for a named worker: `baton ticket assign` or the inbox hands it over
             }
 
-            var roleName = t.RoleWanted ?? _ctx.Config.DefaultRole;
             try
             {
-                var role = roles.GetRole(roleName);
-                list.Add(new DispatchCandidate(t, roleName, t.AgentWanted ?? role.Agent ?? _ctx.Workers.Config.DefaultAgent));
+                list.Add(CandidateFor(t, roles));
             }
             catch (BatonException e)
             {
@@ -55,24 +74,33 @@ public sealed class Dispatcher
         return list;
     }
 
+    /// <summary>The role and agent the ticket runs with: its own wishes, else the default role and that role's agent.</summary>
+    public DispatchCandidate CandidateFor(Ticket ticket, IRoleCatalog? roles = null)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var name = ticket.RoleWanted ?? _config.DefaultRole;
+        var role = (roles ?? _roles()).GetRole(name); // an unknown role is refused even when the agent is given
+        return new DispatchCandidate(ticket, name, ticket.AgentWanted ?? role.Agent ?? _defaultAgent);
+    }
+
     /// <summary>Ready tickets in dispatch order; with stack_dependents also those whose one unmerged dependency passed its gate.</summary>
     private IReadOnlyList<Ticket> Ready()
     {
-        var ready = _ctx.Tickets.ReadyTickets(500);
-        if (!_ctx.Config.StackDependents)
+        var ready = _tickets.ReadyTickets(500);
+        if (!_config.StackDependents)
         {
             return ready;
         }
 
-        var statuses = _ctx.Tickets.Statuses();
-        var stackable = _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Open)).Concat(_ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Queued)))
+        var statuses = _tickets.Statuses();
+        var stackable = _tickets.ListTickets(new TicketQuery(TicketStatus.Open)).Concat(_tickets.ListTickets(new TicketQuery(TicketStatus.Queued)))
             .Where(t => TicketRules.StackParent(t, statuses) is not null);
         return TicketRules.DispatchOrder(ready.Concat(stackable).DistinctBy(t => t.Number));
     }
 
     public DispatchLimits Limits(int spawnTokens, IReadOnlyDictionary<string, string> held)
     {
-        var catalog = _ctx.Workers.RoleSetup().Roles.Catalog;
+        var catalog = _roles();
         var roleCapacity = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var name in catalog.RoleNames())
         {
@@ -82,10 +110,10 @@ public sealed class Dispatcher
             }
         }
 
-        var agentMax = new Dictionary<string, int>(_ctx.Config.MaxInstances, StringComparer.Ordinal);
-        foreach (var name in _ctx.Workers.Profiles.Names())
+        var agentMax = new Dictionary<string, int>(_config.MaxInstances, StringComparer.Ordinal);
+        foreach (var name in _profiles.Names())
         {
-            if (_ctx.Workers.Profiles.Get(name).MaxInstances is { } max)
+            if (_profiles.Get(name).MaxInstances is { } max)
             {
                 agentMax[name] = agentMax.TryGetValue(name, out var configured) ? Math.Min(max, configured) : max;
             }
@@ -93,7 +121,7 @@ public sealed class Dispatcher
 
         return new DispatchLimits
         {
-            MaxWorkers = _ctx.Config.MaxWorkers,
+            MaxWorkers = _config.MaxWorkers,
             SpawnTokens = spawnTokens,
             RoleCapacity = roleCapacity,
             AgentMax = agentMax,
@@ -108,15 +136,15 @@ public sealed class Dispatcher
     public Ticket? Claim(DispatchCandidate candidate)
     {
         ArgumentNullException.ThrowIfNull(candidate);
-        var now = _ctx.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var target = Target(candidate.Ticket);
         try
         {
-            return _ctx.Tickets.Mutate(candidate.Ticket.Number, current =>
+            return _tickets.Mutate(candidate.Ticket.Number, current =>
             {
-                var statuses = _ctx.Tickets.Statuses();
-                var parent = TicketRules.IsReady(current, statuses) || !_ctx.Config.StackDependents ? null
-                    : TicketRules.StackParent(current, statuses) is { } p ? _ctx.Tickets.GetTicket(p) : null;
+                var statuses = _tickets.Statuses();
+                var parent = TicketRules.IsReady(current, statuses) || !_config.StackDependents ? null
+                    : TicketRules.StackParent(current, statuses) is { } p ? _tickets.GetTicket(p) : null;
                 if (current.Assignee is not null || (!TicketRules.IsReady(current, statuses) && parent?.Branch is null) || current.RetryAt > now)
                 {
                     throw new ClaimLost();
@@ -128,8 +156,8 @@ public sealed class Dispatcher
 
                 var attempt = current.Attempts + 1;
                 var worker = WorkerNameFor(current, attempt);
-                var branch = current.Branch ?? BranchName.For(_ctx.Config.BranchPattern, current, now);
-                var worktree = current.Worktree ?? Path.Combine(_ctx.WorktreesDir, $"{current.Id}-{BranchName.Slug(current.Title)}");
+                var branch = current.Branch ?? BranchName.For(_config.BranchPattern, current, now);
+                var worktree = current.Worktree ?? Path.Combine(WorktreesDir, $"{current.Id}-{BranchName.Slug(current.Title)}");
                 var next = current with
                 {
                     Assignee = worker,
@@ -167,34 +195,37 @@ public sealed class Dispatcher
 
     /// <summary>
     /// Makes the claimed ticket's worktree and starts its agent with the ticket's prompt. Uses only
-    /// <paramref name="context"/>, so it can run on another thread with a store connection of its own.
+    /// this dispatcher's ports and the ones given, so it can run on another thread with a store
+    /// connection of its own.
     /// </summary>
-    public static async Task<Worker> LaunchAsync(AutopilotContext context, Ticket claimed, DispatchCandidate candidate, string? prefix, CancellationToken ct)
+    public async Task<Worker> LaunchAsync(IGitWorktrees worktrees, IAgentSpawner spawner, Ticket claimed, DispatchCandidate candidate, string? prefix, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(worktrees);
+        ArgumentNullException.ThrowIfNull(spawner);
         ArgumentNullException.ThrowIfNull(claimed);
         ArgumentNullException.ThrowIfNull(candidate);
-        Directory.CreateDirectory(context.WorktreesDir);
-        context.Git.AddWorktree(context.Root, claimed.Worktree!, claimed.Branch!, StartPoint(context, claimed));
-        return await new WorkerSpawner(context.Workers).SpawnAsync(new SpawnRequest
+        Directory.CreateDirectory(WorktreesDir);
+        worktrees.AddWorktree(_paths.Root, claimed.Worktree!, claimed.Branch!, StartPoint(_tickets, _branches, _paths.Root, claimed));
+        return await spawner.SpawnAsync(new SpawnRequest
         {
             Name = claimed.Assignee,
             Agent = candidate.Agent,
             Role = candidate.Role,
             Directory = claimed.Worktree!,
-            Prompt = new Dispatcher(context).Prompt(claimed, prefix),
-            Headless = context.Config.Headless,
+            Prompt = Prompt(claimed, prefix),
+            Headless = _config.Headless,
             Ticket = claimed.Number,
         }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Where a new branch starts: a stacked ticket's unmerged parent's branch, else its target.</summary>
-    public static string StartPoint(AutopilotContext context, Ticket ticket)
+    public static string StartPoint(ITicketStore tickets, IGitBranches branches, string root, Ticket ticket)
     {
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(tickets);
+        ArgumentNullException.ThrowIfNull(branches);
         ArgumentNullException.ThrowIfNull(ticket);
-        return ticket.StackedOn is { } p && context.Tickets.GetTicket(p) is { Status: not TicketStatus.Done, Branch: { } parentBranch }
-            && context.Git.Resolve(context.Root, "refs/heads/" + parentBranch) is not null
+        return ticket.StackedOn is { } p && tickets.GetTicket(p) is { Status: not TicketStatus.Done, Branch: { } parentBranch }
+            && branches.Resolve(root, "refs/heads/" + parentBranch) is not null
             ? parentBranch
             : ticket.Target!;
     }
@@ -203,8 +234,8 @@ public sealed class Dispatcher
     public string Prompt(Ticket ticket, string? prefix)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var deps = ticket.DependsOn.Select(d => _ctx.Tickets.GetTicket(d)).OfType<Ticket>().ToDictionary(t => t.Number);
-        var file = Path.Combine(_ctx.Paths.BatonDir, "templates", "ticket.md");
+        var deps = ticket.DependsOn.Select(d => _tickets.GetTicket(d)).OfType<Ticket>().ToDictionary(t => t.Number);
+        var file = Path.Combine(_paths.BatonDir, "templates", "ticket.md");
         var template = File.Exists(file) ? File.ReadAllText(file) : TicketTemplate.BuiltIn();
         var text = TicketTemplate.Render(template, ticket, deps);
         if (ticket.Attempts > 1)
@@ -216,17 +247,22 @@ public sealed class Dispatcher
     }
 
     /// <summary>The feature's integration branch when it has one, else the configured base branch, else the branch checked out at the root.</summary>
-    public string Target(Ticket ticket)
+    public string Target(Ticket ticket) => Target(_config, _branches, _paths.Root, ticket);
+
+    /// <inheritdoc cref="Target(Ticket)"/>
+    public static string Target(AutopilotConfig config, IGitBranches branches, string root, Ticket ticket)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(branches);
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Feature is { } feature && _ctx.Git.Resolve(_ctx.Root, $"refs/heads/feature/{feature}/overseer") is not null)
+        if (ticket.Feature is { } feature && branches.Resolve(root, $"refs/heads/feature/{feature}/overseer") is not null)
         {
             return $"feature/{feature}/overseer";
         }
 
-        return _ctx.Config.BaseBranch
-            ?? _ctx.Git.CurrentBranch(_ctx.Root)
-            ?? throw new BatonException($"the repository at {_ctx.Root} has no branch checked out (detached HEAD): set autopilot.base_branch in .baton/config.yaml");
+        return config.BaseBranch
+            ?? branches.CurrentBranch(root)
+            ?? throw new BatonException($"the repository at {root} has no branch checked out (detached HEAD): set autopilot.base_branch in .baton/config.yaml");
     }
 
     public static string WorkerNameFor(Ticket ticket, int attempt) =>

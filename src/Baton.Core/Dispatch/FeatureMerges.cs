@@ -1,5 +1,7 @@
+using Baton.Core.Config;
 using Baton.Core.Events;
 using Baton.Core.Merge;
+using Baton.Core.Storage;
 using Baton.Core.Tickets;
 
 namespace Baton.Core.Dispatch;
@@ -14,15 +16,23 @@ namespace Baton.Core.Dispatch;
 public sealed class FeatureMerges
 {
     private const int MaxTries = 10;
-    private readonly AutopilotContext _ctx;
+    private readonly AutopilotConfig _config;
+    private readonly TimeProvider _time;
+    private readonly ITicketStore _tickets;
+    private readonly IMergeStore _merges;
     private readonly MergeJob _job;
+    private readonly BatonPaths _paths;
     private readonly Dictionary<long, (int Tries, DateTimeOffset NotBefore)> _waits = [];
     private (MergeRequest Request, Task<MergeOutcome> Task)? _running;
 
-    public FeatureMerges(AutopilotContext context, MergeJob job)
+    public FeatureMerges(AutopilotConfig config, TimeProvider time, ITicketStore tickets, IMergeStore merges, MergeJob job, BatonPaths paths)
     {
-        _ctx = context;
+        _config = config;
+        _time = time;
+        _tickets = tickets;
+        _merges = merges;
         _job = job;
+        _paths = paths;
     }
 
     public Task? Running => _running?.Task;
@@ -46,8 +56,8 @@ public sealed class FeatureMerges
             Landed(run.Request, run.Task, report);
         }
 
-        var now = _ctx.Time.GetUtcNow();
-        foreach (var mr in _ctx.Merges.MergeRequests(openOnly: true).Where(m => m.Kind == "local" && FeatureOf(m) is not null))
+        var now = _time.GetUtcNow();
+        foreach (var mr in _merges.MergeRequests(openOnly: true).Where(m => m.Kind == "local" && FeatureOf(m) is not null))
         {
             if (_waits.TryGetValue(mr.Id, out var wait) && wait.NotBefore > now)
             {
@@ -55,10 +65,10 @@ public sealed class FeatureMerges
             }
 
             var feature = FeatureOf(mr)!;
-            var scratch = Path.Combine(_ctx.WorktreesDir, $"_merge-{mr.Id}");
+            var scratch = Path.Combine(Path.Combine(_paths.BatonDir, "worktrees"), $"_merge-{mr.Id}");
             var message = $"Merge feature {feature} into {mr.Target}\n\nIntegration branch {mr.Branch} merged by Baton after the gate passed on the result.";
-            var (commands, timeout) = (_ctx.Config.GateCommands, _ctx.Config.GateTimeout);
-            _running = (mr, Task.Run(() => _job.Run(_ctx.Root, scratch, mr, null, message, commands, timeout), CancellationToken.None));
+            var (commands, timeout) = (_config.GateCommands, _config.GateTimeout);
+            _running = (mr, Task.Run(() => _job.Run(_paths.Root, scratch, mr, null, message, commands, timeout), CancellationToken.None));
             report.Add($"feature {feature}: merging {mr.Branch} into {mr.Target}");
             return;
         }
@@ -66,7 +76,7 @@ public sealed class FeatureMerges
 
     private void Landed(MergeRequest mr, Task<MergeOutcome> task, TickReport report)
     {
-        var now = _ctx.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var feature = FeatureOf(mr)!;
         var outcome = task.IsCompletedSuccessfully ? task.Result : new MergeOutcome(MergeOutcome.Retry, "the merge could not run: " + task.Exception?.GetBaseException().Message);
         if (outcome.Result == MergeOutcome.Retry)
@@ -85,7 +95,7 @@ public sealed class FeatureMerges
         _waits.Remove(mr.Id);
         if (outcome.Result == MergeOutcome.Merged)
         {
-            _ctx.Merges.SaveMergeRequest(mr with { Status = "merged", Detail = outcome.Commit, UpdatedAt = now }, new EventRecord
+            _merges.SaveMergeRequest(mr with { Status = "merged", Detail = outcome.Commit, UpdatedAt = now }, new EventRecord
             {
                 Time = now,
                 Type = EventTypes.PrMerged,
@@ -93,9 +103,9 @@ public sealed class FeatureMerges
                 Message = $"feature {feature}: {outcome.Detail}",
                 Metadata = new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "", ["target"] = mr.Target },
             });
-            if (_ctx.Tickets.GetFeature(feature) is { } f)
+            if (_tickets.GetFeature(feature) is { } f)
             {
-                _ctx.Tickets.SetFeature(f with { Status = "merged" }, new EventRecord { Time = now, Type = EventTypes.FeatureMerged, Feature = feature, Message = $"feature {feature} merged into {mr.Target}" });
+                _tickets.SetFeature(f with { Status = "merged" }, new EventRecord { Time = now, Type = EventTypes.FeatureMerged, Feature = feature, Message = $"feature {feature} merged into {mr.Target}" });
             }
 
             report.Add($"feature {feature}: {outcome.Detail}");
@@ -105,7 +115,7 @@ public sealed class FeatureMerges
         var why = outcome.Files is { Count: > 0 } files
             ? $"{outcome.Detail}. Merge {mr.Target} into {mr.Branch}, resolve, commit, and queue it again with `baton merge --feature {feature}`."
             : $"{outcome.Detail}. Fix it on {mr.Branch} and queue it again with `baton merge --feature {feature}`.";
-        _ctx.Merges.SaveMergeRequest(mr with { Status = outcome.Result == MergeOutcome.Conflict ? "conflict" : "failed", Detail = outcome.Detail, UpdatedAt = now }, new EventRecord
+        _merges.SaveMergeRequest(mr with { Status = outcome.Result == MergeOutcome.Conflict ? "conflict" : "failed", Detail = outcome.Detail, UpdatedAt = now }, new EventRecord
         {
             Time = now,
             Type = EventTypes.Notification,

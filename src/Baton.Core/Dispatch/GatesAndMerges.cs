@@ -1,4 +1,6 @@
+using Baton.Core.Config;
 using Baton.Core.Events;
+using Baton.Core.Git;
 using Baton.Core.Merge;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
@@ -12,7 +14,16 @@ namespace Baton.Core.Dispatch;
 /// </summary>
 public sealed class GatesAndMerges
 {
-    private readonly AutopilotContext _ctx;
+    private readonly AutopilotConfig _config;
+    private readonly TimeProvider _time;
+    private readonly ITicketStore _tickets;
+    private readonly IMergeStore _merges;
+    private readonly IStore _store;
+    private readonly ITicketResults _results;
+    private readonly IGitBranches _branches;
+    private readonly IGitHistory _history;
+    private readonly IGitChanges _changes;
+    private readonly BatonPaths _paths;
     private readonly TicketLifecycle _life;
     private readonly GateRunner _gateRunner;
     private readonly MergeJob _mergeJob;
@@ -27,15 +38,40 @@ public sealed class GatesAndMerges
     private const int MaxMergeTries = 10;
     private (MergeRequest Request, Ticket Ticket, Task<MergeOutcome> Task)? _merge;
 
-    public GatesAndMerges(AutopilotContext context, TicketLifecycle life, Action<Ticket> cleanUp)
+    /// <param name="cleanUp">Ends a ticket's agent and removes what it leaves, in the background (the autopilot's).</param>
+    public GatesAndMerges(
+        AutopilotConfig config,
+        TimeProvider time,
+        ITicketStore tickets,
+        IMergeStore merges,
+        IStore store,
+        ITicketResults results,
+        IGitBranches branches,
+        IGitHistory history,
+        IGitChanges changes,
+        GateRunner gateRunner,
+        MergeJob mergeJob,
+        Stacks stacks,
+        TicketLifecycle life,
+        BatonPaths paths,
+        Action<Ticket> cleanUp)
     {
-        _ctx = context;
+        _config = config;
+        _time = time;
+        _tickets = tickets;
+        _merges = merges;
+        _store = store;
+        _results = results;
+        _branches = branches;
+        _history = history;
+        _changes = changes;
+        _paths = paths;
         _life = life;
         _cleanUp = cleanUp;
-        _stacks = new Stacks(context, life);
-        _gateRunner = new GateRunner(context.Runner, context.Workers.Redactor);
-        _mergeJob = new MergeJob(context.Git, _gateRunner) { Rebase = context.Config.MergeStrategy == "rebase" };
-        _features = new FeatureMerges(context, _mergeJob);
+        _stacks = stacks;
+        _gateRunner = gateRunner;
+        _mergeJob = mergeJob;
+        _features = new FeatureMerges(config, time, tickets, merges, mergeJob, paths);
     }
 
     /// <summary>Gate runs and the merge still going.</summary>
@@ -55,9 +91,9 @@ public sealed class GatesAndMerges
         foreach (var (number, (run, commit, task)) in _gates.Where(g => g.Value.Task.IsCompleted).ToList())
         {
             _gates.Remove(number);
-            var now = _ctx.Time.GetUtcNow();
+            var now = _time.GetUtcNow();
             var outcome = task.IsCompletedSuccessfully ? task.Result : new GateOutcome(false, null, null, null, task.Exception?.GetBaseException().Message ?? "", "the gate could not run: " + task.Exception?.GetBaseException().Message);
-            _ctx.Merges.FinishGateRun(run with
+            _merges.FinishGateRun(run with
             {
                 Status = outcome.Passed ? "passed" : "failed",
                 Passed = outcome.TestsPassed,
@@ -66,7 +102,7 @@ public sealed class GatesAndMerges
                 Output = outcome.Output,
                 FinishedAt = now,
             });
-            var ticket = _ctx.Tickets.GetTicket(number);
+            var ticket = _tickets.GetTicket(number);
             if (ticket is not { Status: TicketStatus.Testing })
             {
                 continue; // moved on meanwhile (cancelled by hand): the run stays recorded, nothing else
@@ -79,13 +115,13 @@ public sealed class GatesAndMerges
             }
             else
             {
-                _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateFailed, $"{ticket.Id}: gate failed: {outcome.Summary}", now));
+                _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateFailed, $"{ticket.Id}: gate failed: {outcome.Summary}", now));
                 await _life.SendBackAsync(ticket, $"The gate failed on {ticket.Id}: {outcome.Summary}", Tail(outcome.Output), ct).ConfigureAwait(false);
                 report.Add($"{ticket.Id}: gate failed: {outcome.Summary}");
             }
         }
 
-        foreach (var ticket in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Testing)))
+        foreach (var ticket in _tickets.ListTickets(new TicketQuery(TicketStatus.Testing)))
         {
             if (_gates.ContainsKey(ticket.Number) || ticket.Worktree is null)
             {
@@ -95,7 +131,7 @@ public sealed class GatesAndMerges
             // The gate tests what will be merged: the committed branch (plus ignored build state
             // such as node_modules). Uncommitted or untracked work, or no commits at all, go
             // back to the agent first.
-            if (_ctx.Git.IsDirty(ticket.Worktree))
+            if (_changes.IsDirty(ticket.Worktree))
             {
                 await _life.SendBackAsync(ticket, $"{ticket.Id} was reported done with uncommitted changes in {ticket.Worktree}",
                     "Commit everything that belongs to the ticket (`git status` shows what is left; remove or ignore the rest).", ct).ConfigureAwait(false);
@@ -109,9 +145,9 @@ public sealed class GatesAndMerges
                 continue;
             }
 
-            var commit = _ctx.Git.Resolve(ticket.Worktree, "HEAD") ?? throw new BatonException($"{ticket.Worktree} has no HEAD commit");
-            var start = ticket.Target is null ? null : Dispatcher.StartPoint(_ctx, _ctx.Tickets.GetTicket(ticket.Number) ?? ticket);
-            if (start is not null && _ctx.Git.CommitsAhead(ticket.Worktree, start, commit) == 0)
+            var commit = _branches.Resolve(ticket.Worktree, "HEAD") ?? throw new BatonException($"{ticket.Worktree} has no HEAD commit");
+            var start = ticket.Target is null ? null : Dispatcher.StartPoint(_tickets, _branches, _paths.Root, _tickets.GetTicket(ticket.Number) ?? ticket);
+            if (start is not null && _history.CommitsAhead(ticket.Worktree, start, commit) == 0)
             {
                 await _life.SendBackAsync(ticket, $"{ticket.Id} was reported done but its branch {ticket.Branch} has no commits beyond {start}",
                     "Commit the work on your branch, then report done again.", ct).ConfigureAwait(false);
@@ -119,22 +155,22 @@ public sealed class GatesAndMerges
                 continue;
             }
 
-            var now = _ctx.Time.GetUtcNow();
-            var run = _ctx.Merges.AddGateRun(new GateRun { Ticket = ticket.Number, Worker = ticket.Assignee, Branch = ticket.Branch, Kind = "worktree", Status = "running", StartedAt = now });
-            _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateStarted, $"{ticket.Id}: gate started in {ticket.Worktree}: {string.Join(" && ", _ctx.Config.GateCommands)}", now));
+            var now = _time.GetUtcNow();
+            var run = _merges.AddGateRun(new GateRun { Ticket = ticket.Number, Worker = ticket.Assignee, Branch = ticket.Branch, Kind = "worktree", Status = "running", StartedAt = now });
+            _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateStarted, $"{ticket.Id}: gate started in {ticket.Worktree}: {string.Join(" && ", _config.GateCommands)}", now));
             var dir = ticket.Worktree;
-            _gates[ticket.Number] = (run, commit, Task.Run(() => _gateRunner.Run(dir, _ctx.Config.GateCommands, _ctx.Config.GateTimeout), CancellationToken.None));
+            _gates[ticket.Number] = (run, commit, Task.Run(() => _gateRunner.Run(dir, _config.GateCommands, _config.GateTimeout), CancellationToken.None));
             report.Add($"{ticket.Id}: gate started");
         }
     }
 
     private void Passed(Ticket ticket, GateOutcome outcome, string commit, DateTimeOffset now)
     {
-        var review = _ctx.Tickets.Mutate(ticket.Number, t =>
+        var review = _tickets.Mutate(ticket.Number, t =>
         {
             var next = t with { Status = TicketStatus.Review, UpdatedAt = now };
             var events = new List<EventRecord> { Dispatcher.Event(t, EventTypes.GatePassed, $"{t.Id}: gate passed: {outcome.Summary}; status review", now) };
-            if (!_ctx.Config.AutoMerge || _ctx.Config.PullRequests)
+            if (!_config.AutoMerge || _config.PullRequests)
             {
                 return new TicketMutation(next, events); // pull_request mode: the GitHub step opens its pull request
             }
@@ -167,14 +203,14 @@ public sealed class GatesAndMerges
         }
 
         // Without merge.auto the queue holds only what people asked for with `baton merge`.
-        foreach (var mr in _ctx.Merges.MergeRequests(openOnly: true))
+        foreach (var mr in _merges.MergeRequests(openOnly: true))
         {
-            var ticket = mr.Ticket is { } n ? _ctx.Tickets.GetTicket(n) : null;
+            var ticket = mr.Ticket is { } n ? _tickets.GetTicket(n) : null;
             if (ticket is { } gone && gone.Status.IsFinished())
             {
                 // Cancelled or failed by hand while it waited: it leaves the queue.
-                var at = _ctx.Time.GetUtcNow();
-                _ctx.Tickets.Mutate(gone.Number, t => new TicketMutation(t, [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {mr.Branch} leaves the merge queue: the ticket is {t.Status.ToText()}", at)])
+                var at = _time.GetUtcNow();
+                _tickets.Mutate(gone.Number, t => new TicketMutation(t, [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {mr.Branch} leaves the merge queue: the ticket is {t.Status.ToText()}", at)])
                 {
                     MergeRequest = mr with { Status = "cancelled", Detail = $"ticket {gone.Status.ToText()}", UpdatedAt = at },
                 });
@@ -186,7 +222,7 @@ public sealed class GatesAndMerges
                 continue;
             }
 
-            var now = _ctx.Time.GetUtcNow();
+            var now = _time.GetUtcNow();
             if (_mergeWaits.TryGetValue(mr.Id, out var wait) && wait.NotBefore > now)
             {
                 continue;
@@ -200,10 +236,10 @@ public sealed class GatesAndMerges
             }
 
             var tested = mr.Detail is { } d && d.StartsWith(TestedPrefix, StringComparison.Ordinal) ? d[TestedPrefix.Length..] : null;
-            if (tested is not null && _ctx.Git.Resolve(_ctx.Root, "refs/heads/" + mr.Branch) is { } head && head != tested)
+            if (tested is not null && _branches.Resolve(_paths.Root, "refs/heads/" + mr.Branch) is { } head && head != tested)
             {
                 // Commits arrived after the gate passed: they are tested before anything lands.
-                _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Status = TicketStatus.Testing, UpdatedAt = now },
+                _tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Status = TicketStatus.Testing, UpdatedAt = now },
                     [Dispatcher.Event(t, EventTypes.TicketUpdated, $"{t.Id}: {mr.Branch} moved after its gate passed ({tested[..12]} -> {head[..12]}): the gate runs again", now)])
                 {
                     MergeRequest = mr with { Status = "superseded", Detail = $"branch moved to {head}", UpdatedAt = now },
@@ -212,11 +248,11 @@ public sealed class GatesAndMerges
                 continue;
             }
 
-            var scratch = Path.Combine(_ctx.WorktreesDir, $"_merge-{mr.Id}");
+            var scratch = Path.Combine(Path.Combine(_paths.BatonDir, "worktrees"), $"_merge-{mr.Id}");
             var message = $"Merge {ticket.Id}: {ticket.Title}\n\nBranch {mr.Branch} merged by Baton after its gate passed.\nBaton-Ticket: {ticket.Id}";
-            var commands = _ctx.Config.GateCommands;
-            var timeout = _ctx.Config.GateTimeout;
-            _merge = (mr, ticket, Task.Run(() => _mergeJob.Run(_ctx.Root, scratch, mr, tested, message, commands, timeout), CancellationToken.None));
+            var commands = _config.GateCommands;
+            var timeout = _config.GateTimeout;
+            _merge = (mr, ticket, Task.Run(() => _mergeJob.Run(_paths.Root, scratch, mr, tested, message, commands, timeout), CancellationToken.None));
             report.Add($"{ticket.Id}: merging {mr.Branch} into {mr.Target}");
             return; // one at a time, in order
         }
@@ -224,7 +260,7 @@ public sealed class GatesAndMerges
 
     private async Task LandedAsync(MergeRequest mr, Ticket ticket, Task<MergeOutcome> task, TickReport report, CancellationToken ct)
     {
-        var now = _ctx.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var outcome = task.IsCompletedSuccessfully ? task.Result : new MergeOutcome(MergeOutcome.Retry, "the merge could not run: " + task.Exception?.GetBaseException().Message);
         if (outcome.Result == MergeOutcome.Retry)
         {
@@ -234,7 +270,7 @@ public sealed class GatesAndMerges
             _mergeWaits[mr.Id] = (tries, now + RetryPolicy.Delay(tries, TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(2)));
             if (tries == 3)
             {
-                _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.Notification, $"{ticket.Id} cannot be merged yet ({tries} tries): {outcome.Detail}", now,
+                _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.Notification, $"{ticket.Id} cannot be merged yet ({tries} tries): {outcome.Detail}", now,
                     metadata: new Dictionary<string, string> { ["kind"] = "merge_waiting" }));
             }
 
@@ -244,7 +280,7 @@ public sealed class GatesAndMerges
             }
         }
 
-        if (_ctx.Tickets.GetTicket(ticket.Number) is not { Status: TicketStatus.Review } && outcome.Result != MergeOutcome.Merged)
+        if (_tickets.GetTicket(ticket.Number) is not { Status: TicketStatus.Review } && outcome.Result != MergeOutcome.Merged)
         {
             return; // changed by hand meanwhile: nothing to send back
         }
@@ -252,7 +288,7 @@ public sealed class GatesAndMerges
         switch (outcome.Result)
         {
             case MergeOutcome.Merged:
-                var done = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(
+                var done = _tickets.Mutate(ticket.Number, t => new TicketMutation(
                     t with { Status = TicketStatus.Done, UpdatedAt = now, FinishedAt = now },
                     [
                         Dispatcher.Event(t, EventTypes.PrMerged, $"{t.Id}: {outcome.Detail}", now, metadata: new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "", ["target"] = mr.Target }),
@@ -261,7 +297,7 @@ public sealed class GatesAndMerges
                 {
                     MergeRequest = mr with { Status = "merged", Detail = outcome.Commit, UpdatedAt = now },
                 });
-                _ctx.TicketService.WriteResult(done);
+                _results.WriteResult(done);
                 _cleanUp(done);
                 report.Add($"{ticket.Id}: {outcome.Detail}");
                 break;
@@ -269,7 +305,7 @@ public sealed class GatesAndMerges
                 report.Add($"{ticket.Id}: {outcome.Detail}");
                 break;
             default:
-                var current = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t,
+                var current = _tickets.Mutate(ticket.Number, t => new TicketMutation(t,
                     [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {outcome.Detail}", now)])
                 {
                     MergeRequest = mr with { Status = outcome.Result == MergeOutcome.Conflict ? "conflict" : "failed", Detail = outcome.Detail, UpdatedAt = now },

@@ -1,4 +1,5 @@
 using Baton.Core.Events;
+using Baton.Core.Git;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
 
@@ -14,12 +15,16 @@ namespace Baton.Core.Dispatch;
 /// </summary>
 public sealed class Stacks
 {
-    private readonly AutopilotContext _ctx;
+    private readonly TimeProvider _time;
+    private readonly ITicketStore _tickets;
+    private readonly IGitMerging _merging;
     private readonly TicketLifecycle _life;
 
-    public Stacks(AutopilotContext context, TicketLifecycle life)
+    public Stacks(TimeProvider time, ITicketStore tickets, IGitMerging merging, TicketLifecycle life)
     {
-        _ctx = context;
+        _time = time;
+        _tickets = tickets;
+        _merging = merging;
         _life = life;
     }
 
@@ -47,8 +52,8 @@ public sealed class Stacks
             return Step.None;
         }
 
-        var parent = _ctx.Tickets.GetTicket(number);
-        var now = _ctx.Time.GetUtcNow();
+        var parent = _tickets.GetTicket(number);
+        var now = _time.GetUtcNow();
         if (parent is { Status: not TicketStatus.Done } && !parent.Status.IsFinished())
         {
             return Step.Waiting;
@@ -63,7 +68,7 @@ public sealed class Stacks
             return Step.None;
         }
 
-        var attempt = _ctx.Git.Rebase(ticket.Worktree!, ticket.Target!);
+        var attempt = _merging.Rebase(ticket.Worktree!, ticket.Target!);
         if (attempt.Merged)
         {
             Unstack(ticket, EventTypes.TaskRestacked, $"{ticket.Id}: {ticket.Branch} rebased onto {ticket.Target} after {parent.Id} merged (now {attempt.Commit![..12]})", now);
@@ -79,5 +84,5 @@ public sealed class Stacks
     }
 
     private Ticket Unstack(Ticket ticket, string type, string message, DateTimeOffset now) =>
-        _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { StackedOn = null, UpdatedAt = now }, [Dispatcher.Event(t, type, message, now)]));
+        _tickets.Mutate(ticket.Number, t => new TicketMutation(t with { StackedOn = null, UpdatedAt = now }, [Dispatcher.Event(t, type, message, now)]));
 }

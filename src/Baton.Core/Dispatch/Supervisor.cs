@@ -1,6 +1,11 @@
 using System.Globalization;
+using Baton.Core.Agents;
+using Baton.Core.Config;
 using Baton.Core.Events;
+using Baton.Core.Git;
 using Baton.Core.Monitoring;
+using Baton.Core.Roles;
+using Baton.Core.Security;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
 using Baton.Core.Workers;
@@ -17,7 +22,15 @@ namespace Baton.Core.Dispatch;
 /// </summary>
 public sealed class Supervisor
 {
-    private readonly AutopilotContext _ctx;
+    private readonly AutopilotConfig _config;
+    private readonly TimeProvider _time;
+    private readonly ITicketStore _tickets;
+    private readonly IStore _store;
+    private readonly IGitHistory _history;
+    private readonly IWorkerControl _workers;
+    private readonly IAgentProfiles _profiles;
+    private readonly Func<IRoleCatalog> _roles;
+    private readonly Redactor _redactor;
     private readonly TicketLifecycle _life;
 
     // Idle spells already read for a usage limit (keyed by worker and the time its state began),
@@ -26,16 +39,25 @@ public sealed class Supervisor
     private readonly Dictionary<string, (string? Evidence, DateTimeOffset At)> _questions = new(StringComparer.Ordinal);
     private static readonly TimeSpan QuestionMemory = TimeSpan.FromSeconds(10);
 
-    public Supervisor(AutopilotContext context, TicketLifecycle life)
+    public Supervisor(AutopilotConfig config, TimeProvider time, ITicketStore tickets, IStore store, IGitHistory history, IWorkerControl workers,
+        IAgentProfiles profiles, Func<IRoleCatalog> roles, Redactor redactor, TicketLifecycle life)
     {
-        _ctx = context;
+        _config = config;
+        _time = time;
+        _tickets = tickets;
+        _store = store;
+        _history = history;
+        _workers = workers;
+        _profiles = profiles;
+        _roles = roles;
+        _redactor = redactor;
         _life = life;
     }
 
     public async Task SuperviseAsync(Ticket ticket, WorkerView? view, TickReport report, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var now = _ctx.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var worker = view?.Worker;
         if (worker is null || !worker.State.IsLive())
         {
@@ -58,7 +80,7 @@ public sealed class Supervisor
         // Progress since the last nudge (a hook call, the agent's own ticket report) starts the count again.
         if (ticket.Nudges > 0 && ticket.NudgedAt is { } nudged && Max(worker.Hook?.At, ticket.UpdatedAt) > nudged)
         {
-            ticket = _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = 0, NudgedAt = null }, []));
+            ticket = _tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = 0, NudgedAt = null }, []));
         }
 
         switch (worker.State)
@@ -73,7 +95,7 @@ public sealed class Supervisor
                 if (!PauseIfLimited(ticket, worker, now, report))
                 {
                     var quietSince = Max(worker.StateSince, ticket.NudgedAt);
-                    if (now - quietSince >= _ctx.Config.IdleAfter)
+                    if (now - quietSince >= _config.IdleAfter)
                     {
                         await NudgeAsync(ticket, worker, idle: true, report, ct).ConfigureAwait(false);
                     }
@@ -84,7 +106,7 @@ public sealed class Supervisor
                 // Progress: a new state, a hook call (real agents report every tool use), the
                 // agent's own ticket report, or our last nudge. A spinner's redraw is not progress.
                 var progress = Max(Max(worker.StateSince, worker.Hook?.At), Max(ticket.NudgedAt, ticket.UpdatedAt));
-                if (now - progress >= _ctx.Config.StallAfter)
+                if (now - progress >= _config.StallAfter)
                 {
                     await NudgeAsync(ticket, worker, idle: false, report, ct).ConfigureAwait(false);
                 }
@@ -108,7 +130,7 @@ public sealed class Supervisor
     private void Gone(Ticket ticket, Worker? worker, TickReport report)
     {
         if (worker is { State: WorkerState.Exited, ExitCode: 0 } && ticket.Worktree is not null && ticket.Target is not null
-            && Directory.Exists(ticket.Worktree) && _ctx.Git.CommitsAhead(ticket.Worktree, ticket.Target, "HEAD") is var ahead and > 0)
+            && Directory.Exists(ticket.Worktree) && _history.CommitsAhead(ticket.Worktree, ticket.Target, "HEAD") is var ahead and > 0)
         {
             _life.ToGate(ticket, $"{worker.Name} exited 0 with {ahead} commit{(ahead == 1 ? "" : "s")} on {ticket.Branch}");
             report.Add($"{ticket.Id}: {worker.Name} exited 0 with commits; gate next");
@@ -127,7 +149,7 @@ public sealed class Supervisor
         // One answer or report per question: the same question stays handled for as long as it is
         // up (a screen that flickers between waiting and busy does not make it a new one); it is
         // forgotten once the worker has been out of waiting for a while (see SuperviseAsync).
-        var now = _ctx.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (_questions.TryGetValue(worker.Name, out var last) && last.Evidence == worker.Evidence)
         {
             _questions[worker.Name] = (last.Evidence, now);
@@ -135,24 +157,18 @@ public sealed class Supervisor
         }
 
         _questions[worker.Name] = (worker.Evidence, now);
-        var role = worker.Role is null ? null : _ctx.Workers.RoleSetup().Roles.Catalog.GetRole(worker.Role);
+        var role = worker.Role is null ? null : _roles().GetRole(worker.Role);
         if (role?.AutoApprove == true && worker.Session is not null)
         {
-            var profile = _ctx.Workers.Profiles.Get(worker.Agent);
-            await Task.Run(() =>
-            {
-                using (_ctx.Workers.Locks.Acquire(worker.Session, TimeSpan.FromSeconds(10)))
-                {
-                    _ctx.Workers.Tmux(worker.Socket).SendKeys(worker.Session, profile.ApproveKeys);
-                }
-            }, ct).ConfigureAwait(false);
-            _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.PermissionApproved,
+            var profile = _profiles.Get(worker.Agent);
+            await Task.Run(() => _workers.PressKeys(worker, profile.ApproveKeys), ct).ConfigureAwait(false);
+            _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.PermissionApproved,
                 $"{worker.Name}: permission question approved by policy (role {role.Name} has auto_approve): {worker.Evidence}", now, worker.Name));
             report.Add($"{ticket.Id}: approved {worker.Name}'s permission question (auto_approve)");
             return;
         }
 
-        _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.Notification,
+        _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.Notification,
             $"{worker.Name} ({ticket.Id}) waits for a human: {worker.Evidence}. Look with `baton capture {worker.Name}`, answer with `baton send {worker.Name} ...`", now, worker.Name,
             new Dictionary<string, string> { ["kind"] = "needs_human" }));
         report.Add($"{ticket.Id}: {worker.Name} needs a human (permission question)");
@@ -160,12 +176,12 @@ public sealed class Supervisor
 
     private async Task NudgeAsync(Ticket ticket, Worker worker, bool idle, TickReport report, CancellationToken ct)
     {
-        var now = _ctx.Time.GetUtcNow();
-        if (ticket.Nudges >= _ctx.Config.MaxNudges)
+        var now = _time.GetUtcNow();
+        if (ticket.Nudges >= _config.MaxNudges)
         {
             var s = ticket.Nudges == 1 ? "" : "s";
             var why = idle ? $"idle without reporting after {ticket.Nudges} status request{s}" : $"no progress after {ticket.Nudges} nudge{s}";
-            if (_ctx.Config.OnStall == "fail")
+            if (_config.OnStall == "fail")
             {
                 await _life.StopAsync(ticket, why, EventTypes.TaskFailed, ct).ConfigureAwait(false);
                 report.Add($"{ticket.Id} failed: {why}");
@@ -181,10 +197,10 @@ public sealed class Supervisor
 
         var text = idle
             ? $"You are idle, but {ticket.Id} is not reported finished. If it is done: commit, then run `baton ticket done {ticket.Id} --summary \"...\"`. If you are stuck: `baton ticket update {ticket.Id} --status blocked --note \"why\"`. Otherwise carry on."
-            : $"No progress seen on {ticket.Id} for {_ctx.Config.StallAfter.TotalMinutes:0.#} min. If you are stuck, say why with `baton ticket update {ticket.Id} --note \"...\"`; otherwise carry on and report when done.";
+            : $"No progress seen on {ticket.Id} for {_config.StallAfter.TotalMinutes:0.#} min. If you are stuck, say why with `baton ticket update {ticket.Id} --note \"...\"`; otherwise carry on and report when done.";
         try
         {
-            await _ctx.WorkerService().SendAsync(worker.Name, text, ct).ConfigureAwait(false);
+            await _workers.SendAsync(worker.Name, text, ct).ConfigureAwait(false);
         }
         catch (BatonException e)
         {
@@ -193,15 +209,15 @@ public sealed class Supervisor
             report.Add($"{ticket.Id}: could not reach {worker.Name}: {e.Message}");
             if (worker.Mode == WorkerMode.Headless)
             {
-                _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = _ctx.Config.MaxNudges, NudgedAt = now }, []));
+                _tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = _config.MaxNudges, NudgedAt = now }, []));
             }
 
             return;
         }
 
-        _ctx.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = t.Nudges + 1, NudgedAt = now },
-            [Dispatcher.Event(t, idle ? EventTypes.WorkerStatusAsked : EventTypes.WorkerNudged, $"{worker.Name} {(idle ? "asked for its status" : "nudged")} ({t.Nudges + 1}/{_ctx.Config.MaxNudges})", now, worker.Name)]));
-        report.Add($"{ticket.Id}: {(idle ? "asked" : "nudged")} {worker.Name} ({ticket.Nudges + 1}/{_ctx.Config.MaxNudges})");
+        _tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = t.Nudges + 1, NudgedAt = now },
+            [Dispatcher.Event(t, idle ? EventTypes.WorkerStatusAsked : EventTypes.WorkerNudged, $"{worker.Name} {(idle ? "asked for its status" : "nudged")} ({t.Nudges + 1}/{_config.MaxNudges})", now, worker.Name)]));
+        report.Add($"{ticket.Id}: {(idle ? "asked" : "nudged")} {worker.Name} ({ticket.Nudges + 1}/{_config.MaxNudges})");
     }
 
     /// <summary>Reads an idle agent's screen once per idle spell for its usage-limit message; pauses it until the reset when found.</summary>
@@ -212,7 +228,7 @@ public sealed class Supervisor
             return false;
         }
 
-        var profile = _ctx.Workers.Profiles.Get(worker.Agent);
+        var profile = _profiles.Get(worker.Agent);
         if (profile.Screen.UsageLimit is not { } pattern)
         {
             return false;
@@ -221,7 +237,7 @@ public sealed class Supervisor
         string screen;
         try
         {
-            screen = WorkerSpawner.Tail(_ctx.Workers.Tmux(worker.Socket).Capture(worker.Session), 12);
+            screen = WorkerSpawner.Tail(_workers.Screen(worker), 12);
         }
         catch (BatonException)
         {
@@ -237,7 +253,7 @@ public sealed class Supervisor
         }
 
         var reset = ResetTime.Parse(line, now, TimeZoneInfo.Local) ?? now + UsageLimitPause.DefaultWait;
-        UsageLimitPause.Pause(_ctx.Store, worker, reset, "screen: " + _ctx.Workers.Redactor.Redact(line.Trim()), now);
+        UsageLimitPause.Pause(_store, worker, reset, "screen: " + _redactor.Redact(line.Trim()), now);
         report.Add($"{ticket.Id}: {worker.Name} paused at its usage limit until {reset.ToLocalTime():HH:mm:ss}");
         return true;
     }
@@ -254,21 +270,18 @@ public sealed class Supervisor
             // A headless agent cannot be typed to: its run ended at the limit (or still winds
             // down). It ends here, and the ticket goes to the retry policy on the next tick.
             var over = worker with { State = WorkerState.Exited, PausedUntil = null, StateSince = now, EndedAt = now, Evidence = "autopilot: usage limit reset; the headless run is over" };
-            _ctx.Store.UpdateWorkers([new(over, WorkerEvents.For(worker, EventTypes.WorkerResumed, $"{worker.Name}: usage limit reset; {ticket.Id} starts again", now), worker)]);
-            if (worker.Pid is { } pid && _ctx.Workers.Headless.IsAlive(pid))
-            {
-                _ctx.Workers.Headless.Stop(pid, TimeSpan.FromSeconds(5));
-            }
+            _store.UpdateWorkers([new(over, WorkerEvents.For(worker, EventTypes.WorkerResumed, $"{worker.Name}: usage limit reset; {ticket.Id} starts again", now), worker)]);
+            _workers.StopProcess(worker, TimeSpan.FromSeconds(5));
 
             report.Add($"{ticket.Id}: {worker.Name}'s usage limit reset; the ticket starts again");
             return;
         }
 
         var resumed = worker with { State = WorkerState.Idle, PausedUntil = null, StateSince = now, Evidence = "autopilot: usage limit reset" };
-        _ctx.Store.UpdateWorkers([new(resumed, WorkerEvents.For(worker, EventTypes.WorkerResumed, $"{worker.Name} resumed: its usage limit has reset", now), worker)]);
+        _store.UpdateWorkers([new(resumed, WorkerEvents.For(worker, EventTypes.WorkerResumed, $"{worker.Name} resumed: its usage limit has reset", now), worker)]);
         try
         {
-            await _ctx.WorkerService().SendAsync(worker.Name, $"Your usage limit has reset. Continue with {ticket.Id} where you left off.", ct).ConfigureAwait(false);
+            await _workers.SendAsync(worker.Name, $"Your usage limit has reset. Continue with {ticket.Id} where you left off.", ct).ConfigureAwait(false);
             report.Add($"{ticket.Id}: {worker.Name} resumed after its usage limit");
         }
         catch (BatonException e)

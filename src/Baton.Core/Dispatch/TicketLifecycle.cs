@@ -1,7 +1,6 @@
 using System.Globalization;
 using Baton.Core.Events;
-using Baton.Core.Git;
-using Baton.Core.Merge;
+using Baton.Core.Config;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
 using Baton.Core.Workers;
@@ -16,20 +15,32 @@ namespace Baton.Core.Dispatch;
 /// </summary>
 public sealed class TicketLifecycle
 {
-    private readonly AutopilotContext _ctx;
+    private readonly AutopilotConfig _config;
+    private readonly TimeProvider _time;
+    private readonly ITicketStore _tickets;
+    private readonly IStore _store;
+    private readonly IWorkerControl _workers;
+    private readonly ITicketResults _results;
+    private readonly TicketWorktrees _worktrees;
+    private readonly IRespawner _respawner;
 
-    public TicketLifecycle(AutopilotContext context)
+    /// <param name="respawner">Starts an agent for a ticket claimed again (restart, or a gate failure with nobody to tell).</param>
+    public TicketLifecycle(AutopilotConfig config, TimeProvider time, ITicketStore tickets, IStore store, IWorkerControl workers, ITicketResults results, TicketWorktrees worktrees, IRespawner respawner)
     {
-        _ctx = context;
+        _config = config;
+        _time = time;
+        _tickets = tickets;
+        _store = store;
+        _workers = workers;
+        _results = results;
+        _worktrees = worktrees;
+        _respawner = respawner;
     }
-
-    /// <summary>Set by the autopilot: starts an agent for a ticket claimed again (restart, or a gate failure with nobody to tell).</summary>
-    public Func<Ticket, string?, CancellationToken, Task>? Respawn { get; set; }
 
     public void ToGate(Ticket ticket, string why)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var now = _ctx.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         Move(ticket, t =>
         {
             var next = t with { Status = TicketStatus.Testing, UpdatedAt = now };
@@ -41,8 +52,8 @@ public sealed class TicketLifecycle
     public void Retry(Ticket ticket, string why)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var now = _ctx.Time.GetUtcNow();
-        var cfg = _ctx.Config;
+        var now = _time.GetUtcNow();
+        var cfg = _config;
         if (ticket.Attempts > cfg.RetryAttempts)
         {
             Fail(ticket, $"{why}; no retries left ({ticket.Attempts} attempts, autopilot.retry_attempts: {cfg.RetryAttempts})");
@@ -67,14 +78,14 @@ public sealed class TicketLifecycle
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(worker);
         await EndWorkerAsync(worker.Name, ct).ConfigureAwait(false);
-        if (ticket.Attempts > _ctx.Config.RetryAttempts)
+        if (ticket.Attempts > _config.RetryAttempts)
         {
             Fail(ticket, $"{why}; no retries left ({ticket.Attempts} attempts)");
             return;
         }
 
-        var now = _ctx.Time.GetUtcNow();
-        _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorkerRestarted, $"{worker.Name} restarted for {ticket.Id}: {why}", now, worker.Name));
+        var now = _time.GetUtcNow();
+        _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorkerRestarted, $"{worker.Name} restarted for {ticket.Id}: {why}", now, worker.Name));
         await Requeue(ticket, $"restart: {why}", ct, $"The previous agent on {ticket.Id} was restarted: {why}.").ConfigureAwait(false);
     }
 
@@ -87,7 +98,7 @@ public sealed class TicketLifecycle
             await EndWorkerAsync(ticket.Assignee, ct).ConfigureAwait(false);
         }
 
-        Snapshot(ticket, "stopped");
+        _worktrees.Snapshot(ticket, "stopped");
         Fail(ticket, why, eventType);
     }
 
@@ -95,17 +106,17 @@ public sealed class TicketLifecycle
     public async Task SendBackAsync(Ticket ticket, string what, string details, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var now = _ctx.Time.GetUtcNow();
-        if (ticket.GateFailures >= _ctx.Config.GateRetries)
+        var now = _time.GetUtcNow();
+        if (ticket.GateFailures >= _config.GateRetries)
         {
-            await StopAsync(ticket, $"{what}; gave up after {ticket.GateFailures + 1} failed gate runs (gate.retries: {_ctx.Config.GateRetries})", EventTypes.TaskFailed, ct).ConfigureAwait(false);
+            await StopAsync(ticket, $"{what}; gave up after {ticket.GateFailures + 1} failed gate runs (gate.retries: {_config.GateRetries})", EventTypes.TaskFailed, ct).ConfigureAwait(false);
             return;
         }
 
         var updated = Move(ticket, t =>
         {
             var next = t with { Status = TicketStatus.InProgress, GateFailures = t.GateFailures + 1, UpdatedAt = now, Nudges = 0, NudgedAt = null };
-            return new TicketMutation(next, [Dispatcher.Event(t, EventTypes.TicketUpdated, $"{t.Id} back to its agent ({t.GateFailures + 1}/{_ctx.Config.GateRetries}): {what}", now)]);
+            return new TicketMutation(next, [Dispatcher.Event(t, EventTypes.TicketUpdated, $"{t.Id} back to its agent ({t.GateFailures + 1}/{_config.GateRetries}): {what}", now)]);
         });
         if (updated is null)
         {
@@ -113,12 +124,12 @@ public sealed class TicketLifecycle
         }
 
         var message = $"{what}. Fix it on your branch {ticket.Branch}, commit, and report again with `baton ticket done {ticket.Id} --summary \"...\"`.\n{details}";
-        var worker = updated.Assignee is null ? null : _ctx.Store.GetWorker(updated.Assignee);
+        var worker = updated.Assignee is null ? null : _store.GetWorker(updated.Assignee);
         if (worker is not null && worker.State.IsLive())
         {
             try
             {
-                await _ctx.WorkerService().SendAsync(worker.Name, message, ct).ConfigureAwait(false);
+                await _workers.SendAsync(worker.Name, message, ct).ConfigureAwait(false);
                 return;
             }
             catch (BatonException)
@@ -134,59 +145,18 @@ public sealed class TicketLifecycle
     public async Task CleanUpAsync(Ticket ticket, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Assignee is not null && _ctx.Store.GetWorker(ticket.Assignee) is { } w && w.State.IsLive())
+        if (ticket.Assignee is not null && _store.GetWorker(ticket.Assignee) is { } w && w.State.IsLive())
         {
             await EndWorkerAsync(w.Name, ct).ConfigureAwait(false);
         }
 
-        if (ticket.Status is not (TicketStatus.Done or TicketStatus.Cancelled) || ticket.Worktree is null || !Directory.Exists(ticket.Worktree))
-        {
-            return;
-        }
-
-        var merged = ticket.Branch is not null && ticket.Target is not null && _ctx.Git.MergeState(_ctx.Root, ticket.Branch, ticket.Target) != MergeState.NotMerged;
-        if (ticket.Status == TicketStatus.Done && !merged)
-        {
-            return; // done but not in its target (merge.auto off, or done by hand): keep the work where it is
-        }
-
-        var snapshot = Snapshot(ticket, ticket.Status == TicketStatus.Done ? "merged" : "abandoned");
-        _ctx.Git.RemoveWorktree(_ctx.Root, ticket.Worktree, force: snapshot is not null);
-        if (merged)
-        {
-            _ctx.Git.DeleteBranch(_ctx.Root, ticket.Branch!);
-        }
-
-        _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorktreeRemoved,
-            $"{ticket.Id}: worktree {ticket.Worktree} removed ({(merged ? $"{ticket.Branch} merged into {ticket.Target}; branch deleted" : "abandoned; branch kept")})", _ctx.Time.GetUtcNow()));
-    }
-
-    /// <summary>Saves uncommitted changes in the ticket's worktree on refs/baton/wip/T-n/TIME; returns the ref, or null when there was nothing.</summary>
-    public string? Snapshot(Ticket ticket, string why)
-    {
-        ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Worktree is null || !Directory.Exists(ticket.Worktree) || !_ctx.Git.IsDirty(ticket.Worktree))
-        {
-            return null;
-        }
-
-        var now = _ctx.Time.GetUtcNow();
-        var name = $"refs/baton/wip/{ticket.Id}/{now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}";
-        var commit = _ctx.Git.SnapshotWip(ticket.Worktree, name, $"WIP {ticket.Id} ({why}): uncommitted work saved by Baton");
-        if (commit is null)
-        {
-            return null;
-        }
-
-        _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WipSnapshot, $"{ticket.Id}: uncommitted changes in {ticket.Worktree} saved as {name} ({commit[..12]}); `baton wip restore {name}` brings them back", now,
-            metadata: new Dictionary<string, string> { ["ref"] = name, ["commit"] = commit }));
-        return name;
+        _worktrees.RemoveIfFinished(ticket);
     }
 
     public void Fail(Ticket ticket, string why, string eventType = EventTypes.TaskFailed)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var now = _ctx.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var failed = Move(ticket, t => new TicketMutation(
             t with { Status = TicketStatus.Failed, Note = why, UpdatedAt = now, FinishedAt = now, RetryAt = null },
             [
@@ -196,19 +166,19 @@ public sealed class TicketLifecycle
             ]));
         if (failed is not null)
         {
-            _ctx.TicketService.WriteResult(failed);
+            _results.WriteResult(failed);
         }
     }
 
     private async Task Requeue(Ticket ticket, string why, CancellationToken ct, string? prefix)
     {
-        var now = _ctx.Time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var back = Move(ticket, t => new TicketMutation(
             t with { Status = TicketStatus.Queued, Assignee = null, RetryAt = null, UpdatedAt = now },
             [Dispatcher.Event(t, EventTypes.TaskRequeued, $"{t.Id} requeued for a fresh agent: {why}", now)]));
-        if (back is not null && Respawn is not null)
+        if (back is not null)
         {
-            await Respawn(back, prefix, ct).ConfigureAwait(false);
+            await _respawner.RespawnAsync(back, prefix, ct).ConfigureAwait(false);
         }
     }
 
@@ -221,7 +191,7 @@ public sealed class TicketLifecycle
     {
         try
         {
-            return _ctx.Tickets.Mutate(seen.Number, current =>
+            return _tickets.Mutate(seen.Number, current =>
                 current.Status == seen.Status && current.Assignee == seen.Assignee ? change(current) : throw new MovedOn());
         }
         catch (MovedOn)
@@ -236,7 +206,7 @@ public sealed class TicketLifecycle
     {
         try
         {
-            await _ctx.WorkerService().KillAsync(name, ct).ConfigureAwait(false);
+            await _workers.KillAsync(name, ct).ConfigureAwait(false);
         }
         catch (BatonException)
         {

@@ -44,7 +44,7 @@ public sealed class PullRequests
             throw new BatonException($"{ticket.Id}'s branch {branch} does not exist in {_ctx.Root}");
         }
 
-        var target = ticket.Target ?? new Dispatcher(_ctx).Target(ticket);
+        var target = ticket.Target ?? Dispatcher.Target(_ctx.Config, _ctx.Git, _ctx.Root, ticket);
         _ctx.Git.Push(_ctx.Root, _ctx.GitHubConfig.Remote, branch);
 
         // A pull request opened by an earlier run that stopped before recording it is found, not opened twice.
@@ -186,7 +186,7 @@ public sealed class PullRequests
             return;
         }
 
-        _ctx.Git.RemoveWorktree(_ctx.Root, dir);
+        _ctx.Worktrees.RemoveWorktree(_ctx.Root, dir);
         _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorktreeRemoved, $"{ticket.Id}: worktree {dir} removed (merged through its pull request; branch {ticket.Branch} kept)", _ctx.Time.GetUtcNow()));
     }
 

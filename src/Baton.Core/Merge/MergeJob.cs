@@ -23,12 +23,18 @@ public sealed record MergeOutcome(string Result, string Detail, string? Commit =
 /// </summary>
 public sealed class MergeJob
 {
-    private readonly IGit _git;
+    private readonly IGitWorktrees _worktrees;
+    private readonly IGitBranches _branches;
+    private readonly IGitHistory _history;
+    private readonly IGitMerging _merging;
     private readonly GateRunner _gate;
 
-    public MergeJob(IGit git, GateRunner gate)
+    public MergeJob(IGitWorktrees worktrees, IGitBranches branches, IGitHistory history, IGitMerging merging, GateRunner gate)
     {
-        _git = git;
+        _worktrees = worktrees;
+        _branches = branches;
+        _history = history;
+        _merging = merging;
         _gate = gate;
     }
 
@@ -44,9 +50,9 @@ public sealed class MergeJob
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(gateCommands);
-        var before = _git.Resolve(repo, "refs/heads/" + request.Target)
+        var before = _branches.Resolve(repo, "refs/heads/" + request.Target)
             ?? throw new BatonException($"target branch '{request.Target}' does not exist");
-        var branchHead = tested ?? _git.Resolve(repo, "refs/heads/" + request.Branch)
+        var branchHead = tested ?? _branches.Resolve(repo, "refs/heads/" + request.Branch)
             ?? throw new BatonException($"branch '{request.Branch}' does not exist");
 
         if (Rebase)
@@ -55,7 +61,7 @@ public sealed class MergeJob
         }
 
         // The merge is computed without a checkout; only the gate needs files on disk.
-        var attempt = _git.MergeCommit(repo, before, branchHead, message);
+        var attempt = _merging.MergeCommit(repo, before, branchHead, message);
         if (!attempt.Merged)
         {
             return new MergeOutcome(MergeOutcome.Conflict, $"merging {request.Branch} into {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles);
@@ -70,10 +76,10 @@ public sealed class MergeJob
         // When the target has not moved since the branch was made, the merge result holds
         // exactly what the gate already passed on the branch; otherwise test the combination.
         // A branch queued by hand (`baton merge`) passed no gate: the result is always tested.
-        if (gateCommands.Count > 0 && (tested is null || _git.CommitsAhead(repo, branchHead, before) > 0))
+        if (gateCommands.Count > 0 && (tested is null || _history.CommitsAhead(repo, branchHead, before) > 0))
         {
             RemoveScratch(repo, scratch);
-            _git.AddDetachedWorktree(repo, scratch, merged);
+            _worktrees.AddDetachedWorktree(repo, scratch, merged);
             try
             {
                 var gate = _gate.Run(scratch, gateCommands, gateTimeout);
@@ -88,7 +94,7 @@ public sealed class MergeJob
             }
         }
 
-        return _git.FastForward(repo, request.Target, before, merged)
+        return _branches.FastForward(repo, request.Target, before, merged)
             ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} merged into {request.Target} at {merged[..Math.Min(12, merged.Length)]}", merged)
             : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");
     }
@@ -101,10 +107,10 @@ public sealed class MergeJob
     private MergeOutcome Rebased(string repo, string scratch, MergeRequest request, string before, string branchHead, bool untested, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout)
     {
         RemoveScratch(repo, scratch);
-        _git.AddDetachedWorktree(repo, scratch, branchHead);
+        _worktrees.AddDetachedWorktree(repo, scratch, branchHead);
         try
         {
-            var attempt = _git.Rebase(scratch, before);
+            var attempt = _merging.Rebase(scratch, before);
             if (!attempt.Merged)
             {
                 return new MergeOutcome(MergeOutcome.Conflict, $"rebasing {request.Branch} onto {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles);
@@ -125,7 +131,7 @@ public sealed class MergeJob
                 }
             }
 
-            return _git.FastForward(repo, request.Target, before, rebased)
+            return _branches.FastForward(repo, request.Target, before, rebased)
                 ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} rebased onto {request.Target} at {rebased[..Math.Min(12, rebased.Length)]}", rebased)
                 : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");
         }
@@ -138,11 +144,11 @@ public sealed class MergeJob
     /// <summary>Removes a scratch worktree left by this or an earlier (killed) run; it never holds anyone's work.</summary>
     public void RemoveScratch(string repo, string scratch)
     {
-        if (Directory.Exists(scratch) || _git.Worktrees(repo).Any(w => SamePath(w.Path, scratch)))
+        if (Directory.Exists(scratch) || _worktrees.Worktrees(repo).Any(w => SamePath(w.Path, scratch)))
         {
             try
             {
-                _git.RemoveWorktree(repo, scratch, force: true);
+                _worktrees.RemoveWorktree(repo, scratch, force: true);
             }
             catch (BatonException) when (Directory.Exists(scratch))
             {

@@ -10,7 +10,7 @@ using Baton.Core.Workers;
 namespace Baton.Core.Tickets;
 
 /// <summary>Creates tickets, moves them through their lifecycle, hands them to workers and reports when they finish.</summary>
-public sealed partial class TicketService
+public sealed partial class TicketService : ITicketResults
 {
     private readonly ITicketStore _tickets;
     private readonly IStore _store;

@@ -6,7 +6,7 @@ using Baton.Core.Tmux;
 namespace Baton.Core.Workers;
 
 /// <summary>Talks to running workers: read their screen, type to them, stop them.</summary>
-public sealed class WorkerService
+public sealed class WorkerService : IWorkerControl
 {
     private static readonly TimeSpan ExitPoll = TimeSpan.FromMilliseconds(100);
 
@@ -61,6 +61,30 @@ public sealed class WorkerService
         var outcome = await _ctx.Typer().SubmitAsync(tmux, worker.Session!, profile, message, ct).ConfigureAwait(false);
         new WorkerSpawner(_ctx).RecordTyping(worker, outcome, EventTypes.WorkerMessageSent, message.Length);
         return outcome;
+    }
+
+    public void PressKeys(Worker worker, IReadOnlyList<string> keys)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        using (_ctx.Locks.Acquire(worker.Session ?? throw new BatonException($"worker '{worker.Name}' has no tmux session"), TimeSpan.FromSeconds(10)))
+        {
+            _ctx.Tmux(worker.Socket).SendKeys(worker.Session, keys);
+        }
+    }
+
+    public string Screen(Worker worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        return _ctx.Tmux(worker.Socket).Capture(worker.Session ?? throw new BatonException($"worker '{worker.Name}' has no tmux session"));
+    }
+
+    public void StopProcess(Worker worker, TimeSpan grace)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        if (worker.Pid is { } pid && _ctx.Headless.IsAlive(pid))
+        {
+            _ctx.Headless.Stop(pid, grace);
+        }
     }
 
     /// <summary>Throws, saying why, unless the worker has a running agent that can be typed to.</summary>

@@ -6,7 +6,7 @@ using Baton.Core.Tmux;
 namespace Baton.Core.Workers;
 
 /// <summary>Starts an agent: a tmux session (or a headless process), start-up dialogs answered, the prompt typed.</summary>
-public sealed class WorkerSpawner
+public sealed class WorkerSpawner : IAgentSpawner
 {
     private static readonly TimeSpan MaxReadyPoll = TimeSpan.FromMilliseconds(40);
 

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Baton.Core.Events;
+using Baton.Core.Git;
+using Baton.Core.Storage;
+using Baton.Core.Tickets;
+
+namespace Baton.Core.Dispatch;
+
+/// <summary>
+/// A ticket's worktree once its agent is gone: uncommitted changes are saved as a snapshot commit
+/// under refs/baton/wip/ before anything is removed, and a worktree goes only when its branch is in
+/// its target (then the branch goes too) or the ticket was cancelled.
+/// </summary>
+public sealed class TicketWorktrees
+{
+    private readonly IGitWorktrees _worktrees;
+    private readonly IGitBranches _branches;
+    private readonly IGitHistory _history;
+    private readonly IGitChanges _changes;
+    private readonly IStore _store;
+    private readonly TimeProvider _time;
+    private readonly string _root;
+
+    public TicketWorktrees(IGitWorktrees worktrees, IGitBranches branches, IGitHistory history, IGitChanges changes, IStore store, TimeProvider time, string root)
+    {
+        _worktrees = worktrees;
+        _branches = branches;
+        _history = history;
+        _changes = changes;
+        _store = store;
+        _time = time;
+        _root = root;
+    }
+
+    /// <summary>Removes a merged or cancelled ticket's worktree (after a snapshot of anything uncommitted); a done ticket not in its target keeps it.</summary>
+    public void RemoveIfFinished(Ticket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.Status is not (TicketStatus.Done or TicketStatus.Cancelled) || ticket.Worktree is null || !Directory.Exists(ticket.Worktree))
+        {
+            return;
+        }
+
+        var merged = ticket.Branch is not null && ticket.Target is not null && _history.MergeState(_root, ticket.Branch, ticket.Target) != MergeState.NotMerged;
+        if (ticket.Status == TicketStatus.Done && !merged)
+        {
+            return; // done but not in its target (merge.auto off, or done by hand): keep the work where it is
+        }
+
+        var snapshot = Snapshot(ticket, ticket.Status == TicketStatus.Done ? "merged" : "abandoned");
+        _worktrees.RemoveWorktree(_root, ticket.Worktree, force: snapshot is not null);
+        if (merged)
+        {
+            _branches.DeleteBranch(_root, ticket.Branch!);
+        }
+
+        _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorktreeRemoved,
+            $"{ticket.Id}: worktree {ticket.Worktree} removed ({(merged ? $"{ticket.Branch} merged into {ticket.Target}; branch deleted" : "abandoned; branch kept")})", _time.GetUtcNow()));
+    }
+
+    /// <summary>Saves uncommitted changes in the ticket's worktree on refs/baton/wip/T-n/TIME; returns the ref, or null when there was nothing.</summary>
+    public string? Snapshot(Ticket ticket, string why)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.Worktree is null || !Directory.Exists(ticket.Worktree) || !_changes.IsDirty(ticket.Worktree))
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var name = $"refs/baton/wip/{ticket.Id}/{now.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}";
+        var commit = _changes.SnapshotWip(ticket.Worktree, name, $"WIP {ticket.Id} ({why}): uncommitted work saved by Baton");
+        if (commit is null)
+        {
+            return null;
+        }
+
+        _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WipSnapshot, $"{ticket.Id}: uncommitted changes in {ticket.Worktree} saved as {name} ({commit[..12]}); `baton wip restore {name}` brings them back", now,
+            metadata: new Dictionary<string, string> { ["ref"] = name, ["commit"] = commit }));
+        return name;
+    }
+}
