@@ -196,6 +196,10 @@ public sealed class TicketFilesTests
         public long ChangeCounter() => throw Unexpected();
 
         public int AppendEvents(IEnumerable<EventRecord> records) => throw Unexpected();
+
+        public IReadOnlyList<EventRecord> EventsAfter(long afterId, int limit) => throw Unexpected();
+
+        public long LastEventId() => throw Unexpected();
     }
 
     private static InvalidOperationException Unexpected() => new("a call this test did not expect");
