@@ -178,6 +178,8 @@ public sealed class CliHost : IDisposable
         return (context, store);
     }
 
+    public Baton.Core.Config.InitService Init() => new(Files, new GitWorkspace(_runner), _runner, new ProjectSetup());
+
     public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), Redactor.FromProcessEnvironment());
 
     /// <summary>

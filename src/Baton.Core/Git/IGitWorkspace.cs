@@ -3,7 +3,11 @@ namespace Baton.Core.Git;
 /// <summary>What Baton sets up in a worker's git checkout, through git's own CLI.</summary>
 public interface IGitWorkspace
 {
-    /// <summary>Adds <paramref name="pattern"/> to the local exclude file of the checkout holding <paramref name="directory"/>; false outside git.</summary>
+    /// <summary>
+    /// Adds <paramref name="pattern"/> to the local exclude file of the checkout holding
+    /// <paramref name="directory"/>, unless a line already covers it (the same pattern, or it without
+    /// its leading or trailing '/'). True when the line was added; false when it was there or outside git.
+    /// </summary>
     bool Exclude(string directory, string pattern);
 
     /// <summary>

@@ -27,11 +27,14 @@ public sealed class GitWorkspace : IGitWorkspace
 
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var text = File.Exists(file) ? File.ReadAllText(file) : "";
-        if (!text.Split('\n').Contains(pattern, StringComparer.Ordinal))
+        // "x" matches everywhere and "/x" files and folders alike: either already covers "/x/".
+        string[] covering = [pattern, pattern.TrimStart('/'), pattern.TrimEnd('/'), pattern.Trim('/')];
+        if (text.Split('\n').Any(line => covering.Contains(line.Trim(), StringComparer.Ordinal)))
         {
-            File.AppendAllText(file, (text.Length > 0 && !text.EndsWith('\n') ? "\n" : "") + pattern + "\n");
+            return false;
         }
 
+        File.AppendAllText(file, (text.Length > 0 && !text.EndsWith('\n') ? "\n" : "") + pattern + "\n");
         return true;
     }
 
