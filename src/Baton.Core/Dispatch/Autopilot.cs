@@ -38,6 +38,10 @@ public sealed class Autopilot : IRespawner
     private readonly Dictionary<string, DateTimeOffset> _errors = new(StringComparer.Ordinal);
     private bool _recovered;
 
+    // Cancelled once, by DrainAsync: stops the gates and merges under way (their commands and
+    // children are killed). Ticks never see it: a spawn must not be cut in half.
+    private readonly CancellationTokenSource _stopping = new();
+
     public Autopilot(AutopilotContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -51,7 +55,7 @@ public sealed class Autopilot : IRespawner
         var gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor);
         var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner) { Rebase = c.Config.MergeStrategy == "rebase" };
         _completion = new GatesAndMerges(c.Config, c.Time, c.Tickets, c.Merges, c.Store, c.TicketService, c.Git, c.Git, c.Git,
-            gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, CleanUpLater);
+            gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, CleanUpLater, _stopping.Token);
         _bucket = new TokenBucket(c.Config.SpawnBurst, c.Config.SpawnsPerMinute, c.Time.GetUtcNow());
         _status = new StatusFiles(c.Paths);
         _conflicts = new ConflictWatch(c.Config, c.Time, c.Git, c.Tickets, c.Conflicts, workers, c.Root);
@@ -157,18 +161,25 @@ public sealed class Autopilot : IRespawner
         }
     }
 
-    /// <summary>Lets spawns and clean-ups under way finish (on stop), so no agent is left without its ticket.</summary>
+    /// <summary>
+    /// On stop: lets spawns and clean-ups under way finish, so no agent is left without its
+    /// ticket, and stops gates and merges (their commands and children are killed; a stopped gate
+    /// is recorded as abandoned, not failed, and runs again on the next start).
+    /// </summary>
     public async Task DrainAsync()
     {
-        var pending = _spawns.Values.Select(s => (Task)s.Task).Concat(_cleanups.Values).ToList();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        var pending = _spawns.Values.Select(s => (Task)s.Task).Concat(_cleanups.Values).Concat(_completion.Running).ToList();
         try
         {
             await Task.WhenAll(pending).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Recorded by the spawner itself; the next start retries what is left.
+            // Recorded by the spawner itself, or a stopped gate; the next start retries what is left.
         }
+
+        _completion.RecordStopped();
     }
 
     private static readonly TimeSpan StorePoll = TimeSpan.FromMilliseconds(100);

@@ -24,8 +24,9 @@ public sealed class FeatureMerges
     private readonly BatonPaths _paths;
     private readonly Dictionary<long, (int Tries, DateTimeOffset NotBefore)> _waits = [];
     private (MergeRequest Request, Task<MergeOutcome> Task)? _running;
+    private readonly CancellationToken _stopping;
 
-    public FeatureMerges(AutopilotConfig config, TimeProvider time, ITicketStore tickets, IMergeStore merges, MergeJob job, BatonPaths paths)
+    public FeatureMerges(AutopilotConfig config, TimeProvider time, ITicketStore tickets, IMergeStore merges, MergeJob job, BatonPaths paths, CancellationToken stopping = default)
     {
         _config = config;
         _time = time;
@@ -33,6 +34,7 @@ public sealed class FeatureMerges
         _merges = merges;
         _job = job;
         _paths = paths;
+        _stopping = stopping;
     }
 
     public Task? Running => _running?.Task;
@@ -53,7 +55,15 @@ public sealed class FeatureMerges
             }
 
             _running = null;
-            Landed(run.Request, run.Task, report);
+            if (!run.Task.IsCanceled)
+            {
+                Landed(run.Request, run.Task, report); // a stopped merge has no outcome: it stays queued
+            }
+        }
+
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
         }
 
         var now = _time.GetUtcNow();
@@ -68,7 +78,8 @@ public sealed class FeatureMerges
             var scratch = Path.Combine(Path.Combine(_paths.BatonDir, "worktrees"), $"_merge-{mr.Id}");
             var message = $"Merge feature {feature} into {mr.Target}\n\nIntegration branch {mr.Branch} merged by Baton after the gate passed on the result.";
             var (commands, timeout) = (_config.GateCommands, _config.GateTimeout);
-            _running = (mr, Task.Run(() => _job.Run(_paths.Root, scratch, mr, null, message, commands, timeout), CancellationToken.None));
+            var stopping = _stopping;
+            _running = (mr, Task.Run(() => _job.RunAsync(_paths.Root, scratch, mr, null, message, commands, timeout, stopping), CancellationToken.None));
             report.Add($"feature {feature}: merging {mr.Branch} into {mr.Target}");
             return;
         }

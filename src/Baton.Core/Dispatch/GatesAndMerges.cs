@@ -10,7 +10,9 @@ namespace Baton.Core.Dispatch;
 /// <summary>
 /// The autopilot's completion stage: tickets in <c>testing</c> get a gate run in a background task,
 /// passed ones join the merge queue, and the queue lands one branch at a time (also in the
-/// background). Background tasks touch no store; the tick applies their outcomes here.
+/// background). Background tasks touch no store; the tick applies their outcomes here. They run
+/// under the autopilot's stopping token: a stop kills a gate's commands, and a gate stopped so has
+/// no outcome (its ticket stays in testing, no attempt counted; the next start runs it again).
 /// </summary>
 public sealed class GatesAndMerges
 {
@@ -37,6 +39,7 @@ public sealed class GatesAndMerges
     private readonly Dictionary<long, (int Tries, DateTimeOffset NotBefore)> _mergeWaits = [];
     private const int MaxMergeTries = 10;
     private (MergeRequest Request, Ticket Ticket, Task<MergeOutcome> Task)? _merge;
+    private readonly CancellationToken _stopping;
 
     /// <param name="cleanUp">Ends a ticket's agent and removes what it leaves, in the background (the autopilot's).</param>
     public GatesAndMerges(
@@ -54,7 +57,8 @@ public sealed class GatesAndMerges
         Stacks stacks,
         TicketLifecycle life,
         BatonPaths paths,
-        Action<Ticket> cleanUp)
+        Action<Ticket> cleanUp,
+        CancellationToken stopping = default)
     {
         _config = config;
         _time = time;
@@ -71,13 +75,28 @@ public sealed class GatesAndMerges
         _stacks = stacks;
         _gateRunner = gateRunner;
         _mergeJob = mergeJob;
-        _features = new FeatureMerges(config, time, tickets, merges, mergeJob, paths);
+        _features = new FeatureMerges(config, time, tickets, merges, mergeJob, paths, stopping);
+        _stopping = stopping;
     }
 
     /// <summary>Gate runs and the merge still going.</summary>
     public IEnumerable<Task> Running => _gates.Values.Select(g => (Task)g.Task).Concat(_merge is { } m ? [m.Task] : []).Concat(_features.Running is { } f ? [f] : []);
 
     public MergeJob MergeJob => _mergeJob;
+
+    /// <summary>
+    /// After a stop: the gate runs that were stopped are recorded as abandoned (not failed), so
+    /// the ticket keeps its attempts and the next start gives it a fresh run.
+    /// </summary>
+    public void RecordStopped()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (number, (run, _, task)) in _gates.Where(g => g.Value.Task.IsCanceled).ToList())
+        {
+            _gates.Remove(number);
+            _merges.FinishGateRun(run with { Status = "abandoned", Output = "stopped with the autopilot", FinishedAt = now });
+        }
+    }
 
     public async Task StepAsync(TickReport report, CancellationToken ct)
     {
@@ -88,6 +107,7 @@ public sealed class GatesAndMerges
 
     private async Task GatesAsync(TickReport report, CancellationToken ct)
     {
+        RecordStopped();
         foreach (var (number, (run, commit, task)) in _gates.Where(g => g.Value.Task.IsCompleted).ToList())
         {
             _gates.Remove(number);
@@ -123,6 +143,11 @@ public sealed class GatesAndMerges
 
         foreach (var ticket in _tickets.ListTickets(new TicketQuery(TicketStatus.Testing)))
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                return; // stopping: a new gate would be killed at once
+            }
+
             if (_gates.ContainsKey(ticket.Number) || ticket.Worktree is null)
             {
                 continue;
@@ -159,7 +184,8 @@ public sealed class GatesAndMerges
             var run = _merges.AddGateRun(new GateRun { Ticket = ticket.Number, Worker = ticket.Assignee, Branch = ticket.Branch, Kind = "worktree", Status = "running", StartedAt = now });
             _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateStarted, $"{ticket.Id}: gate started in {ticket.Worktree}: {string.Join(" && ", _config.GateCommands)}", now));
             var dir = ticket.Worktree;
-            _gates[ticket.Number] = (run, commit, Task.Run(() => _gateRunner.Run(dir, _config.GateCommands, _config.GateTimeout), CancellationToken.None));
+            var (commands, timeout, stopping) = (_config.GateCommands, _config.GateTimeout, _stopping);
+            _gates[ticket.Number] = (run, commit, Task.Run(() => _gateRunner.RunAsync(dir, commands, timeout, stopping), CancellationToken.None));
             report.Add($"{ticket.Id}: gate started");
         }
     }
@@ -199,6 +225,11 @@ public sealed class GatesAndMerges
             }
 
             _merge = null;
+            if (running.Task.IsCanceled)
+            {
+                return; // stopped with the autopilot: the request stays queued, no try counted
+            }
+
             await LandedAsync(running.Request, running.Ticket, running.Task, report, ct).ConfigureAwait(false);
         }
 
@@ -217,7 +248,7 @@ public sealed class GatesAndMerges
                 continue;
             }
 
-            if (ticket is not { Status: TicketStatus.Review })
+            if (ticket is not { Status: TicketStatus.Review } || _stopping.IsCancellationRequested)
             {
                 continue;
             }
@@ -252,7 +283,8 @@ public sealed class GatesAndMerges
             var message = $"Merge {ticket.Id}: {ticket.Title}\n\nBranch {mr.Branch} merged by Baton after its gate passed.\nBaton-Ticket: {ticket.Id}";
             var commands = _config.GateCommands;
             var timeout = _config.GateTimeout;
-            _merge = (mr, ticket, Task.Run(() => _mergeJob.Run(_paths.Root, scratch, mr, tested, message, commands, timeout), CancellationToken.None));
+            var stopping = _stopping;
+            _merge = (mr, ticket, Task.Run(() => _mergeJob.RunAsync(_paths.Root, scratch, mr, tested, message, commands, timeout, stopping), CancellationToken.None));
             report.Add($"{ticket.Id}: merging {mr.Branch} into {mr.Target}");
             return; // one at a time, in order
         }

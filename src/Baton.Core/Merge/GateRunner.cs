@@ -29,7 +29,7 @@ public sealed partial class GateRunner
     [GeneratedRegex(@"(?:(\d+)\s+(passed|failed|skipped)\b)|(?:\b(Passed|Failed|Skipped):\s*(\d+))", RegexOptions.IgnoreCase)]
     private static partial Regex Counts();
 
-    public GateOutcome Run(string directory, IReadOnlyList<string> commands, TimeSpan timeout)
+    public async Task<GateOutcome> RunAsync(string directory, IReadOnlyList<string> commands, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(commands);
         if (commands.Count == 0)
@@ -45,7 +45,7 @@ public sealed partial class GateRunner
             ProcessResult result;
             try
             {
-                result = _runner.Run(new ProcessRequest("sh", ["-c", command]) { WorkingDirectory = directory, Timeout = timeout });
+                result = await _runner.RunAsync(new ProcessRequest("sh", ["-c", command]) { WorkingDirectory = directory, Timeout = timeout }, cancellationToken).ConfigureAwait(false);
             }
             catch (BatonException e)
             {

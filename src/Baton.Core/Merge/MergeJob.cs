@@ -19,7 +19,8 @@ public sealed record MergeOutcome(string Result, string Detail, string? Commit =
 /// target moved since the branch was tested, the gate runs on that commit in a scratch worktree;
 /// only then is the target moved, by a checked fast-forward to the tested commit. A kill at any
 /// point leaves the target where it was (a scratch worktree is removed on the next start).
-/// Touches no store: it runs in the background.
+/// Touches no store: it runs in the background. A cancelled token stops its gate (see
+/// <see cref="GateRunner"/>): the target stays where it was and the request stays queued.
 /// </summary>
 public sealed class MergeJob
 {
@@ -46,7 +47,7 @@ public sealed class MergeJob
     public bool Rebase { get; init; }
 
     /// <param name="tested">The commit the branch's gate passed on; it is what gets merged (null: the branch's head).</param>
-    public MergeOutcome Run(string repo, string scratch, MergeRequest request, string? tested, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout)
+    public async Task<MergeOutcome> RunAsync(string repo, string scratch, MergeRequest request, string? tested, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(gateCommands);
@@ -57,7 +58,7 @@ public sealed class MergeJob
 
         if (Rebase)
         {
-            return Rebased(repo, scratch, request, before, branchHead, tested is null, gateCommands, gateTimeout);
+            return await RebasedAsync(repo, scratch, request, before, branchHead, tested is null, gateCommands, gateTimeout, cancellationToken).ConfigureAwait(false);
         }
 
         // The merge is computed without a checkout; only the gate needs files on disk.
@@ -82,7 +83,7 @@ public sealed class MergeJob
             _worktrees.AddDetachedWorktree(repo, scratch, merged);
             try
             {
-                var gate = _gate.Run(scratch, gateCommands, gateTimeout);
+                var gate = await _gate.RunAsync(scratch, gateCommands, gateTimeout, cancellationToken).ConfigureAwait(false);
                 if (!gate.Passed)
                 {
                     return new MergeOutcome(MergeOutcome.GateFailed, $"the gate failed on {request.Branch} merged onto {request.Target}: {gate.Summary}", null, null, gate);
@@ -104,7 +105,7 @@ public sealed class MergeJob
     /// at the branch's tested commit); the gate runs there on the result when the target moved
     /// since the branch was made (or the branch was queued by hand), then the target fast-forwards.
     /// </summary>
-    private MergeOutcome Rebased(string repo, string scratch, MergeRequest request, string before, string branchHead, bool untested, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout)
+    private async Task<MergeOutcome> RebasedAsync(string repo, string scratch, MergeRequest request, string before, string branchHead, bool untested, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout, CancellationToken cancellationToken)
     {
         RemoveScratch(repo, scratch);
         _worktrees.AddDetachedWorktree(repo, scratch, branchHead);
@@ -124,7 +125,7 @@ public sealed class MergeJob
 
             if (gateCommands.Count > 0 && (untested || rebased != branchHead))
             {
-                var gate = _gate.Run(scratch, gateCommands, gateTimeout);
+                var gate = await _gate.RunAsync(scratch, gateCommands, gateTimeout, cancellationToken).ConfigureAwait(false);
                 if (!gate.Passed)
                 {
                     return new MergeOutcome(MergeOutcome.GateFailed, $"the gate failed on {request.Branch} rebased onto {request.Target}: {gate.Summary}", null, null, gate);
