@@ -70,7 +70,26 @@ public sealed class CliHost : IDisposable
 
     public ITicketStore TicketStore => new SqliteTicketStore(Sqlite);
 
-    private SqliteStore Sqlite => _store ??= SqliteStore.Open(Paths.Database, create: false);
+    private SqliteStore Sqlite => _store ??= SqliteStore.Open(Paths.Database, create: false, StoreBusyTimeout);
+
+    /// <summary>
+    /// The store's wait from config.yaml. A config that does not load leaves the default: commands
+    /// that never read the config (events, tickets) keep working, and those that do report the error.
+    /// </summary>
+    private TimeSpan StoreBusyTimeout
+    {
+        get
+        {
+            try
+            {
+                return Config.StoreBusyTimeout;
+            }
+            catch (BatonException)
+            {
+                return BatonConfig.Default.StoreBusyTimeout;
+            }
+        }
+    }
 
     public BatonConfig Config => _config ??= ConfigLoader.Load(Paths.ConfigFile, Environment.Variable("BATON_TMUX_SOCKET"));
 
@@ -153,7 +172,7 @@ public sealed class CliHost : IDisposable
     /// </summary>
     private (Baton.Core.Dispatch.AutopilotContext Context, IDisposable Lease) Isolate(Baton.Core.Dispatch.AutopilotContext parent)
     {
-        var store = SqliteStore.Open(parent.Paths.Database, create: false);
+        var store = SqliteStore.Open(parent.Paths.Database, create: false, parent.Workers.Config.StoreBusyTimeout);
         var profiles = new AgentProfiles(parent.Paths.AgentsDir);
         var redactor = Redactor.FromProcessEnvironment();
         var workers = parent.Workers with

@@ -16,6 +16,9 @@ public sealed record BatonConfig
     /// <summary>How many times Enter is retried when a typed prompt was not submitted.</summary>
     public int SubmitRetries { get; init; } = 3;
 
+    /// <summary>How long a write waits for another process's write lock on the store before the command fails (<c>store.busy_timeout</c>).</summary>
+    public TimeSpan StoreBusyTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public AutopilotConfig Autopilot { get; init; } = new();
 
     public GitHubConfig GitHub { get; init; } = new();

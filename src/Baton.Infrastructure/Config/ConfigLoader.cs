@@ -25,6 +25,10 @@ public static class ConfigLoader
         send:
           # How often Enter is retried when typed text was not submitted.
           submit_retries: 3
+        store:
+          # How long a command waits for another process's write lock on .baton/baton.db before it fails
+          # with "the store is busy" (1s to 10m).
+          busy_timeout: 10s
         autopilot:
           # Most live workers `baton up` runs at once (1 to 200).
           max_workers: 4
@@ -109,7 +113,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "autopilot", "gate", "merge", "conflicts", "github");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -153,6 +157,12 @@ public static class ConfigLoader
         {
             doc.AllowOnly(send, "submit_retries");
             config = config with { SubmitRetries = doc.Int(send, "submit_retries", 1, 10) ?? config.SubmitRetries };
+        }
+
+        if (doc.Map(doc.Root, "store") is { } store)
+        {
+            doc.AllowOnly(store, "busy_timeout");
+            config = config with { StoreBusyTimeout = doc.Duration(store, "busy_timeout", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) ?? config.StoreBusyTimeout };
         }
 
         if (doc.Map(doc.Root, "autopilot") is { } auto)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Baton.Core;
+using Baton.Core.Config;
 using Baton.Core.Events;
 using Baton.Core.Storage;
 using Baton.Core.Workers;
@@ -11,11 +12,22 @@ namespace Baton.Infrastructure.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Many `baton` processes write at once (agents
 /// call it all day), so every write is a short <c>BEGIN IMMEDIATE</c> transaction that waits for
-/// the lock (busy timeout) and is retried if SQLite still reports it busy.
+/// the lock for a bounded time (<see cref="BusyTimeout"/>) in which the lock must move: when one
+/// holder keeps it that long the write fails with <see cref="StoreBusyException"/>, so an agent's
+/// `baton ticket done` never hangs for minutes behind a stuck process.
 /// </summary>
+/// <remarks>
+/// The one wait is SQLite's own busy handler (<c>PRAGMA busy_timeout</c>), which sleeps in short
+/// growing steps until the lock frees. Microsoft.Data.Sqlite retries a busy statement on its own
+/// until its command timeout, which it counts from the statement's start, so that timeout is set to
+/// the whole seconds of the same wait: once SQLite's handler gives up, the driver gives up too,
+/// instead of starting another full wait.
+/// </remarks>
 public sealed class SqliteStore : IStore, IDisposable
 {
-    private const int BusyTimeoutMs = 30_000;
+    /// <summary>How long a write waits for another process's write lock by default (<c>store.busy_timeout</c>).</summary>
+    public static TimeSpan DefaultBusyTimeout => BatonConfig.Default.StoreBusyTimeout;
+
     private readonly SqliteConnection _connection;
 
     private SqliteStore(SqliteConnection connection)
@@ -25,10 +37,16 @@ public sealed class SqliteStore : IStore, IDisposable
 
     public string Path { get; private init; } = "";
 
+    /// <summary>How long a write waits for the lock before failing with <see cref="StoreBusyException"/>.</summary>
+    public TimeSpan BusyTimeout { get; private init; } = DefaultBusyTimeout;
+
     /// <summary>Opens the store; with <paramref name="create"/> the file is made when missing.</summary>
-    public static SqliteStore Open(string path, bool create)
+    /// <param name="busyTimeout">How long a write waits for another writer (at least 1 s); null: <see cref="DefaultBusyTimeout"/>.</param>
+    public static SqliteStore Open(string path, bool create, TimeSpan? busyTimeout = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        var wait = busyTimeout ?? DefaultBusyTimeout;
+        ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.FromSeconds(1), nameof(busyTimeout));
         if (!create && !File.Exists(path))
         {
             throw new BatonException($"no Baton store at {path}: run `baton init` in the repository first");
@@ -39,15 +57,16 @@ public sealed class SqliteStore : IStore, IDisposable
         {
             DataSource = path,
             Pooling = false,
-            DefaultTimeout = BusyTimeoutMs / 1000,
+            // Whole seconds, never more than the busy handler's wait: see the remarks.
+            DefaultTimeout = (int)wait.TotalSeconds,
             Mode = create ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
         };
         var connection = new SqliteConnection(builder.ToString());
         try
         {
             connection.Open();
-            Execute(connection, $"PRAGMA busy_timeout = {BusyTimeoutMs}; PRAGMA synchronous = NORMAL;");
-            var store = new SqliteStore(connection) { Path = path };
+            Execute(connection, $"PRAGMA busy_timeout = {(long)wait.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
+            var store = new SqliteStore(connection) { Path = path, BusyTimeout = wait };
             store.Migrate();
             return store;
         }
@@ -71,7 +90,7 @@ public sealed class SqliteStore : IStore, IDisposable
 
         // WAL lets readers go on while one process writes; it is a property of the file, so it
         // only has to be set once, outside any transaction.
-        Retry(() => Execute(_connection, "PRAGMA journal_mode = WAL;"));
+        Busy(() => Execute(_connection, "PRAGMA journal_mode = WAL;"));
         Write(() =>
         {
             // Another process may have migrated while we waited for the lock: read the version again.
@@ -347,10 +366,10 @@ public sealed class SqliteStore : IStore, IDisposable
         TranscriptOffset = r.GetInt64(r.GetOrdinal("transcript_offset")),
     };
 
-    /// <summary>One write transaction, retried as a whole if SQLite reports the database busy.</summary>
-    internal void Write(Action body) => Retry(() =>
+    /// <summary>One write transaction; a lock held elsewhere past <see cref="BusyTimeout"/> fails it with <see cref="StoreBusyException"/>.</summary>
+    internal void Write(Action body)
     {
-        Execute(_connection, "BEGIN IMMEDIATE");
+        BeginImmediate();
         try
         {
             body();
@@ -361,22 +380,49 @@ public sealed class SqliteStore : IStore, IDisposable
             Execute(_connection, "ROLLBACK");
             throw;
         }
-    });
+    }
 
-    private static void Retry(Action action)
+    /// <summary>
+    /// Takes the write lock, waiting <see cref="BusyTimeout"/> for it. If other writers committed
+    /// during that wait (<c>PRAGMA data_version</c> moved), the lock is passing through a queue of short
+    /// writes (fifty agents calling at once), not stuck: wait again. The write fails only when one
+    /// holder kept the lock, committing nothing, for the whole wait.
+    /// </summary>
+    private void BeginImmediate()
     {
-        for (var attempt = 1; ; attempt++)
+        var seen = DataVersion();
+        while (true)
         {
             try
             {
-                action();
+                Execute(_connection, "BEGIN IMMEDIATE");
                 return;
             }
-            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6 && attempt < 20)
+            catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
             {
-                // SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: back off with jitter.
-                Thread.Sleep(Random.Shared.Next(5, 50) * attempt);
+                var now = DataVersion();
+                if (now == seen)
+                {
+                    throw new StoreBusyException(Path, BusyTimeout, e);
+                }
+
+                seen = now;
             }
+        }
+    }
+
+    private long DataVersion() => Convert.ToInt64(Scalar("PRAGMA data_version"), CultureInfo.InvariantCulture);
+
+    /// <summary>Runs a statement that takes the write lock, turning SQLITE_BUSY / SQLITE_LOCKED (the wait ran out) into a clear failure.</summary>
+    private void Busy(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6)
+        {
+            throw new StoreBusyException(Path, BusyTimeout, e);
         }
     }
 
