@@ -100,5 +100,5 @@ internal static class MergeCommand
         _ => r.Detail ?? "",
     };
 
-    private static bool Running(Host.CliHost host) => AutopilotLock.Holder(host.Paths) is not null;
+    private static bool Running(Host.CliHost host) => host.AutopilotLock.Holder() is not null;
 }

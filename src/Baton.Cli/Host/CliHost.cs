@@ -197,6 +197,16 @@ public sealed class CliHost : IDisposable
         return (context, store);
     }
 
+    /// <summary>The single-instance lock of `baton up` on this repository.</summary>
+    public Baton.Core.Dispatch.IAutopilotLock AutopilotLock => new Baton.Infrastructure.Dispatch.AutopilotLockFile(Paths);
+
+    public Baton.Core.Dispatch.AutopilotPreflight Preflight() => new(_runner, Roles().Catalog, Profiles, Git, Paths);
+
+    public Baton.Core.Dispatch.AutopilotRun AutopilotRun() => new(AutopilotLock, Autopilot, Store, Time, Config.Autopilot.Tick);
+
+    public Baton.Core.Dispatch.AutopilotControl AutopilotControl() =>
+        new(AutopilotLock, () => Tmux(Config.TmuxSocket), Config, Paths, Executables.Self, Time);
+
     public Baton.Core.Config.InitService Init() => new(Files, new GitWorkspace(_runner), _runner, new ProjectSetup());
 
     public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), Redactor.FromProcessEnvironment());

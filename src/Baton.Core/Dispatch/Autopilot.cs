@@ -16,7 +16,7 @@ namespace Baton.Core.Dispatch;
 /// connection of its own); the tick applies their outcomes. One instance at a time (the caller
 /// holds the lock); ticks run on one thread, never overlapping.
 /// </summary>
-public sealed class Autopilot : IRespawner
+public sealed class Autopilot : IRespawner, IAutopilotLoop
 {
     private readonly AutopilotContext _ctx;
     private readonly Dispatcher _dispatcher;
