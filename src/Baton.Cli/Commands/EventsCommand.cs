@@ -94,7 +94,7 @@ internal static partial class EventsCommand
         {
             var path = parse.GetValue(file)!;
             using var reader = path == "-" ? host.In : new StreamReader(path);
-            var redactor = Baton.Core.Security.Redactor.FromProcessEnvironment();
+            var redactor = Baton.Core.Security.Redactor.From(host.Variables);
             var batch = new List<EventRecord>(10_000);
             var total = 0;
             var lineNumber = 0;
@@ -167,7 +167,7 @@ internal static partial class EventsCommand
                 WorkerName.Validate(name);
             }
 
-            var redactor = Baton.Core.Security.Redactor.FromProcessEnvironment();
+            var redactor = Baton.Core.Security.Redactor.From(host.Variables);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in parse.GetValue(meta) ?? [])
             {

@@ -34,7 +34,7 @@ internal static class HeadlessRunCommand
         {
             var name = WorkerName.Validate(parse.GetValue(worker));
             var argv = parse.GetValue(command)!;
-            var redactor = Redactor.FromProcessEnvironment();
+            var redactor = Redactor.From(host.Variables);
             var recorder = Recorder(host, name, redactor);
             var info = new ProcessStartInfo(argv[0])
             {

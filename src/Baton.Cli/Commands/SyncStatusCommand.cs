@@ -28,7 +28,7 @@ internal static class SyncStatusCommand
 
             var sync = new StatusSync(host.Git, host.TicketStore, host.Store, host.Tickets(), host.Time, host.Paths.Root, host.Config.Autopilot.BaseBranch);
             var changes = sync.Sync(parse.GetValue(commits) ?? [], parse.GetValue(limit));
-            new StatusFiles(host.Paths).Write(host.Store.ListWorkers(includeKilled: false), host.TicketStore.ListTickets(new Baton.Core.Storage.TicketQuery()), host.Time.GetUtcNow());
+            new StatusFiles(host.Paths, host.Files).Write(host.Store.ListWorkers(includeKilled: false), host.TicketStore.ListTickets(new Baton.Core.Storage.TicketQuery()), host.Time.GetUtcNow());
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(changes.ToList(), CliJson.Readable.ListString));

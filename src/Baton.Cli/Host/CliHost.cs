@@ -64,6 +64,8 @@ public sealed class CliHost : IDisposable
 
     public LocalFiles Files { get; } = new();
 
+    public ProcessEnvironment Variables { get; } = new();
+
     public BatonPaths Paths => _paths ??= FindPaths();
 
     public IStore Store => Sqlite;
@@ -118,7 +120,7 @@ public sealed class CliHost : IDisposable
         new HeadlessHost(_runner, Executables.Self),
         Executables,
         new FileSessionLock(Paths.LocksDir),
-        Redactor.FromProcessEnvironment(),
+        Redactor.From(Variables),
         Config,
         Paths,
         Time,
@@ -126,6 +128,8 @@ public sealed class CliHost : IDisposable
     {
         Versions = Versions,
         Usage = UsageStore,
+        Files = Files,
+        Variables = Variables,
     };
 
     public IUsageStore UsageStore => new SqliteUsageStore(Sqlite);
@@ -139,7 +143,7 @@ public sealed class CliHost : IDisposable
         return new RoleService(catalog, catalog.Resolve, Paths, Files);
     }
 
-    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.FromProcessEnvironment(), () => new WorkerService(Workers()), Files);
+    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.From(Variables), () => new WorkerService(Workers()), Files);
 
     public IMergeStore MergeStore => new SqliteMergeStore(Sqlite);
 
@@ -164,7 +168,7 @@ public sealed class CliHost : IDisposable
 
     /// <summary>The GitHub client of this project (config, remote, token), made on first use.</summary>
     public Baton.Core.GitHub.IGitHub GitHub() =>
-        _github ??= GitHubConnector.Connect(Config.GitHub, Git, Paths.Root, _runner, Executables, Redactor.FromProcessEnvironment(), Time);
+        _github ??= GitHubConnector.Connect(Config.GitHub, Git, Paths.Root, _runner, Executables, Redactor.From(Variables), Time);
 
     /// <summary>
     /// A copy of an autopilot context for another thread: its own SQLite connection and its own
@@ -174,7 +178,7 @@ public sealed class CliHost : IDisposable
     {
         var store = SqliteStore.Open(parent.Paths.Database, create: false, parent.Workers.Config.StoreBusyTimeout);
         var profiles = new AgentProfiles(parent.Paths.AgentsDir);
-        var redactor = Redactor.FromProcessEnvironment();
+        var redactor = Redactor.From(Variables);
         var workers = parent.Workers with
         {
             Store = store,
@@ -209,7 +213,7 @@ public sealed class CliHost : IDisposable
 
     public Baton.Core.Config.InitService Init() => new(Files, new GitWorkspace(_runner), _runner, new ProjectSetup());
 
-    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), Redactor.FromProcessEnvironment());
+    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), Redactor.From(Variables));
 
     /// <summary>
     /// <c>BATON_DB</c> (set in every worker's environment) wins; otherwise the nearest

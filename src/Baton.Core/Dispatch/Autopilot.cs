@@ -51,13 +51,13 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _dispatcher = DispatcherOf(c);
         _life = LifecycleOf(c);
         var workers = c.WorkerService();
-        _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life);
+        _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life, c.Files);
         var gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor);
-        var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner) { Rebase = c.Config.MergeStrategy == "rebase" };
+        var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner, c.Files) { Rebase = c.Config.MergeStrategy == "rebase" };
         _completion = new GatesAndMerges(c.Config, c.Time, c.Tickets, c.Merges, c.Store, c.TicketService, c.Git, c.Git, c.Git,
             gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, CleanUpLater, _stopping.Token);
         _bucket = new TokenBucket(c.Config.SpawnBurst, c.Config.SpawnsPerMinute, c.Time.GetUtcNow());
-        _status = new StatusFiles(c.Paths);
+        _status = new StatusFiles(c.Paths, c.Files);
         _conflicts = new ConflictWatch(c.Config, c.Time, c.Git, c.Tickets, c.Conflicts, workers, c.Root);
         _github = new GitHub.GitHubStep(c, CleanUpLater);
     }
@@ -65,11 +65,11 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private static Func<Roles.IRoleCatalog> RolesOf(AutopilotContext c) => () => c.Workers.RoleSetup().Roles.Catalog;
 
     private static Dispatcher DispatcherOf(AutopilotContext c) =>
-        new(c.Config, c.Workers.Config.DefaultAgent, c.Time, c.Tickets, c.Git, RolesOf(c), c.Workers.Profiles, c.Paths);
+        new(c.Config, c.Workers.Config.DefaultAgent, c.Time, c.Tickets, c.Git, RolesOf(c), c.Workers.Profiles, c.Paths, c.Files);
 
     /// <summary>The ticket moves on <paramref name="c"/>'s ports; restarts come back to this loop.</summary>
     private TicketLifecycle LifecycleOf(AutopilotContext c) =>
-        new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, new TicketWorktrees(c.Worktrees, c.Git, c.Git, c.Git, c.Store, c.Time, c.Root), this);
+        new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, new TicketWorktrees(c.Worktrees, c.Git, c.Git, c.Git, c.Store, c.Time, c.Root, c.Files), this);
 
     /// <summary>Background work still going: gates, merges, spawns, clean-ups.</summary>
     public int Running => Background().Count();
@@ -228,9 +228,9 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     /// <summary>After a start (or a crash): scratch merge worktrees left behind are removed; the start is recorded.</summary>
     private void Recover(TickReport report)
     {
-        if (Directory.Exists(_ctx.WorktreesDir))
+        if (_ctx.Files.DirectoryExists(_ctx.WorktreesDir))
         {
-            foreach (var scratch in Directory.GetDirectories(_ctx.WorktreesDir, "_merge-*"))
+            foreach (var scratch in _ctx.Files.ListDirectories(_ctx.WorktreesDir, "_merge-*"))
             {
                 _completion.MergeJob.RemoveScratch(_ctx.Root, scratch);
                 report.Add($"removed the scratch merge worktree {Path.GetFileName(scratch)} left by an earlier run");
@@ -430,7 +430,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     {
         foreach (var t in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Cancelled)))
         {
-            if (t.Worktree is not null && !_cleaned.Contains(t.Number) && Directory.Exists(t.Worktree))
+            if (t.Worktree is not null && !_cleaned.Contains(t.Number) && _ctx.Files.DirectoryExists(t.Worktree))
             {
                 _cleaned.Add(t.Number); // once per run: a worktree that cannot go is not retried every tick
                 CleanUpLater(t);

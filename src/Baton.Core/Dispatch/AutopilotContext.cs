@@ -1,4 +1,5 @@
 using Baton.Core.Config;
+using Baton.Core.Files;
 using Baton.Core.GitHub;
 using Baton.Core.Git;
 using Baton.Core.Monitoring;
@@ -24,6 +25,7 @@ public sealed record AutopilotContext(
     public TimeProvider Time => Workers.Time;
     public IStore Store => Workers.Store;
     public string Root => Workers.Paths.Root;
+    public IFiles Files => Workers.Files;
     public string WorktreesDir => Path.Combine(Workers.Paths.BatonDir, "worktrees");
 
     public WorkerService WorkerService() => new(Workers);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Baton.Core.Agents;
 using Baton.Core.Config;
 using Baton.Core.Events;
+using Baton.Core.Files;
 using Baton.Core.Git;
 using Baton.Core.Roles;
 using Baton.Core.Storage;
@@ -27,9 +28,10 @@ public sealed class Dispatcher
     private readonly Func<IRoleCatalog> _roles;
     private readonly IAgentProfiles _profiles;
     private readonly BatonPaths _paths;
+    private readonly IFiles _files;
 
     /// <param name="defaultAgent">The profile of a role that names none (<c>agents.default</c>).</param>
-    public Dispatcher(AutopilotConfig config, string defaultAgent, TimeProvider time, ITicketStore tickets, IGitBranches branches, Func<IRoleCatalog> roles, IAgentProfiles profiles, BatonPaths paths)
+    public Dispatcher(AutopilotConfig config, string defaultAgent, TimeProvider time, ITicketStore tickets, IGitBranches branches, Func<IRoleCatalog> roles, IAgentProfiles profiles, BatonPaths paths, IFiles files)
     {
         _config = config;
         _defaultAgent = defaultAgent;
@@ -39,6 +41,7 @@ public sealed class Dispatcher
         _roles = roles;
         _profiles = profiles;
         _paths = paths;
+        _files = files;
     }
 
     private string WorktreesDir => Path.Combine(_paths.BatonDir, "worktrees");
@@ -204,7 +207,7 @@ public sealed class Dispatcher
         ArgumentNullException.ThrowIfNull(spawner);
         ArgumentNullException.ThrowIfNull(claimed);
         ArgumentNullException.ThrowIfNull(candidate);
-        Directory.CreateDirectory(WorktreesDir);
+        _files.CreateDirectory(WorktreesDir);
         worktrees.AddWorktree(_paths.Root, claimed.Worktree!, claimed.Branch!, StartPoint(_tickets, _branches, _paths.Root, claimed));
         return await spawner.SpawnAsync(new SpawnRequest
         {
@@ -236,7 +239,7 @@ public sealed class Dispatcher
         ArgumentNullException.ThrowIfNull(ticket);
         var deps = ticket.DependsOn.Select(d => _tickets.GetTicket(d)).OfType<Ticket>().ToDictionary(t => t.Number);
         var file = Path.Combine(_paths.BatonDir, "templates", "ticket.md");
-        var template = File.Exists(file) ? File.ReadAllText(file) : TicketTemplate.BuiltIn();
+        var template = _files.FileExists(file) ? _files.ReadText(file) : TicketTemplate.BuiltIn();
         var text = TicketTemplate.Render(template, ticket, deps);
         if (ticket.Attempts > 1)
         {

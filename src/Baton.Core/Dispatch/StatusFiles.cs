@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Baton.Core.Config;
+using Baton.Core.Files;
 using Baton.Core.Tickets;
 using Baton.Core.Workers;
 
@@ -15,14 +16,16 @@ namespace Baton.Core.Dispatch;
 public sealed class StatusFiles
 {
     private readonly BatonPaths _paths;
+    private readonly IFiles _files;
 
     // What this process last wrote to each file: an unchanged page is not read back from disk on
     // every tick. Owned by the loop thread.
     private readonly Dictionary<string, string> _written = new(StringComparer.Ordinal);
 
-    public StatusFiles(BatonPaths paths)
+    public StatusFiles(BatonPaths paths, IFiles files)
     {
         _paths = paths;
+        _files = files;
     }
 
     public string StatusFile => Path.Combine(_paths.BatonDir, "ORCHESTRATION_STATUS.md");
@@ -82,16 +85,13 @@ public sealed class StatusFiles
 
     private void WriteIfChanged(string file, string content)
     {
-        if (_written.TryGetValue(file, out var last) ? last == content : File.Exists(file) && File.ReadAllText(file) == content)
+        if (_written.TryGetValue(file, out var last) ? last == content : _files.FileExists(file) && _files.ReadText(file) == content)
         {
             _written[file] = content;
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var temp = file + ".tmp";
-        File.WriteAllText(temp, content);
-        File.Move(temp, file, overwrite: true);
+        _files.WriteText(file, content);
         _written[file] = content;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Baton.Core.Agents;
 using Baton.Core.Config;
 using Baton.Core.Events;
+using Baton.Core.Files;
 using Baton.Core.Git;
 using Baton.Core.Monitoring;
 using Baton.Core.Roles;
@@ -32,6 +33,7 @@ public sealed class Supervisor
     private readonly Func<IRoleCatalog> _roles;
     private readonly Redactor _redactor;
     private readonly TicketLifecycle _life;
+    private readonly IFiles _files;
 
     // Idle spells already read for a usage limit (keyed by worker and the time its state began),
     // and the last question answered or reported per worker. Owned by the loop.
@@ -40,7 +42,7 @@ public sealed class Supervisor
     private static readonly TimeSpan QuestionMemory = TimeSpan.FromSeconds(10);
 
     public Supervisor(AutopilotConfig config, TimeProvider time, ITicketStore tickets, IStore store, IGitHistory history, IWorkerControl workers,
-        IAgentProfiles profiles, Func<IRoleCatalog> roles, Redactor redactor, TicketLifecycle life)
+        IAgentProfiles profiles, Func<IRoleCatalog> roles, Redactor redactor, TicketLifecycle life, IFiles files)
     {
         _config = config;
         _time = time;
@@ -52,6 +54,7 @@ public sealed class Supervisor
         _roles = roles;
         _redactor = redactor;
         _life = life;
+        _files = files;
     }
 
     public async Task SuperviseAsync(Ticket ticket, WorkerView? view, TickReport report, CancellationToken ct)
@@ -130,7 +133,7 @@ public sealed class Supervisor
     private void Gone(Ticket ticket, Worker? worker, TickReport report)
     {
         if (worker is { State: WorkerState.Exited, ExitCode: 0 } && ticket.Worktree is not null && ticket.Target is not null
-            && Directory.Exists(ticket.Worktree) && _history.CommitsAhead(ticket.Worktree, ticket.Target, "HEAD") is var ahead and > 0)
+            && _files.DirectoryExists(ticket.Worktree) && _history.CommitsAhead(ticket.Worktree, ticket.Target, "HEAD") is var ahead and > 0)
         {
             _life.ToGate(ticket, $"{worker.Name} exited 0 with {ahead} commit{(ahead == 1 ? "" : "s")} on {ticket.Branch}");
             report.Add($"{ticket.Id}: {worker.Name} exited 0 with commits; gate next");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Baton.Core.Events;
+using Baton.Core.Files;
 using Baton.Core.Git;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
@@ -20,8 +21,9 @@ public sealed class TicketWorktrees
     private readonly IStore _store;
     private readonly TimeProvider _time;
     private readonly string _root;
+    private readonly IFiles _files;
 
-    public TicketWorktrees(IGitWorktrees worktrees, IGitBranches branches, IGitHistory history, IGitChanges changes, IStore store, TimeProvider time, string root)
+    public TicketWorktrees(IGitWorktrees worktrees, IGitBranches branches, IGitHistory history, IGitChanges changes, IStore store, TimeProvider time, string root, IFiles files)
     {
         _worktrees = worktrees;
         _branches = branches;
@@ -30,13 +32,14 @@ public sealed class TicketWorktrees
         _store = store;
         _time = time;
         _root = root;
+        _files = files;
     }
 
     /// <summary>Removes a merged or cancelled ticket's worktree (after a snapshot of anything uncommitted); a done ticket not in its target keeps it.</summary>
     public void RemoveIfFinished(Ticket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Status is not (TicketStatus.Done or TicketStatus.Cancelled) || ticket.Worktree is null || !Directory.Exists(ticket.Worktree))
+        if (ticket.Status is not (TicketStatus.Done or TicketStatus.Cancelled) || ticket.Worktree is null || !_files.DirectoryExists(ticket.Worktree))
         {
             return;
         }
@@ -62,7 +65,7 @@ public sealed class TicketWorktrees
     public string? Snapshot(Ticket ticket, string why)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Worktree is null || !Directory.Exists(ticket.Worktree) || !_changes.IsDirty(ticket.Worktree))
+        if (ticket.Worktree is null || !_files.DirectoryExists(ticket.Worktree) || !_changes.IsDirty(ticket.Worktree))
         {
             return null;
         }

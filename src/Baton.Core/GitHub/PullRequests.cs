@@ -180,7 +180,7 @@ public sealed class PullRequests
     private void RemoveWorktree(Ticket ticket)
     {
         var dir = ticket.Worktree;
-        if (dir is null || !Directory.Exists(dir) || _ctx.Git.IsDirty(dir)
+        if (dir is null || !_ctx.Files.DirectoryExists(dir) || _ctx.Git.IsDirty(dir)
             || ticket.Assignee is { } a && _ctx.Store.GetWorker(a) is { } w && w.State.IsLive())
         {
             return;
@@ -193,7 +193,7 @@ public sealed class PullRequests
     private string Body(Ticket ticket, string target)
     {
         var file = Path.Combine(_ctx.Paths.BatonDir, "templates", "pull_request.md");
-        var template = File.Exists(file) ? File.ReadAllText(file) : PullRequestTemplate.BuiltIn();
+        var template = _ctx.Files.FileExists(file) ? _ctx.Files.ReadText(file) : PullRequestTemplate.BuiltIn();
         return PullRequestTemplate.Render(template, ticket, target);
     }
 }

@@ -1,3 +1,4 @@
+using Baton.Core.Files;
 using Baton.Core.Git;
 
 namespace Baton.Core.Merge;
@@ -29,14 +30,16 @@ public sealed class MergeJob
     private readonly IGitHistory _history;
     private readonly IGitMerging _merging;
     private readonly GateRunner _gate;
+    private readonly IFiles _files;
 
-    public MergeJob(IGitWorktrees worktrees, IGitBranches branches, IGitHistory history, IGitMerging merging, GateRunner gate)
+    public MergeJob(IGitWorktrees worktrees, IGitBranches branches, IGitHistory history, IGitMerging merging, GateRunner gate, IFiles files)
     {
         _worktrees = worktrees;
         _branches = branches;
         _history = history;
         _merging = merging;
         _gate = gate;
+        _files = files;
     }
 
     /// <summary>
@@ -145,15 +148,15 @@ public sealed class MergeJob
     /// <summary>Removes a scratch worktree left by this or an earlier (killed) run; it never holds anyone's work.</summary>
     public void RemoveScratch(string repo, string scratch)
     {
-        if (Directory.Exists(scratch) || _worktrees.Worktrees(repo).Any(w => SamePath(w.Path, scratch)))
+        if (_files.DirectoryExists(scratch) || _worktrees.Worktrees(repo).Any(w => SamePath(w.Path, scratch)))
         {
             try
             {
                 _worktrees.RemoveWorktree(repo, scratch, force: true);
             }
-            catch (BatonException) when (Directory.Exists(scratch))
+            catch (BatonException) when (_files.DirectoryExists(scratch))
             {
-                Directory.Delete(scratch, recursive: true);
+                _files.DeleteDirectory(scratch);
             }
         }
     }

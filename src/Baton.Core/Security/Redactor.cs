@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Baton.Core.Processes;
 
 namespace Baton.Core.Security;
 
@@ -41,16 +42,11 @@ public sealed partial class Redactor
             .ToArray());
     }
 
-    public static Redactor FromProcessEnvironment()
+    /// <summary>Masks the values of the secret-looking variables among <paramref name="variables"/> (the process's, in production).</summary>
+    public static Redactor From(IEnvironmentVariables variables)
     {
-        var vars = System.Environment.GetEnvironmentVariables();
-        var list = new List<KeyValuePair<string, string?>>();
-        foreach (System.Collections.DictionaryEntry e in vars)
-        {
-            list.Add(new KeyValuePair<string, string?>((string)e.Key, e.Value as string));
-        }
-
-        return new Redactor(list);
+        ArgumentNullException.ThrowIfNull(variables);
+        return new Redactor(variables.All());
     }
 
     /// <summary><c>*_API_KEY</c>, <c>*_TOKEN</c>, <c>*SECRET*</c>, and the obvious variants.</summary>

@@ -1,5 +1,7 @@
 using Baton.Core.Agents;
 using Baton.Core.Config;
+using Baton.Core.Files;
+using Baton.Core.Processes;
 using Baton.Core.Roles;
 using Baton.Core.Security;
 using Baton.Core.Storage;
@@ -21,6 +23,12 @@ public sealed record WorkerContext(
     TimeProvider Time,
     Func<RoleSetup> RoleSetup)
 {
+    /// <summary>The disk: the shim, the spool and the logs.</summary>
+    public required IFiles Files { get; init; }
+
+    /// <summary>The variables Baton was started with (the PATH an agent inherits).</summary>
+    public required IEnvironmentVariables Variables { get; init; }
+
     /// <summary>Asks an agent's binary its version at spawn; null: not recorded.</summary>
     public IAgentVersions? Versions { get; init; }
 

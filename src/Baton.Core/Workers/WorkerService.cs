@@ -31,7 +31,8 @@ public sealed class WorkerService : IWorkerControl
         string text;
         if (worker.Mode == WorkerMode.Headless)
         {
-            text = worker.LogPath is not null && File.Exists(worker.LogPath) ? ReadTail(worker.LogPath, lines) : "";
+            // Logs can grow large: only the end that can hold the lines asked for is read.
+            text = worker.LogPath is not null && _ctx.Files.FileExists(worker.LogPath) ? _ctx.Files.ReadTail(worker.LogPath, (long)lines * 400 + 4096) : "";
         }
         else
         {
@@ -271,16 +272,6 @@ public sealed class WorkerService : IWorkerControl
         {
             // tmux refused (the session went away meanwhile): the next look sees it gone.
         }
-    }
-
-    private static string ReadTail(string path, int lines)
-    {
-        // Logs can grow large: read only the end that can hold the lines asked for.
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var want = Math.Min(stream.Length, (long)lines * 400 + 4096);
-        stream.Seek(-want, SeekOrigin.End);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
     }
 }
 

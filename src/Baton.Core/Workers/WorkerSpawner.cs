@@ -1,6 +1,7 @@
 using System.Globalization;
 using Baton.Core.Agents;
 using Baton.Core.Events;
+using Baton.Core.Files;
 using Baton.Core.Tmux;
 
 namespace Baton.Core.Workers;
@@ -33,7 +34,7 @@ public sealed class WorkerSpawner : IAgentSpawner
         }
 
         var directory = Path.GetFullPath(request.Directory);
-        if (!System.IO.Directory.Exists(directory))
+        if (!_ctx.Files.DirectoryExists(directory))
         {
             throw BatonException.Usage($"directory '{request.Directory}' does not exist: pass an existing folder with --dir");
         }
@@ -60,9 +61,9 @@ public sealed class WorkerSpawner : IAgentSpawner
         // A reused name starts with a clean slate: the hook calls of the worker that had it before
         // must not be read as this one's.
         var spool = _ctx.Paths.SpoolFile(name);
-        if (File.Exists(spool))
+        if (_ctx.Files.FileExists(spool))
         {
-            File.Delete(spool);
+            _ctx.Files.DeleteFile(spool);
         }
 
         var launch = _ctx.RoleSetup().Prepare(profile, role, name, directory, request.Prompt);
@@ -76,7 +77,7 @@ public sealed class WorkerSpawner : IAgentSpawner
         }
 
         // `baton` in the agent's shell is this Baton, whatever is (or is not) on the user's PATH.
-        environment["PATH"] = BatonShim() + ":" + (environment.TryGetValue("PATH", out var path) ? path : System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin");
+        environment["PATH"] = BatonShim() + ":" + (environment.TryGetValue("PATH", out var path) ? path : _ctx.Variables.Get("PATH") ?? "/usr/bin:/bin");
         environment["BATON_WORKER"] = name;
         environment["BATON_DB"] = _ctx.Paths.Database;
         if (_ctx.Config.TmuxSocket is { } socket)
@@ -280,7 +281,7 @@ public sealed class WorkerSpawner : IAgentSpawner
 
     private Worker StartHeadless(Worker worker, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string directory)
     {
-        Directory.CreateDirectory(_ctx.Paths.LogsDir);
+        _ctx.Files.CreateDirectory(_ctx.Paths.LogsDir);
         int pid;
         try
         {
@@ -313,17 +314,10 @@ public sealed class WorkerSpawner : IAgentSpawner
         var dir = Path.Combine(_ctx.Paths.BatonDir, "bin");
         var file = Path.Combine(dir, "baton");
         var script = "#!/bin/sh\n# written by baton: agents run the same Baton as the one that started them\nexec " + string.Join(' ', _ctx.Executables.Self.Select(Processes.Shell.Quote)) + " \"$@\"\n";
-        if (!File.Exists(file) || File.ReadAllText(file) != script)
+        if (!_ctx.Files.FileExists(file) || _ctx.Files.ReadText(file) != script)
         {
-            System.IO.Directory.CreateDirectory(dir);
-            var temp = $"{file}.{System.Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}"; // several spawns at once
-            File.WriteAllText(temp, script);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            }
-
-            File.Move(temp, file, overwrite: true);
+            // Atomically: several spawns at once may write it, and an agent may be running it.
+            _ctx.Files.WriteText(file, script, FilePermissions.Executable);
         }
 
         return dir;

@@ -75,7 +75,7 @@ public sealed class RetryPolicyTests
     {
         using var rig = new AutopilotRig { Config = Retrying };
         var ticket = rig.InProgress("t1-1");
-        Directory.CreateDirectory(ticket.Worktree!);
+        rig.Files.CreateDirectory(ticket.Worktree!);
         var gone = rig.AddWorker("t1-1", WorkerState.Busy, ticket.Number);
         rig.Store.UpdateWorkers([new(gone with { State = WorkerState.Exited, ExitCode = 0 }, null, gone)]);
         rig.Git.Ahead = (dir, from, to) => dir == ticket.Worktree && from == "main" && to == "HEAD" ? 2 : throw new InvalidOperationException($"{dir} {from} {to}");
@@ -88,5 +88,5 @@ public sealed class RetryPolicyTests
     }
 
     private static Dispatcher Dispatcher(AutopilotRig rig) =>
-        new(rig.Config, "scripted", rig.Time, rig.Tickets, rig.Git, () => rig.Roles, rig.Profiles, rig.Paths);
+        new(rig.Config, "scripted", rig.Time, rig.Tickets, rig.Git, () => rig.Roles, rig.Profiles, rig.Paths, rig.Files);
 }

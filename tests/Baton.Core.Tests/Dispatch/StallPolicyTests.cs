@@ -152,7 +152,7 @@ public sealed class StallPolicyTests
         using var rig = new AutopilotRig();
         var ticket = rig.InProgress("t1-1", timeLimitMinutes: 1);
         rig.AddWorker("t1-1", WorkerState.Busy, ticket.Number);
-        Directory.CreateDirectory(ticket.Worktree!);
+        rig.Files.CreateDirectory(ticket.Worktree!);
         rig.Git.Dirty.Add(ticket.Worktree!);
         var supervisor = rig.Supervisor(rig.Life());
 

@@ -39,6 +39,9 @@ public sealed class AutopilotRig : IDisposable
 
     public AutopilotConfig Config { get; set; } = new();
 
+    /// <summary>The worktrees' folders, the scratch merge worktrees and the status pages.</summary>
+    public InMemoryFiles Files { get; } = new();
+
     public AutopilotRig()
     {
         Workers = new FakeWorkerControl(Time, Db.Store);
@@ -53,15 +56,15 @@ public sealed class AutopilotRig : IDisposable
     public ITicketStore Tickets => Db.Tickets;
 
     public TicketLifecycle Life() =>
-        new(Config, Time, Db.Tickets, Db.Store, Workers, Results, new TicketWorktrees(Git, Git, Git, Git, Db.Store, Time, Root), Respawns);
+        new(Config, Time, Db.Tickets, Db.Store, Workers, Results, new TicketWorktrees(Git, Git, Git, Git, Db.Store, Time, Root, Files), Respawns);
 
     public Supervisor Supervisor(TicketLifecycle life) =>
-        new(Config, Time, Db.Tickets, Db.Store, Git, Workers, Profiles, () => Roles, new Redactor([]), life);
+        new(Config, Time, Db.Tickets, Db.Store, Git, Workers, Profiles, () => Roles, new Redactor([]), life, Files);
 
     public GatesAndMerges Completion(TicketLifecycle life, Action<Ticket> cleanUp)
     {
         var gate = new GateRunner(Runner, new Redactor([]));
-        var job = new MergeJob(Git, Git, Git, Git, gate) { Rebase = Config.MergeStrategy == "rebase" };
+        var job = new MergeJob(Git, Git, Git, Git, gate, Files) { Rebase = Config.MergeStrategy == "rebase" };
         return new GatesAndMerges(Config, Time, Db.Tickets, Db.Merges, Db.Store, Results, Git, Git, Git, gate, job, new Stacks(Time, Db.Tickets, Git, life), life, Paths, cleanUp);
     }
 
