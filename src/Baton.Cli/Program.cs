@@ -82,6 +82,8 @@ public static class Program
             return BatonException.UsageExitCode;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output.Out, Error = output.Error }).ConfigureAwait(false);
+        // No termination timeout: `baton up` handles SIGTERM and Ctrl-C itself and finishes the work under
+        // way; a timeout here would end the process first (exit 143). Pinned, as the library's default moves.
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output.Out, Error = output.Error, ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 }
