@@ -47,7 +47,7 @@ public sealed partial class GateRunner
             {
                 result = await _runner.RunAsync(new ProcessRequest("sh", ["-c", command]) { WorkingDirectory = directory, Timeout = timeout }, cancellationToken).ConfigureAwait(false);
             }
-            catch (BatonException e)
+            catch (BatonException e) when (e is ProcessTimedOutException or ProcessStartFailedException)
             {
                 output.Append(e.Message).Append('\n');
                 return Done(false, passed, failed, skipped, output, $"`{command}` did not finish: {e.Message}");

@@ -1,5 +1,6 @@
 using Baton.Core.Files;
 using Baton.Core.Git;
+using Baton.Core.Processes;
 
 namespace Baton.Core.Merge;
 
@@ -154,7 +155,7 @@ public sealed class MergeJob
             {
                 _worktrees.RemoveWorktree(repo, scratch, force: true);
             }
-            catch (BatonException) when (_files.DirectoryExists(scratch))
+            catch (BatonException e) when (e is GitCommandFailedException or ProcessTimedOutException && _files.DirectoryExists(scratch))
             {
                 _files.DeleteDirectory(scratch);
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Baton.Core.Agents;
 using Baton.Core.Events;
+using Baton.Core.Processes;
 using Baton.Core.Tmux;
 
 namespace Baton.Core.Workers;
@@ -268,9 +269,9 @@ public sealed class WorkerService : IWorkerControl
                 tmux.SendKeys(worker.Session!, ["Enter"]);
             }
         }
-        catch (BatonException)
+        catch (BatonException e) when (e is TmuxException or ProcessTimedOutException)
         {
-            // tmux refused (the session went away meanwhile): the next look sees it gone.
+            // tmux refused (the session went away meanwhile) or hung: the next look sees it gone.
         }
     }
 }

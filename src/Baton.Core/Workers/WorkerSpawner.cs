@@ -2,6 +2,7 @@ using System.Globalization;
 using Baton.Core.Agents;
 using Baton.Core.Events;
 using Baton.Core.Files;
+using Baton.Core.Processes;
 using Baton.Core.Tmux;
 
 namespace Baton.Core.Workers;
@@ -263,7 +264,7 @@ public sealed class WorkerSpawner : IAgentSpawner
         {
             screen = tmux.Capture(worker.Session!);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (BatonException e) when (e is TmuxException or ProcessTimedOutException)
         {
             // The session vanished (or tmux failed): the liveness check below tells which.
             screen = "";

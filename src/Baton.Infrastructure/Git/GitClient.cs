@@ -468,7 +468,8 @@ public sealed class GitClient : IGit
     private ProcessResult Run(string dir, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? env = null) =>
         _runner.Run(new ProcessRequest("git", ["-C", dir, .. args]) { Environment = env, Timeout = TimeSpan.FromMinutes(2) });
 
-    private static BatonException Failure(string dir, IReadOnlyList<string> args, ProcessResult r)
+    /// <summary>A refusal by git, typed so Core can tell it from a bug; the message is the one users always saw.</summary>
+    private static GitCommandFailedException Failure(string dir, IReadOnlyList<string> args, ProcessResult r)
     {
         var command = string.Join(' ', args);
         if (command.Length > 120)
@@ -478,6 +479,7 @@ public sealed class GitClient : IGit
 
         var detail = (r.StandardError.Trim().Length > 0 ? r.StandardError : r.StandardOutput).Trim();
         detail = string.Join("; ", detail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return new BatonException($"git {command} failed in {dir} (exit {r.ExitCode}): {(detail.Length > 0 ? detail : "no output")}");
+        return new GitCommandFailedException(["-C", dir, .. args], r.ExitCode, r.StandardError,
+            $"git {command} failed in {dir} (exit {r.ExitCode}): {(detail.Length > 0 ? detail : "no output")}");
     }
 }

@@ -234,9 +234,9 @@ public sealed class TmuxClient : ITmux
             {
                 screens[s] = Capture(s);
             }
-            catch (TmuxSessionNotFoundException)
+            catch (TmuxException e) when (e is TmuxSessionNotFoundException or TmuxNoServerException)
             {
-                // Gone: the liveness check reports it.
+                // Gone (or its whole server): the liveness check reports it.
             }
         }
 
@@ -278,14 +278,20 @@ public sealed class TmuxClient : ITmux
         {
             result = _runner.Run(new ProcessRequest("tmux", full) { Timeout = TimeSpan.FromSeconds(15) });
         }
-        catch (BatonException e) when (e.Message.StartsWith("could not run", StringComparison.Ordinal))
+        catch (ProcessStartFailedException e)
         {
             throw new BatonException("tmux is not installed or not on PATH: install it (Debian: apt-get install tmux)", e);
         }
 
         if (result.ExitCode != 0 && !allowFailure)
         {
-            if (IsNotFound(result.StandardError) || IsNoServer(result.StandardError))
+            // The server first: with no server, tmux says only that (not which session is missing).
+            if (IsNoServer(result.StandardError))
+            {
+                throw new TmuxNoServerException(full, result.ExitCode, result.StandardError);
+            }
+
+            if (IsNotFound(result.StandardError))
             {
                 throw new TmuxSessionNotFoundException(full, result.ExitCode, result.StandardError);
             }
@@ -299,6 +305,8 @@ public sealed class TmuxClient : ITmux
     private static bool IsNoServer(string stderr) =>
         stderr.Contains("no server running", StringComparison.Ordinal)
         || stderr.Contains("error connecting to", StringComparison.Ordinal)
+        // A server in the middle of exiting (kill-server, its last session ended) still has its socket.
+        || stderr.Contains("server exited unexpectedly", StringComparison.Ordinal)
         || stderr.Contains("No such file or directory", StringComparison.Ordinal);
 
     private static bool IsNotFound(string stderr) =>

@@ -405,7 +405,7 @@ public sealed class GitClientTests : IDisposable
     [Fact]
     public void A_failed_command_is_one_line_naming_the_command_and_what_git_said()
     {
-        var e = Assert.Throws<BatonException>(() => _git.AddDetachedWorktree(Main, Wt("x"), "no-such-commit"));
+        var e = Assert.Throws<GitCommandFailedException>(() => _git.AddDetachedWorktree(Main, Wt("x"), "no-such-commit"));
 
         Assert.Contains("git worktree add", e.Message, StringComparison.Ordinal);
         Assert.Contains("no-such-commit", e.Message, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using Baton.Core;
+using Baton.Core.Git;
 using Baton.Infrastructure.Git;
 using Baton.Infrastructure.Processes;
 using Baton.IntegrationTests.Support;
@@ -38,7 +39,7 @@ public sealed class GitRemoteTests : IDisposable
         _repo.Git("push", "-q", "origin", "HEAD:refs/heads/topic"); // the remote branch moved on
         var diverged = _repo.Git("commit-tree", "-p", "topic", "-m", "diverged", "topic^{tree}").Trim();
         _repo.Git("branch", "-f", "topic", diverged);
-        var e = Assert.Throws<BatonException>(() => _git.Push(_repo.Dir, "origin", "topic"));
+        var e = Assert.Throws<GitCommandFailedException>(() => _git.Push(_repo.Dir, "origin", "topic"));
         Assert.Contains("git push origin topic failed", e.Message, StringComparison.Ordinal);
     }
 
