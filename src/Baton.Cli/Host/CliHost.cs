@@ -211,6 +211,8 @@ public sealed class CliHost : IDisposable
     public Baton.Core.Dispatch.AutopilotControl AutopilotControl() =>
         new(AutopilotLock, () => Tmux(Config.TmuxSocket), Config, Paths, Executables.Self, Time);
 
+    public Baton.Core.Events.EventService Events() => new(Store, Time, Redactor.From(Variables));
+
     public Baton.Core.Config.InitService Init() => new(Files, new GitWorkspace(_runner), _runner, new ProjectSetup());
 
     public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), Redactor.From(Variables));

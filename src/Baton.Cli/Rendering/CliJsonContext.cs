@@ -77,9 +77,6 @@ public sealed record ConflictsJson(
     int Resolved,
     IReadOnlyList<string> SuggestedOrder);
 
-/// <summary>One line of `baton events import`.</summary>
-public sealed record EventLine(string? Type, string? Message, string? Worker, string? Ticket, string? Commit);
-
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     WriteIndented = true,
@@ -94,7 +91,6 @@ public sealed record EventLine(string? Type, string? Message, string? Worker, st
 [JsonSerializable(typeof(List<EventJson>))]
 [JsonSerializable(typeof(ErrorJson))]
 [JsonSerializable(typeof(EventJson))]
-[JsonSerializable(typeof(EventLine))]
 [JsonSerializable(typeof(TicketJson))]
 [JsonSerializable(typeof(List<TicketJson>))]
 [JsonSerializable(typeof(AssignJson))]
