@@ -35,6 +35,9 @@ public sealed class FakeGit : IGitWorktrees, IGitBranches, IGitHistory, IGitMerg
 
     public Func<string, string, MergeAttempt>? OnRebase { get; set; }
 
+    /// <summary>Runs before a worktree is removed (with its path): a test makes git refuse by throwing.</summary>
+    public Action<string>? OnRemoveWorktree { get; set; }
+
     public IReadOnlyList<string> Calls
     {
         get
@@ -67,6 +70,7 @@ public sealed class FakeGit : IGitWorktrees, IGitBranches, IGitHistory, IGitMerg
     public void RemoveWorktree(string repo, string path, bool force = false)
     {
         Record($"worktree remove {path}{(force ? " --force" : "")}");
+        OnRemoveWorktree?.Invoke(path);
         lock (_lock)
         {
             Trees.RemoveAll(t => t.Path == path);

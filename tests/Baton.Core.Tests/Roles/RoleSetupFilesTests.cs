@@ -1,0 +1,117 @@
+using Baton.Core.Agents;
+using Baton.Core.Config;
+using Baton.Core.Git;
+using Baton.Core.Roles;
+using Baton.Core.Tests.Fakes;
+using Xunit;
+
+namespace Baton.Core.Tests.Roles;
+
+/// <summary>The files a role's start leaves (context, settings, guards), on the in-memory file system.</summary>
+public sealed class RoleSetupFilesTests
+{
+    private const string Checkout = "/repo/.baton/worktrees/T-1";
+    private static readonly BatonPaths Paths = BatonPaths.ForRoot("/repo");
+    private readonly InMemoryFiles _files = new();
+    private readonly FakeRoles _catalog = new();
+    private readonly Workspace _git = new();
+    private readonly RoleSetup _setup;
+
+    public RoleSetupFilesTests()
+    {
+        _files.CreateDirectory(Checkout);
+        var roles = new RoleService(_catalog, r => _catalog.GetDirective(r.Name), Paths, _files);
+        _setup = new RoleSetup(roles, _git, Paths, ["baton"], ["baton", "hook"], _files);
+        _catalog.Extra["tester"] = new Role { Name = "tester", Prompt = "Test everything." };
+        _catalog.Extra["guarded"] = new Role { Name = "guarded", Prompt = "Stay in docs.", Permissions = new RolePermissions { Write = ["docs/**"] } };
+    }
+
+    private static AgentProfile Profile(string? contextFile = null, IReadOnlyList<string>? contextArgument = null) => new()
+    {
+        Name = "agent",
+        Command = ["agent"],
+        Screen = new ScreenRules(),
+        ContextFile = contextFile,
+        ContextArgument = contextArgument ?? [],
+    };
+
+    [Fact]
+    public void A_context_file_the_checkout_lacks_is_written_there_and_excluded_from_git()
+    {
+        var launch = _setup.Prepare(Profile(contextFile: "AGENTS.md"), _catalog.GetRole("tester"), "w1", Checkout, "do T-1");
+
+        Assert.Contains("Test everything.", _files.ReadText(Checkout + "/AGENTS.md"), StringComparison.Ordinal);
+        Assert.Equal([(Checkout, "/AGENTS.md")], _git.Excluded);
+        Assert.Equal("do T-1", launch.Prompt);
+        Assert.Equal("/repo/.baton/context/w1.md", launch.Environment["BATON_CONTEXT_FILE"]);
+    }
+
+    [Fact]
+    public void A_context_file_the_repository_has_is_left_alone_and_the_context_goes_before_the_prompt()
+    {
+        _files.WriteText(Checkout + "/AGENTS.md", "the project's own");
+
+        var launch = _setup.Prepare(Profile(contextFile: "AGENTS.md"), _catalog.GetRole("tester"), "w1", Checkout, "do T-1");
+
+        Assert.Equal("the project's own", _files.ReadText(Checkout + "/AGENTS.md"));
+        Assert.Empty(_git.Excluded);
+        Assert.StartsWith("# Role: tester", launch.Prompt, StringComparison.Ordinal);
+        Assert.EndsWith("\n---\n\ndo T-1", launch.Prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Files_a_previous_worker_of_the_name_left_are_removed_before_the_new_one_starts()
+    {
+        _setup.Prepare(Profile(contextArgument: ["--context", "{context_file}"]), _catalog.GetRole("guarded"), "w1", Checkout, "p");
+        Assert.True(_files.FileExists("/repo/.baton/guards/w1.json"));
+        Assert.True(_files.FileExists("/repo/.baton/context/w1.md"));
+
+        var launch = _setup.Prepare(Profile(), role: null, "w1", Checkout, "p");
+
+        Assert.False(_files.FileExists("/repo/.baton/guards/w1.json"));
+        Assert.False(_files.FileExists("/repo/.baton/context/w1.md"));
+        Assert.Empty(launch.Arguments);
+    }
+
+    [Fact]
+    public void A_guarded_role_writes_its_policy_and_installs_the_hooks()
+    {
+        var launch = _setup.Prepare(Profile(), _catalog.GetRole("guarded"), "w1", Checkout, "p");
+
+        Assert.Contains("docs/**", _files.ReadText("/repo/.baton/guards/w1.json"), StringComparison.Ordinal);
+        Assert.Equal([Checkout], _git.Guarded);
+        Assert.Contains(launch.Notes, n => n.StartsWith("git guards installed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_named_agent_without_a_role_gets_its_memory_as_context()
+    {
+        new RoleService(_catalog, r => _catalog.GetDirective(r.Name), Paths, _files).AddMemory("w1", "prefers small commits", DateTimeOffset.UnixEpoch);
+
+        var launch = _setup.Prepare(Profile(contextArgument: ["--context", "{context_file}"]), role: null, "w1", Checkout, "p");
+
+        Assert.Equal(["--context", "/repo/.baton/context/w1.md"], launch.Arguments);
+        Assert.Contains("prefers small commits", _files.ReadText("/repo/.baton/context/w1.md"), StringComparison.Ordinal);
+    }
+
+    private sealed class Workspace : IGitWorkspace
+    {
+        public List<(string Directory, string Pattern)> Excluded { get; } = [];
+
+        public List<string> Guarded { get; } = [];
+
+        public bool Exclude(string directory, string pattern)
+        {
+            Excluded.Add((directory, pattern));
+            return true;
+        }
+
+        public string? InstallGuards(string directory, IReadOnlyList<string> baton)
+        {
+            Guarded.Add(directory);
+            return directory + "/.git/hooks";
+        }
+
+        public (string Own, string Common)? GitFolders(string directory) => throw new InvalidOperationException("not asked for here");
+    }
+}
