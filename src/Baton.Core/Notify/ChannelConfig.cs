@@ -30,6 +30,9 @@ public sealed record ChannelConfig(string Name, ChannelKind Kind)
 
     public IReadOnlyList<string> To { get; init; } = [];
 
+    /// <summary>email: a PEM/DER certificate to trust as the only root for the server's certificate (a private CA).</summary>
+    public string? CaFile { get; init; }
+
     /// <summary>How long one delivery may take before it counts as failed (a receiver that hangs).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -21,8 +21,8 @@ public interface INotificationStore
     /// </summary>
     IReadOnlyList<Delivery> Ingest(IReadOnlyList<Delivery> drafts, long cursor);
 
-    /// <summary>Adds one delivery (an escalation's next step, a test) with its event; returns it with its id.</summary>
-    Delivery Add(Delivery draft, EventRecord added);
+    /// <summary>Adds one delivery (an escalation's next step, a test) with its event (made from the numbered delivery); returns it.</summary>
+    Delivery Add(Delivery draft, Func<Delivery, EventRecord> added);
 
     /// <summary>Saves a delivery's new state with the event that says why.</summary>
     void Update(Delivery next, EventRecord happened);

@@ -10,7 +10,7 @@ public sealed record EventQuery(int Count, string? Worker = null, string? Type =
 /// The store: state tables beside an append-only event log. Every write that changes state
 /// appends its event in the same transaction.
 /// </summary>
-public interface IStore
+public interface IStore : IEventFeed
 {
     Worker? GetWorker(string name);
 
@@ -26,17 +26,6 @@ public interface IStore
 
     /// <summary>The latest events that match, oldest first.</summary>
     IReadOnlyList<EventRecord> RecentEvents(EventQuery query);
-
-    /// <summary>
-    /// The first <paramref name="limit"/> events with an id above <paramref name="afterId"/>, oldest
-    /// first: a reader that follows the log (live pages, notifications) pages through every event
-    /// without a gap, whereas <see cref="RecentEvents"/> with <see cref="EventQuery.AfterId"/> returns
-    /// the latest ones and skips the middle when more than its count arrived.
-    /// </summary>
-    IReadOnlyList<EventRecord> EventsAfter(long afterId, int limit);
-
-    /// <summary>The id of the newest event, 0 for an empty log.</summary>
-    long LastEventId();
 
     /// <summary>A number that changes whenever another connection commits a change (SQLite's data_version): a cheap "did anything happen?".</summary>
     long ChangeCounter();

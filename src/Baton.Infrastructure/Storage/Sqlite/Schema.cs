@@ -242,6 +242,41 @@ internal static class Schema
         ALTER TABLE workers ADD COLUMN transcript TEXT;
         ALTER TABLE workers ADD COLUMN transcript_offset INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 9: notifications: the outbox of deliveries (one per notice, rule and channel step),
+        // retried with backoff and escalated, and how far the notifier has read the event log.
+        """
+        CREATE TABLE notifications (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            rule            TEXT NOT NULL,
+            channel         TEXT NOT NULL,
+            step            INTEGER NOT NULL DEFAULT 0,
+            event_id        INTEGER NOT NULL,
+            priority        TEXT NOT NULL CHECK (priority IN ('urgent', 'action', 'info')),
+            kind            TEXT NOT NULL,
+            dedup_key       TEXT NOT NULL,
+            title           TEXT NOT NULL,
+            body            TEXT NOT NULL,
+            ticket          TEXT,
+            worker          TEXT,
+            notice_time     TEXT NOT NULL,
+            status          TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'failed', 'acked', 'escalated')),
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            last_error      TEXT,
+            test            INTEGER NOT NULL DEFAULT 0,
+            created_at      TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            sent_at         TEXT,
+            acked_at        TEXT,
+            acked_by        TEXT
+        );
+        CREATE INDEX notifications_due ON notifications(status, next_attempt_at);
+        CREATE INDEX notifications_key ON notifications(rule, dedup_key, status);
+        CREATE TABLE notify_cursor (
+            id       INTEGER PRIMARY KEY CHECK (id = 1),
+            event_id INTEGER NOT NULL
+        );
+        """,
     ];
 
     public static int Version => Migrations.Length;
