@@ -221,8 +221,9 @@ public sealed class Notifier
             return $"no channel named '{delivery.Channel}' in notify.channels";
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(config.Timeout);
+        // The timeout runs on the injected clock, so a test moves past it without waiting.
+        using var timer = new CancellationTokenSource(config.Timeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
         try
         {
             await _channels.Open(config).SendAsync(delivery.Notice, timeout.Token).ConfigureAwait(false);
