@@ -82,7 +82,7 @@ public sealed class Notifier
         {
             var draft = new Delivery(0, ruleName, channel, 0, notice, DeliveryStatus.Queued, 0, now, now) { Test = true };
             var added = _outbox.Add(draft, d => Event(NotificationEvents.Queued, d, $"N-{d.Id}: test notification queued for {channel}"));
-            var error = await DeliverAsync(added, ct).ConfigureAwait(false);
+            var error = await DeliverAsync(added, Timeout(added), ct).ConfigureAwait(false);
             results.Add(Apply(added, error, retry: false));
         }
 
@@ -142,7 +142,10 @@ public sealed class Notifier
                 continue;
             }
 
-            _inFlight[delivery.Id] = (delivery, Task.Run(() => DeliverAsync(delivery, CancellationToken.None)));
+            // The timeout starts now, on the loop's thread and the injected clock: the send itself
+            // may begin later on a pool thread.
+            var timeout = Timeout(delivery);
+            _inFlight[delivery.Id] = (delivery, Task.Run(() => DeliverAsync(delivery, timeout, CancellationToken.None)));
         }
     }
 
@@ -213,16 +216,18 @@ public sealed class Notifier
         _outbox.Add(draft, d => Event(NotificationEvents.Queued, d, $"N-{d.Id} queued for {channel} (escalated from N-{delivery.Id})", ("from", delivery.Id.ToString(CultureInfo.InvariantCulture))));
     }
 
-    /// <summary>One attempt: null when the channel took it, else why not. Runs off the loop's thread.</summary>
-    private async Task<string?> DeliverAsync(Delivery delivery, CancellationToken ct)
+    private CancellationTokenSource Timeout(Delivery delivery) =>
+        new(_config.Channel(delivery.Channel)?.Timeout ?? TimeSpan.FromSeconds(10), _time);
+
+    /// <summary>One attempt: null when the channel took it, else why not. Runs off the loop's thread; owns <paramref name="timer"/>.</summary>
+    private async Task<string?> DeliverAsync(Delivery delivery, CancellationTokenSource timer, CancellationToken ct)
     {
+        using var owned = timer;
         if (_config.Channel(delivery.Channel) is not { } config)
         {
             return $"no channel named '{delivery.Channel}' in notify.channels";
         }
 
-        // The timeout runs on the injected clock, so a test moves past it without waiting.
-        using var timer = new CancellationTokenSource(config.Timeout, _time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
         try
         {

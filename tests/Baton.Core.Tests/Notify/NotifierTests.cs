@@ -211,7 +211,9 @@ public sealed class NotifierTests
 
         Assert.Equal(["mail"], _channels.Received.Select(r => r.Channel));
         Assert.Contains(_outbox.OfType(NotificationEvents.Failed), e => e.Metadata!["final"] == "true");
-        Assert.Equal(DeliveryStatus.Failed, _outbox.Rows.Single(r => r.Channel == "slack").Status);
+        var slack = _outbox.Rows.Single(r => r.Channel == "slack");
+        Assert.Equal(DeliveryStatus.Escalated, slack.Status); // handed on; its failure stays in the row and the events
+        Assert.Equal("refused", slack.LastError);
     }
 
     [Fact]
