@@ -23,5 +23,8 @@ public sealed record BatonConfig
 
     public GitHubConfig GitHub { get; init; } = new();
 
+    /// <summary>Notification channels and rules (<c>notify:</c>); none by default.</summary>
+    public Notify.NotifyConfig Notify { get; init; } = Baton.Core.Notify.NotifyConfig.None;
+
     public static BatonConfig Default { get; } = new();
 }

@@ -113,7 +113,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "notify");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -221,6 +221,11 @@ public static class ConfigLoader
         if (doc.Map(doc.Root, "github") is { } github)
         {
             config = config with { GitHub = GitHubConfigLoader.Parse(doc, github) };
+        }
+
+        if (doc.Map(doc.Root, "notify") is { } notify)
+        {
+            config = config with { Notify = NotifyConfigLoader.Parse(doc, notify) };
         }
 
         return config;
