@@ -50,6 +50,7 @@ public static class Program
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(InboxCommand.Create());
         root.Subcommands.Add(EventsCommand.Create());
+        root.Subcommands.Add(NotifyCommand.Create());
         root.Subcommands.Add(ScriptedAgentCommand.Create());
         root.Subcommands.Add(HeadlessRunCommand.Create());
         root.Subcommands.Add(UpCommand.Create());

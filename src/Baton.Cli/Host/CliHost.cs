@@ -30,6 +30,7 @@ public sealed class CliHost : IDisposable
     private readonly ProcessRunner _runner = new();
     private readonly Dictionary<string, TmuxClient> _tmux = new(StringComparer.Ordinal);
     private SqliteStore? _store;
+    private Baton.Infrastructure.Notify.NotificationChannels? _channels;
     private BatonConfig? _config;
     private BatonPaths? _paths;
     private AgentProfiles? _profiles;
@@ -162,7 +163,17 @@ public sealed class CliHost : IDisposable
         GitHub = GitHub,
         GitHubStore = GitHubStore,
         Conflicts = ConflictStore,
+        Notifier = Config.Notify.Enabled ? Notifier() : null,
     };
+
+    /// <summary>The notifier over this project's channels and rules (secrets read from the environment at delivery).</summary>
+    public Baton.Core.Notify.Notifier Notifier() => new(
+        Config.Notify, new SqliteNotificationStore(Sqlite), Store, NotificationChannels, Time, Redactor.From(Variables));
+
+    private Baton.Infrastructure.Notify.NotificationChannels NotificationChannels =>
+        _channels ??= new Baton.Infrastructure.Notify.NotificationChannels(Variables.Get, Time);
+
+    public Baton.Core.Notify.INotificationStore NotificationStore => new SqliteNotificationStore(Sqlite);
 
     public IGitHubStore GitHubStore => new SqliteGitHubStore(Sqlite);
 
@@ -242,6 +253,7 @@ public sealed class CliHost : IDisposable
 
     public void Dispose()
     {
+        _channels?.Dispose();
         _github?.Dispose();
         _store?.Dispose();
     }

@@ -47,6 +47,10 @@ public sealed record ErrorJson(string Error, int ExitCode);
 
 public sealed record AutopilotStateJson(string Message, bool Running);
 
+public sealed record NotificationJson(
+    string Id, string Rule, string Channel, string Status, string Priority, string Kind, string Title, string? Ticket, string? Worker,
+    int Attempts, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset? SentAt, DateTimeOffset? AckedAt, string? AckedBy, bool Test);
+
 public sealed record AutopilotSummaryJson(string Stopped, int Done, int Failed, int Other);
 
 public sealed record AutopilotLineJson(DateTimeOffset Time, string Message);
@@ -81,6 +85,7 @@ public sealed record ConflictsJson(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(List<NotificationJson>))]
 [JsonSerializable(typeof(WorkerJson))]
 [JsonSerializable(typeof(List<WorkerJson>))]
 [JsonSerializable(typeof(SendJson))]

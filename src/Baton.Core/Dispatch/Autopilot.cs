@@ -122,6 +122,11 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         await GuardAsync(report, "pull requests and GitHub issues", () => _github.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "clean-up", () => { CleanUpFinished(); return Task.CompletedTask; }).ConfigureAwait(false);
         await GuardAsync(report, "dispatch", () => { Dispatch(report, ct); return Task.CompletedTask; }).ConfigureAwait(false);
+        if (_ctx.Notifier is { } notifier)
+        {
+            // Last, so the events this tick wrote are already notices; the sends run in the background.
+            await GuardAsync(report, "notifications", () => { notifier.Step(); return Task.CompletedTask; }).ConfigureAwait(false);
+        }
 
         var all = _ctx.Tickets.ListTickets(new TicketQuery());
         var open = _ctx.Merges.MergeRequests(openOnly: true);
@@ -177,6 +182,12 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Recorded by the spawner itself, or a stopped gate; the next start retries what is left.
+        }
+
+        if (_ctx.Notifier is { } notifier)
+        {
+            // Each send is bounded by its channel's timeout; what is still queued waits in the store.
+            await notifier.DrainAsync().ConfigureAwait(false);
         }
 
         _completion.RecordStopped();

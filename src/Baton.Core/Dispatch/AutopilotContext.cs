@@ -59,4 +59,7 @@ public sealed record AutopilotContext(
     public IGitHubStore? GitHubStore { get; init; }
 
     public GitHubConfig GitHubConfig => Workers.Config.GitHub;
+
+    /// <summary>Reaches people through the configured channels; null: no notifications (none configured).</summary>
+    public Notify.Notifier? Notifier { get; init; }
 }
