@@ -326,7 +326,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             .Concat(_spawns.Values.Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)))
             .ToList();
         var held = new Dictionary<string, string>(Supervisor.PausedAgents(live), StringComparer.Ordinal);
-        foreach (var (agent, why) in TokenBudget(now))
+        foreach (var (agent, why) in TokenBudget.Spent(_ctx.Store, _ctx.Config.TokensPerHour, now))
         {
             held.TryAdd(agent, why);
         }
@@ -401,30 +401,6 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             });
         _spawns[claimed.Number] = (candidate with { Ticket = claimed }, task);
         return claimed;
-    }
-
-    /// <summary>Profiles whose tokens in the last hour (from worker_usage events) reached agents.tokens_per_hour.</summary>
-    private IEnumerable<(string Agent, string Why)> TokenBudget(DateTimeOffset now)
-    {
-        if (_ctx.Config.TokensPerHour.Count == 0)
-        {
-            return [];
-        }
-
-        var used = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var e in _ctx.Store.RecentEvents(new EventQuery(100_000, Type: "worker_usage", Since: now - TimeSpan.FromHours(1))))
-        {
-            if (e.Metadata is { } m && m.TryGetValue("agent", out var agent) && m.TryGetValue("tokens", out var text)
-                && long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n))
-            {
-                used[agent] = (used.TryGetValue(agent, out var u) ? u : 0) + n;
-            }
-        }
-
-        return _ctx.Config.TokensPerHour
-            .Where(b => used.TryGetValue(b.Key, out var u) && u >= b.Value)
-            .Select(b => (b.Key, $"agent {b.Key} used {used[b.Key]} tokens in the last hour (agents.tokens_per_hour: {b.Value})"))
-            .ToList();
     }
 
     Task IRespawner.RespawnAsync(Ticket ticket, string? prefix, CancellationToken ct)

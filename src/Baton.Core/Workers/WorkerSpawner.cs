@@ -10,13 +10,6 @@ namespace Baton.Core.Workers;
 /// <summary>Starts an agent: a tmux session (or a headless process), start-up dialogs answered, the prompt typed.</summary>
 public sealed class WorkerSpawner : IAgentSpawner
 {
-    private static readonly TimeSpan MaxReadyPoll = TimeSpan.FromMilliseconds(40);
-
-    // Claude Code 2.1.330 draws its trust dialog a moment before it takes keys: an answer at first
-    // sight is lost (seen every time) and costs the 2 s retry below. A dialog is answered once the
-    // screen has stood still this long, or, on a screen that never stops moving, after the cap.
-    private static readonly TimeSpan DialogSettle = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan DialogSettleCap = TimeSpan.FromMilliseconds(1500);
     private readonly WorkerContext _ctx;
 
     public WorkerSpawner(WorkerContext context)
@@ -142,7 +135,7 @@ public sealed class WorkerSpawner : IAgentSpawner
             throw new BatonException($"a tmux session named '{session}' already exists and is not a live Baton worker: pick another --name");
         }
 
-        worker = await WaitReadyAsync(tmux, worker, profile, ct).ConfigureAwait(false);
+        worker = await new StartupWatch(_ctx.Store, _ctx.Redactor, _ctx.Time).WaitReadyAsync(tmux, worker, profile, ct).ConfigureAwait(false);
         if (prompt.Length > 0)
         {
             var outcome = await _ctx.Typer().SubmitAsync(tmux, session, profile, prompt, ct).ConfigureAwait(false);
@@ -178,106 +171,6 @@ public sealed class WorkerSpawner : IAgentSpawner
         }
 
         return next;
-    }
-
-    private async Task<Worker> WaitReadyAsync(ITmux tmux, Worker worker, AgentProfile profile, CancellationToken ct)
-    {
-        var deadline = _ctx.Time.GetUtcNow() + profile.ReadyTimeout;
-        var answered = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-        var screen = "";
-        var stillSince = _ctx.Time.GetUtcNow();
-        DateTimeOffset? dialogSince = null;
-        DateTimeOffset? readySince = null;
-        // Most agents are ready within a few hundred milliseconds: look often at first, then back off.
-        var poll = TimeSpan.FromMilliseconds(5);
-        while (true)
-        {
-            // Look at the screen first: a ready agent is recognised with one tmux call. Only a
-            // screen that says nothing yet makes us ask whether the agent is still alive.
-            var previous = screen;
-            var (verdict, ended, info) = LookAtStart(tmux, worker, profile, ref screen);
-            if (screen != previous)
-            {
-                stillSince = _ctx.Time.GetUtcNow();
-            }
-
-            if (ended)
-            {
-                var code = info?.PaneDeadStatus;
-                var last = info is null ? screen : tmux.Capture(worker.Session!);
-                var over = worker with
-                {
-                    State = info is null ? WorkerState.Lost : WorkerState.Exited,
-                    ExitCode = code,
-                    Evidence = info is null ? "spawn: session vanished before the agent was ready" : $"spawn: agent exited with code {code} before it was ready",
-                    StateSince = _ctx.Time.GetUtcNow(),
-                    EndedAt = _ctx.Time.GetUtcNow(),
-                };
-                _ctx.Store.UpdateWorkers([new(over, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, over.Evidence!, over.StateSince), worker)]);
-                throw new BatonException($"agent '{profile.Name}' in worker '{worker.Name}' exited (code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}) before it was ready; its last screen:\n{Tail(_ctx.Redactor.Redact(last), 10)}");
-            }
-
-            var now = _ctx.Time.GetUtcNow();
-            dialogSince = verdict.StartupRule is null ? null : dialogSince ?? now;
-            // The prompt counts as ready only once it has held for the profile's ready_settle_ms.
-            readySince = verdict.StartupRule is null && verdict.State == WorkerState.Idle ? readySince ?? now : null;
-            if (verdict.StartupRule is { } ruleName)
-            {
-                // Answer each dialog once it has settled, and again only if it is still there two
-                // seconds later (the keys may still have arrived before the dialog took input).
-                var settled = now - stillSince >= DialogSettle || now - dialogSince >= DialogSettleCap;
-                if (settled && (!answered.TryGetValue(ruleName, out var at) || now - at > TimeSpan.FromSeconds(2)))
-                {
-                    var rule = profile.Startup.First(r => r.Name == ruleName);
-                    tmux.SendKeys(worker.Session!, rule.Keys);
-                    answered[ruleName] = now;
-                    _ctx.Store.AppendEvent(WorkerEvents.For(worker, EventTypes.WorkerStartupAnswered,
-                        $"answered start-up dialog '{ruleName}' with {string.Join(' ', rule.Keys)}", now));
-                }
-            }
-            else if (verdict.State == WorkerState.Idle && now - readySince >= profile.ReadySettle)
-            {
-                var ready = worker with { State = WorkerState.Idle, Evidence = verdict.Evidence, StateSince = now, ObservedAt = now };
-                // The event is history whatever happened meanwhile; the row only if nobody changed it.
-                _ctx.Store.AppendEvent(WorkerEvents.For(worker, EventTypes.WorkerReady, verdict.Evidence, now));
-                return _ctx.Store.UpdateWorkers([new(ready, null, worker)]) == 1 ? ready : _ctx.Store.GetWorker(worker.Name) ?? ready;
-            }
-
-            if (now >= deadline)
-            {
-                _ctx.Store.AppendEvent(WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed,
-                    $"no ready prompt within {profile.ReadyTimeout.TotalSeconds:0}s; last verdict: {verdict.Evidence}", now));
-                throw new BatonException(
-                    $"agent '{profile.Name}' in worker '{worker.Name}' did not show its ready prompt within {profile.ReadyTimeout.TotalSeconds:0}s; " +
-                    $"it is still running: look with `baton capture {worker.Name}`, or raise ready_timeout in the profile");
-            }
-
-            await Task.Delay(poll, _ctx.Time, ct).ConfigureAwait(false);
-            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxReadyPoll.Ticks));
-        }
-    }
-
-    /// <summary>One look at a starting agent: its screen, and only when that says nothing, its liveness.</summary>
-    private static (ScreenVerdict Verdict, bool Ended, TmuxSession? Session) LookAtStart(ITmux tmux, Worker worker, AgentProfile profile, ref string screen)
-    {
-        try
-        {
-            screen = tmux.Capture(worker.Session!);
-        }
-        catch (BatonException e) when (e is TmuxException or ProcessTimedOutException)
-        {
-            // The session vanished (or tmux failed): the liveness check below tells which.
-            screen = "";
-        }
-
-        var verdict = ScreenClassifier.Classify(profile, screen);
-        if (verdict.State is not null)
-        {
-            return (verdict, false, null);
-        }
-
-        var info = tmux.ListSessions().FirstOrDefault(s => s.Name == worker.Session);
-        return (verdict, info is null || info.PaneDead, info);
     }
 
     private Worker StartHeadless(Worker worker, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment, string directory)

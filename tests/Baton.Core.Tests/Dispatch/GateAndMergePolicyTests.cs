@@ -83,6 +83,31 @@ public sealed class GateAndMergePolicyTests
     }
 
     [Fact]
+    public async Task Without_auto_merge_a_passed_gate_leaves_the_ticket_in_review_and_nothing_merges_it()
+    {
+        using var rig = new AutopilotRig { Config = new AutopilotConfig { GateCommands = ["make test"], AutoMerge = false } };
+        var ticket = rig.InProgress("t1-1");
+        rig.Git.HeadOf[ticket.Worktree!] = "c1";
+        rig.Git.Ahead = (_, _, _) => 1;
+        rig.Runner.Expect("sh", ["-c", "make test"], 0, "1 passed\n");
+        var completion = rig.Completion(rig.Life(), _ => { });
+
+        ReportDone(rig, ticket.Number);
+        await StepAndSettleAsync(completion);
+        for (var tick = 0; tick < 10; tick++)
+        {
+            rig.Advance(TimeSpan.FromMinutes(1));
+            await StepAndSettleAsync(completion);
+        }
+
+        Assert.Equal(TicketStatus.Review, rig.Ticket(ticket.Number).Status);
+        Assert.Empty(rig.Db.Merges.MergeRequests(openOnly: false));
+        Assert.Empty(rig.Events(EventTypes.MergeQueued));
+        Assert.DoesNotContain(rig.Git.Calls, c => c.StartsWith("merge-tree", StringComparison.Ordinal));
+        rig.Runner.VerifyAllCalled();
+    }
+
+    [Fact]
     public async Task Uncommitted_work_goes_back_to_the_agent_without_a_gate_run()
     {
         using var rig = new AutopilotRig { Config = new AutopilotConfig { GateCommands = ["make test"] } };

@@ -7,12 +7,15 @@ namespace Baton.IntegrationTests.Dispatch;
 /// <summary>Sets a test repository up for `baton up` with scripted agents, and reads what happened.</summary>
 internal static class AutopilotKit
 {
-    /// <summary>Writes .baton/config.yaml: scripted agents, a fast loop; extra lines go into each section.</summary>
+    /// <summary>
+    /// Writes .baton/config.yaml: scripted agents, a fast loop, no retry backoff and no spawn rate
+    /// to wait out (those policies are unit tests on the fake clock); extra lines go into each section.
+    /// </summary>
     public static void Configure(TestRepo repo, string autopilot = "", string gate = "", string agents = "")
     {
         File.WriteAllText(Path.Combine(repo.Dir, ".baton", "config.yaml"),
             "agents:\n  default: scripted\n" + Indent(agents)
-            + "autopilot:\n" + Indent(Merge("tick: 200ms\nretry_base: 200ms\nretry_max: 1s\nspawns_per_minute: 600\nspawn_burst: 10", autopilot))
+            + "autopilot:\n" + Indent(Merge("tick: 200ms\nretry_base: 0s\nretry_max: 1s\nspawns_per_minute: 600\nspawn_burst: 10", autopilot))
             + (gate.Length > 0 ? "gate:\n" + Indent(gate) : ""));
     }
 

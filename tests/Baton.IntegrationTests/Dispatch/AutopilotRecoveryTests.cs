@@ -5,7 +5,7 @@ using static Baton.IntegrationTests.Dispatch.AutopilotKit;
 
 namespace Baton.IntegrationTests.Dispatch;
 
-/// <summary>Crashes, stalls, kills of the loop itself, and limits: nothing lost, nothing run twice.</summary>
+/// <summary>Crashes, kills of the loop itself, and limits: nothing lost, nothing run twice. (Stall and idle policies: StallPolicyTests, on the fake clock.)</summary>
 public sealed class AutopilotRecoveryTests
 {
     [Fact]
@@ -26,71 +26,6 @@ public sealed class AutopilotRecoveryTests
         var log = repo.Git("log", "main", "--format=%s");
         Assert.Contains("T-1: first part", log, StringComparison.Ordinal);
         Assert.Contains("T-1: second part", log, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_worker_that_keeps_crashing_fails_its_ticket_with_a_notification()
-    {
-        using var repo = new TestRepo();
-        Configure(repo, autopilot: "retry_attempts: 1");
-        var id = Ticket(repo, "Always crashes", "@crash 4");
-
-        var up = Up(repo);
-
-        Assert.Equal(1, up.ExitCode);
-        Assert.Equal("failed", Status(repo, id));
-        Assert.Equal(2, Events(repo, "task_dispatched", id).Count);
-        Assert.Contains(Events(repo, "notification", id), e => e.GetProperty("message").GetString()!.Contains("no retries left", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void A_stalled_worker_is_nudged_then_restarted_on_the_same_worktree()
-    {
-        using var repo = new TestRepo();
-        Configure(repo, autopilot: "stall_after: 1s\nmax_nudges: 1\non_stall: restart");
-        var id = Ticket(repo, "Gets stuck once", Work("T-1", "s.txt", "finally", "@write started.txt yes\n@once @sleep 60"));
-
-        var up = Up(repo);
-
-        Assert.True(up.ExitCode == 0, Describe(repo, up));
-        Assert.Equal("done", Status(repo, id));
-        Assert.Contains(Events(repo, "worker_nudged", id), e => e.GetProperty("worker").GetString() == "t1-1");
-        Assert.Contains("no progress after 1 nudge", Assert.Single(Events(repo, "worker_restarted", id)).GetProperty("message").GetString(), StringComparison.Ordinal);
-        var dispatched = Events(repo, "task_dispatched", id);
-        Assert.Equal(2, dispatched.Count);
-        Assert.Equal(dispatched[0].GetProperty("metadata").GetProperty("worktree").GetString(), dispatched[1].GetProperty("metadata").GetProperty("worktree").GetString());
-    }
-
-    [Fact]
-    public void An_idle_agent_that_did_not_report_is_asked_for_its_status()
-    {
-        using var repo = new TestRepo();
-        Configure(repo, autopilot: "idle_after: 1s\nmax_nudges: 2");
-        // It does nothing with the ticket itself; asked for its status, it does the work.
-        var id = Ticket(repo, "Needs a reminder", "@say thinking about it\n@next\n" + Work("T-1", "i.txt", "reminded"));
-
-        var up = Up(repo);
-
-        Assert.True(up.ExitCode == 0, Describe(repo, up));
-        Assert.Equal("done", Status(repo, id));
-        Assert.Contains("asked for its status (1/2)", Assert.Single(Events(repo, "worker_status_asked", id)).GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Empty(Events(repo, "worker_restarted", id));
-    }
-
-    [Fact]
-    public void A_slow_agent_that_reports_progress_is_nudged_but_never_given_up_on()
-    {
-        using var repo = new TestRepo();
-        Configure(repo, autopilot: "stall_after: 1s\nmax_nudges: 1\non_stall: fail");
-        var steps = string.Concat(Enumerable.Range(1, 3).Select(i => $"@sleep 1.6\n@run baton ticket update T-1 --note \"step {i}\"\n"));
-        var id = Ticket(repo, "Slow but steady", steps + Work("T-1", "slow.txt", "done"));
-
-        var up = Up(repo);
-
-        Assert.True(up.ExitCode == 0, Describe(repo, up));
-        Assert.Equal("done", Status(repo, id));
-        // Each report after a nudge starts the count again: more nudges than max_nudges, no failure.
-        Assert.True(Events(repo, "worker_nudged", id).Count >= 2, Describe(repo, up));
     }
 
     [Fact]
