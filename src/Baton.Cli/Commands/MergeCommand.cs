@@ -18,7 +18,7 @@ internal static class MergeCommand
         CommandRunner.Bind(command, (parse, host, _) =>
         {
             var list = new MergeQueue(host.TicketStore, host.MergeStore, host.Time).List(Math.Max(0, parse.GetValue(finished)));
-            var rows = list.Select((m, i) => new MergeRequestJson(m.IsOpen ? i + 1 : null, m.Ticket is { } n ? TicketId.Format(n) : null, m.Branch, m.Target, m.Kind, m.Status, m.Detail, m.CreatedAt, m.UpdatedAt)).ToList();
+            var rows = list.Select((m, i) => new MergeRequestJson(m.IsOpen ? i + 1 : null, m.Ticket is { } n ? TicketId.Format(n) : null, m.Branch, m.Target, m.Kind.ToText(), m.Status.ToText(), m.Detail, m.CreatedAt, m.UpdatedAt)).ToList();
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListMergeRequestJson));
@@ -83,7 +83,7 @@ internal static class MergeCommand
         var position = host.MergeStore.MergeRequests(openOnly: true).ToList().FindIndex(m => m.Id == request.Id) + 1;
         if (parse.GetValue(CommandRunner.Json))
         {
-            host.Out.WriteLine(JsonSerializer.Serialize(new MergeRequestJson(position, ticket, request.Branch, request.Target, request.Kind, request.Status, request.Detail, request.CreatedAt, request.UpdatedAt), CliJson.Readable.MergeRequestJson));
+            host.Out.WriteLine(JsonSerializer.Serialize(new MergeRequestJson(position, ticket, request.Branch, request.Target, request.Kind.ToText(), request.Status.ToText(), request.Detail, request.CreatedAt, request.UpdatedAt), CliJson.Readable.MergeRequestJson));
             return 0;
         }
 

@@ -59,7 +59,7 @@ internal static class PrCommand
             {
                 foreach (var pr in rows)
                 {
-                    host.Out.WriteLine($"{(pr.Ticket is { } n ? TicketId.Format(n) : "-"),-6} #{pr.Number,-5} {pr.Status,-9} {pr.Branch} -> {pr.Target}  {pr.Url}");
+                    host.Out.WriteLine($"{(pr.Ticket is { } n ? TicketId.Format(n) : "-"),-6} #{pr.Number,-5} {pr.Status.ToText(),-9} {pr.Branch} -> {pr.Target}  {pr.Url}");
                 }
             }
 
@@ -69,5 +69,5 @@ internal static class PrCommand
     }
 
     internal static PullRequestJson Json(MergeRequest pr) =>
-        new(pr.Ticket is { } n ? TicketId.Format(n) : null, pr.Number, pr.Url, pr.Branch, pr.Target, pr.Status, pr.UpdatedAt);
+        new(pr.Ticket is { } n ? TicketId.Format(n) : null, pr.Number, pr.Url, pr.Branch, pr.Target, pr.Status.ToText(), pr.UpdatedAt);
 }

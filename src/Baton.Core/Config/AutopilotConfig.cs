@@ -30,7 +30,7 @@ public sealed record AutopilotConfig
     public int MaxNudges { get; init; } = 2;
 
     /// <summary><c>restart</c> the agent on the same worktree, or <c>fail</c> the ticket, after the last nudge.</summary>
-    public string OnStall { get; init; } = "restart";
+    public StallPolicy OnStall { get; init; } = StallPolicy.Restart;
 
     /// <summary>An agent idle this long without having reported completion is asked for its status.</summary>
     public TimeSpan IdleAfter { get; init; } = TimeSpan.FromMinutes(2);
@@ -71,10 +71,10 @@ public sealed record AutopilotConfig
     public bool StackDependents { get; init; }
 
     /// <summary><c>merge</c>: a merge commit on the target; <c>rebase</c>: the branch's commits replayed onto it (linear history).</summary>
-    public string MergeStrategy { get; init; } = "merge";
+    public MergeStrategy MergeStrategy { get; init; } = MergeStrategy.Merge;
 
     /// <summary><c>local</c>: the merge queue merges into the target; <c>pull_request</c>: a pull request is opened on GitHub and followed.</summary>
-    public string MergeMode { get; init; } = "local";
+    public MergeMode MergeMode { get; init; } = MergeMode.Local;
 
-    public bool PullRequests => MergeMode == "pull_request";
+    public bool PullRequests => MergeMode == MergeMode.PullRequest;
 }

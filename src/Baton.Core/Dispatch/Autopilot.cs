@@ -53,7 +53,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         var workers = c.WorkerService();
         _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life, c.Files);
         var gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor);
-        var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner, c.Files) { Rebase = c.Config.MergeStrategy == "rebase" };
+        var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner, c.Files) { Rebase = c.Config.MergeStrategy == Config.MergeStrategy.Rebase };
         _completion = new GatesAndMerges(c.Config, c.Time, c.Tickets, c.Merges, c.Store, c.TicketService, c.Git, c.Git, c.Git,
             gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, CleanUpLater, _stopping.Token);
         _bucket = new TokenBucket(c.Config.SpawnBurst, c.Config.SpawnsPerMinute, c.Time.GetUtcNow());

@@ -67,7 +67,7 @@ public sealed class FeatureMerges
         }
 
         var now = _time.GetUtcNow();
-        foreach (var mr in _merges.MergeRequests(openOnly: true).Where(m => m.Kind == "local" && FeatureOf(m) is not null))
+        foreach (var mr in _merges.MergeRequests(openOnly: true).Where(m => m.Kind == MergeRequestKind.Local && FeatureOf(m) is not null))
         {
             if (_waits.TryGetValue(mr.Id, out var wait) && wait.NotBefore > now)
             {
@@ -106,7 +106,7 @@ public sealed class FeatureMerges
         _waits.Remove(mr.Id);
         if (outcome.Result == MergeOutcome.Merged)
         {
-            _merges.SaveMergeRequest(mr with { Status = "merged", Detail = outcome.Commit, UpdatedAt = now }, new EventRecord
+            _merges.SaveMergeRequest(mr with { Status = MergeRequestStatus.Merged, Detail = outcome.Commit, UpdatedAt = now }, new EventRecord
             {
                 Time = now,
                 Type = EventTypes.PrMerged,
@@ -126,7 +126,7 @@ public sealed class FeatureMerges
         var why = outcome.Files is { Count: > 0 } files
             ? $"{outcome.Detail}. Merge {mr.Target} into {mr.Branch}, resolve, commit, and queue it again with `baton merge --feature {feature}`."
             : $"{outcome.Detail}. Fix it on {mr.Branch} and queue it again with `baton merge --feature {feature}`.";
-        _merges.SaveMergeRequest(mr with { Status = outcome.Result == MergeOutcome.Conflict ? "conflict" : "failed", Detail = outcome.Detail, UpdatedAt = now }, new EventRecord
+        _merges.SaveMergeRequest(mr with { Status = outcome.Result == MergeOutcome.Conflict ? MergeRequestStatus.Conflict : MergeRequestStatus.Failed, Detail = outcome.Detail, UpdatedAt = now }, new EventRecord
         {
             Time = now,
             Type = EventTypes.Notification,

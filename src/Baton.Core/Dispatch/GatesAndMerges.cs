@@ -204,7 +204,7 @@ public sealed class GatesAndMerges
             events.Add(Dispatcher.Event(t, EventTypes.MergeQueued, $"{t.Id}: {t.Branch} queued to merge into {t.Target}", now));
             return new TicketMutation(next, events)
             {
-                MergeRequest = new MergeRequest { Ticket = t.Number, Branch = t.Branch!, Target = t.Target!, Status = "queued", Detail = TestedPrefix + commit, CreatedAt = now, UpdatedAt = now },
+                MergeRequest = new MergeRequest { Ticket = t.Number, Branch = t.Branch!, Target = t.Target!, Status = MergeRequestStatus.Queued, Detail = TestedPrefix + commit, CreatedAt = now, UpdatedAt = now },
             };
         });
 
@@ -243,7 +243,7 @@ public sealed class GatesAndMerges
                 var at = _time.GetUtcNow();
                 _tickets.Mutate(gone.Number, t => new TicketMutation(t, [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {mr.Branch} leaves the merge queue: the ticket is {t.Status.ToText()}", at)])
                 {
-                    MergeRequest = mr with { Status = "cancelled", Detail = $"ticket {gone.Status.ToText()}", UpdatedAt = at },
+                    MergeRequest = mr with { Status = MergeRequestStatus.Cancelled, Detail = $"ticket {gone.Status.ToText()}", UpdatedAt = at },
                 });
                 continue;
             }
@@ -273,7 +273,7 @@ public sealed class GatesAndMerges
                 _tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Status = TicketStatus.Testing, UpdatedAt = now },
                     [Dispatcher.Event(t, EventTypes.TicketUpdated, $"{t.Id}: {mr.Branch} moved after its gate passed ({tested[..12]} -> {head[..12]}): the gate runs again", now)])
                 {
-                    MergeRequest = mr with { Status = "superseded", Detail = $"branch moved to {head}", UpdatedAt = now },
+                    MergeRequest = mr with { Status = MergeRequestStatus.Superseded, Detail = $"branch moved to {head}", UpdatedAt = now },
                 });
                 report.Add($"{ticket.Id}: new commits after the gate: testing again");
                 continue;
@@ -327,7 +327,7 @@ public sealed class GatesAndMerges
                         Dispatcher.Event(t, EventTypes.TaskCompleted, $"{t.Id} done", now),
                     ])
                 {
-                    MergeRequest = mr with { Status = "merged", Detail = outcome.Commit, UpdatedAt = now },
+                    MergeRequest = mr with { Status = MergeRequestStatus.Merged, Detail = outcome.Commit, UpdatedAt = now },
                 });
                 _results.WriteResult(done);
                 _cleanUp(done);
@@ -340,7 +340,7 @@ public sealed class GatesAndMerges
                 var current = _tickets.Mutate(ticket.Number, t => new TicketMutation(t,
                     [Dispatcher.Event(t, EventTypes.MergeFailed, $"{t.Id}: {outcome.Detail}", now)])
                 {
-                    MergeRequest = mr with { Status = outcome.Result == MergeOutcome.Conflict ? "conflict" : "failed", Detail = outcome.Detail, UpdatedAt = now },
+                    MergeRequest = mr with { Status = outcome.Result == MergeOutcome.Conflict ? MergeRequestStatus.Conflict : MergeRequestStatus.Failed, Detail = outcome.Detail, UpdatedAt = now },
                 });
                 var details = outcome.Files is { Count: > 0 } files
                     ? $"Conflicting files: {string.Join(", ", files)}. Merge {mr.Target} into your branch (git merge {mr.Target}), resolve, and commit."

@@ -184,7 +184,7 @@ public sealed class Supervisor
         {
             var s = ticket.Nudges == 1 ? "" : "s";
             var why = idle ? $"idle without reporting after {ticket.Nudges} status request{s}" : $"no progress after {ticket.Nudges} nudge{s}";
-            if (_config.OnStall == "fail")
+            if (_config.OnStall == Config.StallPolicy.Fail)
             {
                 await _life.StopAsync(ticket, why, EventTypes.TaskFailed, ct).ConfigureAwait(false);
                 report.Add($"{ticket.Id} failed: {why}");

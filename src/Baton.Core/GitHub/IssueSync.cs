@@ -138,7 +138,7 @@ public sealed class IssueSync
 
     private string ClosingComment(Ticket ticket, string marker)
     {
-        var merge = _store.PullRequests(openOnly: false).LastOrDefault(p => p.Ticket == ticket.Number && p.Status == "merged");
+        var merge = _store.PullRequests(openOnly: false).LastOrDefault(p => p.Ticket == ticket.Number && p.Status == Merge.MergeRequestStatus.Merged);
         var how = merge is not null
             ? $"Merged into `{merge.Target}` through pull request #{merge.Number} ({merge.Url})."
             : ticket.Branch is not null && ticket.Target is not null

@@ -56,10 +56,10 @@ public sealed class PullRequests
             Ticket = ticket.Number,
             Branch = branch,
             Target = target,
-            Kind = "github",
+            Kind = MergeRequestKind.GitHub,
             Number = pr.Number,
             Url = pr.Url,
-            Status = "open",
+            Status = MergeRequestStatus.Open,
             Detail = $"{github.Repository}#{pr.Number.ToString(CultureInfo.InvariantCulture)}",
             CreatedAt = now,
             UpdatedAt = now,
@@ -100,7 +100,7 @@ public sealed class PullRequests
                 .Select(g => g.Last().State)
                 .ToList();
             var approved = latest.Contains("APPROVED") && !latest.Contains("CHANGES_REQUESTED");
-            if (approved != (mr.Status == "approved"))
+            if (approved != (mr.Status == MergeRequestStatus.Approved))
             {
                 changes.Add(Reviewed(mr, approved, latest.Contains("CHANGES_REQUESTED")));
             }
@@ -126,7 +126,7 @@ public sealed class PullRequests
                 events.Add(Dispatcher.Event(t, EventTypes.TaskCompleted, $"{t.Id} done", now));
             }
 
-            return new TicketMutation(next, events) { MergeRequest = mr with { Status = "merged", Detail = pr.MergeCommit ?? mr.Detail, UpdatedAt = now } };
+            return new TicketMutation(next, events) { MergeRequest = mr with { Status = MergeRequestStatus.Merged, Detail = pr.MergeCommit ?? mr.Detail, UpdatedAt = now } };
         });
         if (done.Status == TicketStatus.Done)
         {
@@ -154,7 +154,7 @@ public sealed class PullRequests
                     metadata: new Dictionary<string, string> { ["kind"] = "pr_closed" }));
             }
 
-            return new TicketMutation(next, events) { MergeRequest = mr with { Status = "closed", UpdatedAt = now } };
+            return new TicketMutation(next, events) { MergeRequest = mr with { Status = MergeRequestStatus.Closed, UpdatedAt = now } };
         });
         if (ticket.Status.IsFinished())
         {
@@ -171,7 +171,7 @@ public sealed class PullRequests
         var ticket = _ctx.Tickets.Mutate(mr.Ticket!.Value, t => new TicketMutation(t,
             [Dispatcher.Event(t, approved ? EventTypes.PrApproved : EventTypes.TicketUpdated, $"{t.Id}: pull request #{mr.Number} {what}", now)])
         {
-            MergeRequest = mr with { Status = approved ? "approved" : "open", UpdatedAt = now },
+            MergeRequest = mr with { Status = approved ? MergeRequestStatus.Approved : MergeRequestStatus.Open, UpdatedAt = now },
         });
         return $"{ticket.Id}: pull request #{mr.Number} {what}";
     }

@@ -59,7 +59,7 @@ public sealed class MergeQueue
         }
 
         var now = _time.GetUtcNow();
-        var request = new MergeRequest { Branch = branch, Target = into, Status = "queued", Detail = "queued by hand: the gate runs on the merge result", CreatedAt = now, UpdatedAt = now };
+        var request = new MergeRequest { Branch = branch, Target = into, Status = MergeRequestStatus.Queued, Detail = "queued by hand: the gate runs on the merge result", CreatedAt = now, UpdatedAt = now };
         _merges.SaveMergeRequest(request, new EventRecord { Time = now, Type = EventTypes.MergeQueued, Feature = feature.Name, Message = $"feature {feature.Name}: {branch} queued to merge into {into}" });
         return (_merges.MergeRequests(openOnly: true).Last(m => m.Ticket is null && m.Branch == branch), true);
     }
@@ -95,7 +95,7 @@ public sealed class MergeQueue
                 throw BatonException.Usage($"{t.Id} is {t.Status.ToText()}; only a ticket in progress, testing or review can be merged");
             }
 
-            request = new MergeRequest { Ticket = t.Number, Branch = t.Branch!, Target = into, Status = "queued", Detail = "queued by hand: the gate runs on the merge result", CreatedAt = now, UpdatedAt = now };
+            request = new MergeRequest { Ticket = t.Number, Branch = t.Branch!, Target = into, Status = MergeRequestStatus.Queued, Detail = "queued by hand: the gate runs on the merge result", CreatedAt = now, UpdatedAt = now };
             return new TicketMutation(t with { Status = TicketStatus.Review, Target = t.Target ?? into, UpdatedAt = now },
                 [new EventRecord { Time = now, Type = EventTypes.MergeQueued, Ticket = t.Id, Feature = t.Feature, Worker = t.Assignee, Message = $"{t.Id}: {t.Branch} queued by hand to merge into {into}" }])
             {

@@ -7,22 +7,19 @@ public sealed record MergeRequest
     public long? Ticket { get; init; }
     public required string Branch { get; init; }
     public required string Target { get; init; }
-    public string Kind { get; init; } = "local";
+    public MergeRequestKind Kind { get; init; } = MergeRequestKind.Local;
 
     /// <summary>The pull request's number and address (kind <c>github</c>).</summary>
     public int? Number { get; init; }
     public string? Url { get; init; }
 
-    /// <summary>
-    /// <c>queued</c>, <c>merging</c>, <c>merged</c>, <c>conflict</c>, <c>failed</c> or <c>cancelled</c>;
-    /// a pull request is <c>open</c>, <c>approved</c>, <c>merged</c> or <c>closed</c> (never in the local queue).
-    /// </summary>
-    public required string Status { get; init; }
+    /// <summary>Queued, merging, merged, conflict, failed, cancelled or superseded; a pull request is open, approved, merged or closed (never in the local queue).</summary>
+    public required MergeRequestStatus Status { get; init; }
 
     /// <summary>Why it is in its status: the merge commit, the conflicting files, the failing gate.</summary>
     public string? Detail { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
 
-    public bool IsOpen => Status is "queued" or "merging";
+    public bool IsOpen => Status is MergeRequestStatus.Queued or MergeRequestStatus.Merging;
 }

@@ -198,8 +198,8 @@ public static class ConfigLoader
                 Autopilot = config.Autopilot with
                 {
                     AutoMerge = doc.Bool(merge, "auto") ?? config.Autopilot.AutoMerge,
-                    MergeMode = doc.Choice(merge, "mode", "local", "pull_request") ?? config.Autopilot.MergeMode,
-                    MergeStrategy = doc.Choice(merge, "strategy", "merge", "rebase") ?? config.Autopilot.MergeStrategy,
+                    MergeMode = doc.Choice(merge, "mode", ("local", MergeMode.Local), ("pull_request", MergeMode.PullRequest)) ?? config.Autopilot.MergeMode,
+                    MergeStrategy = doc.Choice(merge, "strategy", ("merge", MergeStrategy.Merge), ("rebase", MergeStrategy.Rebase)) ?? config.Autopilot.MergeStrategy,
                 },
             };
         }
@@ -267,7 +267,7 @@ public static class ConfigLoader
             Headless = doc.Bool(map, "headless") ?? d.Headless,
             StallAfter = doc.Duration(map, "stall_after", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)) ?? d.StallAfter,
             MaxNudges = doc.Int(map, "max_nudges", 0, 20) ?? d.MaxNudges,
-            OnStall = doc.Choice(map, "on_stall", "restart", "fail") ?? d.OnStall,
+            OnStall = doc.Choice(map, "on_stall", ("restart", StallPolicy.Restart), ("fail", StallPolicy.Fail)) ?? d.OnStall,
             IdleAfter = doc.Duration(map, "idle_after", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)) ?? d.IdleAfter,
             RetryAttempts = doc.Int(map, "retry_attempts", 0, 20) ?? d.RetryAttempts,
             RetryBase = retryBase,

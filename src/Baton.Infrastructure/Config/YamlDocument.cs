@@ -154,6 +154,15 @@ public sealed class YamlDocument
         return value;
     }
 
+    /// <summary>One of <paramref name="allowed"/>'s texts, read as its value; null when the key is absent.</summary>
+    public T? Choice<T>(YamlMappingNode map, string key, params (string Text, T Value)[] allowed)
+        where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(allowed);
+        var text = Choice(map, key, allowed.Select(a => a.Text).ToArray());
+        return text is null ? null : allowed.First(a => a.Text == text).Value;
+    }
+
     internal static TimeSpan? ParseDuration(string text)
     {
         var t = text.Trim();

@@ -162,7 +162,7 @@ public sealed class GateAndMergePolicyTests
         Assert.Equal(TicketStatus.Queued, back.Status); // its agent had left: a fresh one gets the news
         Assert.Equal(1, back.GateFailures);
         Assert.Contains("(gave up after 10 tries)", Assert.Single(rig.Respawns.Calls).Prefix, StringComparison.Ordinal);
-        Assert.Equal("failed", Assert.Single(rig.Db.Merges.MergeRequests(openOnly: false)).Status);
+        Assert.Equal(MergeRequestStatus.Failed, Assert.Single(rig.Db.Merges.MergeRequests(openOnly: false)).Status);
         Assert.Equal(10, Merges(rig));
     }
 
@@ -201,7 +201,7 @@ public sealed class GateAndMergePolicyTests
         var now = rig.Time.GetUtcNow();
         return rig.Tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Status = TicketStatus.Review, UpdatedAt = now }, [])
         {
-            MergeRequest = new MergeRequest { Ticket = t.Number, Branch = t.Branch!, Target = "main", Status = "queued", Detail = "tested " + tested, CreatedAt = now, UpdatedAt = now },
+            MergeRequest = new MergeRequest { Ticket = t.Number, Branch = t.Branch!, Target = "main", Status = MergeRequestStatus.Queued, Detail = "tested " + tested, CreatedAt = now, UpdatedAt = now },
         });
     }
 

@@ -19,7 +19,7 @@ public sealed class StallPolicyTests
     public async Task A_busy_agent_without_progress_is_nudged_at_stall_after_then_restarted_after_the_last_nudge()
     {
         // Given a busy worker and on_stall: restart with two nudges
-        using var rig = new AutopilotRig { Config = new AutopilotConfig { StallAfter = Stall, MaxNudges = 2, OnStall = "restart" } };
+        using var rig = new AutopilotRig { Config = new AutopilotConfig { StallAfter = Stall, MaxNudges = 2, OnStall = StallPolicy.Restart } };
         var ticket = rig.InProgress("t1-1");
         rig.AddWorker("t1-1", WorkerState.Busy, ticket.Number);
         var supervisor = rig.Supervisor(rig.Life());
@@ -56,7 +56,7 @@ public sealed class StallPolicyTests
     [Fact]
     public async Task With_on_stall_fail_the_ticket_fails_after_the_last_nudge_and_a_human_is_told()
     {
-        using var rig = new AutopilotRig { Config = new AutopilotConfig { StallAfter = Stall, MaxNudges = 1, OnStall = "fail" } };
+        using var rig = new AutopilotRig { Config = new AutopilotConfig { StallAfter = Stall, MaxNudges = 1, OnStall = StallPolicy.Fail } };
         var ticket = rig.InProgress("t1-1");
         rig.AddWorker("t1-1", WorkerState.Busy, ticket.Number);
         var supervisor = rig.Supervisor(rig.Life());
@@ -78,7 +78,7 @@ public sealed class StallPolicyTests
     [Fact]
     public async Task Progress_after_a_nudge_starts_the_count_again_so_a_slow_agent_is_never_given_up_on()
     {
-        using var rig = new AutopilotRig { Config = new AutopilotConfig { StallAfter = Stall, MaxNudges = 1, OnStall = "fail" } };
+        using var rig = new AutopilotRig { Config = new AutopilotConfig { StallAfter = Stall, MaxNudges = 1, OnStall = StallPolicy.Fail } };
         var ticket = rig.InProgress("t1-1");
         rig.AddWorker("t1-1", WorkerState.Busy, ticket.Number);
         var supervisor = rig.Supervisor(rig.Life());

@@ -64,7 +64,7 @@ public sealed class AutopilotRig : IDisposable
     public GatesAndMerges Completion(TicketLifecycle life, Action<Ticket> cleanUp)
     {
         var gate = new GateRunner(Runner, new Redactor([]));
-        var job = new MergeJob(Git, Git, Git, Git, gate, Files) { Rebase = Config.MergeStrategy == "rebase" };
+        var job = new MergeJob(Git, Git, Git, Git, gate, Files) { Rebase = Config.MergeStrategy == MergeStrategy.Rebase };
         return new GatesAndMerges(Config, Time, Db.Tickets, Db.Merges, Db.Store, Results, Git, Git, Git, gate, job, new Stacks(Time, Db.Tickets, Git, life), life, Paths, cleanUp);
     }
 

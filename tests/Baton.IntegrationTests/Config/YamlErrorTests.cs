@@ -73,7 +73,7 @@ public sealed class YamlErrorTests
         Assert.Equal(8, c.Autopilot.MaxWorkers);
         Assert.Equal(TimeSpan.FromSeconds(90), c.Autopilot.StallAfter);
         Assert.Equal(TimeSpan.FromMilliseconds(500), c.Autopilot.Tick);
-        Assert.Equal("fail", c.Autopilot.OnStall);
+        Assert.Equal(Baton.Core.Config.StallPolicy.Fail, c.Autopilot.OnStall);
         Assert.Equal(["make test"], c.Autopilot.GateCommands);
         Assert.Equal(2, c.Autopilot.MaxInstances["codex"]);
     }

@@ -111,10 +111,10 @@ public sealed class SqliteMergeStore : IMergeStore
                 Ticket = r.IsDBNull(r.GetOrdinal("ticket")) ? null : r.GetInt64(r.GetOrdinal("ticket")),
                 Branch = r.GetString(r.GetOrdinal("branch")),
                 Target = r.GetString(r.GetOrdinal("target")),
-                Kind = r.GetString(r.GetOrdinal("kind")),
+                Kind = MergeRequestKinds.FromStored(r.GetString(r.GetOrdinal("kind"))),
                 Number = SqliteStore.Int(r, "number"),
                 Url = SqliteStore.Text(r, "url"),
-                Status = r.GetString(r.GetOrdinal("status")),
+                Status = MergeRequestStatuses.FromStored(r.GetString(r.GetOrdinal("status"))),
                 Detail = SqliteStore.Text(r, "detail"),
                 CreatedAt = SqliteStore.Time(r, "created_at")!.Value,
                 UpdatedAt = SqliteStore.Time(r, "updated_at")!.Value,
@@ -148,8 +148,8 @@ public sealed class SqliteMergeStore : IMergeStore
         SqliteStore.Bind(cmd, "$ticket", mr.Ticket);
         SqliteStore.Bind(cmd, "$branch", mr.Branch);
         SqliteStore.Bind(cmd, "$target", mr.Target);
-        SqliteStore.Bind(cmd, "$kind", mr.Kind);
-        SqliteStore.Bind(cmd, "$status", mr.Status);
+        SqliteStore.Bind(cmd, "$kind", mr.Kind.ToText());
+        SqliteStore.Bind(cmd, "$status", mr.Status.ToText());
         SqliteStore.Bind(cmd, "$detail", mr.Detail);
         SqliteStore.Bind(cmd, "$number", mr.Number);
         SqliteStore.Bind(cmd, "$url", mr.Url);
