@@ -222,6 +222,12 @@ public sealed class CliHost : IDisposable
     public Baton.Core.Dispatch.AutopilotControl AutopilotControl() =>
         new(AutopilotLock, () => Tmux(Config.TmuxSocket), Config, Paths, Executables.Self, Time);
 
+    public HeadlessSupervisor HeadlessSupervisor() => new(Store, UsageStore, Profiles, _runner, Redactor.From(Variables), Time);
+
+    /// <summary>A headless worker's log, appended to and readable by `baton capture` while it grows.</summary>
+    public StreamWriter HeadlessLog(string path) =>
+        new(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+
     public Baton.Core.Events.EventService Events() => new(Store, Time, Redactor.From(Variables));
 
     public Baton.Core.Config.InitService Init() => new(Files, new GitWorkspace(_runner), _runner, new ProjectSetup());
