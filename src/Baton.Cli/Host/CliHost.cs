@@ -125,7 +125,7 @@ public sealed class CliHost : IDisposable
         Config,
         Paths,
         Time,
-        () => new RoleSetup(Roles(), new GitWorkspace(_runner), Paths, Executables.Self, Executables.Hook, Files))
+        () => new RoleSetup(Roles(), GitWorkspace, Paths, Executables.Self, Executables.Hook, Files))
     {
         Versions = Versions,
         Usage = UsageStore,
@@ -228,9 +228,32 @@ public sealed class CliHost : IDisposable
     public StreamWriter HeadlessLog(string path) =>
         new(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
 
+    public GitWorkspace GitWorkspace => new(_runner);
+
+    public WorkerService WorkerService() => new(Workers());
+
+    public WorkerSpawner WorkerSpawner() => new(Workers());
+
+    public TicketInbox TicketInbox() => new(Tickets(), Store, Paths.BatonDir, Time, Files);
+
+    public Baton.Core.GitHub.GitHubImporter GitHubImporter() => new(Tickets(), GitHubStore, Store, Time);
+
+    public Baton.Core.GitHub.IssueSync IssueSync() => new(TicketStore, GitHubStore, Store, Config.GitHub, Time);
+
+    public Baton.Core.GitHub.PullRequests PullRequests() => new(AutopilotContext());
+
+    public Baton.Core.Conflicts.ConflictScanner ConflictScanner() => new(Git);
+
+    public Baton.Core.Tickets.StatusSync StatusSync() =>
+        new(Git, TicketStore, Store, Tickets(), Time, Paths.Root, Config.Autopilot.BaseBranch);
+
+    public Baton.Core.Dispatch.StatusFiles StatusFiles() => new(Paths, Files);
+
+    public Baton.Core.Merge.MergeQueue MergeQueue() => new(TicketStore, MergeStore, Time);
+
     public Baton.Core.Events.EventService Events() => new(Store, Time, Redactor.From(Variables));
 
-    public Baton.Core.Config.InitService Init() => new(Files, new GitWorkspace(_runner), _runner, new ProjectSetup());
+    public Baton.Core.Config.InitService Init() => new(Files, GitWorkspace, _runner, new ProjectSetup());
 
     public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), Redactor.From(Variables));
 
