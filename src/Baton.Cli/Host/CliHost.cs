@@ -144,7 +144,7 @@ public sealed class CliHost : IDisposable
         return new RoleService(catalog, catalog.Resolve, Paths, Files);
     }
 
-    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.From(Variables), () => new WorkerService(Workers()), Files);
+    public TicketService Tickets() => BuildTickets(TicketStore, Store, Redactor.From(Variables), Workers);
 
     public IMergeStore MergeStore => new SqliteMergeStore(Sqlite);
 
@@ -190,10 +190,11 @@ public sealed class CliHost : IDisposable
         var store = SqliteStore.Open(parent.Paths.Database, create: false, parent.Workers.Config.StoreBusyTimeout);
         var profiles = new AgentProfiles(parent.Paths.AgentsDir);
         var redactor = Redactor.From(Variables);
+        Func<string?, ITmux> tmux = socket => new TmuxClient(_runner, socket);
         var workers = parent.Workers with
         {
             Store = store,
-            Tmux = socket => new TmuxClient(_runner, socket),
+            Tmux = tmux,
             Profiles = profiles,
             Redactor = redactor,
             Usage = new SqliteUsageStore(store),
@@ -205,8 +206,8 @@ public sealed class CliHost : IDisposable
             Tickets = tickets,
             Merges = new SqliteMergeStore(store),
             Conflicts = new SqliteConflictStore(store),
-            Monitor = new WorkerMonitor(store, socket => new TmuxClient(_runner, socket), profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(parent.Paths), redactor),
-            TicketService = new TicketService(tickets, store, parent.Paths, Time, redactor, () => new WorkerService(workers), Files),
+            Monitor = BuildMonitor(store, tmux, profiles, redactor),
+            TicketService = BuildTickets(tickets, store, redactor, () => workers),
             Isolate = null,
         };
         return (context, store);
@@ -255,7 +256,15 @@ public sealed class CliHost : IDisposable
 
     public Baton.Core.Config.InitService Init() => new(Files, GitWorkspace, _runner, new ProjectSetup());
 
-    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), Redactor.From(Variables));
+    public WorkerMonitor Monitor() => BuildMonitor(Store, socket => Tmux(socket), Profiles, Redactor.From(Variables));
+
+    // The parts of the graph that hold a store connection or tmux clients are built here only, for
+    // this host's thread and for each isolated copy (Isolate) alike.
+    private WorkerMonitor BuildMonitor(IStore store, Func<string?, ITmux> tmux, Baton.Core.Agents.IAgentProfiles profiles, Redactor redactor) =>
+        new(store, tmux, profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), redactor);
+
+    private TicketService BuildTickets(ITicketStore tickets, IStore store, Redactor redactor, Func<WorkerContext> workers) =>
+        new(tickets, store, Paths, Time, redactor, () => new WorkerService(workers()), Files);
 
     /// <summary>
     /// <c>BATON_DB</c> (set in every worker's environment) wins; otherwise the nearest
