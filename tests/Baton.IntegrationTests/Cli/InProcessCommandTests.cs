@@ -80,6 +80,8 @@ public sealed class InProcessCommandTests : IDisposable
         Assert.Equal(2, InProcess("ticket", "update", "T-1", "--status", "finished").ExitCode);
         Assert.Equal(2, InProcess("ticket", "list", "--limit", "0").ExitCode);
         Assert.Equal(2, InProcess("events", "log", "BAD TYPE", "x").ExitCode);
+        Assert.Equal(2, InProcess("events", "import", "").ExitCode);
+        Assert.Equal(2, InProcess("export", "--output", "").ExitCode);
 
         var parse = InProcess("ticket", "list", "--no-such-option");
         Assert.Equal(2, parse.ExitCode);
