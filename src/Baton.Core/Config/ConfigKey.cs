@@ -17,4 +17,16 @@ public sealed record ConfigKey(
     Func<BatonConfig, string> Read)
 {
     public string Path => Section + "." + Name;
+
+    /// <summary>The range of a whole-number key (or a map's numbers).</summary>
+    public long IntMin => long.Parse(Min ?? throw Untyped(), System.Globalization.CultureInfo.InvariantCulture);
+
+    public long IntMax => long.Parse(Max ?? throw Untyped(), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The range of a duration key.</summary>
+    public TimeSpan DurationMin => Durations.Parse(Min ?? throw Untyped(), bareSeconds: true) ?? throw Untyped();
+
+    public TimeSpan DurationMax => Durations.Parse(Max ?? throw Untyped(), bareSeconds: true) ?? throw Untyped();
+
+    private InvalidOperationException Untyped() => new($"config key {Path} has no range of that type in ConfigSchema");
 }

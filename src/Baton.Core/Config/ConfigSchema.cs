@@ -59,6 +59,10 @@ public static class ConfigSchema
         new("github", "blocked_label", ConfigValueType.Text, "claude-blocked", null, null, [], c => c.GitHub.BlockedLabel),
     ];
 
+    /// <summary>The key at <paramref name="path"/> (<c>section.name</c>).</summary>
+    public static ConfigKey Key(string path) =>
+        Keys.FirstOrDefault(k => k.Path == path) ?? throw new InvalidOperationException($"no config key {path} in ConfigSchema");
+
     /// <summary>The config.yaml `baton init` writes: every key at its default under its description.</summary>
     public static string Template()
     {

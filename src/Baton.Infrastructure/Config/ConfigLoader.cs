@@ -43,8 +43,8 @@ public static class ConfigLoader
             {
                 SessionPrefix = prefix ?? config.SessionPrefix,
                 TmuxSocket = string.IsNullOrEmpty(socket) ? null : socket,
-                PaneWidth = doc.Int(tmux, "width", 40, 1000) ?? config.PaneWidth,
-                PaneHeight = doc.Int(tmux, "height", 10, 500) ?? config.PaneHeight,
+                PaneWidth = doc.Int(tmux, ConfigSchema.Key("tmux.width")) ?? config.PaneWidth,
+                PaneHeight = doc.Int(tmux, ConfigSchema.Key("tmux.height")) ?? config.PaneHeight,
             };
         }
 
@@ -56,8 +56,8 @@ public static class ConfigLoader
                 DefaultAgent = doc.String(agents, "default") ?? config.DefaultAgent,
                 Autopilot = config.Autopilot with
                 {
-                    MaxInstances = Numbers(doc, agents, "max_instances", 1, 200).ToDictionary(p => p.Key, p => (int)p.Value, StringComparer.Ordinal),
-                    TokensPerHour = Numbers(doc, agents, "tokens_per_hour", 1, 1_000_000_000_000),
+                    MaxInstances = Numbers(doc, agents, ConfigSchema.Key("agents.max_instances")).ToDictionary(p => p.Key, p => (int)p.Value, StringComparer.Ordinal),
+                    TokensPerHour = Numbers(doc, agents, ConfigSchema.Key("agents.tokens_per_hour")),
                 },
             };
         }
@@ -65,13 +65,13 @@ public static class ConfigLoader
         if (doc.Map(doc.Root, "send") is { } send)
         {
             doc.AllowOnly(send, "submit_retries");
-            config = config with { SubmitRetries = doc.Int(send, "submit_retries", 1, 10) ?? config.SubmitRetries };
+            config = config with { SubmitRetries = doc.Int(send, ConfigSchema.Key("send.submit_retries")) ?? config.SubmitRetries };
         }
 
         if (doc.Map(doc.Root, "store") is { } store)
         {
             doc.AllowOnly(store, "busy_timeout");
-            config = config with { StoreBusyTimeout = doc.Duration(store, "busy_timeout", TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)) ?? config.StoreBusyTimeout };
+            config = config with { StoreBusyTimeout = doc.Duration(store, ConfigSchema.Key("store.busy_timeout")) ?? config.StoreBusyTimeout };
         }
 
         if (doc.Map(doc.Root, "autopilot") is { } auto)
@@ -93,8 +93,8 @@ public static class ConfigLoader
                 Autopilot = config.Autopilot with
                 {
                     GateCommands = commands ?? config.Autopilot.GateCommands,
-                    GateTimeout = doc.Duration(gate, "timeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)) ?? config.Autopilot.GateTimeout,
-                    GateRetries = doc.Int(gate, "retries", 0, 20) ?? config.Autopilot.GateRetries,
+                    GateTimeout = doc.Duration(gate, ConfigSchema.Key("gate.timeout")) ?? config.Autopilot.GateTimeout,
+                    GateRetries = doc.Int(gate, ConfigSchema.Key("gate.retries")) ?? config.Autopilot.GateRetries,
                 },
             };
         }
@@ -121,7 +121,7 @@ public static class ConfigLoader
                 Autopilot = config.Autopilot with
                 {
                     ConflictChecks = doc.Bool(conflicts, "enabled") ?? config.Autopilot.ConflictChecks,
-                    ConflictDebounce = doc.Duration(conflicts, "debounce", TimeSpan.Zero, TimeSpan.FromMinutes(10)) ?? config.Autopilot.ConflictDebounce,
+                    ConflictDebounce = doc.Duration(conflicts, ConfigSchema.Key("conflicts.debounce")) ?? config.Autopilot.ConflictDebounce,
                     ConflictNotify = doc.Bool(conflicts, "notify") ?? config.Autopilot.ConflictNotify,
                 },
             };
@@ -157,8 +157,8 @@ public static class ConfigLoader
             throw doc.Error(doc.Node(map, "base_branch")!, "'base_branch' must be a branch name (letters, digits, '.', '_', '-', '/')");
         }
 
-        var retryBase = doc.Duration(map, "retry_base", TimeSpan.Zero, TimeSpan.FromHours(1)) ?? d.RetryBase;
-        var retryMax = doc.Duration(map, "retry_max", TimeSpan.Zero, TimeSpan.FromHours(24)) ?? d.RetryMax;
+        var retryBase = doc.Duration(map, ConfigSchema.Key("autopilot.retry_base")) ?? d.RetryBase;
+        var retryMax = doc.Duration(map, ConfigSchema.Key("autopilot.retry_max")) ?? d.RetryMax;
         if (retryMax < retryBase)
         {
             throw doc.Error(doc.Node(map, "retry_max") ?? doc.Node(map, "retry_base")!, "'retry_max' must not be shorter than 'retry_base'");
@@ -166,19 +166,19 @@ public static class ConfigLoader
 
         return d with
         {
-            MaxWorkers = doc.Int(map, "max_workers", 1, 200) ?? d.MaxWorkers,
-            SpawnsPerMinute = doc.Int(map, "spawns_per_minute", 1, 600) ?? d.SpawnsPerMinute,
-            SpawnBurst = doc.Int(map, "spawn_burst", 1, 200) ?? d.SpawnBurst,
-            Tick = doc.Duration(map, "tick", TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1)) ?? d.Tick,
+            MaxWorkers = doc.Int(map, ConfigSchema.Key("autopilot.max_workers")) ?? d.MaxWorkers,
+            SpawnsPerMinute = doc.Int(map, ConfigSchema.Key("autopilot.spawns_per_minute")) ?? d.SpawnsPerMinute,
+            SpawnBurst = doc.Int(map, ConfigSchema.Key("autopilot.spawn_burst")) ?? d.SpawnBurst,
+            Tick = doc.Duration(map, ConfigSchema.Key("autopilot.tick")) ?? d.Tick,
             DefaultRole = doc.String(map, "default_role") ?? d.DefaultRole,
             BaseBranch = string.IsNullOrEmpty(baseBranch) ? null : baseBranch,
             BranchPattern = pattern ?? d.BranchPattern,
             Headless = doc.Bool(map, "headless") ?? d.Headless,
-            StallAfter = doc.Duration(map, "stall_after", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)) ?? d.StallAfter,
-            MaxNudges = doc.Int(map, "max_nudges", 0, 20) ?? d.MaxNudges,
+            StallAfter = doc.Duration(map, ConfigSchema.Key("autopilot.stall_after")) ?? d.StallAfter,
+            MaxNudges = doc.Int(map, ConfigSchema.Key("autopilot.max_nudges")) ?? d.MaxNudges,
             OnStall = doc.Choice(map, "on_stall", ("restart", StallPolicy.Restart), ("fail", StallPolicy.Fail)) ?? d.OnStall,
-            IdleAfter = doc.Duration(map, "idle_after", TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)) ?? d.IdleAfter,
-            RetryAttempts = doc.Int(map, "retry_attempts", 0, 20) ?? d.RetryAttempts,
+            IdleAfter = doc.Duration(map, ConfigSchema.Key("autopilot.idle_after")) ?? d.IdleAfter,
+            RetryAttempts = doc.Int(map, ConfigSchema.Key("autopilot.retry_attempts")) ?? d.RetryAttempts,
             RetryBase = retryBase,
             RetryMax = retryMax,
             StatusFiles = doc.Bool(map, "status_files") ?? d.StatusFiles,
@@ -187,8 +187,9 @@ public static class ConfigLoader
         };
     }
 
-    private static Dictionary<string, long> Numbers(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode map, string key, long min, long max)
+    private static Dictionary<string, long> Numbers(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode map, ConfigKey schema)
     {
+        var (key, min, max) = (schema.Name, schema.IntMin, schema.IntMax);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         if (doc.Map(map, key) is not { } sub)
         {

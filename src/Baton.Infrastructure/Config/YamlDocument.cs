@@ -112,6 +112,20 @@ public sealed class YamlDocument
         return value;
     }
 
+    /// <summary>A whole-number key within its range in <see cref="ConfigSchema"/>.</summary>
+    public int? Int(YamlMappingNode map, ConfigKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Int(map, key.Name, (int)key.IntMin, (int)key.IntMax);
+    }
+
+    /// <summary>A duration key within its range in <see cref="ConfigSchema"/>.</summary>
+    public TimeSpan? Duration(YamlMappingNode map, ConfigKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Duration(map, key.Name, key.DurationMin, key.DurationMax);
+    }
+
     /// <summary>A duration written as <c>500ms</c>, <c>30s</c>, <c>10m</c>, <c>2h</c> or plain seconds, within [min, max].</summary>
     public TimeSpan? Duration(YamlMappingNode map, string key, TimeSpan min, TimeSpan max)
     {
