@@ -51,6 +51,7 @@ public static class Program
         root.Subcommands.Add(InboxCommand.Create());
         root.Subcommands.Add(EventsCommand.Create());
         root.Subcommands.Add(NotifyCommand.Create());
+        root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(ScriptedAgentCommand.Create());
         root.Subcommands.Add(HeadlessRunCommand.Create());
         root.Subcommands.Add(UpCommand.Create());

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Baton.Cli.Host;
@@ -127,7 +128,7 @@ internal static class DemoCommand
         Git(runner, root, "add", "-A");
         Git(runner, root, "commit", "-q", "-m", "Initial commit: README and the test suite");
 
-        Step(runner, output, log, self, root, env, "init");
+        Step(log, self, root, env, "init");
         await File.WriteAllTextAsync(Path.Combine(root, ".baton", "config.yaml"), $"""
             # Written by `baton demo`: scripted agents, a quick loop, `sh test.sh` as the gate.
             tmux:
@@ -156,7 +157,7 @@ internal static class DemoCommand
                 args.AddRange(["--depends-on", deps]);
             }
 
-            Step(runner, output, log, self, root, env, [.. args]);
+            Step(log, self, root, env, [.. args]);
         }
 
         log.WriteLine("== baton up --until-done   (Ctrl-C stops; the agents run in tmux -L " + socket + ")");
@@ -165,7 +166,7 @@ internal static class DemoCommand
         {
             up.Add(json ? "--json" : "--plain");
         }
-        var code = Run(runner, output, self, root, env, [.. up], json ? TextWriter.Null : null);
+        var code = Run(self, root, env, [.. up], json ? TextWriter.Null : null);
 
         using var host = new CliHost(output, environment, Baton.Core.Config.BatonPaths.ForRoot(root));
         var tickets = host.Tickets().List(new Baton.Core.Storage.TicketQuery(), readyOnly: false);
@@ -179,7 +180,7 @@ internal static class DemoCommand
         else
         {
             log.WriteLine();
-            Step(runner, output, log, self, root, env, "ticket", "list");
+            Step(log, self, root, env, "ticket", "list");
             log.WriteLine("== git log --oneline --graph main");
             log.WriteLine(Git(runner, root, "log", "--oneline", "--graph", "main").TrimEnd());
             log.WriteLine();
@@ -191,7 +192,7 @@ internal static class DemoCommand
             log.WriteLine("  cat .baton/ORCHESTRATION_STATUS.md");
         }
 
-        Run(runner, output, self, root, env, ["kill-all"], TextWriter.Null);
+        Run(self, root, env, ["kill-all"], TextWriter.Null);
         return code == 0 && failed == 0 && done == tickets.Count ? 0 : 1;
     }
 
@@ -201,35 +202,37 @@ internal static class DemoCommand
         return r.ExitCode == 0 ? r.StandardOutput : throw new BatonException($"git {string.Join(' ', args)} failed: {r.StandardError.Trim()}");
     }
 
-    private static void Step(IProcessRunner runner, CliOutput output, TextWriter log, IReadOnlyList<string> self, string root, Dictionary<string, string> env, params string[] args)
+    private static void Step(TextWriter log, IReadOnlyList<string> self, string root, Dictionary<string, string> env, params string[] args)
     {
         var shown = string.Join(' ', args.Select(a => a.Contains('\n', StringComparison.Ordinal) ? "'…'" : Shell.Quote(a)));
         log.WriteLine("$ baton " + shown);
-        if (Run(runner, output, self, root, env, args, log == TextWriter.Null ? TextWriter.Null : null) != 0)
+        if (Run(self, root, env, args, log == TextWriter.Null ? TextWriter.Null : null) != 0)
         {
             throw new BatonException($"`baton {shown}` failed in {root}");
         }
     }
 
-    /// <summary>
-    /// Runs `baton ARGS` in the demo repository: on this terminal (the live view needs it), or with
-    /// its lines passed on to this command's output, or to <paramref name="sink"/> (TextWriter.Null: nowhere).
-    /// Its errors go to this command's error output. Not cancelled: Ctrl-C reaches the child itself.
-    /// </summary>
-    private static int Run(IProcessRunner runner, CliOutput output, IReadOnlyList<string> self, string root, Dictionary<string, string> env, string[] args, TextWriter? sink)
+    /// <summary>Runs `baton ARGS` in the demo repository; its output goes to this terminal, or nowhere.</summary>
+    private static int Run(IReadOnlyList<string> self, string root, Dictionary<string, string> env, string[] args, TextWriter? sink)
     {
-        var terminal = sink is null && !output.IsOutputRedirected;
-        var to = sink ?? output.Out;
-        var request = new ProcessRequest(self[0], [.. self.Skip(1), .. args])
+        var info = new ProcessStartInfo(self[0]) { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = sink is not null };
+        foreach (var a in self.Skip(1).Concat(args))
         {
-            WorkingDirectory = root,
-            Environment = env,
-            Timeout = Timeout.InfiniteTimeSpan,
-            InheritTerminal = terminal,
-            CaptureOutput = false,
-            OnOutputLine = line => { lock (to) { to.WriteLine(line); } },
-            OnErrorLine = line => { lock (output.Error) { output.Error.WriteLine(line); } },
-        };
-        return runner.Run(request).ExitCode;
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in env)
+        {
+            info.Environment[k] = v;
+        }
+
+        using var process = Process.Start(info) ?? throw new BatonException($"could not start {self[0]}");
+        if (sink is not null)
+        {
+            process.StandardOutput.ReadToEnd();
+        }
+
+        process.WaitForExit();
+        return process.ExitCode;
     }
 }

@@ -71,14 +71,16 @@ internal static class NotifyCommand
 
     private static string Text(DeliveryStatus status) => status.ToString().ToLowerInvariant();
 
+    /// <summary>The deliveries as `--json` prints them (the dashboard answers with the same rows).</summary>
+    internal static List<NotificationJson> Rows(IReadOnlyList<Delivery> deliveries) => deliveries.Select(d => new NotificationJson(
+        "N-" + d.Id.ToString(CultureInfo.InvariantCulture), d.Rule, d.Channel, Text(d.Status), d.Notice.Priority.ToText(), d.Notice.Kind,
+        d.Notice.Title, d.Notice.Ticket, d.Notice.Worker, d.Attempts, d.LastError, d.CreatedAt, d.SentAt, d.AckedAt, d.AckedBy, d.Test)).ToList();
+
     private static void Render(TextWriter output, IReadOnlyList<Delivery> deliveries, bool json)
     {
         if (json)
         {
-            var rows = deliveries.Select(d => new NotificationJson(
-                "N-" + d.Id.ToString(CultureInfo.InvariantCulture), d.Rule, d.Channel, Text(d.Status), d.Notice.Priority.ToText(), d.Notice.Kind,
-                d.Notice.Title, d.Notice.Ticket, d.Notice.Worker, d.Attempts, d.LastError, d.CreatedAt, d.SentAt, d.AckedAt, d.AckedBy, d.Test)).ToList();
-            output.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListNotificationJson));
+            output.WriteLine(JsonSerializer.Serialize(Rows(deliveries), CliJson.Readable.ListNotificationJson));
             return;
         }
 

@@ -173,9 +173,20 @@ public sealed partial class EventService
     private static DateTimeOffset Since(string text, DateTimeOffset now)
     {
         var t = text.Trim();
-        if (Config.Durations.Parse(t, bareSeconds: false) is { } ago)
+        if (t.Length >= 2 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
         {
-            return now - ago;
+            TimeSpan? span = t[^1] switch
+            {
+                's' => TimeSpan.FromSeconds(amount),
+                'm' => TimeSpan.FromMinutes(amount),
+                'h' => TimeSpan.FromHours(amount),
+                'd' => TimeSpan.FromDays(amount),
+                _ => null,
+            };
+            if (span is { } s)
+            {
+                return now - s;
+            }
         }
 
         return DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
