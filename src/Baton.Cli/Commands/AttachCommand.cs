@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using Baton.Core;
+using Baton.Core.Processes;
 using Baton.Core.Workers;
 
 namespace Baton.Cli.Commands;
@@ -27,15 +27,12 @@ internal static class AttachCommand
 
             // Inside tmux on the same server, attaching would nest; switch the client instead.
             var inside = host.Environment.Variable("TMUX") is not null && worker.Socket is null;
-            var info = new ProcessStartInfo("tmux") { UseShellExecute = false };
-            foreach (var arg in tmux.AttachArguments(worker.Session!, inside))
+            var attach = new ProcessRequest("tmux", tmux.AttachArguments(worker.Session!, inside))
             {
-                info.ArgumentList.Add(arg);
-            }
-
-            using var process = Process.Start(info) ?? throw new BatonException("could not start tmux");
-            await process.WaitForExitAsync(ct).ConfigureAwait(false);
-            return process.ExitCode;
+                InheritTerminal = true,
+                Timeout = Timeout.InfiniteTimeSpan,
+            };
+            return (await host.Runner.RunAsync(attach, ct).ConfigureAwait(false)).ExitCode;
         });
         return command;
     }

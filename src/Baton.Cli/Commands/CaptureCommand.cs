@@ -16,7 +16,7 @@ internal static class CaptureCommand
         {
             var worker = parse.GetValue(name)!;
             var count = parse.GetValue(lines);
-            var text = new WorkerService(host.Workers()).Capture(worker, count);
+            var text = host.WorkerService().Capture(worker, count);
             host.Out.WriteLine(parse.GetValue(CommandRunner.Json)
                 ? JsonSerializer.Serialize(new CaptureJson(worker, count, text), CliJson.Readable.CaptureJson)
                 : text);

@@ -35,7 +35,7 @@ internal static class ConflictsCommand
             }
 
             var live = service.LiveBranches(scope, globs);
-            var scan = new ConflictScanner(host.Git).Scan(host.Paths.Root, live);
+            var scan = host.ConflictScanner().Scan(host.Paths.Root, live);
             var delta = service.Record(scan, complete: scope is null && globs.Length == 0, host.Time.GetUtcNow());
             var notices = parse.GetValue(quiet) ? [] : ConflictService.Notices(delta, scan);
             if (notices.Count > 0)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Baton.Cli.Host;
@@ -128,7 +127,7 @@ internal static class DemoCommand
         Git(runner, root, "add", "-A");
         Git(runner, root, "commit", "-q", "-m", "Initial commit: README and the test suite");
 
-        Step(log, self, root, env, "init");
+        Step(runner, output, log, self, root, env, "init");
         await File.WriteAllTextAsync(Path.Combine(root, ".baton", "config.yaml"), $"""
             # Written by `baton demo`: scripted agents, a quick loop, `sh test.sh` as the gate.
             tmux:
@@ -157,7 +156,7 @@ internal static class DemoCommand
                 args.AddRange(["--depends-on", deps]);
             }
 
-            Step(log, self, root, env, [.. args]);
+            Step(runner, output, log, self, root, env, [.. args]);
         }
 
         log.WriteLine("== baton up --until-done   (Ctrl-C stops; the agents run in tmux -L " + socket + ")");
@@ -166,7 +165,7 @@ internal static class DemoCommand
         {
             up.Add(json ? "--json" : "--plain");
         }
-        var code = Run(self, root, env, [.. up], json ? TextWriter.Null : null);
+        var code = Run(runner, output, self, root, env, [.. up], json ? TextWriter.Null : null);
 
         using var host = new CliHost(output, environment, Baton.Core.Config.BatonPaths.ForRoot(root));
         var tickets = host.Tickets().List(new Baton.Core.Storage.TicketQuery(), readyOnly: false);
@@ -180,7 +179,7 @@ internal static class DemoCommand
         else
         {
             log.WriteLine();
-            Step(log, self, root, env, "ticket", "list");
+            Step(runner, output, log, self, root, env, "ticket", "list");
             log.WriteLine("== git log --oneline --graph main");
             log.WriteLine(Git(runner, root, "log", "--oneline", "--graph", "main").TrimEnd());
             log.WriteLine();
@@ -192,7 +191,7 @@ internal static class DemoCommand
             log.WriteLine("  cat .baton/ORCHESTRATION_STATUS.md");
         }
 
-        Run(self, root, env, ["kill-all"], TextWriter.Null);
+        Run(runner, output, self, root, env, ["kill-all"], TextWriter.Null);
         return code == 0 && failed == 0 && done == tickets.Count ? 0 : 1;
     }
 
@@ -202,37 +201,35 @@ internal static class DemoCommand
         return r.ExitCode == 0 ? r.StandardOutput : throw new BatonException($"git {string.Join(' ', args)} failed: {r.StandardError.Trim()}");
     }
 
-    private static void Step(TextWriter log, IReadOnlyList<string> self, string root, Dictionary<string, string> env, params string[] args)
+    private static void Step(IProcessRunner runner, CliOutput output, TextWriter log, IReadOnlyList<string> self, string root, Dictionary<string, string> env, params string[] args)
     {
         var shown = string.Join(' ', args.Select(a => a.Contains('\n', StringComparison.Ordinal) ? "'…'" : Shell.Quote(a)));
         log.WriteLine("$ baton " + shown);
-        if (Run(self, root, env, args, log == TextWriter.Null ? TextWriter.Null : null) != 0)
+        if (Run(runner, output, self, root, env, args, log == TextWriter.Null ? TextWriter.Null : null) != 0)
         {
             throw new BatonException($"`baton {shown}` failed in {root}");
         }
     }
 
-    /// <summary>Runs `baton ARGS` in the demo repository; its output goes to this terminal, or nowhere.</summary>
-    private static int Run(IReadOnlyList<string> self, string root, Dictionary<string, string> env, string[] args, TextWriter? sink)
+    /// <summary>
+    /// Runs `baton ARGS` in the demo repository: on this terminal (the live view needs it), or with
+    /// its lines passed on to this command's output, or to <paramref name="sink"/> (TextWriter.Null: nowhere).
+    /// Its errors go to this command's error output. Not cancelled: Ctrl-C reaches the child itself.
+    /// </summary>
+    private static int Run(IProcessRunner runner, CliOutput output, IReadOnlyList<string> self, string root, Dictionary<string, string> env, string[] args, TextWriter? sink)
     {
-        var info = new ProcessStartInfo(self[0]) { WorkingDirectory = root, UseShellExecute = false, RedirectStandardOutput = sink is not null };
-        foreach (var a in self.Skip(1).Concat(args))
+        var terminal = sink is null && !output.IsOutputRedirected;
+        var to = sink ?? output.Out;
+        var request = new ProcessRequest(self[0], [.. self.Skip(1), .. args])
         {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in env)
-        {
-            info.Environment[k] = v;
-        }
-
-        using var process = Process.Start(info) ?? throw new BatonException($"could not start {self[0]}");
-        if (sink is not null)
-        {
-            process.StandardOutput.ReadToEnd();
-        }
-
-        process.WaitForExit();
-        return process.ExitCode;
+            WorkingDirectory = root,
+            Environment = env,
+            Timeout = Timeout.InfiniteTimeSpan,
+            InheritTerminal = terminal,
+            CaptureOutput = false,
+            OnOutputLine = line => { lock (to) { to.WriteLine(line); } },
+            OnErrorLine = line => { lock (output.Error) { output.Error.WriteLine(line); } },
+        };
+        return runner.Run(request).ExitCode;
     }
 }

@@ -36,6 +36,11 @@ internal static class ExportCommand
             };
             if (parse.GetValue(output) is { } file)
             {
+                if (file.Length == 0)
+                {
+                    throw BatonException.Usage("--output needs a file name");
+                }
+
                 await File.WriteAllTextAsync(file, text, ct).ConfigureAwait(false);
                 await host.Error.WriteLineAsync($"wrote {views.Count} tickets to {file}").ConfigureAwait(false);
             }

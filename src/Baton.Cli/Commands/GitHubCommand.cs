@@ -21,7 +21,7 @@ internal static class GitHubCommand
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var github = host.GitHub();
-            var outcome = await new GitHubImporter(host.Tickets(), host.GitHubStore, host.Store, host.Time)
+            var outcome = await host.GitHubImporter()
                 .ImportAsync(github, Split(parse.GetValue(labels)), Split(parse.GetValue(exclude)), ct).ConfigureAwait(false);
             if (parse.GetValue(CommandRunner.Json))
             {
@@ -60,7 +60,7 @@ internal static class GitHubCommand
             var github = host.GitHub();
             var context = host.AutopilotContext();
             var changes = new List<string>(await new PullRequests(context).FollowAsync(github, ct).ConfigureAwait(false));
-            changes.AddRange(await new IssueSync(host.TicketStore, host.GitHubStore, host.Store, host.Config.GitHub, host.Time).SyncAsync(github, ct).ConfigureAwait(false));
+            changes.AddRange(await host.IssueSync().SyncAsync(github, ct).ConfigureAwait(false));
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(new GitHubSyncJson(github.Repository, changes), GitHubCliJson.Readable.GitHubSyncJson));

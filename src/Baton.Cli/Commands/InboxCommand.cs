@@ -12,7 +12,7 @@ internal static class InboxCommand
         var command = new Command("inbox", "Import the task files waiting in .baton/inbox/ as tickets (malformed ones go to inbox/rejected/ with a .error file)") { CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var outcome = new TicketInbox(host.Tickets(), host.Store, host.Paths.BatonDir, host.Time, host.Files).Import();
+            var outcome = host.TicketInbox().Import();
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(new InboxJson(

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Baton.Cli.Rendering;
 using Baton.Core.Merge;
 using Baton.Core.Tickets;
-using Baton.Infrastructure.Dispatch;
 using Spectre.Console;
 
 namespace Baton.Cli.Commands;
@@ -17,7 +16,7 @@ internal static class MergeCommand
         var command = new Command("merge-queue", "What waits to be merged, in the order it lands, and why; then the latest merged, failed or cancelled") { finished, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var list = new MergeQueue(host.TicketStore, host.MergeStore, host.Time).List(Math.Max(0, parse.GetValue(finished)));
+            var list = host.MergeQueue().List(Math.Max(0, parse.GetValue(finished)));
             var rows = list.Select((m, i) => new MergeRequestJson(m.IsOpen ? i + 1 : null, m.Ticket is { } n ? TicketId.Format(n) : null, m.Branch, m.Target, m.Kind.ToText(), m.Status.ToText(), m.Detail, m.CreatedAt, m.UpdatedAt)).ToList();
             if (parse.GetValue(CommandRunner.Json))
             {
@@ -59,7 +58,7 @@ internal static class MergeCommand
         var command = new Command("merge", "Queue a ticket's branch (or a feature's overseer branch) for merging now; the gate runs on the merge result first") { id, into, feature, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var queue = new MergeQueue(host.TicketStore, host.MergeStore, host.Time);
+            var queue = host.MergeQueue();
             if (parse.GetValue(feature) is { } name)
             {
                 if (parse.GetValue(id) is not null)

@@ -25,7 +25,7 @@ internal static class PrCommand
         {
             var ticket = host.TicketStore.GetTicket(TicketId.Parse(parse.GetValue(id)!))
                 ?? throw BatonException.Usage($"unknown ticket {parse.GetValue(id)}: `baton ticket list` shows the tickets");
-            var (pr, opened) = await new PullRequests(host.AutopilotContext()).OpenAsync(host.GitHub(), ticket, ct).ConfigureAwait(false);
+            var (pr, opened) = await host.PullRequests().OpenAsync(host.GitHub(), ticket, ct).ConfigureAwait(false);
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(new PrOpenJson(opened, Json(pr)), GitHubCliJson.Readable.PrOpenJson));

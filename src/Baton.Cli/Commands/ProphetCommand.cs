@@ -28,11 +28,11 @@ internal static class ProphetCommand
             var restarted = false;
             if (host.Store.GetWorker(Name) is { } old && old.State.IsLive())
             {
-                await new WorkerService(host.Workers()).KillAsync(Name, ct).ConfigureAwait(false);
+                await host.WorkerService().KillAsync(Name, ct).ConfigureAwait(false);
                 restarted = true;
             }
 
-            var worker = await new WorkerSpawner(host.Workers()).SpawnAsync(new SpawnRequest
+            var worker = await host.WorkerSpawner().SpawnAsync(new SpawnRequest
             {
                 Name = Name,
                 Agent = parse.GetValue(agent),

@@ -31,7 +31,7 @@ internal static class SpawnCommand
                 throw BatonException.Usage("a headless agent needs its task as the prompt argument");
             }
 
-            var worker = await new WorkerSpawner(host.Workers()).SpawnAsync(new SpawnRequest
+            var worker = await host.WorkerSpawner().SpawnAsync(new SpawnRequest
             {
                 Name = parse.GetValue(name),
                 Agent = parse.GetValue(agent),

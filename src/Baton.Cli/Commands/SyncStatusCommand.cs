@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Baton.Cli.Rendering;
-using Baton.Core.Dispatch;
-using Baton.Core.Tickets;
-using Baton.Infrastructure.Git;
 
 namespace Baton.Cli.Commands;
 
@@ -26,9 +23,8 @@ internal static class SyncStatusCommand
                 throw Baton.Core.BatonException.Usage("--limit must be between 1 and 100000");
             }
 
-            var sync = new StatusSync(host.Git, host.TicketStore, host.Store, host.Tickets(), host.Time, host.Paths.Root, host.Config.Autopilot.BaseBranch);
-            var changes = sync.Sync(parse.GetValue(commits) ?? [], parse.GetValue(limit));
-            new StatusFiles(host.Paths, host.Files).Write(host.Store.ListWorkers(includeKilled: false), host.TicketStore.ListTickets(new Baton.Core.Storage.TicketQuery()), host.Time.GetUtcNow());
+            var changes = host.StatusSync().Sync(parse.GetValue(commits) ?? [], parse.GetValue(limit));
+            host.StatusFiles().Write(host.Store.ListWorkers(includeKilled: false), host.TicketStore.ListTickets(new Baton.Core.Storage.TicketQuery()), host.Time.GetUtcNow());
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(changes.ToList(), CliJson.Readable.ListString));
@@ -48,7 +44,7 @@ internal static class SyncStatusCommand
         var install = new Command("install", "Install a post-commit hook that runs `baton sync-status` on each new commit (an existing hook is kept and run first)") { CommandRunner.Json };
         CommandRunner.Bind(install, (parse, host, _) =>
         {
-            var file = new GitWorkspace(host.Runner).InstallPostCommit(host.Paths.Root, host.Executables.Self)
+            var file = host.GitWorkspace.InstallPostCommit(host.Paths.Root, host.Executables.Self)
                 ?? throw new Baton.Core.BatonException($"{host.Paths.Root} is not a git repository");
             host.Out.WriteLine(parse.GetValue(CommandRunner.Json)
                 ? JsonSerializer.Serialize(new List<string> { file }, CliJson.Readable.ListString)

@@ -131,7 +131,7 @@ public sealed class CliHost : IDisposable
         Config,
         Paths,
         Time,
-        () => new RoleSetup(Roles(), new GitWorkspace(_runner), Paths, Executables.Self, Executables.Hook, Files))
+        () => new RoleSetup(Roles(), GitWorkspace, Paths, Executables.Self, Executables.Hook, Files))
     {
         Versions = Versions,
         Usage = UsageStore,
@@ -150,7 +150,7 @@ public sealed class CliHost : IDisposable
         return new RoleService(catalog, catalog.Resolve, Paths, Files);
     }
 
-    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.From(Variables), () => new WorkerService(Workers()), Files);
+    public TicketService Tickets() => BuildTickets(TicketStore, Store, Redactor.From(Variables), Workers);
 
     public IMergeStore MergeStore => new SqliteMergeStore(Sqlite);
 
@@ -196,10 +196,11 @@ public sealed class CliHost : IDisposable
         var store = SqliteStore.Open(parent.Paths.Database, create: false, parent.Workers.Config.StoreBusyTimeout);
         var profiles = new AgentProfiles(parent.Paths.AgentsDir);
         var redactor = Redactor.From(Variables);
+        Func<string?, ITmux> tmux = socket => new TmuxClient(_runner, socket);
         var workers = parent.Workers with
         {
             Store = store,
-            Tmux = socket => new TmuxClient(_runner, socket),
+            Tmux = tmux,
             Profiles = profiles,
             Redactor = redactor,
             Usage = new SqliteUsageStore(store),
@@ -211,8 +212,8 @@ public sealed class CliHost : IDisposable
             Tickets = tickets,
             Merges = new SqliteMergeStore(store),
             Conflicts = new SqliteConflictStore(store),
-            Monitor = new WorkerMonitor(store, socket => new TmuxClient(_runner, socket), profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(parent.Paths), redactor),
-            TicketService = new TicketService(tickets, store, parent.Paths, Time, redactor, () => new WorkerService(workers), Files),
+            Monitor = BuildMonitor(store, tmux, profiles, redactor),
+            TicketService = BuildTickets(tickets, store, redactor, () => workers),
             Isolate = null,
         };
         return (context, store);
@@ -228,11 +229,48 @@ public sealed class CliHost : IDisposable
     public Baton.Core.Dispatch.AutopilotControl AutopilotControl() =>
         new(AutopilotLock, () => Tmux(Config.TmuxSocket), Config, Paths, Executables.Self, Time);
 
+    public HeadlessSupervisor HeadlessSupervisor() => new(Store, UsageStore, Profiles, _runner, Redactor.From(Variables), Time);
+
+    /// <summary>A headless worker's log, appended to and readable by `baton capture` while it grows.</summary>
+    public StreamWriter HeadlessLog(string path) =>
+        new(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+
+    public GitWorkspace GitWorkspace => new(_runner);
+
+    public WorkerService WorkerService() => new(Workers());
+
+    public WorkerSpawner WorkerSpawner() => new(Workers());
+
+    public TicketInbox TicketInbox() => new(Tickets(), Store, Paths.BatonDir, Time, Files);
+
+    public Baton.Core.GitHub.GitHubImporter GitHubImporter() => new(Tickets(), GitHubStore, Store, Time);
+
+    public Baton.Core.GitHub.IssueSync IssueSync() => new(TicketStore, GitHubStore, Store, Config.GitHub, Time);
+
+    public Baton.Core.GitHub.PullRequests PullRequests() => new(AutopilotContext());
+
+    public Baton.Core.Conflicts.ConflictScanner ConflictScanner() => new(Git);
+
+    public Baton.Core.Tickets.StatusSync StatusSync() =>
+        new(Git, TicketStore, Store, Tickets(), Time, Paths.Root, Config.Autopilot.BaseBranch);
+
+    public Baton.Core.Dispatch.StatusFiles StatusFiles() => new(Paths, Files);
+
+    public Baton.Core.Merge.MergeQueue MergeQueue() => new(TicketStore, MergeStore, Time);
+
     public Baton.Core.Events.EventService Events() => new(Store, Time, Redactor.From(Variables));
 
-    public Baton.Core.Config.InitService Init() => new(Files, new GitWorkspace(_runner), _runner, new ProjectSetup());
+    public Baton.Core.Config.InitService Init() => new(Files, GitWorkspace, _runner, new ProjectSetup());
 
-    public WorkerMonitor Monitor() => new(Store, socket => Tmux(socket), Profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), Redactor.From(Variables));
+    public WorkerMonitor Monitor() => BuildMonitor(Store, socket => Tmux(socket), Profiles, Redactor.From(Variables));
+
+    // The parts of the graph that hold a store connection or tmux clients are built here only, for
+    // this host's thread and for each isolated copy (Isolate) alike.
+    private WorkerMonitor BuildMonitor(IStore store, Func<string?, ITmux> tmux, Baton.Core.Agents.IAgentProfiles profiles, Redactor redactor) =>
+        new(store, tmux, profiles, new HeadlessHost(_runner, Executables.Self), Time, new HookSpool(Paths), redactor);
+
+    private TicketService BuildTickets(ITicketStore tickets, IStore store, Redactor redactor, Func<WorkerContext> workers) =>
+        new(tickets, store, Paths, Time, redactor, () => new WorkerService(workers()), Files);
 
     /// <summary>
     /// <c>BATON_DB</c> (set in every worker's environment) wins; otherwise the nearest

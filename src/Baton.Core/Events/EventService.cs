@@ -173,20 +173,9 @@ public sealed partial class EventService
     private static DateTimeOffset Since(string text, DateTimeOffset now)
     {
         var t = text.Trim();
-        if (t.Length >= 2 && double.TryParse(t[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount >= 0)
+        if (Config.Durations.Parse(t, bareSeconds: false) is { } ago)
         {
-            TimeSpan? span = t[^1] switch
-            {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                _ => null,
-            };
-            if (span is { } s)
-            {
-                return now - s;
-            }
+            return now - ago;
         }
 
         return DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)

@@ -21,4 +21,10 @@ public sealed record ProcessRequest(string File, IReadOnlyList<string> Arguments
 
     /// <summary>False: output goes only to the line callbacks, the result's text stays empty (long-running streams).</summary>
     public bool CaptureOutput { get; init; } = true;
+
+    /// <summary>
+    /// True: the program shares this process's terminal (standard input, output and error are not
+    /// redirected; `tmux attach`, a live view). Input, callbacks and capture do not apply.
+    /// </summary>
+    public bool InheritTerminal { get; init; }
 }

@@ -41,7 +41,7 @@ internal static partial class GitHubConfigLoader
             ApiUrl = string.IsNullOrEmpty(api) ? null : api.TrimEnd('/'),
             Repository = string.IsNullOrEmpty(repository) ? null : repository,
             Remote = remote ?? d.Remote,
-            PollInterval = doc.Duration(map, "poll_interval", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)) ?? d.PollInterval,
+            PollInterval = doc.Duration(map, ConfigSchema.Key("github.poll_interval")) ?? d.PollInterval,
             InProgressLabel = Label(doc, map, "in_progress_label") ?? d.InProgressLabel,
             BlockedLabel = Label(doc, map, "blocked_label") ?? d.BlockedLabel,
         };

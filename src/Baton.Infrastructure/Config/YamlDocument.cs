@@ -1,5 +1,6 @@
 using System.Globalization;
 using Baton.Core;
+using Baton.Core.Config;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -111,6 +112,20 @@ public sealed class YamlDocument
         return value;
     }
 
+    /// <summary>A whole-number key within its range in <see cref="ConfigSchema"/>.</summary>
+    public int? Int(YamlMappingNode map, ConfigKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Int(map, key.Name, (int)key.IntMin, (int)key.IntMax);
+    }
+
+    /// <summary>A duration key within its range in <see cref="ConfigSchema"/>.</summary>
+    public TimeSpan? Duration(YamlMappingNode map, ConfigKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Duration(map, key.Name, key.DurationMin, key.DurationMax);
+    }
+
     /// <summary>A duration written as <c>500ms</c>, <c>30s</c>, <c>10m</c>, <c>2h</c> or plain seconds, within [min, max].</summary>
     public TimeSpan? Duration(YamlMappingNode map, string key, TimeSpan min, TimeSpan max)
     {
@@ -163,24 +178,9 @@ public sealed class YamlDocument
         return text is null ? null : allowed.First(a => a.Text == text).Value;
     }
 
-    internal static TimeSpan? ParseDuration(string text)
-    {
-        var t = text.Trim();
-        var (number, unit) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 0.001)
-            : t.EndsWith('s') ? (t[..^1], 1.0)
-            : t.EndsWith('m') ? (t[..^1], 60.0)
-            : t.EndsWith('h') ? (t[..^1], 3600.0)
-            : (t, 1.0);
-        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && !double.IsInfinity(n)
-            ? TimeSpan.FromSeconds(n * unit)
-            : null;
-    }
+    internal static TimeSpan? ParseDuration(string text) => Durations.Parse(text, bareSeconds: true);
 
-    private static string Show(TimeSpan t) =>
-        t.TotalHours >= 1 && t.TotalHours == Math.Floor(t.TotalHours) ? $"{t.TotalHours:0}h"
-        : t.TotalMinutes >= 1 && t.TotalMinutes == Math.Floor(t.TotalMinutes) ? $"{t.TotalMinutes:0}m"
-        : t.TotalSeconds >= 1 ? $"{t.TotalSeconds:0.#}s"
-        : $"{t.TotalMilliseconds:0}ms";
+    private static string Show(TimeSpan t) => Durations.Format(t);
 
     public IReadOnlyList<string>? List(YamlMappingNode map, string key)
     {

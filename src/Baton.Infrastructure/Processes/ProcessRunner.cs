@@ -46,9 +46,9 @@ public sealed class ProcessRunner : IProcessRunner
     {
         var info = new ProcessStartInfo(request.File)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
+            RedirectStandardOutput = !request.InheritTerminal,
+            RedirectStandardError = !request.InheritTerminal,
+            RedirectStandardInput = !request.InheritTerminal,
             UseShellExecute = false,
             WorkingDirectory = request.WorkingDirectory ?? "",
         };
@@ -81,6 +81,11 @@ public sealed class ProcessRunner : IProcessRunner
 
     private static ProcessResult Collect(Process process, ProcessRequest request, Stopwatch watch, CancellationToken cancellationToken)
     {
+        if (request.InheritTerminal)
+        {
+            return Wait(process, request, watch, cancellationToken);
+        }
+
         // Read both streams at once: a child that fills one pipe while we wait on the other
         // deadlocks. Plain threads, not async reads: those start the socket event
         // engine and its threads, a few milliseconds that `baton list` pays on every call.
@@ -132,6 +137,26 @@ public sealed class ProcessRunner : IProcessRunner
     }
 
     private static readonly TimeSpan ReaderGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>A program on this terminal: nothing to read or write, only its end (or a cancel, or the timeout) to wait for.</summary>
+    private static ProcessResult Wait(Process process, ProcessRequest request, Stopwatch watch, CancellationToken cancellationToken)
+    {
+        bool exited;
+        using (cancellationToken.Register(() => KillTree(process)))
+        {
+            exited = process.WaitForExit(request.Timeout);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!exited)
+        {
+            KillTree(process);
+            throw new ProcessTimedOutException(request.File, request.Timeout);
+        }
+
+        process.WaitForExit();
+        return new ProcessResult(process.ExitCode, "", "", watch.Elapsed);
+    }
 
     private static void KillTree(Process process)
     {

@@ -80,6 +80,8 @@ public sealed class InProcessCommandTests : IDisposable
         Assert.Equal(2, InProcess("ticket", "update", "T-1", "--status", "finished").ExitCode);
         Assert.Equal(2, InProcess("ticket", "list", "--limit", "0").ExitCode);
         Assert.Equal(2, InProcess("events", "log", "BAD TYPE", "x").ExitCode);
+        Assert.Equal(2, InProcess("events", "import", "").ExitCode);
+        Assert.Equal(2, InProcess("export", "--output", "").ExitCode);
 
         var parse = InProcess("ticket", "list", "--no-such-option");
         Assert.Equal(2, parse.ExitCode);
@@ -94,5 +96,29 @@ public sealed class InProcessCommandTests : IDisposable
 
         Assert.Contains("create", help.Stdout);
         Assert.Contains("Create, list, show, assign and update tickets", help.Stdout);
+    }
+
+    [Fact]
+    public async Task A_bug_is_an_internal_error_with_exit_code_70_not_a_usage_error()
+    {
+        // Given standard input that fails the way only a bug would (an ArgumentException included)
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var console = CliOutput.Capture(output, error).Console;
+        var broken = new CliOutput(output, error, new Broken(), console, isOutputRedirected: true);
+        var environment = new CliEnvironment(_repo.Dir, name => name == "BATON_TMUX_SOCKET" ? _repo.Socket : null);
+
+        // When a command reads it
+        var code = await Program.RunAsync(["ticket", "create", "x", "--body", "-", "--json"], broken, environment);
+
+        // Then it says so plainly, in JSON too
+        Assert.Equal(70, code);
+        Assert.Contains("baton: internal error (ArgumentException): broken on purpose", error.ToString());
+        Assert.Contains("\"exit_code\": 70", output.ToString());
+    }
+
+    private sealed class Broken : TextReader
+    {
+        public override Task<string> ReadToEndAsync(CancellationToken cancellationToken) => throw new ArgumentException("broken on purpose");
     }
 }

@@ -34,7 +34,9 @@ public sealed class ClaudeTuiTests : IDisposable
         // Given the Write tool asks in default mode, the worker waits on the dialog.
         _repo.WaitForState("cc", "waiting", 60);
         Assert.False(File.Exists(file));
-        Assert.Contains("Do you want to create hello.txt?", _repo.Baton("capture", "cc", "--lines", "40").Ok().Stdout);
+        // The PermissionRequest hook makes it waiting before the TUI has drawn the dialog (seen on a
+        // quiet machine: the capture right after showed only "● Write(hello.txt)"): wait for the drawing.
+        TestRepo.WaitUntil(() => _repo.Baton("capture", "cc", "--lines", "40").Ok().Stdout.Contains("Do you want to create hello.txt?", StringComparison.Ordinal), "the permission dialog on the screen", 30);
 
         // When the person answers through Baton, the file is written and the (settings-allowed) commit follows.
         _repo.Baton("send", "cc", "1").Ok();
