@@ -104,6 +104,32 @@ public sealed class DashboardLiveTests : IDisposable
         Assert.Contains("can no longer take messages", JsonDocument.Parse(await late.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task A_notification_acknowledged_from_the_page_is_recorded_as_by_the_dashboard()
+    {
+        // Given a delivered test notification
+        using var hook = new WebhookReceiver();
+        File.AppendAllText(Path.Combine(_repo.Dir, ".baton", "config.yaml"),
+            $"notify:\n  channels:\n    ops: {{type: webhook, url: \"{hook.Url}\"}}\n  rules:\n    people: {{priority: urgent, channels: [ops]}}\n");
+        _repo.Baton("notify", "test").Ok();
+        using var dashboard = DashboardProcess.Start(_repo);
+        var csrf = await dashboard.CsrfAsync();
+
+        // When the page acknowledges it
+        var acked = await dashboard.PostAsync("api/notifications/N-1/ack", null, csrf);
+
+        // Then it answers as `baton notify ack --json` does, and the store says who acknowledged it
+        var body = await acked.Content.ReadAsStringAsync();
+        Assert.True(acked.StatusCode == HttpStatusCode.OK, body);
+        var row = Assert.Single(JsonDocument.Parse(body).RootElement.EnumerateArray());
+        Assert.Equal("acked", row.GetProperty("status").GetString());
+        Assert.Equal("dashboard", row.GetProperty("acked_by").GetString());
+        var listed = Assert.Single(_repo.Baton("notify", "list", "--json").Ok().Json().EnumerateArray());
+        Assert.Equal("dashboard", listed.GetProperty("acked_by").GetString());
+        var events = _repo.Baton("events", "recent", "20", "--type", "notification_acked", "--json").Ok().Json();
+        Assert.Contains("acknowledged by dashboard", Assert.Single(events.EnumerateArray()).GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     private void Log(string message) => _repo.Baton("events", "log", "note", message).Ok();
 
     private static string Message(string data) => JsonDocument.Parse(data).RootElement.GetProperty("message").GetString()!;
