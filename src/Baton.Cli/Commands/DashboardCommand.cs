@@ -99,32 +99,32 @@ internal static class DashboardCommand
         }
 
         public string TicketsJson() =>
-            JsonSerializer.Serialize(_host.Tickets().List(new Baton.Core.Storage.TicketQuery(), readyOnly: false, TicketListLimit).Select(TicketJson.From).ToList(), CliJson.Readable.ListTicketJson);
+            Safe(JsonSerializer.Serialize(_host.Tickets().List(new Baton.Core.Storage.TicketQuery(), readyOnly: false, TicketListLimit).Select(TicketJson.From).ToList(), CliJson.Readable.ListTicketJson));
 
         public string WorkersJson()
         {
             var now = _host.Time.GetUtcNow();
             var rows = _host.Monitor().Refresh(false).Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList();
-            return JsonSerializer.Serialize(rows, CliJson.Readable.ListWorkerJson);
+            return Safe(JsonSerializer.Serialize(rows, CliJson.Readable.ListWorkerJson));
         }
 
         // Any thread (streams call it at once): it only formats, and the redactor is immutable.
-        public string EventJson(EventRecord e) => CliJson.Line(
-            new EventJson(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, _redactor.Redact(e.Message), e.Commit, e.Metadata),
-            CliJson.Readable.EventJson);
+        public string EventJson(EventRecord e) => Safe(CliJson.Line(
+            new EventJson(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, e.Message, e.Commit, e.Metadata),
+            CliJson.Readable.EventJson));
 
         public async Task<string> SendAsync(string worker, string text, CancellationToken ct)
         {
             RequireWorker(worker);
             var outcome = await new WorkerService(_host.Workers()).SendAsync(worker, text, ct).ConfigureAwait(false);
-            return JsonSerializer.Serialize(new SendJson(worker, outcome.Verified, outcome.EnterAttempts, outcome.Chunks, outcome.Detail), CliJson.Readable.SendJson);
+            return Safe(JsonSerializer.Serialize(new SendJson(worker, outcome.Verified, outcome.EnterAttempts, outcome.Chunks, outcome.Detail), CliJson.Readable.SendJson));
         }
 
         public async Task<string> KillAsync(string worker, CancellationToken ct)
         {
             RequireWorker(worker);
             var outcome = await new WorkerService(_host.Workers()).KillAsync(worker, ct).ConfigureAwait(false);
-            return JsonSerializer.Serialize(new KillJson(outcome.Worker, outcome.How, outcome.Graceful), CliJson.Readable.KillJson);
+            return Safe(JsonSerializer.Serialize(new KillJson(outcome.Worker, outcome.How, outcome.Graceful), CliJson.Readable.KillJson));
         }
 
         public string RetryTicket(string id)
@@ -137,7 +137,7 @@ internal static class DashboardCommand
 
             var tickets = _host.Tickets();
             var ticket = tickets.Update(id, new UpdateTicketRequest { Status = TicketStatus.Open.ToText(), Note = $"reopened from the {Actor}" });
-            return JsonSerializer.Serialize(TicketJson.From(tickets.Show(ticket.Id)), CliJson.Readable.TicketJson);
+            return Safe(JsonSerializer.Serialize(TicketJson.From(tickets.Show(ticket.Id)), CliJson.Readable.TicketJson));
         }
 
         public string AcknowledgeNotification(long id)
@@ -147,8 +147,15 @@ internal static class DashboardCommand
                 throw new DashboardNotFoundException($"unknown notification N-{id}");
             }
 
-            return JsonSerializer.Serialize(NotifyCommand.Rows([_host.Notifier().Acknowledge(id, Actor)]), CliJson.Readable.ListNotificationJson);
+            return Safe(JsonSerializer.Serialize(NotifyCommand.Rows([_host.Notifier().Acknowledge(id, Actor)]), CliJson.Readable.ListNotificationJson));
         }
+
+        /// <summary>
+        /// Masks this process's secrets and known key shapes in the whole answer: text written by a
+        /// process that did not have a secret in its environment is masked here too. Secrets are
+        /// matched as they stand in the JSON text (one with a quote or backslash is escaped there).
+        /// </summary>
+        private string Safe(string json) => _redactor.Redact(json);
 
         private void RequireWorker(string name)
         {

@@ -38,10 +38,18 @@ public sealed class DashboardProcess : IDisposable
     /// <summary>Sends the token as a Bearer header.</summary>
     public HttpClient Client { get; }
 
-    public static DashboardProcess Start(TestRepo repo, params string[] extra)
+    public static DashboardProcess Start(TestRepo repo, params string[] extra) => Start(repo, new Dictionary<string, string>(), extra);
+
+    /// <summary>Starts it with <paramref name="env"/> added to its environment.</summary>
+    public static DashboardProcess Start(TestRepo repo, IReadOnlyDictionary<string, string> env, params string[] extra)
     {
         var bin = RepoPaths.Baton;
         var info = Info(repo, [.. bin.Skip(1), "dashboard", "--port", "0", .. extra]);
+        foreach (var (name, value) in env)
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info)!;
         var url = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var errors = new List<string>();

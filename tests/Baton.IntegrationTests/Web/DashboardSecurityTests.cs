@@ -81,6 +81,27 @@ public sealed class DashboardSecurityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_secret_of_the_dashboard_environment_never_reaches_a_response()
+    {
+        // Given a ticket and an event written by processes that did not know the value was a secret
+        const string Secret = "hunter2-deploy-value-77";
+        _repo.Baton("ticket", "create", "Rotate " + Secret).Ok();
+        _repo.Baton("events", "log", "note", "deployed with " + Secret).Ok();
+        using var dashboard = DashboardProcess.Start(_repo, new Dictionary<string, string> { ["DEPLOY_SECRET"] = Secret });
+
+        // Then the dashboard, which has it in its environment, masks it everywhere it answers
+        var tickets = await dashboard.Client.GetStringAsync(new Uri("api/tickets", UriKind.Relative));
+        var events = await dashboard.Client.GetStringAsync(new Uri("api/events?after=0", UriKind.Relative));
+        using var stream = await SseReader.OpenAsync(dashboard.Client, "0");
+        var streamed = string.Join('\n', (await stream.ReadAsync(2)).Select(e => e.Data));
+        foreach (var answer in new[] { tickets, events, streamed })
+        {
+            Assert.DoesNotContain(Secret, answer, StringComparison.Ordinal);
+            Assert.Contains("[REDACTED]", answer, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_non_loopback_address_without_tls_or_insecure_is_refused_and_a_busy_port_is_a_clear_error()
     {
         var refused = _repo.Baton("dashboard", "--bind", "0.0.0.0", "--port", "0");
