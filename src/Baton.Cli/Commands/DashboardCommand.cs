@@ -24,7 +24,7 @@ internal static class DashboardCommand
         var cert = new Option<string?>("--cert") { Description = "A PEM certificate: serve over TLS (with --key)" };
         var key = new Option<string?>("--key") { Description = "The PEM private key of --cert" };
         var insecure = new Option<bool>("--insecure") { Description = "Allow plain HTTP on a non-loopback address (the token crosses the network in clear)" };
-        var command = new Command("dashboard", "Serve the live dashboard (board, workers, events) and print its URL with the token") { port, bind, open, cert, key, insecure };
+        var command = new Command("dashboard", "Serve the live dashboard (tickets by status, live events, an API for workers and actions) and print its URL with the token") { port, bind, open, cert, key, insecure };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var options = new DashboardOptions
