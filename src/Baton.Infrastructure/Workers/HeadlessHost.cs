@@ -82,10 +82,48 @@ public sealed partial class HeadlessHost : IHeadlessHost
             Thread.Sleep(50);
         }
 
-        if (IsAlive(pid))
+        // The leader gone does not mean the group is: its other members got the same SIGTERM but
+        // may not have been scheduled to die yet (seen under load: the agent still alive right
+        // after). Whatever is left of the group is killed, and the wait is bounded.
+        kill(-pid, SigKill);
+        var gone = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+        while (DateTime.UtcNow < gone && GroupHasLiveMember(pid))
         {
-            kill(-pid, SigKill);
+            Thread.Sleep(10);
         }
+    }
+
+    /// <summary>True while a process of group <paramref name="group"/> runs (zombies, waiting to be reaped, do not count).</summary>
+    private static bool GroupHasLiveMember(int group)
+    {
+        if (kill(-group, 0) != 0)
+        {
+            return false; // ESRCH: no process left in the group
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] != "Z" && fields[2] == group.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    return true;
+                }
+            }
+            catch (IOException)
+            {
+                // It ended while we looked.
+            }
+        }
+
+        return false;
     }
 
     [DllImport("libc", SetLastError = true)]
