@@ -47,7 +47,7 @@ internal sealed class Endpoints
         app.MapPost("/api/workers/{name}/kill", (HttpContext context, string name) => Run(context, ct => _backend.KillAsync(name, ct)));
         app.MapPost("/api/tickets/{id}/retry", (HttpContext context, string id) => Run(context, () => _backend.RetryTicket(id)));
         app.MapPost("/api/notifications/{id}/ack", (HttpContext context, string id) =>
-            long.TryParse(id.StartsWith("N-", StringComparison.OrdinalIgnoreCase) ? id[2..] : id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            Baton.Core.Notify.NotificationId.Parse(id) is { } number
                 ? Run(context, () => _backend.AcknowledgeNotification(number))
                 : Error(context, StatusCodes.Status400BadRequest, $"'{id}' is not a notification id (N-12 or 12)"));
     }
@@ -82,14 +82,14 @@ internal sealed class Endpoints
         }
         catch (DashboardNotFoundException e)
         {
-            await Error(context, StatusCodes.Status404NotFound, e.Message).ConfigureAwait(false);
+            await Error(context, StatusCodes.Status404NotFound, _backend.Redact(e.Message)).ConfigureAwait(false);
             return;
         }
         catch (BatonException e)
         {
             // A usage error is the request's fault; any other is the state of the thing it names
             // (a dead session, a ticket that cannot move): a conflict, with Baton's own reason.
-            await Error(context, e.ExitCode == BatonException.UsageExitCode ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict, e.Message).ConfigureAwait(false);
+            await Error(context, e.ExitCode == BatonException.UsageExitCode ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict, _backend.Redact(e.Message)).ConfigureAwait(false);
             return;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -98,7 +98,7 @@ internal sealed class Endpoints
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await Console.Error.WriteLineAsync($"baton dashboard: internal error on {context.Request.Path}: {e}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"baton dashboard: internal error on {context.Request.Path}: {_backend.Redact(e.ToString())}").ConfigureAwait(false);
             await Error(context, StatusCodes.Status500InternalServerError, $"internal error ({e.GetType().Name}); the dashboard's terminal has the details").ConfigureAwait(false);
             return;
         }

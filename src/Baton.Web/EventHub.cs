@@ -163,9 +163,10 @@ public sealed class EventHub : IDisposable
             {
                 Poll();
             }
-            catch (Exception e) when (e is Baton.Core.BatonException or System.Data.Common.DbException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // The store was busy or went away for a moment: the next poll tries again.
+                // The store was busy or went away for a moment (or a row did not read): the next
+                // poll tries again; ending the loop would silently stop every open stream.
                 await Console.Error.WriteLineAsync("baton dashboard: reading events failed: " + e.Message).ConfigureAwait(false);
             }
 

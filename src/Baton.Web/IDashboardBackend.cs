@@ -5,7 +5,8 @@ namespace Baton.Web;
 /// <summary>
 /// What the page reads and does, over the same services the CLI commands call. The host that
 /// implements it shapes every answer as the matching `--json` command prints it, so the page and
-/// the CLI never disagree. Calls arrive one at a time (the server serialises them).
+/// the CLI never disagree. Calls arrive one at a time (the server serialises them), except
+/// <see cref="EventJson"/> and <see cref="Redact"/>, which every open stream calls at once.
 /// </summary>
 public interface IDashboardBackend
 {
@@ -26,6 +27,9 @@ public interface IDashboardBackend
 
     /// <summary>Opens a ticket again (`baton ticket update ID --status open`).</summary>
     string RetryTicket(string id);
+
+    /// <summary>Masks secrets in text an answer carries (error messages included), as captures are masked.</summary>
+    string Redact(string text);
 
     /// <summary>Acknowledges a notification (`baton notify ack ID`) as the actor `dashboard`.</summary>
     string AcknowledgeNotification(long id);

@@ -87,8 +87,6 @@ internal static class DashboardCommand
     {
         private const string Actor = "dashboard";
 
-        /// <summary>`baton ticket list`'s default --limit.</summary>
-        private const int TicketListLimit = 1000;
         private readonly CliHost _host;
         private readonly Redactor _redactor;
 
@@ -99,7 +97,7 @@ internal static class DashboardCommand
         }
 
         public string TicketsJson() =>
-            Safe(JsonSerializer.Serialize(_host.Tickets().List(new Baton.Core.Storage.TicketQuery(), readyOnly: false, TicketListLimit).Select(TicketJson.From).ToList(), CliJson.Readable.ListTicketJson));
+            Safe(JsonSerializer.Serialize(_host.Tickets().List(new Baton.Core.Storage.TicketQuery(), readyOnly: false, TicketCommand.DefaultListLimit).Select(TicketJson.From).ToList(), CliJson.Readable.ListTicketJson));
 
         public string WorkersJson()
         {
@@ -109,21 +107,19 @@ internal static class DashboardCommand
         }
 
         // Any thread (streams call it at once): it only formats, and the redactor is immutable.
-        public string EventJson(EventRecord e) => Safe(CliJson.Line(
-            new EventJson(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, e.Message, e.Commit, e.Metadata),
-            CliJson.Readable.EventJson));
+        public string EventJson(EventRecord e) => Safe(CliJson.Line(EventsCommand.ToJson(e), CliJson.Readable.EventJson));
 
         public async Task<string> SendAsync(string worker, string text, CancellationToken ct)
         {
             RequireWorker(worker);
-            var outcome = await new WorkerService(_host.Workers()).SendAsync(worker, text, ct).ConfigureAwait(false);
+            var outcome = await _host.WorkerService().SendAsync(worker, text, ct).ConfigureAwait(false);
             return Safe(JsonSerializer.Serialize(new SendJson(worker, outcome.Verified, outcome.EnterAttempts, outcome.Chunks, outcome.Detail), CliJson.Readable.SendJson));
         }
 
         public async Task<string> KillAsync(string worker, CancellationToken ct)
         {
             RequireWorker(worker);
-            var outcome = await new WorkerService(_host.Workers()).KillAsync(worker, ct).ConfigureAwait(false);
+            var outcome = await _host.WorkerService().KillAsync(worker, ct).ConfigureAwait(false);
             return Safe(JsonSerializer.Serialize(new KillJson(outcome.Worker, outcome.How, outcome.Graceful), CliJson.Readable.KillJson));
         }
 
@@ -156,6 +152,8 @@ internal static class DashboardCommand
         /// matched as they stand in the JSON text (one with a quote or backslash is escaped there).
         /// </summary>
         private string Safe(string json) => _redactor.Redact(json);
+
+        public string Redact(string text) => _redactor.Redact(text);
 
         private void RequireWorker(string name)
         {

@@ -54,7 +54,7 @@ internal static class EventsCommand
         host.Out.Flush();
     }
 
-    private static EventJson ToJson(EventRecord e) => new(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, e.Message, e.Commit, e.Metadata);
+    internal static EventJson ToJson(EventRecord e) => new(e.Id, e.Time, e.Type, e.Worker, e.Ticket, e.Feature, e.Role, e.Message, e.Commit, e.Metadata);
 
     /// <summary>`events import FILE`: many events in one transaction, one JSON object per line.</summary>
     private static Command CreateImport()

@@ -29,7 +29,7 @@ internal static class NotifyCommand
         var list = new Command("list", "Notification deliveries, newest first") { status, limit, CommandRunner.Json };
         CommandRunner.Bind(list, (parse, host, _) =>
         {
-            var wanted = parse.GetValue(status) is { } text ? ParseStatus(text) : (DeliveryStatus?)null;
+            var wanted = parse.GetValue(status) is { } text ? (DeliveryStatuses.Parse(text) ?? throw BatonException.Usage($"unknown status '{text}'; allowed: queued, sent, failed, acked, escalated")) : (DeliveryStatus?)null;
             var n = parse.GetValue(limit);
             if (n is < 1 or > 10_000)
             {
@@ -46,11 +46,7 @@ internal static class NotifyCommand
         CommandRunner.Bind(ack, (parse, host, _) =>
         {
             var raw = parse.GetValue(id)!;
-            var digits = raw.StartsWith("N-", StringComparison.OrdinalIgnoreCase) ? raw[2..] : raw;
-            if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1)
-            {
-                throw BatonException.Usage($"'{raw}' is not a notification id: `baton notify list` shows them (N-12)");
-            }
+            var number = NotificationId.Parse(raw) ?? throw BatonException.Usage($"'{raw}' is not a notification id: `baton notify list` shows them (N-12)");
 
             Render(host.Out, [host.Notifier().Acknowledge(number, "cli")], parse.GetValue(CommandRunner.Json));
             return Task.FromResult(0);
@@ -59,21 +55,9 @@ internal static class NotifyCommand
         return notify;
     }
 
-    private static DeliveryStatus ParseStatus(string text) => text switch
-    {
-        "queued" => DeliveryStatus.Queued,
-        "sent" => DeliveryStatus.Sent,
-        "failed" => DeliveryStatus.Failed,
-        "acked" => DeliveryStatus.Acked,
-        "escalated" => DeliveryStatus.Escalated,
-        _ => throw BatonException.Usage($"unknown status '{text}'; allowed: queued, sent, failed, acked, escalated"),
-    };
-
-    private static string Text(DeliveryStatus status) => status.ToString().ToLowerInvariant();
-
     /// <summary>The deliveries as `--json` prints them (the dashboard answers with the same rows).</summary>
     internal static List<NotificationJson> Rows(IReadOnlyList<Delivery> deliveries) => deliveries.Select(d => new NotificationJson(
-        "N-" + d.Id.ToString(CultureInfo.InvariantCulture), d.Rule, d.Channel, Text(d.Status), d.Notice.Priority.ToText(), d.Notice.Kind,
+        NotificationId.Format(d.Id), d.Rule, d.Channel, d.Status.ToText(), d.Notice.Priority.ToText(), d.Notice.Kind,
         d.Notice.Title, d.Notice.Ticket, d.Notice.Worker, d.Attempts, d.LastError, d.CreatedAt, d.SentAt, d.AckedAt, d.AckedBy, d.Test)).ToList();
 
     private static void Render(TextWriter output, IReadOnlyList<Delivery> deliveries, bool json)
@@ -92,7 +76,7 @@ internal static class NotifyCommand
         foreach (var d in deliveries)
         {
             var detail = d.LastError is { } error && d.Status != DeliveryStatus.Sent ? $"  ({error})" : "";
-            output.WriteLine($"N-{d.Id}  {Text(d.Status),-9}  {d.Notice.Priority.ToText(),-6}  {d.Channel,-10}  {d.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}  {d.Notice.Title}{detail}");
+            output.WriteLine($"N-{d.Id}  {d.Status.ToText(),-9}  {d.Notice.Priority.ToText(),-6}  {d.Channel,-10}  {d.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}  {d.Notice.Title}{detail}");
         }
     }
 }

@@ -12,6 +12,9 @@ namespace Baton.Cli.Commands;
 /// <summary>`baton ticket ...`: the queue of work.</summary>
 internal static class TicketCommand
 {
+    /// <summary>`ticket list`'s default --limit (the dashboard lists as many).</summary>
+    internal const int DefaultListLimit = 1000;
+
     public static Command Create()
     {
         var command = new Command("ticket", "Create, list, show, assign and update tickets (units of work)")
@@ -69,7 +72,7 @@ internal static class TicketCommand
         var feature = new Option<string?>("--feature", "-f") { Description = "Only tickets of this feature" };
         var assignee = new Option<string?>("--assignee") { Description = "Only tickets assigned to this worker" };
         var ready = new Option<bool>("--ready") { Description = "Only tickets ready to start, in dispatch order (priority, then age)" };
-        var limit = new Option<int>("--limit") { Description = "At most this many", DefaultValueFactory = _ => 1000 };
+        var limit = new Option<int>("--limit") { Description = "At most this many", DefaultValueFactory = _ => DefaultListLimit };
         var command = new Command("list", "List tickets") { status, label, feature, assignee, ready, limit, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {

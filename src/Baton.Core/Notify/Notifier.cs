@@ -154,7 +154,7 @@ public sealed class Notifier
         foreach (var (id, (delivery, send)) in _inFlight.Where(kv => kv.Value.Send.IsCompleted).ToList())
         {
             _inFlight.Remove(id);
-            var error = send is Task<string?> { IsCompletedSuccessfully: true } done ? done.Result : "the delivery task failed";
+            var error = send is Task<string?> { IsCompletedSuccessfully: true } done ? done.Result : "the delivery failed: " + send.Exception?.GetBaseException().Message;
             var next = Apply(delivery, error, retry: true);
             if (next.Status == DeliveryStatus.Failed)
             {

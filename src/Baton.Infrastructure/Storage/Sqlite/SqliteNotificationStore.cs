@@ -84,7 +84,7 @@ public sealed class SqliteNotificationStore : INotificationStore
                 WHERE id = $id
                 """);
             SqliteStore.Bind(cmd, "$id", next.Id);
-            SqliteStore.Bind(cmd, "$status", StatusText(next.Status));
+            SqliteStore.Bind(cmd, "$status", next.Status.ToText());
             SqliteStore.Bind(cmd, "$attempts", next.Attempts);
             SqliteStore.Bind(cmd, "$error", next.LastError);
             SqliteStore.Bind(cmd, "$next", SqliteStore.Format(next.NextAttemptAt));
@@ -114,7 +114,7 @@ public sealed class SqliteNotificationStore : INotificationStore
     public IReadOnlyList<Delivery> List(DeliveryStatus? status, int limit)
     {
         using var cmd = _db.Command("SELECT * FROM notifications WHERE ($status IS NULL OR status = $status) ORDER BY id DESC LIMIT $limit");
-        SqliteStore.Bind(cmd, "$status", status is { } s ? StatusText(s) : null);
+        SqliteStore.Bind(cmd, "$status", status?.ToText());
         SqliteStore.Bind(cmd, "$limit", limit);
         return Read(cmd);
     }
@@ -140,7 +140,7 @@ public sealed class SqliteNotificationStore : INotificationStore
         SqliteStore.Bind(cmd, "$ticket", d.Notice.Ticket);
         SqliteStore.Bind(cmd, "$worker", d.Notice.Worker);
         SqliteStore.Bind(cmd, "$time", SqliteStore.Format(d.Notice.Time));
-        SqliteStore.Bind(cmd, "$status", StatusText(d.Status));
+        SqliteStore.Bind(cmd, "$status", d.Status.ToText());
         SqliteStore.Bind(cmd, "$attempts", d.Attempts);
         SqliteStore.Bind(cmd, "$error", d.LastError);
         SqliteStore.Bind(cmd, "$test", d.Test ? 1 : 0);
@@ -174,7 +174,7 @@ public sealed class SqliteNotificationStore : INotificationStore
                 r.GetString(r.GetOrdinal("channel")),
                 r.GetInt32(r.GetOrdinal("step")),
                 notice,
-                ParseStatus(r.GetString(r.GetOrdinal("status"))),
+                DeliveryStatuses.Parse(r.GetString(r.GetOrdinal("status"))) ?? DeliveryStatus.Escalated,
                 r.GetInt32(r.GetOrdinal("attempts")),
                 SqliteStore.Time(r, "created_at")!.Value,
                 SqliteStore.Time(r, "next_attempt_at")!.Value)
@@ -189,22 +189,4 @@ public sealed class SqliteNotificationStore : INotificationStore
 
         return list;
     }
-
-    public static string StatusText(DeliveryStatus status) => status switch
-    {
-        DeliveryStatus.Queued => "queued",
-        DeliveryStatus.Sent => "sent",
-        DeliveryStatus.Failed => "failed",
-        DeliveryStatus.Acked => "acked",
-        _ => "escalated",
-    };
-
-    private static DeliveryStatus ParseStatus(string text) => text switch
-    {
-        "queued" => DeliveryStatus.Queued,
-        "sent" => DeliveryStatus.Sent,
-        "failed" => DeliveryStatus.Failed,
-        "acked" => DeliveryStatus.Acked,
-        _ => DeliveryStatus.Escalated,
-    };
 }
