@@ -405,10 +405,8 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
     Task IRespawner.RespawnAsync(Ticket ticket, string? prefix, CancellationToken ct)
     {
-        var role = ticket.RoleWanted ?? _ctx.Config.DefaultRole;
-        var agent = ticket.AgentWanted ?? _ctx.Workers.RoleSetup().Roles.Catalog.GetRole(role).Agent ?? _ctx.Workers.Config.DefaultAgent;
         _bucket.TryTake(_ctx.Time.GetUtcNow());
-        Launch(new DispatchCandidate(ticket, role, agent), prefix);
+        Launch(_dispatcher.CandidateFor(ticket), prefix);
         return Task.CompletedTask;
     }
 

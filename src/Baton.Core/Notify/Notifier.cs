@@ -72,7 +72,7 @@ public sealed class Notifier
                 .Channels.Select(c => (Rule: rule, Channel: c)).ToList();
         if (channels.Count == 0)
         {
-            throw BatonException.Usage("no notification channels are configured: add notify.channels to .baton/config.yaml (see docs/configuration.md)");
+            throw BatonException.Usage("no notification channels are configured: add notify.channels and notify.rules to .baton/config.yaml (see docs/notifications.md)");
         }
 
         var now = _time.GetUtcNow();

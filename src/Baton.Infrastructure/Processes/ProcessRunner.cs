@@ -91,8 +91,9 @@ public sealed class ProcessRunner : IProcessRunner
         // engine and its threads, a few milliseconds that `baton list` pays on every call.
         var stdout = new System.Text.StringBuilder();
         var stderr = new System.Text.StringBuilder();
-        var outputReader = new Thread(() => Drain(process.StandardOutput, request.CaptureOutput ? stdout : null, request.OnOutputLine)) { IsBackground = true };
-        var errorReader = new Thread(() => Drain(process.StandardError, request.CaptureOutput ? stderr : null, request.OnErrorLine)) { IsBackground = true };
+        var callbackFailed = new CallbackFailure();
+        var outputReader = new Thread(() => Drain(process.StandardOutput, request.CaptureOutput ? stdout : null, request.OnOutputLine, callbackFailed)) { IsBackground = true };
+        var errorReader = new Thread(() => Drain(process.StandardError, request.CaptureOutput ? stderr : null, request.OnErrorLine, callbackFailed)) { IsBackground = true };
         outputReader.Start();
         errorReader.Start();
         try
@@ -133,7 +134,27 @@ public sealed class ProcessRunner : IProcessRunner
         // keeps the pipes open: what it wrote so far is enough, the wait must not be endless.
         outputReader.Join(ReaderGrace);
         errorReader.Join(ReaderGrace);
+
+        // A line callback that threw (a full disk under the caller's log) must not take the whole
+        // process down from a reader thread: the command ran to its end, the caller hears of it here.
+        callbackFailed.ThrowIfAny();
         return new ProcessResult(process.ExitCode, Text(stdout), Text(stderr), watch.Elapsed);
+    }
+
+    /// <summary>The first exception a line callback threw, kept by the reader threads for the caller.</summary>
+    private sealed class CallbackFailure
+    {
+        private Exception? _first;
+
+        public void Keep(Exception e) => Interlocked.CompareExchange(ref _first, e, null);
+
+        public void ThrowIfAny()
+        {
+            if (Volatile.Read(ref _first) is { } e)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+            }
+        }
     }
 
     private static readonly TimeSpan ReaderGrace = TimeSpan.FromSeconds(5);
@@ -179,7 +200,7 @@ public sealed class ProcessRunner : IProcessRunner
     /// Reads a stream to its end into <paramref name="into"/> (which the caller may read under its
     /// lock before the end comes) and, when asked, hands each complete line to <paramref name="onLine"/>.
     /// </summary>
-    private static void Drain(StreamReader reader, System.Text.StringBuilder? into, Action<string>? onLine)
+    private static void Drain(StreamReader reader, System.Text.StringBuilder? into, Action<string>? onLine, CallbackFailure failed)
     {
         if (onLine is not null)
         {
@@ -193,7 +214,14 @@ public sealed class ProcessRunner : IProcessRunner
                     }
                 }
 
-                onLine(line);
+                try
+                {
+                    onLine(line);
+                }
+                catch (Exception e)
+                {
+                    failed.Keep(e); // the stream is still read to its end, so the child never blocks on a full pipe
+                }
             }
 
             return;

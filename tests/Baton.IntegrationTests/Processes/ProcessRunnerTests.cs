@@ -88,6 +88,31 @@ public sealed class ProcessRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_line_callback_that_throws_reaches_the_caller_after_the_command_ran_to_its_end()
+    {
+        var marker = Path.Combine(_dir, "finished");
+        var seen = new List<string>();
+
+        var e = await Assert.ThrowsAsync<IOException>(() => _runner.RunAsync(
+            new ProcessRequest("sh", ["-c", $"echo one; echo two; echo three; touch '{marker}'"])
+            {
+                OnOutputLine = line =>
+                {
+                    seen.Add(line);
+                    if (line == "one")
+                    {
+                        throw new IOException("no space left on device");
+                    }
+                },
+            },
+            CancellationToken.None));
+
+        Assert.Equal("no space left on device", e.Message);
+        Assert.Equal(["one", "two", "three"], seen); // the stream was read to its end
+        Assert.True(File.Exists(marker));
+    }
+
+    [Fact]
     public async Task A_timeout_throws_and_kills_the_tree()
     {
         var pids = new PidLines(2);
