@@ -3,20 +3,22 @@ using Microsoft.AspNetCore.Http;
 
 namespace Baton.Web;
 
-/// <summary>The page's files, embedded in the binary (wwwroot/), read once and served from memory.</summary>
+/// <summary>
+/// The page's files, embedded in the binary (every file under wwwroot/, vendored libraries
+/// included), read once and served from memory: a new file needs no code here.
+/// </summary>
 internal static class StaticAssets
 {
-    private static readonly (string Route, string Resource, string Type)[] Files =
-    [
-        ("/", "wwwroot/index.html", "text/html; charset=utf-8"),
-        ("/app.js", "wwwroot/app.js", "text/javascript; charset=utf-8"),
-        ("/app.css", "wwwroot/app.css", "text/css; charset=utf-8"),
-    ];
+    private const string Prefix = "wwwroot/";
 
     public static void Map(WebApplication app)
     {
-        foreach (var (route, resource, type) in Files)
+        var assembly = typeof(StaticAssets).Assembly;
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)))
         {
+            var path = resource[Prefix.Length..];
+            var route = path == "index.html" ? "/" : "/" + path;
+            var type = ContentType(path);
             var bytes = Read(resource);
             app.MapGet(route, (HttpContext context) =>
             {
@@ -25,6 +27,19 @@ internal static class StaticAssets
             });
         }
     }
+
+    /// <summary>The content type of a page file, by its extension; anything else is bytes.</summary>
+    public static string ContentType(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".html" => "text/html; charset=utf-8",
+        ".js" or ".mjs" => "text/javascript; charset=utf-8",
+        ".css" => "text/css; charset=utf-8",
+        ".svg" => "image/svg+xml",
+        ".png" => "image/png",
+        ".json" => "application/json; charset=utf-8",
+        ".txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    };
 
     private static byte[] Read(string resource)
     {
