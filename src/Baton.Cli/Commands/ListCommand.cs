@@ -20,9 +20,10 @@ internal static class ListCommand
         {
             var views = host.Monitor().Refresh(parse.GetValue(all));
             var now = host.Time.GetUtcNow();
+            var contexts = views.Count == 0 ? [] : WorkerRows.Contexts(host.UsageStore.List(), host.Config.Handoff.Windows);
             if (parse.GetValue(CommandRunner.Json))
             {
-                var rows = views.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList();
+                var rows = views.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now, contexts.GetValueOrDefault(v.Worker.Name))).ToList();
                 host.Out.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListWorkerJson));
                 return Task.FromResult(0);
             }
@@ -34,7 +35,7 @@ internal static class ListCommand
             }
 
             var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("NAME", "AGENT", "STATE", "DIRECTORY", "AGE", "QUIET");
+            table.AddColumns("NAME", "AGENT", "STATE", "DIRECTORY", "AGE", "QUIET", "CONTEXT");
             if (parse.GetValue(why))
             {
                 table.AddColumn("WHY");
@@ -51,6 +52,7 @@ internal static class ListCommand
                     Markup.Escape(ShortPath(host, w.Directory)),
                     WorkerRows.Duration((long)(now - w.CreatedAt).TotalSeconds),
                     WorkerRows.Duration(WorkerRows.SecondsSinceOutput(w, v.Session, now)),
+                    WorkerRows.Percent(contexts.GetValueOrDefault(w.Name)),
                 };
                 if (parse.GetValue(why))
                 {

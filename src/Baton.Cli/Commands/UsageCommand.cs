@@ -26,16 +26,17 @@ internal static class UsageCommand
             }
 
             var report = UsageReport.From(host.UsageStore.List(), number, name);
+            var windows = host.Config.Handoff.Windows;
             if (parse.GetValue(CommandRunner.Json))
             {
-                host.Out.WriteLine(JsonSerializer.Serialize(new UsageJson(report.Workers.Select(Json).ToList(), report.Tickets.Select(Json).ToList(), Json(report.Total)), CliJson.Readable.UsageJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new UsageJson(report.Workers.Select(l => Json(l, windows)).ToList(), report.Tickets.Select(l => Json(l, windows)).ToList(), Json(report.Total, windows)), CliJson.Readable.UsageJson));
                 return Task.FromResult(0);
             }
 
             host.Out.WriteLine($"{"WORKER",-18} {"AGENT",-10} {"VERSION",-9} {"TICKET",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
             foreach (var line in report.Workers)
             {
-                host.Out.WriteLine($"{line.Key,-18} {line.Agent ?? "",-10} {line.AgentVersion ?? "unknown",-9} {line.Ticket ?? "-",-7} {Figures(line)}");
+                host.Out.WriteLine($"{line.Key,-18} {line.Agent ?? "",-10} {line.AgentVersion ?? "unknown",-9} {line.Ticket ?? "-",-7} {Figures(line, windows)}");
             }
 
             if (report.Tickets.Count > 0)
@@ -44,31 +45,33 @@ internal static class UsageCommand
                 host.Out.WriteLine($"{"TICKET",-18} {"RUNS",-10} {"",-9} {"",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
                 foreach (var line in report.Tickets)
                 {
-                    host.Out.WriteLine($"{line.Key,-18} {line.Runs,-10} {"",-9} {"",-7} {Figures(line)}");
+                    host.Out.WriteLine($"{line.Key,-18} {line.Runs,-10} {"",-9} {"",-7} {Figures(line, windows)}");
                 }
             }
 
             host.Out.WriteLine();
-            host.Out.WriteLine($"{"total",-18} {report.Total.Runs + " runs",-10} {"",-9} {"",-7} {Figures(report.Total)}");
+            host.Out.WriteLine($"{"total",-18} {report.Total.Runs + " runs",-10} {"",-9} {"",-7} {Figures(report.Total, windows)}");
             return Task.FromResult(0);
         });
         return command;
     }
 
-    private static string Figures(UsageLine l)
+    private static string Figures(UsageLine l, IReadOnlyDictionary<string, long> windows)
     {
         var t = l.Tokens;
         var hit = t.CacheHitRate is { } h ? h.ToString("P0", CultureInfo.InvariantCulture) : "-";
         var cost = t.CostUsd is { } c ? c.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
-        var context = l.Context is { Tokens: { } tokens } ctx
-            ? tokens.ToString(CultureInfo.InvariantCulture) + (ctx.Window is { } w ? $"/{w.ToString(CultureInfo.InvariantCulture)} ({ctx.Fraction!.Value.ToString("P0", CultureInfo.InvariantCulture)})" : "")
-            : "-";
+        // Measured against the effective window (what the agent can fill before its CLI compacts).
+        var gauge = ContextGauge.Of(l.Agent, l.Context, windows);
+        var context = gauge is null ? "-"
+            : gauge.Tokens.ToString(CultureInfo.InvariantCulture) + (gauge.EffectiveWindow is { } w ? $"/{w.ToString(CultureInfo.InvariantCulture)} ({WorkerRows.Percent(gauge)})" : "");
         return $"{t.Input,9} {t.Output,9} {t.CacheCreation,9} {t.CacheRead,9} {hit,5} {cost,9} {context}";
     }
 
-    private static UsageLineJson Json(UsageLine l) => new(
+    private static UsageLineJson Json(UsageLine l, IReadOnlyDictionary<string, long> windows) => new(
         l.Key, l.Agent, l.Ticket, l.AgentVersion, l.Model, l.Runs,
         l.Tokens.Input, l.Tokens.Output, l.Tokens.CacheCreation, l.Tokens.CacheRead,
         l.Tokens.CacheHitRate is { } h ? Math.Round(h, 4) : null, l.Tokens.CostUsd,
-        l.Context?.Tokens, l.Context?.Window, l.Context?.Fraction is { } f ? Math.Round(f, 4) : null);
+        l.Context?.Tokens, l.Context?.Window, l.Context?.Fraction is { } f ? Math.Round(f, 4) : null,
+        ContextGauge.Of(l.Agent, l.Context, windows)?.EffectiveWindow, ContextGauge.Of(l.Agent, l.Context, windows)?.Percent);
 }

@@ -21,7 +21,10 @@ public sealed record WorkerJson(
     DateTimeOffset CreatedAt,
     DateTimeOffset StateSince,
     string? Ticket,
-    DateTimeOffset? PausedUntil);
+    DateTimeOffset? PausedUntil,
+    long? ContextTokens = null,
+    long? ContextEffectiveWindow = null,
+    double? ContextPercent = null);
 
 public sealed record SendJson(string Worker, bool Verified, int EnterAttempts, int Chunks, string Detail);
 

@@ -16,6 +16,8 @@ public sealed record UsageLineJson(
     decimal? CostUsd,
     long? ContextTokens,
     long? ContextWindow,
-    double? ContextFill);
+    double? ContextFill,
+    long? ContextEffectiveWindow,
+    double? ContextPercent);
 
 public sealed record UsageJson(IReadOnlyList<UsageLineJson> Workers, IReadOnlyList<UsageLineJson> Tickets, UsageLineJson Total);

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Baton.Core.Tmux;
+using Baton.Core.Usage;
 using Baton.Core.Workers;
 
 namespace Baton.Cli.Rendering;
 
 internal static class WorkerRows
 {
-    public static WorkerJson ToJson(Worker w, TmuxSession? session, DateTimeOffset now) => new(
+    /// <param name="context">The worker's context fill (<see cref="Contexts"/>), when known.</param>
+    public static WorkerJson ToJson(Worker w, TmuxSession? session, DateTimeOffset now, ContextGauge? context = null) => new(
         w.Name,
         w.Agent,
         w.Role,
@@ -24,7 +26,33 @@ internal static class WorkerRows
         w.CreatedAt,
         w.StateSince,
         w.TicketId,
-        w.PausedUntil);
+        w.PausedUntil,
+        context?.Tokens,
+        context?.EffectiveWindow,
+        context?.Percent);
+
+    /// <summary>Each worker's context fill from its latest usage row, measured against the effective window of its model.</summary>
+    public static Dictionary<string, ContextGauge> Contexts(IEnumerable<UsageRow> rows, IReadOnlyDictionary<string, long> windows)
+    {
+        var gauges = new Dictionary<string, ContextGauge>(StringComparer.Ordinal);
+        foreach (var row in rows) // oldest first: the latest run of a name wins
+        {
+            if (ContextGauge.Of(row.Agent, row.Context, windows) is { } gauge)
+            {
+                gauges[row.Worker] = gauge;
+            }
+            else
+            {
+                gauges.Remove(row.Worker);
+            }
+        }
+
+        return gauges;
+    }
+
+    /// <summary>A fill as a table shows it: "43%", or "-" when unknown.</summary>
+    public static string Percent(ContextGauge? gauge) =>
+        gauge?.Percent is { } p ? p.ToString("0", CultureInfo.InvariantCulture) + "%" : "-";
 
     public static long? SecondsSinceOutput(Worker w, TmuxSession? session, DateTimeOffset now)
     {

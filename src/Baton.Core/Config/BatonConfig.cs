@@ -23,6 +23,9 @@ public sealed record BatonConfig
 
     public GitHubConfig GitHub { get; init; } = new();
 
+    /// <summary>When a worker's context is full enough to hand its ticket to a fresh agent (<c>handoff:</c>).</summary>
+    public Handoff.HandoffConfig Handoff { get; init; } = new();
+
     /// <summary>Notification channels and rules (<c>notify:</c>); none by default.</summary>
     public Notify.NotifyConfig Notify { get; init; } = Baton.Core.Notify.NotifyConfig.None;
 

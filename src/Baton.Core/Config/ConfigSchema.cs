@@ -57,6 +57,10 @@ public static class ConfigSchema
         new("github", "poll_interval", ConfigValueType.Duration, "60s", "1s", "1h", ["How often `baton up` asks GitHub about open pull requests (1s to 1h)."], c => D(c.GitHub.PollInterval)),
         new("github", "in_progress_label", ConfigValueType.Text, "claude-in-progress", null, null, ["Labels an imported issue carries while its ticket is worked on, and when it is blocked or failed."], c => c.GitHub.InProgressLabel),
         new("github", "blocked_label", ConfigValueType.Text, "claude-blocked", null, null, [], c => c.GitHub.BlockedLabel),
+        new("handoff", "at", ConfigValueType.Int, "60", "1", "100", ["Context fill (percent of the model's effective window) at which `baton up` asks the agent for its handoff", "section and hands its ticket to a fresh agent in the same worktree."], c => N(c.Handoff.At)),
+        new("handoff", "force", ConfigValueType.Int, "80", "1", "100", ["Fill at which the handoff happens at once, the packet built from Baton's own record (below the CLI's own compaction)."], c => N(c.Handoff.Force)),
+        new("handoff", "ask_timeout", ConfigValueType.Duration, "2m", "1s", "1h", ["How long an asked agent has to write its section before the forced path (1s to 1h)."], c => D(c.Handoff.AskTimeout)),
+        new("handoff", "windows", ConfigValueType.Map, "{}", "1000", "100000000", ["Effective context windows in tokens by model or profile name, e.g. {claude-opus-4: 180000}; they win over the built-in rules."], c => M(c.Handoff.Windows.Count)),
     ];
 
     /// <summary>The key at <paramref name="path"/> (<c>section.name</c>).</summary>

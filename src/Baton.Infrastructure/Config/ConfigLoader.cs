@@ -22,7 +22,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "notify");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "handoff", "notify");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -130,6 +130,23 @@ public static class ConfigLoader
         if (doc.Map(doc.Root, "github") is { } github)
         {
             config = config with { GitHub = GitHubConfigLoader.Parse(doc, github) };
+        }
+
+        if (doc.Map(doc.Root, "handoff") is { } handoff)
+        {
+            doc.AllowOnly(handoff, "at", "force", "ask_timeout", "windows");
+            var d = config.Handoff;
+            // A force at or below at is allowed: every automatic handoff then takes the forced path.
+            config = config with
+            {
+                Handoff = d with
+                {
+                    At = doc.Int(handoff, ConfigSchema.Key("handoff.at")) ?? d.At,
+                    Force = doc.Int(handoff, ConfigSchema.Key("handoff.force")) ?? d.Force,
+                    AskTimeout = doc.Duration(handoff, ConfigSchema.Key("handoff.ask_timeout")) ?? d.AskTimeout,
+                    Windows = Numbers(doc, handoff, ConfigSchema.Key("handoff.windows")),
+                },
+            };
         }
 
         if (doc.Map(doc.Root, "notify") is { } notify)

@@ -66,6 +66,24 @@ public sealed class HookUsageTests : IDisposable
     }
 
     [Fact]
+    public void List_and_usage_show_the_fill_of_the_effective_window_configured_for_the_model()
+    {
+        var config = Path.Combine(_repo.Dir, ".baton", "config.yaml");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("  windows: {}", "  windows: {claude-opus-5-5: 1000}", StringComparison.Ordinal));
+        _repo.Baton("spawn", "--agent", "scripted", "--name", "cw").Ok();
+        var transcript = Path.Combine(_repo.Dir, ".baton", "test-transcript.jsonl");
+        File.WriteAllText(transcript, Assistant("m1", 300, 5, 200));
+        Hook("cw", ["Stop"], "{\"hook_event_name\":\"Stop\",\"transcript_path\":\"" + transcript + "\"}").Ok();
+
+        var row = _repo.Baton("list", "--json").Ok().Json().EnumerateArray().Single(w => w.GetProperty("name").GetString() == "cw");
+        var usage = _repo.Baton("usage", "--worker", "cw", "--json").Ok().Json().GetProperty("workers")[0];
+
+        Assert.Equal((500, 1000, 50.0), (row.GetProperty("context_tokens").GetInt64(), row.GetProperty("context_effective_window").GetInt64(), row.GetProperty("context_percent").GetDouble()));
+        Assert.Equal(50.0, usage.GetProperty("context_percent").GetDouble());
+        Assert.Contains("50%", _repo.Baton("list").Ok().Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_message_written_after_the_stop_is_counted_once_on_a_later_look_at_the_idle_worker()
     {
         _repo.Baton("spawn", "--agent", "scripted", "--name", "late").Ok();
