@@ -5,7 +5,10 @@ namespace Baton.Web;
 /// <summary>How `baton dashboard` listens. <see cref="Port"/> 0 takes a free port (the URL printed says which).</summary>
 public sealed record DashboardOptions
 {
-    public int Port { get; init; } = 7777;
+    /// <summary>The port when none is given (`baton dashboard`, `baton up --dashboard`).</summary>
+    public const int DefaultPort = 7777;
+
+    public int Port { get; init; } = DefaultPort;
 
     public IPAddress Bind { get; init; } = IPAddress.Loopback;
 

@@ -20,14 +20,19 @@ public sealed class DashboardServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly EventHub _hub;
+    private readonly X509Certificate2? _certificate;
 
-    private DashboardServer(WebApplication app, EventHub hub, Uri address, string token)
+    private DashboardServer(WebApplication app, EventHub hub, X509Certificate2? certificate, Uri address, string token)
     {
         _app = app;
         _hub = hub;
+        _certificate = certificate;
         Address = address;
-        Url = new Uri(address, "/?token=" + Uri.EscapeDataString(token));
+        Url = UrlWithToken(address, token);
     }
+
+    /// <summary>The page's address with the token, as a person opens it.</summary>
+    public static Uri UrlWithToken(Uri address, string token) => new(address, "/?token=" + Uri.EscapeDataString(token));
 
     /// <summary>Where it listens (the real port when 0 was asked for).</summary>
     public Uri Address { get; }
@@ -70,7 +75,7 @@ public sealed class DashboardServer : IAsyncDisposable
         var security = new DashboardSecurity(token, DashboardToken.NewSecret(), certificate is not null);
         app.Use(security.InvokeAsync);
         var hub = new EventHub(feed, time, options.PollInterval);
-        new Endpoints(backend, security).Map(app, new EventStream(hub, backend, time, options.Heartbeat));
+        new Endpoints(backend, security).Map(app, new EventStream(hub, backend, time, options.Heartbeat, app.Lifetime.ApplicationStopping));
         StaticAssets.Map(app);
         try
         {
@@ -80,6 +85,7 @@ public sealed class DashboardServer : IAsyncDisposable
         {
             await app.DisposeAsync().ConfigureAwait(false);
             hub.Dispose();
+            certificate?.Dispose();
             throw new BatonException($"port {options.Port} on {options.Bind} is already in use: stop what listens there or choose another with --port");
         }
 
@@ -92,7 +98,7 @@ public sealed class DashboardServer : IAsyncDisposable
         }
 
         var host = options.Bind.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{options.Bind}]" : options.Bind.ToString();
-        return new DashboardServer(app, hub, new Uri($"{(certificate is null ? "http" : "https")}://{host}:{port}/"), token);
+        return new DashboardServer(app, hub, certificate, new Uri($"{(certificate is null ? "http" : "https")}://{host}:{port}/"), token);
     }
 
     /// <summary>Serves until <paramref name="ct"/> is cancelled (Ctrl-C, SIGTERM), then stops gracefully.</summary>
@@ -140,5 +146,6 @@ public sealed class DashboardServer : IAsyncDisposable
     {
         _hub.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
+        _certificate?.Dispose();
     }
 }

@@ -19,13 +19,16 @@ internal sealed class EventStream
     private readonly IDashboardBackend _backend;
     private readonly TimeProvider _time;
     private readonly TimeSpan _heartbeat;
+    private readonly CancellationToken _stopping;
 
-    public EventStream(EventHub hub, IDashboardBackend backend, TimeProvider time, TimeSpan heartbeat)
+    /// <param name="stopping">The server is stopping: streams end at once instead of holding the shutdown for its grace period.</param>
+    public EventStream(EventHub hub, IDashboardBackend backend, TimeProvider time, TimeSpan heartbeat, CancellationToken stopping)
     {
         _hub = hub;
         _backend = backend;
         _time = time;
         _heartbeat = heartbeat;
+        _stopping = stopping;
     }
 
     /// <summary>Events after <paramref name="after"/>, oldest first; with no <paramref name="after"/>, the latest ones.</summary>
@@ -73,7 +76,8 @@ internal sealed class EventStream
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        var ct = context.RequestAborted;
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping);
+        var ct = ends.Token;
         try
         {
             await response.WriteAsync("retry: 2000\n\n", ct).ConfigureAwait(false);
@@ -110,7 +114,7 @@ internal sealed class EventStream
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The viewer left.
+            // The viewer left, or the server is stopping (the browser reconnects with Last-Event-ID).
         }
         catch (IOException) when (ct.IsCancellationRequested)
         {

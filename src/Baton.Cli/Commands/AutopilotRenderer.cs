@@ -113,6 +113,24 @@ internal sealed class AutopilotRenderer
         }
     }
 
+    /// <summary>
+    /// A line shown before the loop's own output, whatever the view: plain text as it is (so a
+    /// script can read it), one JSON line under --json.
+    /// </summary>
+    public void Announce(string message)
+    {
+        if (_view == AutopilotView.Json)
+        {
+            Line(message);
+        }
+        else
+        {
+            _host.Out.WriteLine(message);
+        }
+
+        _host.Out.Flush();
+    }
+
     private void Remember(TickReport report)
     {
         _ticks++;

@@ -18,7 +18,7 @@ internal static class DashboardCommand
 {
     public static Command Create()
     {
-        var port = new Option<int>("--port") { Description = "The port (0 takes a free one)", DefaultValueFactory = _ => 7777 };
+        var port = new Option<int>("--port") { Description = "The port (0 takes a free one)", DefaultValueFactory = _ => DashboardOptions.DefaultPort };
         var bind = new Option<string>("--bind") { Description = "The address to listen on; anything but loopback needs --cert/--key or --insecure", DefaultValueFactory = _ => "127.0.0.1" };
         var open = new Option<bool>("--open") { Description = "Open the page in the browser (xdg-open)" };
         var cert = new Option<string?>("--cert") { Description = "A PEM certificate: serve over TLS (with --key)" };
@@ -35,11 +35,9 @@ internal static class DashboardCommand
                 KeyFile = parse.GetValue(key),
                 Insecure = parse.GetValue(insecure),
             };
-            options.Validate();
-            var token = DashboardToken.LoadOrCreate(host.Files, host.Paths.BatonDir);
-            using var feed = host.OpenConnection();
             using var signals = new StopSignals(ct);
-            await using var server = await DashboardServer.StartAsync(options, token, new Backend(host), feed, host.Time, signals.Token).ConfigureAwait(false);
+            await using var hosting = await DashboardHosting.StartAsync(host, options, signals.Token).ConfigureAwait(false);
+            var server = hosting.Server;
             host.Out.WriteLine($"Dashboard: {server.Url}");
             host.Out.WriteLine("The token is in .baton/dashboard.token (delete it to revoke). Stop with Ctrl-C.");
             host.Out.Flush();
@@ -54,7 +52,7 @@ internal static class DashboardCommand
         return command;
     }
 
-    private static IPAddress ParseAddress(string text)
+    internal static IPAddress ParseAddress(string text)
     {
         if (text == "localhost")
         {
@@ -83,7 +81,7 @@ internal static class DashboardCommand
     }
 
     /// <summary>The page's reads and actions over this host's services, shaped as the `--json` commands print them.</summary>
-    private sealed class Backend : IDashboardBackend
+    internal sealed class Backend : IDashboardBackend
     {
         private const string Actor = "dashboard";
 

@@ -49,7 +49,8 @@ public sealed class AutopilotControl
     public string AttachCommand => $"tmux{(_config.TmuxSocket is { } s ? " -L " + s : "")} attach -t {Session}";
 
     /// <summary>Starts `baton up --plain` in its own session and waits until it holds the lock; returns its pid.</summary>
-    public async Task<int> DetachAsync(bool untilDone, CancellationToken ct)
+    /// <param name="options">More options of `baton up` for the detached loop (e.g. its dashboard).</param>
+    public async Task<int> DetachAsync(bool untilDone, IReadOnlyList<string> options, CancellationToken ct)
     {
         if (_lock.Holder() is { } pid)
         {
@@ -69,6 +70,8 @@ public sealed class AutopilotControl
         {
             command.Add("--until-done");
         }
+
+        command.AddRange(options);
 
         if (!tmux.NewSession(new NewSessionRequest(Session, SessionName, _paths.Root, command, env, 200, 50)))
         {

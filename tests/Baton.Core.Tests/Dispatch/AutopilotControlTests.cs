@@ -38,12 +38,12 @@ public sealed class AutopilotControlTests
         var start = _time.GetUtcNow();
         _lock.Other = () => _time.GetUtcNow() - start >= TimeSpan.FromSeconds(2) ? 777 : null;
 
-        var pid = await Drive(_control.DetachAsync(untilDone: true, CancellationToken.None));
+        var pid = await Drive(_control.DetachAsync(untilDone: true, ["--dashboard", "--dashboard-port", "7788"], CancellationToken.None));
 
         Assert.Equal(777, pid);
         var created = Assert.Single(_tmux.Created);
         Assert.Equal("baton-autopilot", created.Session);
-        Assert.Equal(["baton", "up", "--plain", "--until-done"], created.Command);
+        Assert.Equal(["baton", "up", "--plain", "--until-done", "--dashboard", "--dashboard-port", "7788"], created.Command);
         Assert.Equal("bt", created.Environment["BATON_TMUX_SOCKET"]);
         Assert.Equal("tmux -L bt attach -t baton-autopilot", _control.AttachCommand);
     }
@@ -51,7 +51,7 @@ public sealed class AutopilotControlTests
     [Fact]
     public async Task Detach_gives_up_after_its_bounded_wait_and_points_at_the_session()
     {
-        var e = await Assert.ThrowsAsync<BatonException>(() => Drive(_control.DetachAsync(untilDone: false, CancellationToken.None)));
+        var e = await Assert.ThrowsAsync<BatonException>(() => Drive(_control.DetachAsync(untilDone: false, [], CancellationToken.None)));
 
         Assert.Contains("the autopilot did not start; look at its session: tmux -L bt attach -t baton-autopilot", e.Message);
         Assert.True(_time.GetUtcNow() - DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture) >= AutopilotControl.StartTimeout);

@@ -41,10 +41,14 @@ public sealed class DashboardProcess : IDisposable
     public static DashboardProcess Start(TestRepo repo, params string[] extra) => Start(repo, new Dictionary<string, string>(), extra);
 
     /// <summary>Starts it with <paramref name="env"/> added to its environment.</summary>
-    public static DashboardProcess Start(TestRepo repo, IReadOnlyDictionary<string, string> env, params string[] extra)
+    public static DashboardProcess Start(TestRepo repo, IReadOnlyDictionary<string, string> env, params string[] extra) =>
+        Launch(repo, env, ["dashboard", "--port", "0", .. extra]);
+
+    /// <summary>Runs `baton ARGS` (any command that serves the page, such as `up --dashboard`) and waits for the URL it prints.</summary>
+    public static DashboardProcess Launch(TestRepo repo, IReadOnlyDictionary<string, string> env, IReadOnlyList<string> args)
     {
         var bin = RepoPaths.Baton;
-        var info = Info(repo, [.. bin.Skip(1), "dashboard", "--port", "0", .. extra]);
+        var info = Info(repo, [.. bin.Skip(1), .. args]);
         foreach (var (name, value) in env)
         {
             info.Environment[name] = value;
@@ -130,6 +134,22 @@ public sealed class DashboardProcess : IDisposable
         }
 
         return await Client.SendAsync(request);
+    }
+
+    /// <summary>Asks it to stop (SIGTERM, as `baton down` or systemd do) and waits for its exit code.</summary>
+    public int Terminate()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            kill.WaitForExit();
+        }
+
+        if (!_process.WaitForExit(60_000))
+        {
+            throw new Xunit.Sdk.XunitException("baton did not stop within 60 s of SIGTERM");
+        }
+
+        return _process.ExitCode;
     }
 
     public void Dispose()

@@ -60,6 +60,15 @@ public sealed class SseReader : IDisposable
         return events;
     }
 
+    /// <summary>Reads to the end of the response: returns normally only when the server ended it cleanly.</summary>
+    public async Task ReadToEndAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (await _reader.ReadLineAsync(timeout.Token) is not null)
+        {
+        }
+    }
+
     public void Dispose()
     {
         _reader.Dispose();
