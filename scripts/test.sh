@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what the tests need (idempotently, the pinned Claude Code and Codex
 # CLIs included), builds with warnings as errors,
-# publishes the native AOT binary (zero trim/AOT warnings), and runs the unit and integration
-# tests against that binary with real tmux, git and SQLite.
+# publishes the native AOT binary (zero trim/AOT warnings), and runs the unit, integration and
+# browser tests (headless Debian chromium) against that binary with real tmux, git and SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -12,6 +12,8 @@ command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v git >/dev/null 2>&1 || missing+=(git)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v npm >/dev/null 2>&1 || missing+=(npm)   # installs the pinned agent CLIs below
+# The browser tests drive Debian's chromium through Playwright (never a browser Playwright downloads).
+[ -x "${BATON_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -32,6 +32,9 @@ public sealed class DashboardProcess : IDisposable
 
     public string Token { get; }
 
+    /// <summary>The process's id (for its CPU time in /proc).</summary>
+    public int Pid => _process.Id;
+
     /// <summary>No token at all.</summary>
     public HttpClient Anonymous { get; }
 
