@@ -41,6 +41,8 @@ public static class Program
         root.Subcommands.Add(AttachCommand.Create());
         root.Subcommands.Add(KillCommand.Create());
         root.Subcommands.Add(KillCommand.CreateAll());
+        root.Subcommands.Add(WorkerActionCommand.CreateNudge());
+        root.Subcommands.Add(WorkerActionCommand.CreateApprove());
         root.Subcommands.Add(RoleCommand.Create());
         root.Subcommands.Add(RoleCommand.CreateDirective());
         root.Subcommands.Add(RoleCommand.CreateMemory());

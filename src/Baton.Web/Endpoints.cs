@@ -32,9 +32,10 @@ internal sealed class Endpoints
     public void Map(WebApplication app, EventStream stream)
     {
         app.MapGet("/api/session", () => Results.Json(new SessionBody(_security.Csrf), WebJsonContext.Default.SessionBody));
-        app.MapGet("/api/tickets", (HttpContext context) => Run(context, _backend.TicketsJson));
+        app.MapGet("/api/tickets", (HttpContext context, int? limit) => ViewEndpoints.Tickets(context, this, _backend, limit));
         app.MapGet("/api/workers", (HttpContext context) => Run(context, _backend.WorkersJson));
-        app.MapGet("/api/events", (HttpContext context, long? after, int? limit) => stream.ListAsync(context, after, limit ?? 100));
+        app.MapGet("/api/events", (HttpContext context, long? after, int? limit, string? ticket, string? worker, string? type) =>
+            stream.ListAsync(context, after, limit ?? 100, new EventFilter(ticket, worker, type)));
         app.MapGet("/api/stream", (HttpContext context, long? after) => stream.StreamAsync(context, after));
         app.MapPost("/api/workers/{name}/send", async (HttpContext context, string name) =>
         {
@@ -50,6 +51,7 @@ internal sealed class Endpoints
             Baton.Core.Notify.NotificationId.Parse(id) is { } number
                 ? Run(context, () => _backend.AcknowledgeNotification(number))
                 : Error(context, StatusCodes.Status400BadRequest, $"'{id}' is not a notification id (N-12 or 12)"));
+        ViewEndpoints.Map(app, this, _backend);
     }
 
     /// <summary>Writes {"error": message} with <paramref name="status"/>.</summary>
@@ -60,7 +62,7 @@ internal sealed class Endpoints
         return context.Response.WriteAsync(JsonSerializer.Serialize(new ErrorBody(message), WebJsonContext.Default.ErrorBody));
     }
 
-    private Task Run(HttpContext context, Func<string> call) => Run(context, _ => Task.FromResult(call()));
+    public Task Run(HttpContext context, Func<string> call) => Run(context, _ => Task.FromResult(call()));
 
     /// <summary>Runs one backend call under the gate and writes its JSON, or the error it ended in.</summary>
     public async Task Run(HttpContext context, Func<CancellationToken, Task<string>> call)

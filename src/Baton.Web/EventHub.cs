@@ -146,6 +146,15 @@ public sealed class EventHub : IDisposable
         }
     }
 
+    /// <summary>The latest events <paramref name="query"/> matches, oldest first (a filtered list).</summary>
+    public IReadOnlyList<EventRecord> Matching(EventQuery query)
+    {
+        lock (_sync)
+        {
+            return _feed.RecentEvents(query);
+        }
+    }
+
     /// <summary>Completes once the hub has seen an event after <paramref name="afterId"/> (at once if it has).</summary>
     public Task WaitAfterAsync(long afterId, CancellationToken ct)
     {

@@ -32,7 +32,7 @@ internal sealed class EventStream
     }
 
     /// <summary>Events after <paramref name="after"/>, oldest first; with no <paramref name="after"/>, the latest ones.</summary>
-    public Task ListAsync(HttpContext context, long? after, int limit)
+    public Task ListAsync(HttpContext context, long? after, int limit, EventFilter filter)
     {
         if (limit is < 1 or > MaxLimit)
         {
@@ -44,7 +44,23 @@ internal sealed class EventStream
             return Endpoints.Error(context, StatusCodes.Status400BadRequest, $"after must be an event id (0 or more), not {after}");
         }
 
-        var events = after is { } id ? _hub.ReadStore(id, limit) : _hub.Latest(limit);
+        IReadOnlyList<Baton.Core.Events.EventRecord> events;
+        if (filter.Any)
+        {
+            // A filtered list is the latest matching events (after the id when given), oldest first.
+            var (query, error) = filter.TryQuery(limit, after);
+            if (query is null)
+            {
+                return Endpoints.Error(context, StatusCodes.Status400BadRequest, _backend.Redact(error!));
+            }
+
+            events = _hub.Matching(query);
+        }
+        else
+        {
+            events = after is { } id ? _hub.ReadStore(id, limit) : _hub.Latest(limit);
+        }
+
         var json = new StringBuilder("[");
         foreach (var e in events)
         {

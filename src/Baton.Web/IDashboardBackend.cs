@@ -33,4 +33,28 @@ public interface IDashboardBackend
 
     /// <summary>Acknowledges a notification (`baton notify ack ID`) as the actor `dashboard`.</summary>
     string AcknowledgeNotification(long id);
+
+    /// <summary>At most <paramref name="limit"/> tickets as `baton ticket list --limit N --json` prints them (the board of a big repository).</summary>
+    string TicketsJson(int limit);
+
+    /// <summary>The ticket graph, laid out, with its critical path (Core's GraphBuilder); of one feature when given.</summary>
+    string GraphJson(string? feature);
+
+    /// <summary>Tokens, cost and context fill as `baton usage --json` prints them.</summary>
+    string UsageJson();
+
+    /// <summary>The merge queue as `baton merge-queue --finished N --json` prints it.</summary>
+    string MergesJson(int finished);
+
+    /// <summary>The latest gate runs, newest first, with their counts and output; of one ticket when given.</summary>
+    string GatesJson(string? ticket, int limit);
+
+    /// <summary>The active predicted conflicts between live branches, as recorded (by ConflictWatch or `baton conflicts`).</summary>
+    string ConflictsJson();
+
+    /// <summary>The supervisor's nudge, now (`baton nudge NAME --json`), as the actor `dashboard`.</summary>
+    Task<string> NudgeAsync(string worker, CancellationToken ct);
+
+    /// <summary>Approves the worker's permission question (`baton approve NAME --json`), as the actor `dashboard`.</summary>
+    Task<string> ApproveAsync(string worker, CancellationToken ct);
 }

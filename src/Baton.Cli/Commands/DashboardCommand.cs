@@ -14,7 +14,7 @@ using Baton.Web;
 namespace Baton.Cli.Commands;
 
 /// <summary>`baton dashboard`: the live page, served by this process until Ctrl-C or SIGTERM.</summary>
-internal static class DashboardCommand
+internal static partial class DashboardCommand
 {
     public static Command Create()
     {
@@ -81,7 +81,7 @@ internal static class DashboardCommand
     }
 
     /// <summary>The page's reads and actions over this host's services, shaped as the `--json` commands print them.</summary>
-    internal sealed class Backend : IDashboardBackend
+    internal sealed partial class Backend : IDashboardBackend
     {
         private const string Actor = "dashboard";
 

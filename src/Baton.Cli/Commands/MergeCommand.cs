@@ -16,8 +16,7 @@ internal static class MergeCommand
         var command = new Command("merge-queue", "What waits to be merged, in the order it lands, and why; then the latest merged, failed or cancelled") { finished, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var list = host.MergeQueue().List(Math.Max(0, parse.GetValue(finished)));
-            var rows = list.Select((m, i) => new MergeRequestJson(m.IsOpen ? i + 1 : null, m.Ticket is { } n ? TicketId.Format(n) : null, m.Branch, m.Target, m.Kind.ToText(), m.Status.ToText(), m.Detail, m.CreatedAt, m.UpdatedAt)).ToList();
+            var rows = Rows(host, parse.GetValue(finished));
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(rows, CliJson.Readable.ListMergeRequestJson));
@@ -49,6 +48,10 @@ internal static class MergeCommand
         });
         return command;
     }
+
+    /// <summary>The queue in landing order, then the latest <paramref name="finished"/> finished requests (the dashboard lists the same).</summary>
+    internal static List<MergeRequestJson> Rows(Host.CliHost host, int finished) =>
+        host.MergeQueue().List(Math.Max(0, finished)).Select((m, i) => new MergeRequestJson(m.IsOpen ? i + 1 : null, m.Ticket is { } n ? TicketId.Format(n) : null, m.Branch, m.Target, m.Kind.ToText(), m.Status.ToText(), m.Detail, m.CreatedAt, m.UpdatedAt)).ToList();
 
     public static Command CreateMerge()
     {

@@ -68,7 +68,7 @@ internal static class UsageCommand
         return $"{t.Input,9} {t.Output,9} {t.CacheCreation,9} {t.CacheRead,9} {hit,5} {cost,9} {context}";
     }
 
-    private static UsageLineJson Json(UsageLine l, IReadOnlyDictionary<string, long> windows) => new(
+    internal static UsageLineJson Json(UsageLine l, IReadOnlyDictionary<string, long> windows) => new(
         l.Key, l.Agent, l.Ticket, l.AgentVersion, l.Model, l.Runs,
         l.Tokens.Input, l.Tokens.Output, l.Tokens.CacheCreation, l.Tokens.CacheRead,
         l.Tokens.CacheHitRate is { } h ? Math.Round(h, 4) : null, l.Tokens.CostUsd,

@@ -198,9 +198,7 @@ public sealed class Supervisor
             return;
         }
 
-        var text = idle
-            ? $"You are idle, but {ticket.Id} is not reported finished. If it is done: commit, then run `baton ticket done {ticket.Id} --summary \"...\"`. If you are stuck: `baton ticket update {ticket.Id} --status blocked --note \"why\"`. Otherwise carry on."
-            : $"No progress seen on {ticket.Id} for {_config.StallAfter.TotalMinutes:0.#} min. If you are stuck, say why with `baton ticket update {ticket.Id} --note \"...\"`; otherwise carry on and report when done.";
+        var text = NudgeText.For(ticket.Id, idle, _config.StallAfter);
         try
         {
             await _workers.SendAsync(worker.Name, text, ct).ConfigureAwait(false);
