@@ -16,4 +16,12 @@ public interface IProcessRunner
     /// process and all its children are killed and <see cref="OperationCanceledException"/> thrown.
     /// </summary>
     Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a program that keeps running (its timeout, capture and callbacks do not apply): the
+    /// caller reads its output and writes its input, and disposes it. Runners that only run
+    /// programs to their end (test doubles) say they cannot.
+    /// </summary>
+    IRunningProcess Start(ProcessRequest request) =>
+        throw new NotSupportedException($"{GetType().Name} cannot start a long-running process ({request?.File})");
 }

@@ -75,12 +75,105 @@ public sealed partial class Redactor
             return text ?? "";
         }
 
+        return KnownKeyShapes().Replace(MaskValues(text), Mask);
+    }
+
+    /// <summary>
+    /// Masks what of <paramref name="text"/> can be shown now, and returns apart the end that could
+    /// be the start of a secret cut off (see <see cref="PartialSecretLength"/>), with only whole
+    /// secret values masked in it: the caller puts it before the next piece.
+    /// </summary>
+    public (string Shown, string Held) RedactPiece(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+
+        // Whole values first, so none straddles the cut; key shapes only in what is shown, so a
+        // key cut in two is matched once whole rather than masked half and shown half.
+        var values = MaskValues(text);
+        var keep = PartialSecretLength(values);
+        return (KnownKeyShapes().Replace(values[..^keep], Mask), values[^keep..]);
+    }
+
+    private string MaskValues(string text)
+    {
         var result = text;
         foreach (var secret in _secretValues)
         {
             result = result.Replace(secret, Mask, StringComparison.Ordinal);
         }
 
-        return KnownKeyShapes().Replace(result, Mask);
+        return result;
+    }
+
+    /// <summary>Where each known key shape starts (the masked patterns above, without their bodies).</summary>
+    private static readonly string[] KeyHeads =
+        ["sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xoxa-", "xoxb-", "xoxp-", "xoxr-", "xoxs-", "AKIA", "Bearer "];
+
+    /// <summary>A trailing run longer than this is not held back as a possible key (memory stays bounded).</summary>
+    private const int MaxHeldKeyRun = 512;
+
+    /// <summary>
+    /// How many characters at the end of <paramref name="text"/> could be the beginning of a secret
+    /// that the text cut off: the longest ending that starts a secret value, or a run that is or
+    /// starts a known key shape. A stream holds these back until more text arrives (see
+    /// <see cref="StreamRedactor"/>), so a secret split across two chunks is still masked whole.
+    /// </summary>
+    public int PartialSecretLength(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var held = 0;
+        foreach (var secret in _secretValues)
+        {
+            for (var k = Math.Min(secret.Length - 1, text.Length); k > held; k--)
+            {
+                if (text.AsSpan(text.Length - k).SequenceEqual(secret.AsSpan(0, k)))
+                {
+                    held = k;
+                    break;
+                }
+            }
+        }
+
+        // The run of key characters at the end (and "Bearer " before it), searched from its start
+        // so the longest candidate wins.
+        var start = text.Length;
+        while (start > 0 && text.Length - start < MaxHeldKeyRun && IsKeyChar(text[start - 1]))
+        {
+            start--;
+        }
+
+        if (start >= 7 && text.AsSpan(start - 7, 7).SequenceEqual("Bearer ") && text.Length - start < MaxHeldKeyRun)
+        {
+            start -= 7;
+        }
+
+        for (var i = start; i < text.Length - held; i++)
+        {
+            var tail = text.AsSpan(i);
+            foreach (var head in KeyHeads)
+            {
+                if (head.AsSpan().StartsWith(tail) || tail.StartsWith(head) && IsKeyRun(tail[head.Length..]))
+                {
+                    return text.Length - i;
+                }
+            }
+        }
+
+        return held;
+    }
+
+    private static bool IsKeyChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.';
+
+    private static bool IsKeyRun(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!IsKeyChar(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -42,6 +42,13 @@ public sealed class ProcessRunner : IProcessRunner
             TaskScheduler.Default);
     }
 
+    /// <summary>A program that keeps running: its input stays open for <see cref="IRunningProcess.WriteLine"/>.</summary>
+    IRunningProcess IProcessRunner.Start(ProcessRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new RunningProcess(Start(request with { InheritTerminal = false }));
+    }
+
     private static Process Start(ProcessRequest request)
     {
         var info = new ProcessStartInfo(request.File)
