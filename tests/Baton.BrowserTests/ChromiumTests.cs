@@ -11,7 +11,7 @@ public sealed class ChromiumTests
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-chromium-" + Guid.NewGuid().ToString("N"), "chromium");
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Chromium.LaunchAsync(missing));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Chromium.LaunchAsync(missing, []));
 
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Contains("apt-get install chromium", error.Message, StringComparison.Ordinal);

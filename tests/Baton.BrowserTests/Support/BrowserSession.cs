@@ -23,9 +23,9 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public IBrowser Browser { get; }
 
-    public static async Task<BrowserSession> StartAsync()
+    public static async Task<BrowserSession> StartAsync(params string[] extraArgs)
     {
-        var (playwright, browser) = await Chromium.LaunchAsync();
+        var (playwright, browser) = await Chromium.LaunchAsync(extraArgs);
         return new BrowserSession(playwright, browser);
     }
 

@@ -32,9 +32,9 @@ public static class Chromium
     ];
 
     /// <summary>Starts Playwright's driver and the browser; a missing chromium is a failure that says how to get it.</summary>
-    public static Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync() => LaunchAsync(ExecutablePath);
+    public static Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(params string[] extraArgs) => LaunchAsync(ExecutablePath, extraArgs);
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(string path)
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(string path, string[] extraArgs)
     {
         if (!File.Exists(path))
         {
@@ -50,7 +50,7 @@ public static class Chromium
             {
                 ExecutablePath = path,
                 Headless = true,
-                Args = Args,
+                Args = [.. Args, .. extraArgs],
                 Timeout = 60_000,
             });
             return (playwright, browser);
