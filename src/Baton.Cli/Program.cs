@@ -61,6 +61,8 @@ public static class Program
         root.Subcommands.Add(ProphetCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(WipCommand.Create());
+        root.Subcommands.Add(HandoffCommand.Create());
+        root.Subcommands.Add(HandoffCommand.CreateList());
         root.Subcommands.Add(ConflictsCommand.Create());
         root.Subcommands.Add(MergeCommand.CreateQueue());
         root.Subcommands.Add(MergeCommand.CreateMerge());

@@ -170,7 +170,12 @@ public sealed class CliHost : IDisposable
         GitHubStore = GitHubStore,
         Conflicts = ConflictStore,
         Notifier = Config.Notify.Enabled ? Notifier() : null,
+        Handoffs = HandoffStore,
     };
+
+    public Baton.Core.Handoff.IHandoffStore HandoffStore => new SqliteHandoffStore(Sqlite);
+
+    public Baton.Core.Handoff.HandoffService Handoffs() => new(AutopilotContext(), HandoffStore, new GitDiffs(_runner));
 
     /// <summary>The notifier over this project's channels and rules (secrets read from the environment at delivery).</summary>
     public Baton.Core.Notify.Notifier Notifier() => new(
@@ -212,6 +217,7 @@ public sealed class CliHost : IDisposable
             Tickets = tickets,
             Merges = new SqliteMergeStore(store),
             Conflicts = new SqliteConflictStore(store),
+            Handoffs = new SqliteHandoffStore(store),
             Monitor = BuildMonitor(store, tmux, profiles, redactor),
             TicketService = BuildTickets(tickets, store, redactor, () => workers),
             Isolate = null,

@@ -8,6 +8,9 @@ public sealed record BatonPaths(string Root, string BatonDir, string Database)
     public string LocksDir => Path.Combine(BatonDir, "locks");
     public string AgentsDir => Path.Combine(BatonDir, "agents");
 
+    /// <summary>Handoff packets (H-n.json), the agents' sections (H-n.section.json) and the section's schema.</summary>
+    public string HandoffDir => Path.Combine(BatonDir, "handoff");
+
     public static BatonPaths ForRoot(string root)
     {
         var dir = Path.Combine(root, ".baton");

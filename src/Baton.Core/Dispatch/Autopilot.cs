@@ -91,12 +91,13 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             views = _ctx.Monitor.Refresh().ToDictionary(v => v.Worker.Name, StringComparer.Ordinal);
             return Task.CompletedTask;
         }).ConfigureAwait(false);
+        var handingOver = _ctx.Handoffs?.Underway(_ctx.Time.GetUtcNow() - Handoff.HandoffService.StaleAfter) ?? new HashSet<long>();
         foreach (var ticket in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.InProgress)))
         {
             ct.ThrowIfCancellationRequested();
-            if (_spawns.ContainsKey(ticket.Number))
+            if (_spawns.ContainsKey(ticket.Number) || handingOver.Contains(ticket.Number))
             {
-                continue; // its agent is being started: nothing to judge yet
+                continue; // its agent is being started (or handed over): nothing to judge yet
             }
 
             views.TryGetValue(ticket.Assignee ?? "", out var view);

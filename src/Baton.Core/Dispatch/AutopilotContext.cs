@@ -60,6 +60,9 @@ public sealed record AutopilotContext(
 
     public GitHubConfig GitHubConfig => Workers.Config.GitHub;
 
+    /// <summary>Context handoffs; a ticket with one underway is left alone by the supervisor. Null: none are looked at.</summary>
+    public Handoff.IHandoffStore? Handoffs { get; init; }
+
     /// <summary>Reaches people through the configured channels; null: no notifications (none configured).</summary>
     public Notify.Notifier? Notifier { get; init; }
 }

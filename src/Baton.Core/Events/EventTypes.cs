@@ -70,6 +70,8 @@ public static class EventTypes
 
     /// <summary>Something a human should look at: a question no policy answers, a ticket that failed for good.</summary>
     public const string Notification = "notification";
+    public const string Handoff = "handoff";
+    public const string HandoffAsked = "handoff_asked";
     public const string ConflictResolved = "conflict_resolved";
 
     public const string GitHubImported = "github_imported";

@@ -12,6 +12,9 @@ public sealed record Role
 
     public string? Agent { get; init; }
     public int? Capacity { get; init; }
+
+    /// <summary>Profiles a full context hands this role's ticket to, in order of preference (<c>handoff_to</c>); empty: a fresh agent of the same profile.</summary>
+    public IReadOnlyList<string> HandoffTo { get; init; } = [];
     public bool ExitWhenDone { get; init; }
     public bool CommitBeforeStop { get; init; }
     public bool AutoApprove { get; init; }

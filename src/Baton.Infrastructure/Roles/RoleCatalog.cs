@@ -93,7 +93,7 @@ public sealed partial class RoleCatalog : IRoleCatalog
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "prompt", "directives", "agent", "capacity", "exit_when_done",
-            "commit_before_stop", "auto_approve", "permissions");
+            "commit_before_stop", "auto_approve", "permissions", "handoff_to");
         var permissions = new RolePermissions();
         if (doc.Map(root, "permissions") is { } p)
         {
@@ -115,6 +115,7 @@ public sealed partial class RoleCatalog : IRoleCatalog
             Directives = References(doc, root),
             Agent = doc.String(root, "agent"),
             Capacity = doc.Int(root, "capacity", 1, 1000),
+            HandoffTo = doc.List(root, "handoff_to") ?? [],
             ExitWhenDone = Bool(doc, root, "exit_when_done"),
             CommitBeforeStop = Bool(doc, root, "commit_before_stop"),
             AutoApprove = Bool(doc, root, "auto_approve"),

@@ -277,6 +277,33 @@ internal static class Schema
             event_id INTEGER NOT NULL
         );
         """,
+
+        // 10: context handoffs: a ticket moved from a worker whose context filled to a fresh one,
+        // with the packet that went with it (also in .baton/handoff/H-n.json).
+        """
+        CREATE TABLE handoffs (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket          INTEGER NOT NULL,
+            from_worker     TEXT NOT NULL,
+            from_agent      TEXT NOT NULL,
+            to_worker       TEXT,
+            to_agent        TEXT NOT NULL,
+            reason          TEXT NOT NULL,
+            trigger         TEXT NOT NULL CHECK (trigger IN ('command', 'threshold', 'force', 'precompact')),
+            status          TEXT NOT NULL CHECK (status IN ('asking', 'switching', 'done', 'failed')),
+            source          TEXT CHECK (source IN ('agent', 'record')),
+            context_percent REAL,
+            context_tokens  INTEGER,
+            wip_ref         TEXT,
+            packet_path     TEXT,
+            error           TEXT,
+            triggered_at    TEXT NOT NULL,
+            finished_at     TEXT,
+            latency_ms      INTEGER
+        );
+        CREATE INDEX handoffs_ticket ON handoffs(ticket, id);
+        CREATE INDEX handoffs_status ON handoffs(status);
+        """,
     ];
 
     public static int Version => Migrations.Length;
