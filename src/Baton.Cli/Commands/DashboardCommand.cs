@@ -100,7 +100,9 @@ internal static partial class DashboardCommand
         public string WorkersJson()
         {
             var now = _host.Time.GetUtcNow();
-            var rows = _host.Monitor().Refresh(false).Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList();
+            var views = _host.Monitor().Refresh(false);
+            var contexts = views.Count == 0 ? [] : WorkerRows.Contexts(_host.UsageStore.List(), _host.Config.Handoff.Windows);
+            var rows = views.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now, contexts.GetValueOrDefault(v.Worker.Name))).ToList();
             return Safe(JsonSerializer.Serialize(rows, CliJson.Readable.ListWorkerJson));
         }
 

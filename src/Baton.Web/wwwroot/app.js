@@ -1,87 +1,140 @@
-// Baton dashboard: a board of tickets by status and the event log, live from /api/stream.
-// The token is in an HttpOnly cookie; changes would send the CSRF value from /api/session.
-"use strict";
+// Baton dashboard: one page, five views (board, graph, workers, events, merges), live from
+// /api/stream. The token is in an HttpOnly cookie; changes send the CSRF value of /api/session.
+// The view is in the URL's hash, the filters in its query string, so a link reproduces the view.
+import { getJson, toast } from "./dom.js";
+import * as board from "./board.js";
+import * as graph from "./graph.js";
+import * as workers from "./workers.js";
+import * as events from "./events.js";
+import * as merges from "./merges.js";
 
-const STATUSES = ["open", "queued", "in-progress", "testing", "review", "blocked", "failed", "done", "cancelled"];
-const MAX_EVENTS = 300;
-const board = document.getElementById("board");
-const eventList = document.getElementById("events");
+// Every event id the page received, in arrival order (initial load, then the stream),
+// duplicates kept: the browser tests check that none is missing or repeated.
+window.batonSeenEventIds = [];
+
+const views = { board, graph, workers, events, merges };
 const live = document.getElementById("live");
-let refreshTimer = null;
+const params = new URLSearchParams(location.search);
 
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text; // textContent only: nothing from the store is parsed as HTML
-  return node;
+// What each view draws from; a burst of events marks these dirty and one refresh reloads them.
+const loaders = {
+  tickets: () => getJson("/api/tickets?limit=100000"),
+  usage: () => getJson("/api/usage"),
+  workers: () => getJson("/api/workers"),
+  graph: () => getJson("/api/graph" + (param("gfeature") ? "?feature=" + encodeURIComponent(param("gfeature")) : "")),
+  merges: async () => {
+    const [queue, gates, conflicts] = await Promise.all([getJson("/api/merges"), getJson("/api/gates"), getJson("/api/conflicts")]);
+    return { queue, gates, conflicts };
+  },
+};
+
+const needs = { board: ["tickets", "usage"], graph: ["graph"], workers: ["workers", "usage", "tickets"], events: [], merges: ["merges"] };
+const data = {};
+const dirty = new Set(Object.keys(loaders));
+let current = "board";
+let timer = null;
+let running = false;
+const drawn = new Set(); // views drawn since they were last shown (module objects are frozen: kept here)
+
+export function param(name) { return params.get(name) || ""; }
+
+// Keeps a filter in the query string (replaceState: no history entry per keystroke).
+export function setParam(name, value) {
+  if (value) params.set(name, value); else params.delete(name);
+  const query = params.toString();
+  history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
 }
 
-async function getJson(path) {
-  const response = await fetch(path, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(path + ": " + response.status);
-  return response.json();
+// Marks data stale; the shown view's stale data is reloaded once, shortly (a burst is one refresh).
+export function invalidate(...kinds) {
+  for (const k of kinds) dirty.add(k);
+  if (!timer) timer = setTimeout(flush, 250);
 }
 
-function renderBoard(tickets) {
-  const columns = new Map(STATUSES.map(s => [s, []]));
-  for (const t of tickets) {
-    if (!columns.has(t.status)) columns.set(t.status, []);
-    columns.get(t.status).push(t);
+async function flush() {
+  timer = null;
+  if (running) { timer = setTimeout(flush, 250); return; }
+  running = true;
+  try {
+    const wanted = needs[current].filter(k => dirty.has(k));
+    wanted.forEach(k => dirty.delete(k));
+    const results = await Promise.allSettled(wanted.map(k => loaders[k]()));
+    results.forEach((r, i) => {
+      if (r.status === "fulfilled") data[wanted[i]] = r.value;
+      else { dirty.add(wanted[i]); toast(r.reason.message, true); }
+    });
+    if (wanted.length > 0 || !drawn.has(current)) draw();
+  } finally {
+    running = false;
   }
-  board.replaceChildren();
-  for (const [status, items] of columns) {
-    if (items.length === 0 && (status === "cancelled" || status === "blocked")) continue;
-    const column = el("div", "column");
-    column.dataset.status = status;
-    const title = el("h2");
-    title.append(el("span", "", status), el("span", "", String(items.length)));
-    column.append(title);
-    for (const t of items) {
-      const card = el("div", "card");
-      card.dataset.id = t.id;
-      card.append(el("span", "id", t.id), el("span", "title", t.title));
-      const meta = [t.priority, t.assignee, ...(t.labels || [])].filter(Boolean).join(" · ");
-      if (meta) card.append(el("div", "meta", meta));
-      column.append(card);
-    }
-    board.append(column);
-  }
 }
 
-function addEvent(e) {
-  const item = el("li");
-  item.dataset.id = e.id;
-  item.append(el("time", "", new Date(e.time).toLocaleTimeString()), el("span", "type", e.type));
-  const who = [e.ticket, e.worker].filter(Boolean).join(" ");
-  if (who) item.append(el("span", "meta", who + " "));
-  item.append(el("span", "", e.message || ""));
-  eventList.prepend(item);
-  while (eventList.children.length > MAX_EVENTS) eventList.lastChild.remove();
+function draw() {
+  views[current].render(data);
+  drawn.add(current);
 }
 
-// Many events in a burst: one board refresh.
-function refreshSoon() {
-  if (refreshTimer) return;
-  refreshTimer = setTimeout(async () => {
-    refreshTimer = null;
-    try { renderBoard(await getJson("/api/tickets")); } catch (err) { console.error(err); }
-  }, 250);
+function show(name) {
+  if (!views[name]) name = "board";
+  current = name;
+  for (const panel of document.querySelectorAll("section[data-view-panel]")) panel.hidden = panel.dataset.viewPanel !== name;
+  for (const button of document.querySelectorAll("[data-view]")) button.classList.toggle("active", button.dataset.view === name);
+  drawn.delete(name);
+  clearTimeout(timer);
+  timer = null;
+  flush();
 }
 
-async function start() {
-  renderBoard(await getJson("/api/tickets"));
-  const recent = await getJson("/api/events?limit=100");
-  recent.forEach(addEvent);
-  const after = recent.length ? recent[recent.length - 1].id : 0;
-  // EventSource resends Last-Event-ID itself on reconnect: the server sends exactly what was missed.
+function kindsOf(e) {
+  const kinds = [];
+  const t = e.type || "";
+  if (e.ticket || t.startsWith("ticket") || t.startsWith("task") || t.startsWith("feature")) kinds.push("tickets", "graph");
+  if (e.worker || t.startsWith("worker") || t.startsWith("permission")) kinds.push("workers");
+  if (t === "worker_usage" || t === "agent_result") kinds.push("usage");
+  if (t.startsWith("merge") || t.startsWith("gate") || t.startsWith("conflict") || t === "task_restacked") kinds.push("merges", "graph");
+  return kinds;
+}
+
+function received(e) {
+  window.batonSeenEventIds.push(e.id);
+  events.add(e);
+  const kinds = kindsOf(e);
+  if (kinds.length) invalidate(...kinds);
+}
+
+// EventSource resends Last-Event-ID itself when it reconnects: the server sends exactly what was
+// missed. If it gives up (closed), a new one starts after the last id received.
+function connect(after) {
   const stream = new EventSource("/api/stream?after=" + after);
+  let last = after;
   stream.onopen = () => { live.textContent = "live"; live.classList.remove("off"); };
-  stream.onerror = () => { live.textContent = "reconnecting"; live.classList.add("off"); };
+  stream.onerror = () => {
+    live.textContent = "reconnecting";
+    live.classList.add("off");
+    if (stream.readyState === EventSource.CLOSED) setTimeout(() => connect(last), 2000);
+  };
   stream.onmessage = message => {
     const e = JSON.parse(message.data);
-    addEvent(e);
-    if (e.ticket) refreshSoon();
+    last = Math.max(last, e.id);
+    received(e);
   };
 }
 
-start().catch(err => { live.textContent = "error"; console.error(err); });
+async function start() {
+  const context = { param, setParam, invalidate, redraw: draw };
+  Object.values(views).forEach(v => v.init(context));
+  for (const button of document.querySelectorAll("[data-view]")) {
+    button.addEventListener("click", () => { location.hash = button.dataset.view; });
+  }
+  window.addEventListener("hashchange", () => show(location.hash.slice(1)));
+  show(location.hash.slice(1) || "board");
+
+  const recent = await getJson("/api/events?limit=200");
+  for (const e of recent) {
+    window.batonSeenEventIds.push(e.id);
+    events.add(e);
+  }
+  connect(recent.length ? recent[recent.length - 1].id : 0);
+}
+
+start().catch(err => { live.textContent = "error"; live.classList.add("off"); toast(err.message, true); });
