@@ -28,6 +28,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly ConflictWatch _conflicts;
     private readonly HashSet<long> _held = [];
     private readonly GitHub.GitHubStep _github;
+    private readonly UnfinishedCleanUps _unfinished;
 
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
@@ -60,6 +61,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _status = new StatusFiles(c.Paths, c.Files);
         _conflicts = new ConflictWatch(c.Config, c.Time, c.Git, c.Tickets, c.Conflicts, workers, c.Root);
         _github = new GitHub.GitHubStep(c, CleanUpLater);
+        _unfinished = new UnfinishedCleanUps(c.Config, c.Tickets, c.Store, c.Git, c.Files, c.Root, WorktreesOf(c), c.Workers.Redactor, c.Time);
     }
 
     private static Func<Roles.IRoleCatalog> RolesOf(AutopilotContext c) => () => c.Workers.RoleSetup().Roles.Catalog;
@@ -69,7 +71,9 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
     /// <summary>The ticket moves on <paramref name="c"/>'s ports; restarts come back to this loop.</summary>
     private TicketLifecycle LifecycleOf(AutopilotContext c) =>
-        new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, new TicketWorktrees(c.Worktrees, c.Git, c.Git, c.Git, c.Store, c.Time, c.Root, c.Files), this);
+        new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, WorktreesOf(c), this);
+
+    private static TicketWorktrees WorktreesOf(AutopilotContext c) => new(c.Worktrees, c.Git, c.Git, c.Store, c.Time, c.Root, c.Files);
 
     /// <summary>Background work still going: gates, merges, spawns, clean-ups.</summary>
     public int Running => Background().Count();
@@ -80,6 +84,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         if (!_recovered)
         {
             await GuardAsync(report, "recovering", () => { Recover(report); return Task.CompletedTask; }).ConfigureAwait(false);
+            await GuardAsync(report, "finishing clean-ups an earlier run began", () => { _unfinished.FinishAll(report); return Task.CompletedTask; }).ConfigureAwait(false);
             await GuardAsync(report, "restarting agents without their ticket", () => RestartUnpromptedAsync(report, ct)).ConfigureAwait(false);
             _recovered = true;
         }
@@ -121,7 +126,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         await GuardAsync(report, "gates and merges", () => _completion.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "predicting conflicts", () => _conflicts.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "pull requests and GitHub issues", () => _github.StepAsync(report, ct)).ConfigureAwait(false);
-        await GuardAsync(report, "clean-up", () => { CleanUpFinished(); return Task.CompletedTask; }).ConfigureAwait(false);
+        await GuardAsync(report, "clean-up", () => { CleanUpFinished(report); return Task.CompletedTask; }).ConfigureAwait(false);
         await GuardAsync(report, "dispatch", () => { Dispatch(report, ct); return Task.CompletedTask; }).ConfigureAwait(false);
         if (_ctx.Notifier is { } notifier)
         {
@@ -302,7 +307,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             _cleanups.Remove(number);
             if (!task.IsCompletedSuccessfully)
             {
-                report.Add($"{TicketId.Format(number)}: clean-up failed: {task.Exception?.GetBaseException().Message}");
+                _unfinished.Failed(number, _ctx.Workers.Redactor.Redact(task.Exception?.GetBaseException().Message ?? "cancelled"), report);
             }
         }
     }
@@ -412,8 +417,9 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     }
 
     /// <summary>Finished tickets whose agent still runs (or agents left over from a restart), and cancelled tickets' worktrees, are cleaned up.</summary>
-    private void CleanUpFinished()
+    private void CleanUpFinished(TickReport report)
     {
+        _unfinished.Retry(report, number => _cleanups.TryGetValue(number, out var c) && !c.IsCompleted);
         foreach (var t in _ctx.Tickets.ListTickets(new TicketQuery(TicketStatus.Cancelled)))
         {
             if (t.Worktree is not null && !_cleaned.Contains(t.Number) && _ctx.Files.DirectoryExists(t.Worktree))

@@ -15,7 +15,6 @@ namespace Baton.Core.Dispatch;
 public sealed class TicketWorktrees
 {
     private readonly IGitWorktrees _worktrees;
-    private readonly IGitBranches _branches;
     private readonly IGitHistory _history;
     private readonly IGitChanges _changes;
     private readonly IStore _store;
@@ -23,10 +22,9 @@ public sealed class TicketWorktrees
     private readonly string _root;
     private readonly IFiles _files;
 
-    public TicketWorktrees(IGitWorktrees worktrees, IGitBranches branches, IGitHistory history, IGitChanges changes, IStore store, TimeProvider time, string root, IFiles files)
+    public TicketWorktrees(IGitWorktrees worktrees, IGitHistory history, IGitChanges changes, IStore store, TimeProvider time, string root, IFiles files)
     {
         _worktrees = worktrees;
-        _branches = branches;
         _history = history;
         _changes = changes;
         _store = store;
@@ -54,11 +52,45 @@ public sealed class TicketWorktrees
         _worktrees.RemoveWorktree(_root, ticket.Worktree, force: snapshot is not null);
         if (merged)
         {
-            _branches.DeleteBranch(_root, ticket.Branch!);
+            _worktrees.DeleteBranch(_root, ticket.Branch!);
         }
 
         _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorktreeRemoved,
             $"{ticket.Id}: worktree {ticket.Worktree} removed ({(merged ? $"{ticket.Branch} merged into {ticket.Target}; branch deleted" : "abandoned; branch kept")})", _time.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Finishes the clean-up of a done or cancelled ticket that an earlier run began and did not
+    /// end (it was killed between removing the worktree, deleting the branch and recording it):
+    /// a worktree still there goes as <see cref="RemoveIfFinished"/> removes it; a merged branch
+    /// whose worktree is already gone is deleted, once git has forgotten that worktree.
+    /// <paramref name="branchExists"/>: whether the ticket's branch is still there (the caller
+    /// lists the branches once). Returns what it did, or null when there was nothing left to do.
+    /// </summary>
+    public string? FinishCleanUp(Ticket ticket, bool branchExists)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.Worktree is not null && _files.DirectoryExists(ticket.Worktree))
+        {
+            RemoveIfFinished(ticket);
+            return _files.DirectoryExists(ticket.Worktree) ? null : $"{ticket.Id}: finished the clean-up an earlier run began (worktree removed)";
+        }
+
+        if (ticket.Status != TicketStatus.Done || !branchExists || ticket.Target is null
+            || _history.MergeState(_root, ticket.Branch!, ticket.Target) == MergeState.NotMerged)
+        {
+            return null; // unmerged work stays where it is
+        }
+
+        _worktrees.Prune(_root);
+        if (!_worktrees.DeleteBranch(_root, ticket.Branch!))
+        {
+            return null;
+        }
+
+        _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorktreeRemoved,
+            $"{ticket.Id}: clean-up finished after an earlier run stopped in it: {ticket.Branch} merged into {ticket.Target}; branch deleted", _time.GetUtcNow()));
+        return $"{ticket.Id}: finished the clean-up an earlier run began (branch {ticket.Branch} deleted)";
     }
 
     /// <summary>Saves uncommitted changes in the ticket's worktree on refs/baton/wip/T-n/TIME; returns the ref, or null when there was nothing.</summary>

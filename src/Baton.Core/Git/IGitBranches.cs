@@ -12,8 +12,6 @@ public interface IGitBranches
     /// <summary>Creates <paramref name="branch"/> at <paramref name="commit"/>; refuses (BatonException) when it exists.</summary>
     void CreateBranch(string repo, string branch, string commit);
 
-    /// <summary>Deletes a branch (merged or abandoned); false when it did not exist.</summary>
-    bool DeleteBranch(string repo, string branch);
 
     /// <summary>Every local branch (short name) with its commit, in one call.</summary>
     IReadOnlyDictionary<string, string> BranchHeads(string repo);

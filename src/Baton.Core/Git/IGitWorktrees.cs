@@ -16,6 +16,16 @@ public interface IGitWorktrees
     /// <summary>Removes a worktree; refuses (BatonException) when it has uncommitted changes unless <paramref name="force"/>.</summary>
     void RemoveWorktree(string repo, string path, bool force = false);
 
+    /// <summary>
+    /// Deletes a branch (merged or abandoned); false when it did not exist. It is here, under the
+    /// worktree lock, because git reads every worktree's metadata to refuse deleting a checked-out
+    /// branch: run beside a worktree being added it failed ("failed to read .git/worktrees/…/commondir").
+    /// </summary>
+    bool DeleteBranch(string repo, string branch);
+
+    /// <summary>Forgets worktrees whose folder is gone (`git worktree prune`), e.g. after a loop killed while removing one.</summary>
+    void Prune(string repo);
+
     /// <summary>Folders of the repository's worktrees with the branch each has checked out (null when detached).</summary>
     IReadOnlyList<(string Path, string? Branch)> Worktrees(string repo);
 }

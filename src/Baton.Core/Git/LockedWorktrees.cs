@@ -40,5 +40,21 @@ public sealed class LockedWorktrees : IGitWorktrees
         }
     }
 
+    public bool DeleteBranch(string repo, string branch)
+    {
+        lock (_lock)
+        {
+            return _git.DeleteBranch(repo, branch);
+        }
+    }
+
+    public void Prune(string repo)
+    {
+        lock (_lock)
+        {
+            _git.Prune(repo);
+        }
+    }
+
     public IReadOnlyList<(string Path, string? Branch)> Worktrees(string repo) => _git.Worktrees(repo);
 }

@@ -302,6 +302,8 @@ public sealed class GitClient : IGit
         return true;
     }
 
+    public void Prune(string repo) => Git(repo, ["worktree", "prune"]);
+
     public IReadOnlyDictionary<string, string> BranchHeads(string repo)
     {
         var heads = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -56,7 +56,7 @@ public sealed class AutopilotRig : IDisposable
     public ITicketStore Tickets => Db.Tickets;
 
     public TicketLifecycle Life() =>
-        new(Config, Time, Db.Tickets, Db.Store, Workers, Results, new TicketWorktrees(Git, Git, Git, Git, Db.Store, Time, Root, Files), Respawns);
+        new(Config, Time, Db.Tickets, Db.Store, Workers, Results, new TicketWorktrees(Git, Git, Git, Db.Store, Time, Root, Files), Respawns);
 
     public Supervisor Supervisor(TicketLifecycle life) =>
         new(Config, Time, Db.Tickets, Db.Store, Git, Workers, Profiles, () => Roles, new Redactor([]), life, Files);

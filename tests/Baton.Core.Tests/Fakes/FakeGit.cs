@@ -77,6 +77,8 @@ public sealed class FakeGit : IGitWorktrees, IGitBranches, IGitHistory, IGitMerg
         }
     }
 
+    public void Prune(string repo) => Record("worktree prune");
+
     public IReadOnlyList<(string Path, string? Branch)> Worktrees(string repo)
     {
         lock (_lock)

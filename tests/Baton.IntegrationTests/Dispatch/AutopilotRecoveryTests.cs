@@ -60,6 +60,41 @@ public sealed class AutopilotRecoveryTests
     }
 
     [Fact]
+    public void A_clean_up_an_earlier_loop_left_half_done_is_finished_by_the_next_one()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        var first = Ticket(repo, "One", Work("T-1", "one.txt", "one"));
+        var second = Ticket(repo, "Two", Work("T-2", "two.txt", "two"));
+        Assert.Equal(0, Up(repo).ExitCode);
+        var one = Show(repo, first);
+        var two = Show(repo, second);
+
+        // What a loop killed inside two clean-ups leaves: T-1's merged branch (killed after its
+        // worktree went), T-2's worktree with an uncommitted file and its branch (killed before).
+        var branchOne = one.GetProperty("branch").GetString()!;
+        var branchTwo = two.GetProperty("branch").GetString()!;
+        var worktreeTwo = two.GetProperty("worktree").GetString()!;
+        repo.Git("branch", branchOne, "main");
+        repo.Git("worktree", "add", worktreeTwo, "-b", branchTwo, "main");
+        File.WriteAllText(Path.Combine(worktreeTwo, "notes.txt"), "not committed");
+
+        var again = Up(repo);
+
+        Assert.True(again.ExitCode == 0, Describe(repo, again));
+        Assert.DoesNotContain(branchOne, repo.Git("branch", "--list"), StringComparison.Ordinal);
+        Assert.DoesNotContain(branchTwo, repo.Git("branch", "--list"), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(worktreeTwo));
+        Assert.DoesNotContain(worktreeTwo, repo.Git("worktree", "list"), StringComparison.Ordinal);
+        Assert.Contains("finished the clean-up an earlier run began", again.Stdout, StringComparison.Ordinal);
+
+        // The uncommitted file was saved before the worktree went.
+        var snapshot = Assert.Single(Events(repo, "wip_snapshot", second));
+        var saved = snapshot.GetProperty("metadata").GetProperty("ref").GetString()!;
+        Assert.Equal("not committed", repo.Git("show", saved + ":notes.txt").Trim());
+    }
+
+    [Fact]
     public void A_ticket_that_keeps_failing_the_loop_is_failed_and_the_loop_goes_on()
     {
         using var repo = new TestRepo();

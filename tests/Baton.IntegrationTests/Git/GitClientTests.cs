@@ -403,6 +403,19 @@ public sealed class GitClientTests : IDisposable
     }
 
     [Fact]
+    public void A_branch_whose_worktree_folder_vanished_can_be_deleted_once_git_forgot_the_worktree()
+    {
+        _git.AddWorktree(Main, Wt("vanished"), "half-cleaned", "HEAD");
+        Directory.Delete(Wt("vanished"), recursive: true);
+        Assert.Contains("checked out at", Assert.Throws<Baton.Core.Git.GitCommandFailedException>(() => _git.DeleteBranch(Main, "half-cleaned")).Message, StringComparison.Ordinal);
+
+        _git.Prune(Main);
+
+        Assert.True(_git.DeleteBranch(Main, "half-cleaned"));
+        Assert.DoesNotContain(_git.Worktrees(Main), w => w.Path == Wt("vanished"));
+    }
+
+    [Fact]
     public void A_failed_command_is_one_line_naming_the_command_and_what_git_said()
     {
         var e = Assert.Throws<GitCommandFailedException>(() => _git.AddDetachedWorktree(Main, Wt("x"), "no-such-commit"));
