@@ -61,7 +61,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _status = new StatusFiles(c.Paths, c.Files);
         _conflicts = new ConflictWatch(c.Config, c.Time, c.Git, c.Tickets, c.Conflicts, workers, c.Root);
         _github = new GitHub.GitHubStep(c, CleanUpLater);
-        _unfinished = new UnfinishedCleanUps(c.Config, c.Tickets, c.Store, c.Git, c.Files, c.Root, WorktreesOf(c), c.Workers.Redactor, c.Time);
+        _unfinished = new UnfinishedCleanUps(c.Config, c.Tickets, c.Store, c.Git, c.Files, c.Root, TicketWorktrees.For(c), c.Workers.Redactor, c.Time);
     }
 
     private static Func<Roles.IRoleCatalog> RolesOf(AutopilotContext c) => () => c.Workers.RoleSetup().Roles.Catalog;
@@ -71,9 +71,8 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
     /// <summary>The ticket moves on <paramref name="c"/>'s ports; restarts come back to this loop.</summary>
     private TicketLifecycle LifecycleOf(AutopilotContext c) =>
-        new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, WorktreesOf(c), this);
+        new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this);
 
-    private static TicketWorktrees WorktreesOf(AutopilotContext c) => new(c.Worktrees, c.Git, c.Git, c.Store, c.Time, c.Root, c.Files);
 
     /// <summary>Background work still going: gates, merges, spawns, clean-ups.</summary>
     public int Running => Background().Count();

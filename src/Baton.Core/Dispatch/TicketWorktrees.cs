@@ -33,6 +33,13 @@ public sealed class TicketWorktrees
         _files = files;
     }
 
+    /// <summary>The worktrees of the tickets of <paramref name="c"/> (under its worktree lock when it has one).</summary>
+    public static TicketWorktrees For(AutopilotContext c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return new(c.Worktrees, c.Git, c.Git, c.Store, c.Time, c.Root, c.Files);
+    }
+
     /// <summary>Removes a merged or cancelled ticket's worktree (after a snapshot of anything uncommitted); a done ticket not in its target keeps it.</summary>
     public void RemoveIfFinished(Ticket ticket)
     {

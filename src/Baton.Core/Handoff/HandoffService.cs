@@ -133,7 +133,7 @@ public sealed class HandoffService
     private async Task<HandoffRow> SwitchAsync(HandoffRow row, Worker worker, Ticket ticket, string role, SuccessorChoice choice, string? section, DateTimeOffset triggered, CancellationToken ct)
     {
         var record = _builder.Build(ticket, worker);
-        var worktrees = new TicketWorktrees(_c.Worktrees, _c.Git, _c.Git, _c.Git, _c.Store, _c.Time, _c.Root, _c.Files);
+        var worktrees = TicketWorktrees.For(_c);
         var wip = worktrees.Snapshot(ticket, "handoff");
         try
         {
