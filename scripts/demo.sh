@@ -9,9 +9,13 @@ root=$PWD
 command -v tmux >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
 command -v git >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq git >/dev/null; }
 
-echo "== building baton (native AOT)"
+# `dotnet publish -v q` prints nothing for minutes: say what runs and about how long it takes.
+echo "== building baton (native AOT): restore, build, publish; the first build takes a few minutes (package restore and the native link), later ones much less"
+echo "-- publishing baton (src/Baton.Cli)"
 dotnet publish src/Baton.Cli -c Release -o artifacts/bin -nologo -v q
+echo "-- publishing baton-hook (src/Baton.Hook)"
 dotnet publish src/Baton.Hook -c Release -o artifacts/bin -nologo -v q
+echo "-- built $root/artifacts/bin/baton"
 baton="$root/artifacts/bin/baton"
 
 # `baton demo` makes a sample repository in a temp folder, files six tickets (a dependency chain,

@@ -32,7 +32,36 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
-        var root = new BatonRootCommand(output, environment ?? CliEnvironment.Process());
+        var root = CreateRoot(output, environment ?? CliEnvironment.Process());
+
+        // Prompts may start with "@": never read them as response files.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Errors.Count > 0)
+        {
+            await output.Error.WriteLineAsync("baton: " + UsageErrors.Describe(parsed)).ConfigureAwait(false);
+            return BatonException.UsageExitCode;
+        }
+
+        if (parsed.Action is System.CommandLine.Help.HelpAction)
+        {
+            // Help is written to a buffer and relabelled: optional arguments shown as optional.
+            using var help = new StringWriter();
+            var code = await parsed.InvokeAsync(new InvocationConfiguration { Output = help, Error = output.Error }).ConfigureAwait(false);
+            await output.Out.WriteAsync(HelpLabels.Rewrite(help.ToString(), parsed.CommandResult.Command)).ConfigureAwait(false);
+            return code;
+        }
+
+        // No termination timeout: `baton up` handles SIGTERM and Ctrl-C itself and finishes the work under
+        // way; a timeout here would end the process first (exit 143). Pinned, as the library's default moves.
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output.Out, Error = output.Error, ProcessTerminationTimeout = null }).ConfigureAwait(false);
+    }
+
+    /// <summary>Every command of `baton`, writing to <paramref name="output"/> (tests walk this tree).</summary>
+    public static RootCommand CreateRoot(CliOutput output, CliEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(environment);
+        var root = new BatonRootCommand(output, environment);
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(SpawnCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
@@ -73,23 +102,6 @@ public static class Program
         root.Subcommands.Add(PrCommand.Create());
         root.Subcommands.Add(GitHubCommand.Create());
 
-        // Prompts may start with "@": never read them as response files.
-        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (parsed.Errors.Count > 0)
-        {
-            var names = new List<string>();
-            for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
-            {
-                names.Insert(0, result.Command == root ? "baton" : result.Command.Name);
-            }
-
-            var path = string.Join(' ', names);
-            await output.Error.WriteLineAsync($"baton: {parsed.Errors[0].Message} (see `{path} --help`)").ConfigureAwait(false);
-            return BatonException.UsageExitCode;
-        }
-
-        // No termination timeout: `baton up` handles SIGTERM and Ctrl-C itself and finishes the work under
-        // way; a timeout here would end the process first (exit 143). Pinned, as the library's default moves.
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output.Out, Error = output.Error, ProcessTerminationTimeout = null }).ConfigureAwait(false);
+        return root;
     }
 }

@@ -10,9 +10,16 @@ internal static class AttachCommand
     public static Command Create()
     {
         var name = new Argument<string>("name") { Description = "The worker" };
-        var command = new Command("attach", "Watch a worker live in its tmux session (switch-client when already inside tmux); detach with C-b d") { name };
+        // attach hands the terminal to tmux and prints nothing of its own: --json is refused with what to use instead.
+        var json = new Option<bool>("--json") { Hidden = true };
+        var command = new Command("attach", "Watch a worker live in its tmux session (switch-client when already inside tmux); detach with C-b d") { name, json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
+            if (parse.GetValue(json))
+            {
+                throw BatonException.Usage("attach is interactive and prints nothing to read: use `baton list --json` for the worker's state or `baton capture NAME --json` for its screen");
+            }
+
             var worker = host.Workers().RequireWorker(parse.GetValue(name)!);
             if (worker.Mode == WorkerMode.Headless)
             {

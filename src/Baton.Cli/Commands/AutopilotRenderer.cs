@@ -83,33 +83,43 @@ internal sealed class AutopilotRenderer
     private void Report(TickReport report)
     {
         _ticks++;
-        foreach (var action in report.Actions)
+        foreach (var action in report.Items)
         {
             Line(action);
         }
 
         var waiting = string.Join("; ", report.Waiting.Select(w => $"{w.Ticket}: {w.Reason}"));
-        if (waiting != _waiting && _view == AutopilotView.Plain)
+        if (waiting != _waiting && waiting.Length > 0)
         {
-            if (waiting.Length > 0)
+            if (_view == AutopilotView.Plain)
             {
                 Line("waiting: " + waiting);
+            }
+            else
+            {
+                foreach (var (ticket, why) in report.Waiting)
+                {
+                    Line(new TickAction("waiting", ticket, null, $"{ticket}: {why}", new Dictionary<string, string> { ["reason"] = why }));
+                }
             }
         }
 
         _waiting = waiting;
     }
 
-    private void Line(string message)
+    private void Line(string message) => Line(new TickAction("note", null, null, message, new Dictionary<string, string>()));
+
+    private void Line(TickAction action)
     {
         var now = _host.Time.GetLocalNow();
         if (_view == AutopilotView.Json)
         {
-            _host.Out.WriteLine(CliJson.Line(new AutopilotLineJson(_host.Time.GetUtcNow(), message), CliJson.Readable.AutopilotLineJson));
+            var line = new AutopilotLineJson(_host.Time.GetUtcNow(), action.Message, action.Type, action.Ticket, action.Worker, action.Fields);
+            _host.Out.WriteLine(CliJson.Line(line, CliJson.Readable.AutopilotLineJson));
         }
         else
         {
-            _host.Out.WriteLine(now.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + message);
+            _host.Out.WriteLine(now.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " " + action.Message);
         }
     }
 

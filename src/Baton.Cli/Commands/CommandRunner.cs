@@ -18,7 +18,8 @@ internal static class CommandRunner
     {
         command.SetAction(async (parse, ct) =>
         {
-            var json = command.Options.Contains(Json) && parse.GetValue(Json);
+            // Any --json of the command (the shared one or a command's own) asks for errors as JSON too.
+            var json = command.Options.FirstOrDefault(o => o.Name == "--json") is Option<bool> asked && parse.GetValue(asked);
             var root = (BatonRootCommand)parse.RootCommandResult.Command;
             using var host = new CliHost(root.Output, root.Environment);
             try

@@ -14,7 +14,8 @@ internal static class ExportCommand
         var feature = new Argument<string?>("feature") { Description = "The feature (default: every ticket)", Arity = ArgumentArity.ZeroOrOne };
         var format = new Option<string>("--format") { Description = "md, csv or json", DefaultValueFactory = _ => "md" };
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of standard output" };
-        var command = new Command("export", "Write a feature's tickets as a Markdown status file, CSV or JSON") { feature, format, output };
+        var json = new Option<bool>("--json") { Description = "The same as --format json" };
+        var command = new Command("export", "Write a feature's tickets as a Markdown status file, CSV or JSON") { feature, format, output, json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var name = parse.GetValue(feature);
@@ -27,7 +28,19 @@ internal static class ExportCommand
             }
 
             var views = tickets.List(new TicketQuery(Feature: name), readyOnly: false);
-            var text = parse.GetValue(format) switch
+            var chosen = parse.GetValue(format);
+            if (parse.GetValue(json))
+            {
+                // An explicit --format other than json contradicts --json: refuse rather than pick one.
+                if (parse.GetResult(format) is { Implicit: false } && chosen != "json")
+                {
+                    throw BatonException.Usage($"--json and --format {chosen} contradict each other: give one");
+                }
+
+                chosen = "json";
+            }
+
+            var text = chosen switch
             {
                 "md" or "markdown" => TicketExport.Markdown(title, views, host.Time.GetUtcNow()),
                 "csv" => TicketExport.Csv(views),
@@ -42,7 +55,7 @@ internal static class ExportCommand
                 }
 
                 await File.WriteAllTextAsync(file, text, ct).ConfigureAwait(false);
-                await host.Error.WriteLineAsync($"wrote {views.Count} tickets to {file}").ConfigureAwait(false);
+                await host.Error.WriteLineAsync($"wrote {views.Count} ticket{(views.Count == 1 ? "" : "s")} to {file}").ConfigureAwait(false);
             }
             else
             {

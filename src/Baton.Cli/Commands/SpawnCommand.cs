@@ -14,7 +14,7 @@ internal static class SpawnCommand
         var name = new Option<string?>("--name", "-n") { Description = "Worker name: 1-40 lowercase letters, digits or '-' (default: a generated one)" };
         var agent = new Option<string?>("--agent", "-a") { Description = "Agent profile: claude, codex, gemini, aider, scripted, or .baton/agents/NAME.yaml (default: config agents.default)" };
         var dir = new Option<string?>("--dir", "-C") { Description = "Folder the agent works in (default: the current one)" };
-        var role = new Option<string?>("--role") { Description = "Role the worker plays (recorded with the worker)" };
+        var role = new Option<string?>("--role") { Description = "Role the agent plays (`baton role list`): its prompt, directives and the named agent's memory go to the agent; its permissions, hooks and git guards apply to the worker" };
         var headless = new Option<bool>("--headless") { Description = "Run the agent's non-interactive mode as a child process; output goes to .baton/logs/NAME.log" };
         var prompt = new Argument<string?>("prompt") { Description = "The task to type into the agent; '-' reads it from standard input", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("spawn", "Start an agent in its own tmux session, wait until it is ready, and type the task") { name, agent, dir, role, headless, prompt, CommandRunner.Json };

@@ -27,11 +27,11 @@ internal static class SyncStatusCommand
             host.StatusFiles().Write(host.Store.ListWorkers(includeKilled: false), host.TicketStore.ListTickets(new Baton.Core.Storage.TicketQuery()), host.Time.GetUtcNow());
             if (parse.GetValue(CommandRunner.Json))
             {
-                host.Out.WriteLine(JsonSerializer.Serialize(changes.ToList(), CliJson.Readable.ListString));
+                host.Out.WriteLine(JsonSerializer.Serialize(changes.Select(c => new SyncChangeJson("status_update", c.Ticket, c.Commit, c.Closes, c.Landed, c.Subject, c.From, c.To, c.Message)).ToList(), CliJson.Readable.ListSyncChangeJson));
             }
             else if (!parse.GetValue(quiet))
             {
-                host.Out.WriteLine(changes.Count == 0 ? "No ticket named by a commit needs an update." : string.Join('\n', changes));
+                host.Out.WriteLine(changes.Count == 0 ? "No ticket named by a commit needs an update." : string.Join('\n', changes.Select(c => c.Message)));
             }
 
             return Task.FromResult(0);

@@ -34,8 +34,24 @@ public sealed class CliOutput
     public bool IsOutputRedirected { get; }
 
     /// <summary>The process's own standard streams (what `baton` uses).</summary>
-    public static CliOutput Terminal() =>
-        new(System.Console.Out, System.Console.Error, System.Console.In, AnsiConsole.Console, System.Console.IsOutputRedirected);
+    public static CliOutput Terminal()
+    {
+        var console = AnsiConsole.Console;
+        console.Profile.Width = Width(Environment.GetEnvironmentVariable("COLUMNS"), System.Console.IsOutputRedirected, console.Profile.Width);
+        return new(System.Console.Out, System.Console.Error, System.Console.In, console, System.Console.IsOutputRedirected);
+    }
+
+    /// <summary>Width of a table when no terminal says how wide it is: rows are never wrapped for a pipe.</summary>
+    public const int UnboundedWidth = 4096;
+
+    /// <summary>
+    /// The width tables are laid out for: <c>COLUMNS</c> when it is set (as `ls` and git do), else the
+    /// terminal's, else (output piped) wide enough that no row is wrapped or a word broken.
+    /// </summary>
+    public static int Width(string? columns, bool redirected, int terminalWidth) =>
+        int.TryParse(columns, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is > 0 and <= UnboundedWidth ? n
+        : redirected ? UnboundedWidth
+        : terminalWidth;
 
     /// <summary>Writers a caller reads afterwards: no colours, no terminal, <paramref name="input"/> as standard input.</summary>
     public static CliOutput Capture(TextWriter output, TextWriter error, string input = "")
@@ -47,6 +63,9 @@ public sealed class CliOutput
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
+
+        // As a piped `baton` without COLUMNS: the in-process and the real output stay the same.
+        console.Profile.Width = UnboundedWidth;
         return new CliOutput(output, error, new StringReader(input), console, isOutputRedirected: true);
     }
 }

@@ -56,7 +56,11 @@ public sealed record NotificationJson(
 
 public sealed record AutopilotSummaryJson(string Stopped, int Done, int Failed, int Other);
 
-public sealed record AutopilotLineJson(DateTimeOffset Time, string Message);
+/// <summary>One line of `up --json`: what kind of action, on which ticket and worker, its text and its values.</summary>
+public sealed record AutopilotLineJson(DateTimeOffset Time, string Message, string Type = "note", string? Ticket = null, string? Worker = null, IReadOnlyDictionary<string, string>? Fields = null);
+
+/// <summary>One ticket `baton sync-status` changed or recorded a commit for.</summary>
+public sealed record SyncChangeJson(string Type, string Ticket, string Commit, bool Closes, bool Landed, string Subject, string From, string? To, string Message);
 
 public sealed record DemoJson(string Directory, string TmuxSocket, int Done, int Failed, int Other, IReadOnlyList<TicketJson> Tickets);
 
@@ -118,6 +122,12 @@ public sealed record ConflictsJson(
 [JsonSerializable(typeof(FeatureInitJson))]
 [JsonSerializable(typeof(UsageJson))]
 [JsonSerializable(typeof(DoctorJson))]
+[JsonSerializable(typeof(List<SyncChangeJson>))]
+[JsonSerializable(typeof(List<RoleJson>))]
+[JsonSerializable(typeof(RoleContextJson))]
+[JsonSerializable(typeof(DirectiveJson))]
+[JsonSerializable(typeof(List<DirectiveJson>))]
+[JsonSerializable(typeof(MemoryJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

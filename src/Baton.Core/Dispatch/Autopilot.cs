@@ -215,7 +215,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
             var message = $"error while {what}: {_ctx.Workers.Redactor.Redact(e.GetBaseException().Message)}";
-            report.Add(message);
+            report.Add("error", null, null, message, new Dictionary<string, string> { ["while"] = what });
             var now = _ctx.Time.GetUtcNow();
             if (!_errors.TryGetValue(message, out var last) || now - last > TimeSpan.FromMinutes(1))
             {
@@ -276,7 +276,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
                 && _ctx.Store.RecentEvents(new EventQuery(1, Worker: name, Type: EventTypes.WorkerPromptSent)).Count == 0)
             {
                 await _life.RestartAsync(t, w, "the previous loop stopped before the ticket reached its agent", ct).ConfigureAwait(false);
-                report.Add($"{t.Id}: {name} never got its ticket (the loop stopped first): restarted");
+                report.Add("restarted", t.Id, name, $"{t.Id}: {name} never got its ticket (the loop stopped first): restarted");
             }
         }
     }
@@ -298,7 +298,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
                 _life.Retry(ticket, $"could not start: {why}");
             }
 
-            report.Add($"{candidate.Ticket.Id}: could not start its agent: {why}");
+            report.Add("spawn_failed", candidate.Ticket.Id, null, $"{candidate.Ticket.Id}: could not start its agent: {why}", new Dictionary<string, string> { ["reason"] = why });
         }
 
         foreach (var (number, task) in _cleanups.Where(c => c.Value.IsCompleted).ToList())
@@ -348,7 +348,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             _bucket.TryTake(_ctx.Time.GetUtcNow());
             if (Launch(c, null) is { } claimed)
             {
-                report.Add($"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}");
+                report.Add("dispatched", c.Ticket.Id, claimed.Assignee, $"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}", new Dictionary<string, string> { ["role"] = c.Role, ["agent"] = c.Agent, ["branch"] = claimed.Branch ?? "" });
             }
         }
     }

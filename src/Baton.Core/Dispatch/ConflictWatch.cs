@@ -99,12 +99,12 @@ public sealed class ConflictWatch
             var delta = service.Record(scan, complete: true, _time.GetUtcNow());
             foreach (var c in delta.Added)
             {
-                report.Add($"conflict predicted ({c.Severity}): {c.BranchA} and {c.BranchB} in {string.Join(", ", c.Files)}");
+                report.Add("conflict_predicted", null, null, $"conflict predicted ({c.Severity}): {c.BranchA} and {c.BranchB} in {string.Join(", ", c.Files)}");
             }
 
             foreach (var c in delta.Resolved)
             {
-                report.Add($"conflict resolved: {c.BranchA} and {c.BranchB}");
+                report.Add("conflict_resolved", null, null, $"conflict resolved: {c.BranchA} and {c.BranchB}");
             }
 
             if (_config.ConflictNotify)
@@ -117,7 +117,7 @@ public sealed class ConflictWatch
                     }
                     catch (BatonException e)
                     {
-                        report.Add($"could not tell {worker} of a conflict: {e.Message}"); // it left meanwhile: the conflict stays recorded
+                        report.Add("conflict_unreported", null, worker, $"could not tell {worker} of a conflict: {e.Message}"); // it left meanwhile: the conflict stays recorded
                     }
                 }
             }

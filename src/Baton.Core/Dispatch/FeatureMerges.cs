@@ -80,7 +80,7 @@ public sealed class FeatureMerges
             var (commands, timeout) = (_config.GateCommands, _config.GateTimeout);
             var stopping = _stopping;
             _running = (mr, Task.Run(() => _job.RunAsync(_paths.Root, scratch, mr, null, message, commands, timeout, stopping), CancellationToken.None));
-            report.Add($"feature {feature}: merging {mr.Branch} into {mr.Target}");
+            report.Add("feature_merging", null, null, $"feature {feature}: merging {mr.Branch} into {mr.Target}");
             return;
         }
     }

@@ -131,13 +131,13 @@ public sealed class GatesAndMerges
             if (outcome.Passed)
             {
                 Passed(ticket, outcome, commit, now);
-                report.Add($"{ticket.Id}: gate passed: {outcome.Summary}");
+                report.Add("gate_passed", ticket.Id, ticket.Assignee, $"{ticket.Id}: gate passed: {outcome.Summary}", new Dictionary<string, string> { ["summary"] = outcome.Summary });
             }
             else
             {
                 _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateFailed, $"{ticket.Id}: gate failed: {outcome.Summary}", now));
                 await _life.SendBackAsync(ticket, $"The gate failed on {ticket.Id}: {outcome.Summary}", Tail(outcome.Output), ct).ConfigureAwait(false);
-                report.Add($"{ticket.Id}: gate failed: {outcome.Summary}");
+                report.Add("gate_failed", ticket.Id, ticket.Assignee, $"{ticket.Id}: gate failed: {outcome.Summary}", new Dictionary<string, string> { ["summary"] = outcome.Summary });
             }
         }
 
@@ -160,7 +160,7 @@ public sealed class GatesAndMerges
             {
                 await _life.SendBackAsync(ticket, $"{ticket.Id} was reported done with uncommitted changes in {ticket.Worktree}",
                     "Commit everything that belongs to the ticket (`git status` shows what is left; remove or ignore the rest).", ct).ConfigureAwait(false);
-                report.Add($"{ticket.Id}: reported done with uncommitted changes: back to its agent");
+                report.Add("sent_back", ticket.Id, ticket.Assignee, $"{ticket.Id}: reported done with uncommitted changes: back to its agent");
                 continue;
             }
 
@@ -176,7 +176,7 @@ public sealed class GatesAndMerges
             {
                 await _life.SendBackAsync(ticket, $"{ticket.Id} was reported done but its branch {ticket.Branch} has no commits beyond {start}",
                     "Commit the work on your branch, then report done again.", ct).ConfigureAwait(false);
-                report.Add($"{ticket.Id}: reported done without commits: back to its agent");
+                report.Add("sent_back", ticket.Id, ticket.Assignee, $"{ticket.Id}: reported done without commits: back to its agent");
                 continue;
             }
 
@@ -186,7 +186,7 @@ public sealed class GatesAndMerges
             var dir = ticket.Worktree;
             var (commands, timeout, stopping) = (_config.GateCommands, _config.GateTimeout, _stopping);
             _gates[ticket.Number] = (run, commit, Task.Run(() => _gateRunner.RunAsync(dir, commands, timeout, stopping), CancellationToken.None));
-            report.Add($"{ticket.Id}: gate started");
+            report.Add("gate_started", ticket.Id, ticket.Assignee, $"{ticket.Id}: gate started");
         }
     }
 
@@ -275,7 +275,7 @@ public sealed class GatesAndMerges
                 {
                     MergeRequest = mr with { Status = MergeRequestStatus.Superseded, Detail = $"branch moved to {head}", UpdatedAt = now },
                 });
-                report.Add($"{ticket.Id}: new commits after the gate: testing again");
+                report.Add("testing_again", ticket.Id, ticket.Assignee, $"{ticket.Id}: new commits after the gate: testing again");
                 continue;
             }
 
@@ -285,7 +285,7 @@ public sealed class GatesAndMerges
             var timeout = _config.GateTimeout;
             var stopping = _stopping;
             _merge = (mr, ticket, Task.Run(() => _mergeJob.RunAsync(_paths.Root, scratch, mr, tested, message, commands, timeout, stopping), CancellationToken.None));
-            report.Add($"{ticket.Id}: merging {mr.Branch} into {mr.Target}");
+            report.Add("merging", ticket.Id, ticket.Assignee, $"{ticket.Id}: merging {mr.Branch} into {mr.Target}", new Dictionary<string, string> { ["branch"] = mr.Branch, ["target"] = mr.Target });
             return; // one at a time, in order
         }
     }
@@ -331,10 +331,10 @@ public sealed class GatesAndMerges
                 });
                 _results.WriteResult(done);
                 _cleanUp(done);
-                report.Add($"{ticket.Id}: {outcome.Detail}");
+                report.Add("merged", ticket.Id, ticket.Assignee, $"{ticket.Id}: {outcome.Detail}", new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "" });
                 break;
             case MergeOutcome.Retry:
-                report.Add($"{ticket.Id}: {outcome.Detail}");
+                report.Add("merge_retry", ticket.Id, ticket.Assignee, $"{ticket.Id}: {outcome.Detail}");
                 break;
             default:
                 var current = _tickets.Mutate(ticket.Number, t => new TicketMutation(t,
@@ -346,7 +346,7 @@ public sealed class GatesAndMerges
                     ? $"Conflicting files: {string.Join(", ", files)}. Merge {mr.Target} into your branch (git merge {mr.Target}), resolve, and commit."
                     : Tail(outcome.Gate?.Output ?? "");
                 await _life.SendBackAsync(current, outcome.Detail, details, ct).ConfigureAwait(false);
-                report.Add($"{ticket.Id}: {outcome.Detail}");
+                report.Add("merge_failed", ticket.Id, ticket.Assignee, $"{ticket.Id}: {outcome.Detail}");
                 break;
         }
     }

@@ -64,7 +64,7 @@ public sealed class Stacks
             // Its parent failed or was cancelled: the parent's commits are still on this branch. A
             // person decides; the ticket goes on as an ordinary branch.
             Unstack(ticket, EventTypes.Notification, $"{ticket.Id} was stacked on {TicketId.Format(number)}, which ended {parent?.Status.ToText() ?? "deleted"}: its branch {ticket.Branch} still carries that work (rebase it with `git rebase --onto {ticket.Target} {parent?.Branch ?? "PARENT"}` if it should not land)", now);
-            report.Add($"{ticket.Id}: its stack parent {TicketId.Format(number)} did not land");
+            report.Add("stack_parent_failed", ticket.Id, ticket.Assignee, $"{ticket.Id}: its stack parent {TicketId.Format(number)} did not land");
             return Step.None;
         }
 
@@ -72,14 +72,14 @@ public sealed class Stacks
         if (attempt.Merged)
         {
             Unstack(ticket, EventTypes.TaskRestacked, $"{ticket.Id}: {ticket.Branch} rebased onto {ticket.Target} after {parent.Id} merged (now {attempt.Commit![..12]})", now);
-            report.Add($"{ticket.Id}: rebased onto {ticket.Target} after {parent.Id} merged");
+            report.Add("rebased", ticket.Id, ticket.Assignee, $"{ticket.Id}: rebased onto {ticket.Target} after {parent.Id} merged");
             return Step.Rebased;
         }
 
         var unstacked = Unstack(ticket, EventTypes.MergeFailed, $"{ticket.Id}: rebasing {ticket.Branch} onto {ticket.Target} after {parent.Id} merged conflicts in {string.Join(", ", attempt.ConflictFiles)}", now);
         await _life.SendBackAsync(unstacked, $"{parent.Id}, which your branch was stacked on, merged into {ticket.Target}; rebasing your branch onto it conflicts in {string.Join(", ", attempt.ConflictFiles)}",
             $"Run `git rebase {ticket.Target}` in your worktree, resolve the conflicts, `git rebase --continue`, then report done again.", ct).ConfigureAwait(false);
-        report.Add($"{ticket.Id}: rebase onto {ticket.Target} conflicts: back to an agent");
+        report.Add("rebase_conflict", ticket.Id, ticket.Assignee, $"{ticket.Id}: rebase onto {ticket.Target} conflicts: back to an agent");
         return Step.SentBack;
     }
 

@@ -71,7 +71,7 @@ public sealed class Supervisor
         if (ticket.TimeLimitMinutes is { } limit && ticket.StartedAt is { } started && now - started > TimeSpan.FromMinutes(limit))
         {
             await _life.StopAsync(ticket, $"past its time limit of {limit} min", EventTypes.TaskTimeLimit, ct).ConfigureAwait(false);
-            report.Add($"{ticket.Id} stopped: past its time limit of {limit} min");
+            report.Add("time_limit", ticket.Id, ticket.Assignee, $"{ticket.Id} stopped: past its time limit of {limit} min");
             return;
         }
 
@@ -136,7 +136,7 @@ public sealed class Supervisor
             && _files.DirectoryExists(ticket.Worktree) && _history.CommitsAhead(ticket.Worktree, ticket.Target, "HEAD") is var ahead and > 0)
         {
             _life.ToGate(ticket, $"{worker.Name} exited 0 with {ahead} commit{(ahead == 1 ? "" : "s")} on {ticket.Branch}");
-            report.Add($"{ticket.Id}: {worker.Name} exited 0 with commits; gate next");
+            report.Add("exited_with_commits", ticket.Id, worker.Name, $"{ticket.Id}: {worker.Name} exited 0 with commits; gate next");
             return;
         }
 
@@ -144,7 +144,7 @@ public sealed class Supervisor
             : worker.State == WorkerState.Exited ? $"{worker.Name} exited with code {worker.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}" + (worker.ExitCode == 0 ? " without commits" : "")
             : $"{worker.Name} is {worker.State.ToText()}: {worker.Evidence}";
         _life.Retry(ticket, why);
-        report.Add($"{ticket.Id}: {why}");
+        report.Add("retry", ticket.Id, worker?.Name ?? ticket.Assignee, $"{ticket.Id}: {why}", new Dictionary<string, string> { ["reason"] = why });
     }
 
     private async Task PermissionAsync(Ticket ticket, Worker worker, TickReport report, CancellationToken ct)
@@ -167,14 +167,14 @@ public sealed class Supervisor
             await Task.Run(() => _workers.PressKeys(worker, profile.ApproveKeys), ct).ConfigureAwait(false);
             _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.PermissionApproved,
                 $"{worker.Name}: permission question approved by policy (role {role.Name} has auto_approve): {worker.Evidence}", now, worker.Name));
-            report.Add($"{ticket.Id}: approved {worker.Name}'s permission question (auto_approve)");
+            report.Add("approved", ticket.Id, worker.Name, $"{ticket.Id}: approved {worker.Name}'s permission question (auto_approve)");
             return;
         }
 
         _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.Notification,
             $"{worker.Name} ({ticket.Id}) waits for a human: {worker.Evidence}. Look with `baton capture {worker.Name}`, answer with `baton send {worker.Name} ...`", now, worker.Name,
             new Dictionary<string, string> { ["kind"] = "needs_human" }));
-        report.Add($"{ticket.Id}: {worker.Name} needs a human (permission question)");
+        report.Add("needs_human", ticket.Id, worker.Name, $"{ticket.Id}: {worker.Name} needs a human (permission question)");
     }
 
     private async Task NudgeAsync(Ticket ticket, Worker worker, bool idle, TickReport report, CancellationToken ct)
@@ -187,12 +187,12 @@ public sealed class Supervisor
             if (_config.OnStall == Config.StallPolicy.Fail)
             {
                 await _life.StopAsync(ticket, why, EventTypes.TaskFailed, ct).ConfigureAwait(false);
-                report.Add($"{ticket.Id} failed: {why}");
+                report.Add("failed", ticket.Id, worker.Name, $"{ticket.Id} failed: {why}", new Dictionary<string, string> { ["reason"] = why });
             }
             else
             {
                 await _life.RestartAsync(ticket, worker, why, ct).ConfigureAwait(false);
-                report.Add($"{ticket.Id}: restarting {worker.Name}: {why}");
+                report.Add("restarted", ticket.Id, worker.Name, $"{ticket.Id}: restarting {worker.Name}: {why}", new Dictionary<string, string> { ["reason"] = why });
             }
 
             return;
@@ -207,7 +207,7 @@ public sealed class Supervisor
         {
             // Not delivered (a headless agent cannot be typed to; a session that just died): not
             // counted, but the stall policy still applies to a headless agent.
-            report.Add($"{ticket.Id}: could not reach {worker.Name}: {e.Message}");
+            report.Add("unreachable", ticket.Id, worker.Name, $"{ticket.Id}: could not reach {worker.Name}: {e.Message}");
             if (worker.Mode == WorkerMode.Headless)
             {
                 _tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = _config.MaxNudges, NudgedAt = now }, []));
@@ -218,7 +218,7 @@ public sealed class Supervisor
 
         _tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Nudges = t.Nudges + 1, NudgedAt = now },
             [Dispatcher.Event(t, idle ? EventTypes.WorkerStatusAsked : EventTypes.WorkerNudged, $"{worker.Name} {(idle ? "asked for its status" : "nudged")} ({t.Nudges + 1}/{_config.MaxNudges})", now, worker.Name)]));
-        report.Add($"{ticket.Id}: {(idle ? "asked" : "nudged")} {worker.Name} ({ticket.Nudges + 1}/{_config.MaxNudges})");
+        report.Add(idle ? "asked" : "nudged", ticket.Id, worker.Name, $"{ticket.Id}: {(idle ? "asked" : "nudged")} {worker.Name} ({ticket.Nudges + 1}/{_config.MaxNudges})");
     }
 
     /// <summary>Reads an idle agent's screen once per idle spell for its usage-limit message; pauses it until the reset when found.</summary>
@@ -255,7 +255,7 @@ public sealed class Supervisor
 
         var reset = ResetTime.Parse(line, now, TimeZoneInfo.Local) ?? now + UsageLimitPause.DefaultWait;
         UsageLimitPause.Pause(_store, worker, reset, "screen: " + _redactor.Redact(line.Trim()), now);
-        report.Add($"{ticket.Id}: {worker.Name} paused at its usage limit until {reset.ToLocalTime():HH:mm:ss}");
+        report.Add("paused", ticket.Id, worker.Name, $"{ticket.Id}: {worker.Name} paused at its usage limit until {reset.ToLocalTime():HH:mm:ss}");
         return true;
     }
 
@@ -274,7 +274,7 @@ public sealed class Supervisor
             _store.UpdateWorkers([new(over, WorkerEvents.For(worker, EventTypes.WorkerResumed, $"{worker.Name}: usage limit reset; {ticket.Id} starts again", now), worker)]);
             _workers.StopProcess(worker, TimeSpan.FromSeconds(5));
 
-            report.Add($"{ticket.Id}: {worker.Name}'s usage limit reset; the ticket starts again");
+            report.Add("usage_limit_reset", ticket.Id, worker.Name, $"{ticket.Id}: {worker.Name}'s usage limit reset; the ticket starts again");
             return;
         }
 
@@ -283,11 +283,11 @@ public sealed class Supervisor
         try
         {
             await _workers.SendAsync(worker.Name, $"Your usage limit has reset. Continue with {ticket.Id} where you left off.", ct).ConfigureAwait(false);
-            report.Add($"{ticket.Id}: {worker.Name} resumed after its usage limit");
+            report.Add("resumed", ticket.Id, worker.Name, $"{ticket.Id}: {worker.Name} resumed after its usage limit");
         }
         catch (BatonException e)
         {
-            report.Add($"{ticket.Id}: could not resume {worker.Name}: {e.Message}");
+            report.Add("resume_failed", ticket.Id, worker.Name, $"{ticket.Id}: could not resume {worker.Name}: {e.Message}");
         }
     }
 

@@ -3,9 +3,14 @@ namespace Baton.Core.Dispatch;
 /// <summary>What one tick of the loop did, for the live view and the log.</summary>
 public sealed class TickReport
 {
-    private readonly List<string> _actions = [];
+    private static readonly IReadOnlyDictionary<string, string> NoFields = new Dictionary<string, string>();
+    private readonly List<TickAction> _items = [];
 
-    public IReadOnlyList<string> Actions => _actions;
+    /// <summary>The lines the plain view prints, one per action.</summary>
+    public IReadOnlyList<string> Actions => _items.Select(i => i.Message).ToList();
+
+    /// <summary>The actions with their kind, ticket, worker and values.</summary>
+    public IReadOnlyList<TickAction> Items => _items;
 
     /// <summary>Ready tickets held back this tick, with the reason.</summary>
     public List<(string Ticket, string Reason)> Waiting { get; } = [];
@@ -13,5 +18,9 @@ public sealed class TickReport
     /// <summary>True when no ticket is open, queued, in progress, testing or in review any more.</summary>
     public bool AllSettled { get; set; }
 
-    public void Add(string action) => _actions.Add(action);
+    /// <summary>A line that concerns no ticket or worker in particular.</summary>
+    public void Add(string action) => Add("note", null, null, action);
+
+    public void Add(string type, string? ticket, string? worker, string message, IReadOnlyDictionary<string, string>? fields = null) =>
+        _items.Add(new TickAction(type, ticket, worker, message, fields ?? NoFields));
 }

@@ -33,11 +33,11 @@ public sealed class StatusSync
         _baseBranch = baseBranch;
     }
 
-    /// <summary>Applies <paramref name="commits"/> (or the latest <paramref name="limit"/> on any branch); returns one line per change.</summary>
-    public IReadOnlyList<string> Sync(IReadOnlyList<string> commits, int limit)
+    /// <summary>Applies <paramref name="commits"/> (or the latest <paramref name="limit"/> on any branch); returns each change.</summary>
+    public IReadOnlyList<StatusSyncChange> Sync(IReadOnlyList<string> commits, int limit)
     {
         ArgumentNullException.ThrowIfNull(commits);
-        var changes = new List<string>();
+        var changes = new List<StatusSyncChange>();
         var baseBranch = BaseBranch();
         foreach (var (sha, message) in _git.CommitMessages(_root, commits, limit).Reverse())
         {
@@ -74,7 +74,7 @@ public sealed class StatusSync
                     Message = note + (moved ? $" (now {to!.Value.ToText()})" : ""),
                     Metadata = new Dictionary<string, string> { ["source"] = "commit", ["closes"] = closes ? "true" : "false", ["landed"] = landed ? "true" : "false" },
                 });
-                changes.Add(note + (moved ? $" -> {to!.Value.ToText()}" : ""));
+                changes.Add(new StatusSyncChange(ticket.Id, sha, closes, landed, subject, ticket.Status.ToText(), moved ? to!.Value.ToText() : null));
             }
         }
 
