@@ -60,9 +60,11 @@ internal sealed class BoardBench
         Console.Error.WriteLine($"board: {_tickets} tickets in {createSeconds:0.0} s, {_workers} workers in {spawnSeconds:0.0} s");
 
         using var dashboard = DashboardProcess.Start(repo);
-        var ticketsApi = await TimeGetAsync(dashboard, "api/tickets");
+        // What the page asks for: every ticket (the API's default is the CLI's 1,000).
+        var ticketsPath = $"api/tickets?limit={_tickets}";
+        var ticketsApi = await TimeGetAsync(dashboard, ticketsPath);
         var workersApi = await TimeGetAsync(dashboard, "api/workers");
-        var shown = JsonDocument.Parse(await dashboard.Client.GetStringAsync(new Uri("api/tickets", UriKind.Relative))).RootElement;
+        var shown = JsonDocument.Parse(await dashboard.Client.GetStringAsync(new Uri(ticketsPath, UriKind.Relative))).RootElement;
 
         var marker = "--baton-bench-" + Guid.NewGuid().ToString("N")[..8];
         await using var browser = await BrowserSession.StartAsync("--enable-precise-memory-info", marker);
