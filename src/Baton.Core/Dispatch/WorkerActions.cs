@@ -42,7 +42,7 @@ public sealed class WorkerActions
         ArgumentNullException.ThrowIfNull(worker);
         RequireLive(worker, "nudge");
         var idle = worker.State == WorkerState.Idle;
-        var ticket = worker.Ticket is { } number ? _tickets.GetTicket(number) : null;
+        var ticket = TicketOf(worker);
         var text = NudgeText.For(ticket?.Id, idle, _config.StallAfter);
         var typed = await _workers.SendAsync(worker.Name, text, ct).ConfigureAwait(false);
         var now = _time.GetUtcNow();
@@ -80,10 +80,19 @@ public sealed class WorkerActions
         await Task.Run(() => _workers.PressKeys(worker, keys), ct).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var question = worker.Evidence ?? "permission question";
+        var ticket = TicketOf(worker);
         _store.AppendEvent(WorkerEvents.For(worker, EventTypes.PermissionApproved, $"{worker.Name}: permission question approved by {actor}: {question}", now,
-            new Dictionary<string, string> { ["by"] = actor, ["keys"] = string.Join(' ', keys) }));
-        return new ApproveOutcome(worker.Name, worker.TicketId, question, keys, actor);
+            new Dictionary<string, string> { ["by"] = actor, ["keys"] = string.Join(' ', keys) }) with { Ticket = ticket?.Id, Feature = ticket?.Feature });
+        return new ApproveOutcome(worker.Name, ticket?.Id, question, keys, actor);
     }
+
+    /// <summary>
+    /// The ticket the worker works on: the one it was spawned for, else the unfinished one assigned
+    /// to it (`baton ticket assign`), as the supervisor finds a ticket's worker by its assignee.
+    /// </summary>
+    private Ticket? TicketOf(Worker worker) =>
+        (worker.Ticket is { } number ? _tickets.GetTicket(number) : null)
+        ?? _tickets.ListTickets(new TicketQuery(Assignee: worker.Name)).Where(t => !t.Status.IsFinished()).OrderByDescending(t => t.UpdatedAt).FirstOrDefault();
 
     private static void RequireLive(Worker worker, string what)
     {

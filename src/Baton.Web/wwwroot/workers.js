@@ -47,6 +47,11 @@ function button(action, label, disabled) {
 
 export function render(data) {
   const workers = data.workers || [];
+  // A worker spawned for a ticket names it; one given a ticket by hand (`baton ticket assign`) is its assignee.
+  const assigned = new Map();
+  for (const t of data.tickets || []) {
+    if (t.assignee && !["done", "failed", "cancelled"].includes(t.status)) assigned.set(t.assignee, t.id);
+  }
   const usage = new Map(((data.usage && data.usage.workers) || []).map(u => [u.key, u]));
   // Context fill is shown only when Baton knows it for some worker (an agent that reports it).
   const withContext = workers.some(w => w.context_percent !== null && w.context_percent !== undefined);
@@ -57,20 +62,21 @@ export function render(data) {
   for (const w of workers) {
     const row = el("tr", "state-" + w.state);
     row.dataset.worker = w.name;
-    if (w.ticket) row.dataset.ticket = w.ticket;
+    const ticket = w.ticket || assigned.get(w.name);
+    if (ticket) row.dataset.ticket = ticket;
     const u = usage.get(w.name);
     const cells = [
       el("td", "name", w.name),
       el("td", "", w.agent + (w.role ? " / " + w.role : "") + (w.mode === "headless" ? " (headless)" : "")),
       el("td", "state", w.state),
       el("td", "evidence", w.evidence || ""),
-      el("td", "", w.ticket || "-"),
+      el("td", "", ticket || "-"),
       el("td", "", w.seconds_since_output === null ? "-" : ago(w.seconds_since_output) + " ago"),
     ];
     if (withContext) cells.push(el("td", "", w.context_percent === null || w.context_percent === undefined ? "-" : Math.round(w.context_percent) + "%"));
     cells.push(el("td", "", u ? `${tokens(u.input_tokens + u.output_tokens)} tok ${cost(u.cost_usd)}` : "-"));
     const actions = el("td", "actions");
-    actions.append(button("nudge", "nudge"), button("approve", "approve"), button("retry", "retry", !w.ticket), button("kill", "kill"));
+    actions.append(button("nudge", "nudge"), button("approve", "approve"), button("retry", "retry", !ticket), button("kill", "kill"));
     const views = el("td", "links");
     views.append(link("terminal-link", "/terminal.html?worker=" + encodeURIComponent(w.name), "terminal"), " ",
       link("pane-link", "/pane.html?worker=" + encodeURIComponent(w.name), "text"));
