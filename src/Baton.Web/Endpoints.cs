@@ -11,7 +11,7 @@ namespace Baton.Web;
 /// services and store connection are not thread-safe), every failure as JSON {"error": ...}
 /// with a status that says whose fault it was, and never a stack trace.
 /// </summary>
-internal sealed class Endpoints
+internal sealed partial class Endpoints
 {
     /// <summary>The longest message the page may type to an agent, in UTF-8 bytes.</summary>
     public const int MaxMessageBytes = 64 * 1024;
@@ -52,6 +52,10 @@ internal sealed class Endpoints
                 ? Run(context, () => _backend.AcknowledgeNotification(number))
                 : Error(context, StatusCodes.Status400BadRequest, $"'{id}' is not a notification id (N-12 or 12)"));
         ViewEndpoints.Map(app, this, _backend);
+        if (_backend is ITerminalBackend terminals)
+        {
+            TerminalEndpoints.Map(app, this, terminals, _backend);
+        }
     }
 
     /// <summary>Writes {"error": message} with <paramref name="status"/>.</summary>

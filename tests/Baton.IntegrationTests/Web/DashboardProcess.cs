@@ -12,11 +12,12 @@ namespace Baton.IntegrationTests.Web;
 public sealed class DashboardProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _stderr = [];
+    private readonly List<string> _stderr;
 
-    private DashboardProcess(Process process, Uri url)
+    private DashboardProcess(Process process, Uri url, List<string> stderr)
     {
         _process = process;
+        _stderr = stderr;
         Url = url;
         Base = new Uri(url.GetLeftPart(UriPartial.Authority) + "/");
         Token = System.Web.HttpUtility.ParseQueryString(url.Query)["token"]!;
@@ -34,6 +35,18 @@ public sealed class DashboardProcess : IDisposable
 
     /// <summary>The process's id (for its CPU time in /proc).</summary>
     public int Pid => _process.Id;
+
+    /// <summary>What it wrote to standard error so far (for a failing test's message).</summary>
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return string.Join('\n', _stderr);
+            }
+        }
+    }
 
     /// <summary>No token at all.</summary>
     public HttpClient Anonymous { get; }
@@ -89,7 +102,7 @@ public sealed class DashboardProcess : IDisposable
             throw new Xunit.Sdk.XunitException("baton dashboard printed no URL in 60 s");
         }
 
-        return new DashboardProcess(process, url.Task.Result);
+        return new DashboardProcess(process, url.Task.Result, errors);
     }
 
     /// <summary>The process settings TestRepo gives baton: its tmux socket, nothing of the developer's.</summary>
