@@ -171,6 +171,7 @@ public sealed class CliHost : IDisposable
         Conflicts = ConflictStore,
         Notifier = Config.Notify.Enabled ? Notifier() : null,
         Handoffs = HandoffStore,
+        Diffs = new GitDiffs(_runner),
     };
 
     public Baton.Core.Handoff.IHandoffStore HandoffStore => new SqliteHandoffStore(Sqlite);

@@ -29,6 +29,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly HashSet<long> _held = [];
     private readonly GitHub.GitHubStep _github;
     private readonly UnfinishedCleanUps _unfinished;
+    private readonly Handoff.HandoffWatch _handoffs;
 
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
@@ -62,6 +63,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _conflicts = new ConflictWatch(c.Config, c.Time, c.Git, c.Tickets, c.Conflicts, workers, c.Root);
         _github = new GitHub.GitHubStep(c, CleanUpLater);
         _unfinished = new UnfinishedCleanUps(c.Config, c.Tickets, c.Store, c.Git, c.Files, c.Root, TicketWorktrees.For(c), c.Workers.Redactor, c.Time);
+        _handoffs = new Handoff.HandoffWatch(c);
     }
 
     private static Func<Roles.IRoleCatalog> RolesOf(AutopilotContext c) => () => c.Workers.RoleSetup().Roles.Catalog;
@@ -122,6 +124,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             }
         }
 
+        await GuardAsync(report, "context handoffs", () => { _handoffs.Step(report); return Task.CompletedTask; }).ConfigureAwait(false);
         await GuardAsync(report, "gates and merges", () => _completion.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "predicting conflicts", () => _conflicts.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "pull requests and GitHub issues", () => _github.StepAsync(report, ct)).ConfigureAwait(false);
@@ -239,7 +242,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     }
 
     private IEnumerable<Task> Background() =>
-        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_spawns.Values.Select(s => (Task)s.Task)).Concat(_cleanups.Values).Where(t => !t.IsCompleted);
+        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_spawns.Values.Select(s => (Task)s.Task)).Concat(_cleanups.Values).Concat(_handoffs.Running).Where(t => !t.IsCompleted);
 
     /// <summary>After a start (or a crash): scratch merge worktrees left behind are removed; the start is recorded.</summary>
     private void Recover(TickReport report)

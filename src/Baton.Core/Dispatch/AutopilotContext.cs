@@ -63,6 +63,9 @@ public sealed record AutopilotContext(
     /// <summary>Context handoffs; a ticket with one underway is left alone by the supervisor. Null: none are looked at.</summary>
     public Handoff.IHandoffStore? Handoffs { get; init; }
 
+    /// <summary>Diff stats for handoff packets; with <see cref="Handoffs"/>, the loop hands full contexts over.</summary>
+    public IGitDiffs? Diffs { get; init; }
+
     /// <summary>Reaches people through the configured channels; null: no notifications (none configured).</summary>
     public Notify.Notifier? Notifier { get; init; }
 }

@@ -11,7 +11,7 @@ public sealed class RoleService
 {
     /// <summary>The Claude Code hook events Baton listens to.</summary>
     public static readonly IReadOnlyList<string> HookEvents =
-        ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Notification", "Stop", "PermissionRequest", "SessionEnd"];
+        ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "Notification", "Stop", "PermissionRequest", "SessionEnd", "PreCompact"];
 
     private readonly IRoleCatalog _catalog;
     private readonly Func<NamedReference, Directive> _resolve;

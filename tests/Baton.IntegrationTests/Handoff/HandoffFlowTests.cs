@@ -83,6 +83,53 @@ public sealed class HandoffFlowTests
     }
 
     [Fact]
+    public void A_worker_past_handoff_at_is_asked_writes_its_section_and_the_successor_finishes_the_ticket()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        File.AppendAllText(Path.Combine(repo.Dir, ".baton", "config.yaml"), "handoff:\n  at: 60\n  force: 90\n  windows: {scripted: 1000}\n");
+        var transcript = Path.Combine(repo.Dir, ".baton", "test-transcript.jsonl");
+        // The first agent's "model" reports a 700-token request (70% of 1000) at a turn's end, then
+        // answers the request for its section; the successor skips what ran once and finishes.
+        var usage = "{\"type\":\"assistant\",\"message\":{\"id\":\"m1\",\"model\":\"claude-opus-5-5\",\"usage\":{\"input_tokens\":700,\"output_tokens\":5}}}";
+        var section = "{\"goal\":\"finish the long job\",\"progress_summary\":\"part 1 committed\",\"decisions\":[\"plain text files\"],\"next_steps\":[\"write final.txt\"]}";
+        var id = Ticket(repo, "Long job", $$"""
+            @once @write part1.txt first part
+            @once @commit T-1: first part
+            @once @write {{transcript}} {{usage}}
+            @once @run echo '{"hook_event_name":"Stop","transcript_path":"{{transcript}}"}' | baton hook Stop
+            @once @next
+            @once @run printf '%s' '{{section}}' | baton handoff write H-1
+            @once @sleep 600
+            @write final.txt finished by the successor
+            @commit T-1: finish after the handoff
+            @run baton ticket done T-1 --summary "done after a handoff"
+            """);
+
+        using (var loop = repo.StartBaton("up", "--plain"))
+        {
+            try
+            {
+                TestRepo.WaitUntil(() => Status(repo, id) == "done", "the handoff and the successor's finish", 120);
+            }
+            finally
+            {
+                repo.Baton("down");
+                loop.WaitForExit(30_000);
+            }
+        }
+
+        var h = Assert.Single(repo.Baton("handoffs", "--json").Ok().Json().EnumerateArray());
+        Assert.Equal(("threshold", "agent", "done", 70.0), (h.GetProperty("trigger").GetString(), h.GetProperty("source").GetString(), h.GetProperty("status").GetString(), h.GetProperty("context_percent").GetDouble()));
+        Assert.Equal(("t1-1", "t1-1-h1"), (h.GetProperty("from_worker").GetString(), h.GetProperty("to_worker").GetString()));
+        var packet = repo.Baton("handoff", "show", "H-1", "--json").Ok().Json();
+        Assert.Equal("finish the long job", packet.GetProperty("section").GetProperty("goal").GetString());
+        Assert.Single(Events(repo, "handoff_asked", id));
+        repo.Git("checkout", "-q", "main");
+        Assert.Equal("finished by the successor\n", File.ReadAllText(Path.Combine(repo.Dir, "final.txt")));
+    }
+
+    [Fact]
     public void A_handoff_is_refused_for_a_worker_without_a_ticket_and_an_unknown_handoff_for_show()
     {
         using var repo = new TestRepo();
