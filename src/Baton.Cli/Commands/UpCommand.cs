@@ -45,7 +45,7 @@ internal static class UpCommand
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var json = parse.GetValue(CommandRunner.Json);
-            var pid = await host.AutopilotControl().StopAsync(ct).ConfigureAwait(false);
+            var pid = await host.AutopilotControlForStop().StopAsync(ct).ConfigureAwait(false);
             if (pid is null)
             {
                 Print(host, json, "no autopilot is running on this repository", false);

@@ -233,8 +233,28 @@ public sealed class CliHost : IDisposable
 
     public Baton.Core.Dispatch.AutopilotRun AutopilotRun() => new(AutopilotLock, Autopilot, Store, Time, Config.Autopilot.Tick);
 
-    public Baton.Core.Dispatch.AutopilotControl AutopilotControl() =>
-        new(AutopilotLock, () => Tmux(Config.TmuxSocket), Config, Paths, Executables.Self, Time);
+    public Baton.Core.Dispatch.AutopilotControl AutopilotControl() => AutopilotControl(Config);
+
+    /// <summary>
+    /// For stopping (`baton down`): a config.yaml that does not load must not keep a running loop
+    /// alive. The loop is found by its lock (pid), so the defaults (and BATON_TMUX_SOCKET) do; a
+    /// session under another prefix is then left for `tmux kill-session`.
+    /// </summary>
+    public Baton.Core.Dispatch.AutopilotControl AutopilotControlForStop()
+    {
+        try
+        {
+            return AutopilotControl(Config);
+        }
+        catch (BatonException e)
+        {
+            Error.WriteLine($"baton: warning: {e.Message}; stopping with the default settings");
+            return AutopilotControl(BatonConfig.Default with { TmuxSocket = Environment.Variable("BATON_TMUX_SOCKET") });
+        }
+    }
+
+    private Baton.Core.Dispatch.AutopilotControl AutopilotControl(BatonConfig config) =>
+        new(AutopilotLock, () => Tmux(config.TmuxSocket), config, Paths, Executables.Self, Time);
 
     public HeadlessSupervisor HeadlessSupervisor() => new(Store, UsageStore, Profiles, _runner, Redactor.From(Variables), Time);
 

@@ -112,6 +112,23 @@ public sealed class AutopilotRecoveryTests
     }
 
     [Fact]
+    public void Down_stops_the_loop_even_when_the_config_no_longer_loads()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        repo.Baton("up", "--detach").Ok();
+        var config = Path.Combine(repo.Dir, ".baton", "config.yaml");
+        File.WriteAllText(config, File.ReadAllText(config) + "\nautopilot: [broken\n");
+
+        var down = repo.Baton("down");
+
+        Assert.True(down.ExitCode == 0, down.Stdout + down.Stderr);
+        Assert.Contains("stopping with the default settings", down.Stderr, StringComparison.Ordinal);
+        Assert.Contains("stopped", down.Stdout, StringComparison.Ordinal);
+        Assert.Contains("no autopilot is running", repo.Baton("down").Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void One_loop_at_a_time_detach_and_down()
     {
         using var repo = new TestRepo();

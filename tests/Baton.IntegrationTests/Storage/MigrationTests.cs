@@ -12,6 +12,39 @@ public sealed class MigrationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
+    [Theory]
+    [InlineData("")]                       // truncated to nothing
+    [InlineData("not a database at all")]  // overwritten
+    public void A_damaged_store_is_refused_with_its_path_and_left_as_it_was(string content)
+    {
+        File.WriteAllText(Db, content);
+
+        var e = Assert.Throws<Baton.Core.BatonException>(() => SqliteStore.Open(Db, create: false));
+
+        Assert.Contains($"the Baton store at {Db} is damaged", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Restore it from a backup", e.Message, StringComparison.Ordinal);
+        Assert.Equal(content, File.ReadAllText(Db));
+    }
+
+    [Fact]
+    public void The_cli_refuses_a_zero_byte_store_instead_of_starting_an_empty_one()
+    {
+        using var repo = new Baton.IntegrationTests.Support.TestRepo();
+        repo.Baton("ticket", "create", "Keep me").Ok();
+        var db = Path.Combine(repo.Dir, ".baton", "baton.db");
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { db, db + "-wal", db + "-shm" }.Where(File.Exists))
+        {
+            File.WriteAllBytes(file, []);
+        }
+
+        var list = repo.Baton("ticket", "list");
+
+        Assert.Equal(1, list.ExitCode);
+        Assert.Contains("is damaged: it has no tables", list.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, new FileInfo(db).Length);
+    }
+
     [Fact]
     public void A_version_1_store_with_workers_and_events_is_migrated_to_tickets_and_keeps_its_data()
     {

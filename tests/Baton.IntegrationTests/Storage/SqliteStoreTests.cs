@@ -109,9 +109,9 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
-    public void An_older_store_is_migrated_forward()
+    public void An_empty_file_becomes_a_store_only_when_init_creates_it()
     {
-        // Given a store from before any migration ran (version 0, an empty file)
+        // Given a file with no schema (version 0, no tables)
         using (var c = new SqliteConnection($"Data Source={Db}"))
         {
             c.Open();
@@ -120,8 +120,10 @@ public sealed class SqliteStoreTests : IDisposable
             cmd.ExecuteNonQuery();
         }
 
-        // When a baton opens it, it is brought to the current schema
-        using var store = SqliteStore.Open(Db, create: false);
+        // An ordinary open refuses it (MigrationTests: older stores with tables are migrated);
+        // init's open brings it to the current schema.
+        Assert.Throws<Baton.Core.BatonException>(() => SqliteStore.Open(Db, create: false));
+        using var store = SqliteStore.Open(Db, create: true);
 
         Assert.Equal(SqliteStore.LatestSchemaVersion, store.SchemaVersion);
         store.AppendEvent(Event("note", "w"));

@@ -67,8 +67,21 @@ public sealed class SqliteStore : IStore, IDisposable
             connection.Open();
             Execute(connection, $"PRAGMA busy_timeout = {(long)wait.TotalMilliseconds}; PRAGMA synchronous = NORMAL;");
             var store = new SqliteStore(connection) { Path = path, BusyTimeout = wait };
+
+            // Only `baton init` makes a store: an existing file with no schema (0 bytes, truncated)
+            // must not silently become a new, empty one and hide that the history is gone.
+            if (!create && store.SchemaVersion == 0 && Convert.ToInt64(store.Scalar("SELECT count(*) FROM sqlite_master"), CultureInfo.InvariantCulture) == 0)
+            {
+                throw Damaged(path, "it has no tables (an empty or truncated file)");
+            }
+
             store.Migrate();
             return store;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 26 or 11) // SQLITE_NOTADB, SQLITE_CORRUPT
+        {
+            connection.Dispose();
+            throw Damaged(path, e.Message);
         }
         catch
         {
@@ -76,6 +89,10 @@ public sealed class SqliteStore : IStore, IDisposable
             throw;
         }
     }
+
+    private static BatonException Damaged(string path, string why) => new(
+        $"the Baton store at {path} is damaged: {why}. Nothing was changed. Restore it from a backup, or move it aside "
+        + "and run `baton init` to start a new, empty store (its tickets and events are then lost)");
 
     public static int LatestSchemaVersion => Schema.Version;
 
