@@ -173,6 +173,7 @@ internal static class TicketCommand
             var ticket = host.Tickets().Update(parse.GetValue(id)!, new UpdateTicketRequest
             {
                 FromAgent = FromAgent(host),
+                Worker = host.Environment.Variable("BATON_WORKER"),
                 Status = parse.GetValue(status),
                 Note = parse.GetValue(note),
                 Priority = parse.GetValue(priority),
@@ -195,7 +196,7 @@ internal static class TicketCommand
         var command = new Command("done", "Mark a ticket done (what an agent runs when it finishes)") { id, summary, artifacts, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var ticket = host.Tickets().Done(parse.GetValue(id)!, parse.GetValue(summary), parse.GetValue(artifacts) ?? [], FromAgent(host));
+            var ticket = host.Tickets().Done(parse.GetValue(id)!, parse.GetValue(summary), parse.GetValue(artifacts) ?? [], FromAgent(host), host.Environment.Variable("BATON_WORKER"));
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return Task.FromResult(0);
         });

@@ -38,6 +38,9 @@ public sealed record UpdateTicketRequest
     /// ticket the autopilot started means "ready for the gate"; a human's means done.
     /// </summary>
     public bool FromAgent { get; init; }
+
+    /// <summary>The reporting worker (BATON_WORKER), so a stale attempt's report is told apart from its successor's.</summary>
+    public string? Worker { get; init; }
 }
 
 /// <summary>A ticket with what the rest of the graph says about it.</summary>

@@ -46,6 +46,12 @@ public sealed partial class TicketService : ITicketResults
             throw BatonException.Usage("the title is empty: say what the ticket is about, e.g. baton ticket create \"Add JWT auth\"");
         }
 
+        if (title.AsSpan().IndexOfAny('\n', '\r') >= 0)
+        {
+            // It becomes the subject line of the ticket's merge commit and of its pull request.
+            throw BatonException.Usage("the title has more than one line: keep it to one line (it becomes the merge commit's subject) and put the rest in --body");
+        }
+
         if (request.TimeLimitMinutes is < 1 or > 10_080)
         {
             throw BatonException.Usage($"--time-limit must be between 1 and 10080 minutes, not {request.TimeLimitMinutes}");
@@ -137,9 +143,19 @@ public sealed partial class TicketService : ITicketResults
 
         var paths = request.Paths is null ? null : PathGlobs(request.Paths);
 
+        // A worker that worked on this ticket but is no longer its agent (an earlier attempt, a
+        // predecessor of a handoff) reports nothing: its successor's work would be judged by it.
+        // Other workers (the prophet closing a ticket) are not attempts and are not refused here.
+        var reporter = request.FromAgent && request.Worker is { } name ? _store.GetWorker(name) : null;
+
         var now = _time.GetUtcNow();
         var updated = _tickets.Mutate(number, current =>
         {
+            if (reporter is { Ticket: { } worked } && worked == current.Number && current.Assignee is { } assignee && assignee != reporter.Name)
+            {
+                throw new BatonException($"{reporter.Name} is no longer {current.Id}'s agent ({assignee} is, since a retry or a handoff): its report is ignored; stop working on {current.Id}");
+            }
+
             var next = current with { UpdatedAt = now };
             var events = new List<EventRecord>();
             var changes = new List<string>();
@@ -238,8 +254,8 @@ public sealed partial class TicketService : ITicketResults
     }
 
     /// <summary>What an agent runs when it finishes: status done, with its summary and artifacts.</summary>
-    public Ticket Done(string id, string? summary, IReadOnlyList<string> artifacts, bool fromAgent = false) =>
-        Update(id, new UpdateTicketRequest { Status = "done", Summary = summary ?? "", Artifacts = artifacts, FromAgent = fromAgent });
+    public Ticket Done(string id, string? summary, IReadOnlyList<string> artifacts, bool fromAgent = false, string? worker = null) =>
+        Update(id, new UpdateTicketRequest { Status = "done", Summary = summary ?? "", Artifacts = artifacts, FromAgent = fromAgent, Worker = worker });
 
     /// <summary>
     /// Gives a ready, unassigned ticket to a live worker and types the ticket to it. The checks and

@@ -65,6 +65,9 @@ public sealed class TicketLifecycleTests : IDisposable
         Assert.Equal(2, _repo.Baton("ticket", "create", "x", "--feature", "nope").ExitCode);
         Assert.Equal(2, _repo.Baton("ticket", "create", "x", "-d", "T-42").ExitCode);
         Assert.Contains("the title is empty", _repo.Baton("ticket", "create", "").Stderr);
+        var twoLines = _repo.Baton("ticket", "create", "Fix login\nand also the logout");
+        Assert.Equal(2, twoLines.ExitCode);
+        Assert.Contains("the title has more than one line", twoLines.Stderr);
     }
 
     [Fact]
