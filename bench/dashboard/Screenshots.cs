@@ -28,18 +28,20 @@ internal static class Screenshots
         Create(repo, "Add the counter module", Hold("T-3", "src/counter.txt", "the counter"), "--depends-on", "T-1", "--label", "backend");
         Create(repo, "Combine greeting and farewell", Hold("T-4", "src/conversation.txt", "the conversation"), "--depends-on", "T-1,T-2", "--label", "frontend", "--feature", "greetings");
         Create(repo, "Document the modules", Quick("T-5", "MODULES.md", "modules"), "--depends-on", "T-3,T-4", "--label", "docs");
-        Create(repo, "Add a changelog", Quick("T-6", "CHANGELOG.md", "changes"), "--priority", "low", "--label", "docs");
 
         using var up = repo.StartBaton("up", "--until-done", "--plain");
         try
         {
             TestRepo.WaitUntil(() => Status(repo, "T-3") == "in-progress" && Status(repo, "T-4") == "in-progress", "T-3 and T-4 are worked on", 120);
+            // Filed once both slots are taken: it waits in `open`.
+            Create(repo, "Add a changelog", Quick("T-6", "CHANGELOG.md", "changes"), "--priority", "low", "--label", "docs");
             var worker = repo.Baton("ticket", "show", "T-3", "--json").Ok().Json().GetProperty("assignee").GetString()!;
             TestRepo.WaitUntil(() => repo.Baton("capture", worker, "--lines", "30").Stdout.Contains("Writing", StringComparison.Ordinal), "the agent wrote its first lines", 60);
             using var dashboard = DashboardProcess.Start(repo);
             await using var browser = await BrowserSession.StartAsync();
 
             var board = await browser.OpenAsync(dashboard, "/#board");
+            await board.SetViewportSizeAsync(1640, 760); // every column in the picture
             await board.Locator("#board [data-ticket='T-6']").WaitForAsync();
             await board.WaitForTimeoutAsync(500); // fonts and the last refresh settle before the picture
             await board.ScreenshotAsync(new() { Path = Path.Combine(folder, "dashboard-board.png") });
