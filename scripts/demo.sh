@@ -8,6 +8,8 @@ root=$PWD
 
 command -v tmux >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq tmux >/dev/null; }
 command -v git >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq git >/dev/null; }
+# The build vendors the dashboard's xterm.js from npm (pinned in src/Baton.Web/web/package-lock.json).
+command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
 
 # `dotnet publish -v q` prints nothing for minutes: say what runs and about how long it takes.
 echo "== building baton (native AOT): restore, build, publish; the first build takes a few minutes (package restore and the native link), later ones much less"

@@ -31,7 +31,10 @@ internal sealed class DashboardSecurity
         headers["X-Frame-Options"] = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers["Cache-Control"] = "no-store";
-        headers["Content-Security-Policy"] = "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
+        // xterm.js styles its rows with <style> elements it creates: the terminal page alone allows
+        // inline styles (never inline scripts).
+        var styles = context.Request.Path == "/terminal.html" ? "; style-src 'self' 'unsafe-inline'" : "";
+        headers["Content-Security-Policy"] = "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'" + styles;
 
         var request = context.Request;
         var fromQuery = request.Query["token"].ToString();

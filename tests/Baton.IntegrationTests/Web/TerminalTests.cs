@@ -147,5 +147,29 @@ public sealed class TerminalTests : IDisposable
         Assert.Contains("has ended", await ended.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_pages_and_the_vendored_xterm_are_served_from_the_binary()
+    {
+        using var dashboard = DashboardProcess.Start(_repo);
+
+        var page = await dashboard.Client.GetAsync(new Uri("terminal.html?worker=x", UriKind.Relative));
+        var xterm = await dashboard.Client.GetAsync(new Uri("vendor/xterm/xterm.js", UriKind.Relative));
+        var css = await dashboard.Client.GetAsync(new Uri("vendor/xterm/xterm.css", UriKind.Relative));
+        var phone = await dashboard.Client.GetAsync(new Uri("pane.html?worker=x", UriKind.Relative));
+        var index = await dashboard.Client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (page.StatusCode, xterm.StatusCode, css.StatusCode, phone.StatusCode));
+        Assert.Contains("id=\"terminal\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("/vendor/xterm/xterm.js", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("id=\"pane-text\"", await phone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("text/javascript", xterm.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("Terminal", await xterm.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Inline styles (xterm.js makes <style> elements) on the terminal page alone; no page allows inline scripts.
+        Assert.Contains("style-src 'self' 'unsafe-inline'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", index.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.DoesNotContain("script-src", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 }
