@@ -4,8 +4,9 @@ namespace Baton.Core.Graph;
 /// A layered drawing of a DAG (the Sugiyama scheme, kept small): each node's layer is one more
 /// than its deepest dependency's, so every dependency edge points right; nodes within a layer are
 /// ordered by the barycentre of their neighbours (a few sweeps each way) to cut crossings; a layer
-/// taller than <see cref="MaxRows"/> wraps into several columns so 2,000 independent tickets are
-/// a block, not a strip 100,000 px tall. Deterministic: same input, same drawing.
+/// taller than <see cref="MaxRows"/> wraps into several columns, a big one into a block about as
+/// wide as it is tall, so 2,000 independent tickets are not a strip 100,000 px long. Deterministic:
+/// same input, same drawing.
 /// </summary>
 public static class GraphLayout
 {
@@ -108,7 +109,9 @@ public static class GraphLayout
         for (var l = 0; l < layers.Count; l++)
         {
             var nodes = layers[l];
-            var columns = (nodes.Count + MaxRows - 1) / MaxRows;
+            // A big layer wraps into a block about as wide as it is tall (in pixels), not a strip.
+            var rowsPerColumn = Math.Max(MaxRows, (int)Math.Ceiling(Math.Sqrt(nodes.Count * (double)ColumnWidth / RowHeight)));
+            var columns = (nodes.Count + rowsPerColumn - 1) / rowsPerColumn;
             var perColumn = (nodes.Count + columns - 1) / columns;
             for (var i = 0; i < nodes.Count; i++)
             {

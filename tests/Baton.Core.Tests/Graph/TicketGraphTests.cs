@@ -96,6 +96,16 @@ public sealed class TicketGraphTests
     }
 
     [Fact]
+    public void A_very_big_layer_wraps_into_a_block_about_as_wide_as_it_is_tall()
+    {
+        var graph = GraphBuilder.Build(Enumerable.Range(1, 2000).Select(n => T(n)).ToList(), []);
+
+        var ratio = (double)graph.Width / graph.Height;
+        Assert.InRange(ratio, 0.7, 1.4);
+        Assert.Equal(2000, graph.Nodes.Select(n => (n.X, n.Y)).Distinct().Count());
+    }
+
+    [Fact]
     public void Stacks_and_conflicts_between_live_branches_are_edges()
     {
         var tickets = new List<Ticket>
