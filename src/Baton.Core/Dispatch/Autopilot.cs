@@ -251,9 +251,22 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         {
             foreach (var scratch in _ctx.Files.ListDirectories(_ctx.WorktreesDir, "_merge-*"))
             {
-                _completion.MergeJob.RemoveScratch(_ctx.Root, scratch);
-                report.Add($"removed the scratch merge worktree {Path.GetFileName(scratch)} left by an earlier run");
+                // One leftover that cannot go (files vanishing under a gate the killed loop left
+                // running) must not cost the rest of the recovery: it is reported, and retried at the next start.
+                try
+                {
+                    _completion.MergeJob.RemoveScratch(_ctx.Root, scratch);
+                    report.Add($"removed the scratch merge worktree {Path.GetFileName(scratch)} left by an earlier run");
+                }
+                catch (Exception e) when (e is BatonException or IOException or UnauthorizedAccessException)
+                {
+                    var message = $"could not remove the scratch merge worktree {scratch} left by an earlier run: {e.Message}; the next start tries again";
+                    report.Add(message);
+                    _ctx.Store.AppendEvent(new EventRecord { Time = _ctx.Time.GetUtcNow(), Type = EventTypes.AutopilotError, Message = message });
+                }
             }
+
+            _ctx.Worktrees.Prune(_ctx.Root); // git forgets scratch worktrees whose folders went
         }
 
         // Gate runs of a killed loop never finished: their tickets are still in testing and get a new run.

@@ -112,6 +112,28 @@ public sealed class AutopilotRecoveryTests
     }
 
     [Fact]
+    public void Scratch_merge_worktrees_a_killed_loop_left_are_removed_and_forgotten_by_git()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        var worktrees = Path.Combine(repo.Dir, ".baton", "worktrees");
+        var known = Path.Combine(worktrees, "_merge-7");
+        var half = Path.Combine(worktrees, "_merge-8");
+        repo.Git("worktree", "add", "--detach", known, "main");
+        repo.Git("worktree", "add", "--detach", half, "main");
+        File.Delete(Path.Combine(half, ".git")); // git's link gone: a scratch half removed
+        File.WriteAllText(Path.Combine(half, "test.sh"), "left by a gate");
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.False(Directory.Exists(known));
+        Assert.False(Directory.Exists(half));
+        Assert.DoesNotContain("_merge-", repo.Git("worktree", "list"), StringComparison.Ordinal);
+        Assert.Contains("removed the scratch merge worktree _merge-8 left by an earlier run", up.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Down_stops_the_loop_even_when_the_config_no_longer_loads()
     {
         using var repo = new TestRepo();
