@@ -25,6 +25,8 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public static async Task<BrowserSession> StartAsync(params string[] extraArgs)
     {
+        // Playwright's own default for Expect(...) is 5 s, too short on a loaded 2-core machine.
+        Assertions.SetDefaultExpectTimeout(WaitMs);
         var (playwright, browser) = await Chromium.LaunchAsync(extraArgs);
         return new BrowserSession(playwright, browser);
     }
