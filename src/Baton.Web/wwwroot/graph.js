@@ -35,7 +35,7 @@ export function render(data) {
   if (!g) { box.replaceChildren(el("p", "empty", "loading…")); return; }
   fillSelect(document.getElementById("graph-feature"), g.nodes.map(n => n.feature), "all");
   document.getElementById("graph-count").textContent =
-    `${g.nodes.length} tickets shown` + (g.omitted ? `, ${g.omitted} older done left out` : "")
+    `${g.nodes.length} tickets shown` + (g.omitted ? `, ${g.omitted} left out (drawn: the 2,000 most urgent unfinished, what they depend on, the 50 latest done; a feature filter narrows it)` : "")
     + (g.critical_path.length ? ` · critical path: ${g.critical_path.length} tickets (${g.critical_path.join(" → ")})` : " · no dependency chain left");
 
   const root = svg("svg", { width: g.width, height: g.height, viewBox: `0 0 ${g.width} ${g.height}`, role: "img", "aria-label": "Ticket dependency graph" });
