@@ -101,11 +101,12 @@ internal static class HandoffCommand
     private static Command Write()
     {
         var id = new Argument<string>("handoff") { Description = "H-n, as the request to write it said" };
-        var command = new Command("write", "The leaving agent's handoff section: one JSON object on stdin, checked against .baton/handoff/schema.json") { id, CommandRunner.Json };
+        var section = new Argument<string?>("section") { Description = "The section as one JSON argument (default: read from stdin)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("write", "The leaving agent's handoff section: one JSON object (argument or stdin), checked against .baton/handoff/schema.json") { id, section, CommandRunner.Json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var row = Find(host, parse.GetValue(id)!);
-            var text = await host.In.ReadToEndAsync(ct).ConfigureAwait(false);
+            var text = parse.GetValue(section) ?? await host.In.ReadToEndAsync(ct).ConfigureAwait(false);
             var (_, errors) = HandoffSchema.Validate(text);
             string? path = null;
             if (errors.Count == 0)

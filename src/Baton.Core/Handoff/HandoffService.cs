@@ -106,7 +106,7 @@ public sealed class HandoffService
         _c.Files.WriteText(SchemaPath, HandoffSchema.Text);
         var fill = gauge?.Percent is { } p ? $" (your context is {p.ToString("0", CultureInfo.InvariantCulture)}% full)" : "";
         var message = $"Baton is handing {ticket.Id} to a fresh agent{fill}. Stop your current work and write your handoff section for it: "
-            + $"pipe one JSON object to `baton handoff write {row.IdText}` (schema: {SchemaPath}; required: goal, progress_summary, next_steps; "
+            + $"run `baton handoff write {row.IdText} '<one JSON object>'` (or pipe it to `baton handoff write {row.IdText}`; schema: {SchemaPath}; required: goal, progress_summary, next_steps; "
             + "also completed_work, current_work, decisions, rejected_approaches, relevant_files, tests [{name, result}], blockers). "
             + "It tells you what to fix if the section is refused. Do not commit; do nothing else after it.";
         await _c.WorkerService().SendAsync(worker.Name, message, ct).ConfigureAwait(false);
