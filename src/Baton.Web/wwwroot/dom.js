@@ -25,16 +25,20 @@ export async function getJson(path) {
 let csrf = null;
 
 // A change: POST with the CSRF value of /api/session; the server's {"error": ...} becomes the exception's message.
+// A restarted dashboard has a new CSRF value: a 403 fetches it again and tries once more.
 export async function post(path, body) {
-  if (!csrf) csrf = (await getJson("/api/session")).csrf;
-  const response = await fetch(path, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: Object.assign({ "X-Baton-CSRF": csrf }, body === undefined ? {} : { "Content-Type": "application/json" }),
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(await errorText(response, path));
-  return response.json();
+  for (let attempt = 0; ; attempt++) {
+    if (!csrf) csrf = (await getJson("/api/session")).csrf;
+    const response = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: Object.assign({ "X-Baton-CSRF": csrf }, body === undefined ? {} : { "Content-Type": "application/json" }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status === 403 && attempt === 0) { csrf = null; continue; }
+    if (!response.ok) throw new Error(await errorText(response, path));
+    return response.json();
+  }
 }
 
 async function errorText(response, path) {
