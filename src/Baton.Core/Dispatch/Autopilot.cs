@@ -282,7 +282,9 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
     /// <summary>
     /// A loop killed between starting an agent and typing its ticket leaves an agent that does not
-    /// know its work: it is replaced by a fresh one with the prompt (found once, at start).
+    /// know its work: it is replaced by a fresh one with the prompt (found once, at start). The
+    /// missing worker_prompt_sent alone does not say so (it is written after the typing was
+    /// confirmed, so a loop killed in between lost it): an agent that shows it has the ticket is kept.
     /// </summary>
     private async Task RestartUnpromptedAsync(TickReport report, CancellationToken ct)
     {
@@ -291,9 +293,41 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             if (t.Assignee is { } name && _ctx.Store.GetWorker(name) is { Mode: WorkerMode.Tmux } w && w.State.IsLive()
                 && _ctx.Store.RecentEvents(new EventQuery(1, Worker: name, Type: EventTypes.WorkerPromptSent)).Count == 0)
             {
+                if (GotItsTicket(t, w) is { } evidence)
+                {
+                    _ctx.Store.AppendEvent(WorkerEvents.For(w, EventTypes.WorkerPromptSent, $"submitted before the previous loop stopped (not confirmed then; seen now: {evidence})", _ctx.Time.GetUtcNow()));
+                    report.Add("kept", t.Id, name, $"{t.Id}: {name} got its ticket before the previous loop stopped ({evidence}): kept");
+                    continue;
+                }
+
                 await _life.RestartAsync(t, w, "the previous loop stopped before the ticket reached its agent", ct).ConfigureAwait(false);
                 report.Add("restarted", t.Id, name, $"{t.Id}: {name} never got its ticket (the loop stopped first): restarted");
             }
+        }
+    }
+
+    /// <summary>What shows an agent has its ticket: its hook reported work, it reported on the ticket, or its screen shows the ticket.</summary>
+    private string? GotItsTicket(Ticket ticket, Worker worker)
+    {
+        if (worker.Hook is { State: WorkerState.Busy } hook && hook.At >= worker.CreatedAt)
+        {
+            return $"its hook reported work ({hook.Evidence})";
+        }
+
+        if (_ctx.Store.RecentEvents(new EventQuery(1, Worker: worker.Name, Type: EventTypes.StatusUpdate)).Count > 0)
+        {
+            return "it reported on the ticket";
+        }
+
+        try
+        {
+            var screen = _ctx.WorkerService().Capture(worker.Name, 200);
+            return screen.Contains(ticket.Title, StringComparison.Ordinal) && screen.Contains(ticket.Id, StringComparison.Ordinal)
+                ? "its screen shows the ticket" : null;
+        }
+        catch (BatonException)
+        {
+            return null; // no screen to read: the restart decides
         }
     }
 

@@ -95,6 +95,42 @@ public sealed class AutopilotRecoveryTests
     }
 
     [Fact]
+    public void An_agent_that_got_its_ticket_is_kept_although_the_killed_loop_never_recorded_the_prompt()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        var id = Ticket(repo, "Long job", Work("T-1", "long.txt", "long", "@run baton ticket update T-1 --note started\n@sleep 4"));
+
+        using (var first = repo.StartBaton("up", "--plain"))
+        {
+            TestRepo.WaitUntil(() => Events(repo, "status_update", id).Count > 0, "the agent to report it started", 40);
+            first.Kill(); // SIGKILL
+            first.WaitForExit();
+        }
+
+        // What a loop killed after typing the ticket but before recording it leaves: no worker_prompt_sent.
+        // (The store refuses deletes; the test lifts its own guard for this one change.)
+        using (var db = new SqliteConnection($"Data Source={Path.Combine(repo.Dir, ".baton", "baton.db")};Pooling=False"))
+        {
+            db.Open();
+            using var read = db.CreateCommand();
+            read.CommandText = "SELECT sql FROM sqlite_master WHERE name = 'events_no_delete'";
+            var guard = (string)read.ExecuteScalar()!;
+            using var change = db.CreateCommand();
+            change.CommandText = $"DROP TRIGGER events_no_delete; DELETE FROM events WHERE type = 'worker_prompt_sent'; {guard};";
+            change.ExecuteNonQuery();
+        }
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Contains("t1-1 got its ticket before the previous loop stopped (it reported on the ticket): kept", up.Stdout, StringComparison.Ordinal);
+        Assert.Equal("done", Status(repo, id));
+        Assert.Equal(1, Show(repo, id).GetProperty("attempts").GetInt32());
+        Assert.Empty(Events(repo, "worker_restarted", id));
+    }
+
+    [Fact]
     public void A_ticket_that_keeps_failing_the_loop_is_failed_and_the_loop_goes_on()
     {
         using var repo = new TestRepo();
