@@ -31,6 +31,8 @@ internal sealed class ControlModeFeed
     private IRunningProcess? _process;
     private string? _paneId;
     private string? _sessionId;
+    private IReadOnlyList<string>? _captured;
+    private string? _captureError;
     private bool _closing;
 
     public ControlModeFeed(PaneTarget pane, Redactor redactor, Action<ControlModeFeed> closed)
@@ -91,14 +93,23 @@ internal sealed class ControlModeFeed
             }
 
             _viewers.Add(viewer);
-            var target = Quote(TmuxClient.PaneTarget(_pane.Session));
-            _requests.Enqueue(new Request(viewer, Capture: true));
-            _requests.Enqueue(new Request(viewer, Capture: false));
-            Send("capture-pane -e -p -t " + target);
-            Send("display-message -p -t " + target + " " + Quote(InfoFormat));
+            AskScreen(viewer);
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Asks tmux for the pane's screen and cursor (under the lock): for <paramref name="viewer"/>,
+    /// or with null for every live viewer (the pane was resized: their terminals are redrawn).
+    /// </summary>
+    private void AskScreen(Viewer? viewer)
+    {
+        var target = Quote(TmuxClient.PaneTarget(_pane.Session));
+        _requests.Enqueue(new Request(viewer, Capture: true));
+        _requests.Enqueue(new Request(viewer, Capture: false));
+        Send("capture-pane -e -p -t " + target);
+        Send("display-message -p -t " + target + " " + Quote(InfoFormat));
     }
 
     /// <summary>Writes a command to the client, or keeps it until the client has started (under the lock).</summary>
@@ -205,6 +216,18 @@ internal sealed class ControlModeFeed
             case ControlEventKind.Block when e.Failed:
                 End($"the session {_pane.Session} is not running (tmux: {_redactor.Redact(string.Join(' ', e.Lines))})");
                 break;
+            case ControlEventKind.Other when e.Text!.StartsWith("%layout-change ", StringComparison.Ordinal):
+                // The window was resized (a person attached with another terminal size, a split):
+                // the pages' terminals are redrawn at the new size, in order with the output.
+                lock (_lock)
+                {
+                    if (_viewers.Any(v => v.Live))
+                    {
+                        AskScreen(null);
+                    }
+                }
+
+                break;
             case ControlEventKind.Exit:
                 End(e.Text is { Length: > 0 } why && why != "detached" ? $"the session {_pane.Session} ended ({why})" : $"the session {_pane.Session} ended");
                 break;
@@ -255,41 +278,51 @@ internal sealed class ControlModeFeed
     {
         lock (_lock)
         {
-            if (!_requests.TryDequeue(out var request) || !_viewers.Contains(request.Viewer))
+            if (!_requests.TryDequeue(out var request))
             {
                 return;
             }
 
-            var viewer = request.Viewer;
-            if (e.Failed)
-            {
-                _viewers.Remove(viewer);
-                viewer.Sink.Ended($"the session {_pane.Session} is not running (tmux: {_redactor.Redact(string.Join(' ', e.Lines))})");
-                return;
-            }
-
+            // Requests come in pairs, answered in order: the capture, then the cursor and size.
             if (request.Capture)
             {
-                viewer.Captured = e.Lines;
+                _captured = e.Failed ? null : e.Lines;
+                _captureError = e.Failed ? string.Join(' ', e.Lines) : null;
                 return;
             }
 
+            var captured = _captured;
+            var error = e.Failed ? string.Join(' ', e.Lines) : _captureError;
+            _captured = null;
+            _captureError = null;
+            List<Viewer> targets = request.Viewer is { } one
+                ? _viewers.Contains(one) ? [one] : []
+                : [.. _viewers.Where(v => v.Live)];
             var info = (e.Lines.Count > 0 ? e.Lines[0] : "").Split(' ');
-            if (info.Length < 5 || viewer.Captured is null)
+            if (error is not null || captured is null || info.Length < 5)
             {
+                if (request.Viewer is { } failed && targets.Count > 0)
+                {
+                    _viewers.Remove(failed);
+                    failed.Sink.Ended($"the session {_pane.Session} is not running (tmux: {_redactor.Redact(error ?? "no screen")})");
+                }
+
                 return;
             }
 
             _paneId = info[0];
             var screen = new StringBuilder("\u001b[0m\u001b[H\u001b[2J");
-            screen.AppendJoin("\r\n", viewer.Captured);
+            screen.AppendJoin("\r\n", captured);
             screen.Append(CultureInfo.InvariantCulture, $"\u001b[0m\u001b[{Number(info[2]) + 1};{Number(info[1]) + 1}H");
-            viewer.Sink.Screen(new PaneScreen(_redactor.Redact(screen.ToString()), Number(info[3]), Number(info[4])));
-            viewer.Captured = null;
-            viewer.Live = true;
+            var shown = new PaneScreen(_redactor.Redact(screen.ToString()), Number(info[3]), Number(info[4]));
+            foreach (var viewer in targets)
+            {
+                viewer.Sink.Screen(shown);
+                viewer.Live = true;
 
-            // What the stream holds back (a possible secret's start) is already on that screen.
-            viewer.Skip = _stream.Held;
+                // What the stream holds back (a possible secret's start) is already on that screen.
+                viewer.Skip = _stream.Held;
+            }
         }
     }
 
@@ -301,15 +334,14 @@ internal sealed class ControlModeFeed
             ? throw new BatonException($"cannot address the tmux target {text}")
             : "'" + text + "'";
 
-    private sealed record Request(Viewer Viewer, bool Capture);
+    /// <summary>A screen asked of tmux: for one new viewer, or (null) a redraw for every live one.</summary>
+    private sealed record Request(Viewer? Viewer, bool Capture);
 
     private sealed class Viewer(IPaneViewer sink)
     {
         public IPaneViewer Sink { get; } = sink;
 
         public bool Live { get; set; }
-
-        public IReadOnlyList<string>? Captured { get; set; }
 
         public string Skip { get; set; } = "";
 

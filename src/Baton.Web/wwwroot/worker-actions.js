@@ -60,7 +60,7 @@ export function wireActions(worker) {
   }
 }
 
-// Why a worker's pane cannot be shown: "unknown worker" when Baton does not know it, else null.
+// Why a worker's pane cannot be shown ("unknown worker", a headless worker), or null when it might come back.
 export async function explainMissing(worker) {
   if (!worker) return "unknown worker";
   try {
@@ -68,7 +68,9 @@ export async function explainMissing(worker) {
     if (response.status === 401) return "needs the token: open the URL baton dashboard printed";
     if (!response.ok) return null;
     const workers = await response.json();
-    return workers.some((w) => w.name === worker) ? null : "unknown worker";
+    const found = workers.find((w) => w.name === worker);
+    if (!found) return "unknown worker";
+    return found.session ? null : "no terminal (headless worker)";
   } catch {
     return null;
   }

@@ -104,6 +104,24 @@ public sealed class PaneFeedTests : IDisposable
     }
 
     [Fact]
+    public void A_resized_window_redraws_the_viewers_at_its_new_size_and_the_output_goes_on()
+    {
+        var pane = Shell("resized");
+        var viewer = new Recorder();
+
+        using (_feeds.Watch(pane, viewer))
+        {
+            TestRepo.WaitUntil(() => viewer.Shown is not null, "the screen arrived");
+            Tmux("resize-window", "-t", "=resized:", "-x", "70", "-y", "20");
+
+            TestRepo.WaitUntil(() => viewer.Shown is { Columns: 70, Rows: 20 }, "the viewer was redrawn at 70x20");
+            _tmux.SendLiteral("resized", "echo after-$((6+6))");
+            _tmux.SendKeys("resized", ["Enter"]);
+            TestRepo.WaitUntil(() => viewer.Text.Contains("after-12", StringComparison.Ordinal), "the output goes on");
+        }
+    }
+
+    [Fact]
     public void A_session_that_dies_ends_the_feed_and_a_missing_one_ends_it_at_once()
     {
         var pane = Shell("dying");
