@@ -19,7 +19,6 @@ public sealed class HandoffService
 {
     /// <summary>An underway handoff older than this was left by a killed process.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(30);
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
 
     private readonly AutopilotContext _c;
     private readonly IHandoffStore _handoffs;
@@ -112,22 +111,9 @@ public sealed class HandoffService
         await _c.WorkerService().SendAsync(worker.Name, message, ct).ConfigureAwait(false);
         _c.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.HandoffAsked, $"{row.IdText}: {worker.Name} asked for its handoff section (waits {Config.Durations.Format(_config.AskTimeout)})", _c.Time.GetUtcNow(), worker.Name,
             new Dictionary<string, string> { ["handoff"] = row.IdText }));
-        var deadline = _c.Time.GetUtcNow() + _config.AskTimeout;
-        var path = SectionPath(row.Id);
-        while (true)
-        {
-            if (_c.Files.FileExists(path))
-            {
-                return _c.Files.ReadText(path);
-            }
-
-            if (_c.Time.GetUtcNow() >= deadline || _c.Store.GetWorker(worker.Name) is not { } w || !w.State.IsLive())
-            {
-                return null; // no answer in time (or the agent is gone): the forced path
-            }
-
-            await Task.Delay(Poll, _c.Time, ct).ConfigureAwait(false);
-        }
+        // No answer in time, or the agent gone: null, the forced path.
+        return await SectionWait.ForAsync(_c.Files, _c.Time, SectionPath(row.Id), _config.AskTimeout,
+            () => _c.Store.GetWorker(worker.Name) is { } w && w.State.IsLive(), ct).ConfigureAwait(false);
     }
 
     private async Task<HandoffRow> SwitchAsync(HandoffRow row, Worker worker, Ticket ticket, string role, SuccessorChoice choice, string? section, DateTimeOffset triggered, CancellationToken ct)

@@ -130,6 +130,40 @@ public sealed class HandoffFlowTests
     }
 
     [Fact]
+    public void A_precompact_hook_hands_the_ticket_over_at_once_instead_of_a_compaction()
+    {
+        using var repo = new TestRepo();
+        Configure(repo);
+        var id = Ticket(repo, "Compacting job", """
+            @once @write wip.txt written before the compaction
+            @once @run echo '{"hook_event_name":"PreCompact","trigger":"auto"}' | baton hook PreCompact
+            @once @sleep 600
+            @write final.txt finished by the successor
+            @commit T-1: finish after the handoff
+            @run baton ticket done T-1 --summary "done after a handoff"
+            """);
+
+        using (var loop = repo.StartBaton("up", "--plain"))
+        {
+            try
+            {
+                TestRepo.WaitUntil(() => Status(repo, id) == "done", "the handoff and the successor's finish", 120);
+            }
+            finally
+            {
+                repo.Baton("down");
+                loop.WaitForExit(30_000);
+            }
+        }
+
+        var h = Assert.Single(repo.Baton("handoffs", "--json").Ok().Json().EnumerateArray());
+        Assert.Equal(("precompact", "record", "done"), (h.GetProperty("trigger").GetString(), h.GetProperty("source").GetString(), h.GetProperty("status").GetString()));
+        Assert.Empty(Events(repo, "handoff_asked", id));
+        repo.Git("checkout", "-q", "main");
+        Assert.Equal("written before the compaction\n", File.ReadAllText(Path.Combine(repo.Dir, "wip.txt")));
+    }
+
+    [Fact]
     public void A_handoff_is_refused_for_a_worker_without_a_ticket_and_an_unknown_handoff_for_show()
     {
         using var repo = new TestRepo();
