@@ -44,7 +44,7 @@ public sealed class PaneFeedTests : IDisposable
     public void A_viewer_gets_the_screen_then_what_the_pane_prints()
     {
         var pane = Shell("live");
-        _tmux.SendLiteral("live", "echo before-$((40+2))");
+        _tmux.SendLiteral("live", "printf '\\033[31m%s\\033[0m\\n' before-$((40+2))");
         _tmux.SendKeys("live", ["Enter"]);
         TestRepo.WaitUntil(() => _tmux.Capture("live").Contains("before-42", StringComparison.Ordinal), "the shell printed");
         var viewer = new Recorder();
@@ -52,7 +52,7 @@ public sealed class PaneFeedTests : IDisposable
         using (_feeds.Watch(pane, viewer))
         {
             TestRepo.WaitUntil(() => viewer.Shown is not null, "the screen arrived");
-            Assert.Contains("before-42", viewer.Shown!.Data, StringComparison.Ordinal);
+            Assert.Contains("\u001b[31mbefore-42", viewer.Shown!.Data, StringComparison.Ordinal); // with its colour
             Assert.Equal((90, 25), (viewer.Shown.Columns, viewer.Shown.Rows));
 
             _tmux.SendLiteral("live", "printf '\\033[31m%s\\033[0m\\n' after-$((50+5))");
