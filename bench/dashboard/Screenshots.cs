@@ -16,12 +16,11 @@ internal static class Screenshots
     {
         Directory.CreateDirectory(folder);
         using var repo = new TestRepo();
-        var go = Path.Combine(repo.Dir, ".baton", "go");
         File.WriteAllText(Path.Combine(repo.Dir, ".baton", "config.yaml"),
             "agents:\n  default: scripted\nautopilot:\n  tick: 200ms\n  max_workers: 2\n  spawns_per_minute: 600\n  spawn_burst: 10\n");
         repo.Baton("feature", "add", "greetings", "Greetings and farewells").Ok();
         string Hold(string id, string file, string what) =>
-            $"@say Reading the modules for {what}\n@say Writing {file}\n@tokens 5200 830\n@run while [ ! -e '{go}' ]; do sleep 0.2; done\n@write {file} {what}\n@commit {id}: {what}\n@run baton ticket done {id}";
+            $"@say Reading the modules for {what}\n@run git log --oneline -3\n@say Writing {file}\n@tokens 5200 830\n@sleep 600\n@write {file} {what}\n@commit {id}: {what}\n@run baton ticket done {id}";
         string Quick(string id, string file, string what) => $"@write {file} {what}\n@commit {id}: {what}\n@run baton ticket done {id}";
         Create(repo, "Add the greeting module", Quick("T-1", "src/greeting.txt", "hello"), "--priority", "high", "--label", "backend", "--feature", "greetings");
         Create(repo, "Add the farewell module", Quick("T-2", "src/farewell.txt", "goodbye"), "--priority", "high", "--label", "backend", "--feature", "greetings");
@@ -47,6 +46,7 @@ internal static class Screenshots
             await board.ScreenshotAsync(new() { Path = Path.Combine(folder, "dashboard-board.png") });
 
             var graph = await browser.OpenAsync(dashboard, "/#graph");
+            await graph.SetViewportSizeAsync(1100, 430); // the six nodes, not the empty page under them
             await graph.Locator("#graph svg [data-node='T-5']").WaitForAsync();
             await graph.WaitForTimeoutAsync(500);
             await graph.ScreenshotAsync(new() { Path = Path.Combine(folder, "dashboard-graph.png") });
@@ -59,7 +59,6 @@ internal static class Screenshots
         }
         finally
         {
-            File.WriteAllText(go, "go");
             up.Kill(entireProcessTree: true);
             up.WaitForExit(10_000);
         }
