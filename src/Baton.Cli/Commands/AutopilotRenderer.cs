@@ -19,7 +19,11 @@ internal enum AutopilotView
 }
 
 /// <summary>How a run of the loop ended: tickets by outcome.</summary>
-internal sealed record AutopilotOutcome(int Done, int Failed, int Other, string Reason);
+internal sealed record AutopilotOutcome(int Done, int Failed, int Other, string Reason, int Stuck = 0)
+{
+    /// <summary>Exit 1: a ticket failed in this run, or one can never start without a person.</summary>
+    public bool NeedsHuman => Failed > 0 || Stuck > 0;
+}
 
 /// <summary>Shows the loop: a live table (terminal), one line per action (plain), or JSON Lines.</summary>
 internal sealed class AutopilotRenderer
@@ -30,23 +34,44 @@ internal sealed class AutopilotRenderer
     private string _waiting = "";
     private int _ticks;
 
-    // Tickets already failed when the loop started: the exit code speaks of this run only.
+    // Tickets already failed or done when the loop started: the summary and exit code speak of this run only.
     private readonly HashSet<long> _failedBefore;
+    private readonly HashSet<long> _doneBefore;
+    private readonly bool _noTickets;
+    private readonly Dictionary<long, TicketStatus> _statuses;
+    private string _stuckShown = "";
+    private List<(string Ticket, string Reason)> _stuck = [];
 
     public AutopilotRenderer(CliHost host, AutopilotView view)
     {
         _host = host;
         _view = view;
-        _failedBefore = host.TicketStore.ListTickets(new TicketQuery(TicketStatus.Failed)).Select(t => t.Number).ToHashSet();
+        var tickets = host.TicketStore.ListTickets(new TicketQuery());
+        _failedBefore = tickets.Where(t => t.Status == TicketStatus.Failed).Select(t => t.Number).ToHashSet();
+        _doneBefore = tickets.Where(t => t.Status == TicketStatus.Done).Select(t => t.Number).ToHashSet();
+        _noTickets = tickets.Count == 0;
+        _statuses = tickets.ToDictionary(t => t.Number, t => t.Status);
     }
+
+    private const string NoTickets = "no tickets yet, so nothing to dispatch: file one with `baton ticket create \"TITLE\" --body \"what to do\"` (a running loop takes it within a tick)";
 
     public async Task RunAsync(Func<Action<TickReport>, Task> loop)
     {
         if (_view != AutopilotView.Live)
         {
             Line("autopilot started (Ctrl-C or `baton down` stops it)");
+            if (_noTickets)
+            {
+                Line(new TickAction("no_tickets", null, null, NoTickets, new Dictionary<string, string>()));
+            }
+
             await loop(Report).ConfigureAwait(false);
             return;
+        }
+
+        if (_noTickets)
+        {
+            _host.Out.WriteLine(NoTickets);
         }
 
         await _host.Console.Live(new Text("starting…")).AutoClear(false).StartAsync(async ctx =>
@@ -63,18 +88,41 @@ internal sealed class AutopilotRenderer
     public AutopilotOutcome Finish(string reason)
     {
         var tickets = _host.TicketStore.ListTickets(new TicketQuery());
+        var failed = tickets.Where(t => t.Status == TicketStatus.Failed && !_failedBefore.Contains(t.Number)).ToList();
         var outcome = new AutopilotOutcome(
-            tickets.Count(t => t.Status == TicketStatus.Done),
-            tickets.Count(t => t.Status == TicketStatus.Failed && !_failedBefore.Contains(t.Number)),
+            tickets.Count(t => t.Status == TicketStatus.Done && !_doneBefore.Contains(t.Number)),
+            failed.Count,
             tickets.Count(t => t.Status is not (TicketStatus.Done or TicketStatus.Failed)),
-            reason);
+            reason,
+            _stuck.Count);
+
+        // What a person has to look at: failures of this run, tickets that cannot start, and those
+        // parked for a person (blocked, or in review without automatic merging).
+        var human = failed.Select(t => (t.Id, "failed: " + (t.Note ?? "see `baton ticket show " + t.Id + "`")))
+            .Concat(_stuck.Select(s => (s.Ticket, "cannot start: " + s.Reason)))
+            .Concat(tickets.Where(t => t.Status == TicketStatus.Blocked).Select(t => (t.Id, "blocked: " + (t.Note ?? "no reason given"))))
+            .Concat(tickets.Where(t => t.Status == TicketStatus.Review && !_host.Config.Autopilot.AutoMerge).Select(t => (t.Id, "in review: merge it with `baton merge " + t.Id + "` or mark it done")))
+            .ToList();
         if (_view == AutopilotView.Json)
         {
+            foreach (var (id, why) in human)
+            {
+                Line(new TickAction("needs_human", id, null, $"{id} {why}", new Dictionary<string, string> { ["reason"] = why }));
+            }
+
             _host.Out.WriteLine(CliJson.Line(new AutopilotSummaryJson(reason, outcome.Done, outcome.Failed, outcome.Other), CliJson.Readable.AutopilotSummaryJson));
         }
         else
         {
-            _host.Out.WriteLine($"autopilot stopped ({reason}): {outcome.Done} done, {outcome.Failed} failed in this run, {outcome.Other} other");
+            _host.Out.WriteLine($"autopilot stopped ({reason}): in this run {outcome.Done} done, {outcome.Failed} failed; {outcome.Other} not finished");
+            if (human.Count > 0)
+            {
+                _host.Out.WriteLine("needs a human:");
+                foreach (var (id, why) in human)
+                {
+                    _host.Out.WriteLine($"  {id} {why}");
+                }
+            }
         }
 
         return outcome;
@@ -86,6 +134,20 @@ internal sealed class AutopilotRenderer
         foreach (var action in report.Items)
         {
             Line(action);
+        }
+
+        Outcomes(report);
+        _stuck = report.Stuck;
+        var stuck = string.Join("; ", report.Stuck.Select(w => $"{w.Ticket}: {w.Reason}"));
+        if (stuck != _stuckShown)
+        {
+            // Once per change, not every tick: a ticket that cannot start is said, never waited on silently.
+            foreach (var (ticket, why) in report.Stuck)
+            {
+                Line(new TickAction("cannot_start", ticket, null, $"{ticket} cannot start: {why}", new Dictionary<string, string> { ["reason"] = why }));
+            }
+
+            _stuckShown = stuck;
         }
 
         var waiting = string.Join("; ", report.Waiting.Select(w => $"{w.Ticket}: {w.Reason}"));
@@ -105,6 +167,27 @@ internal sealed class AutopilotRenderer
         }
 
         _waiting = waiting;
+    }
+
+    /// <summary>
+    /// Every ticket that finished since the last tick, whoever finished it (the loop after its last
+    /// retry or gate attempt, a person's done or cancel, a merged pull request), once.
+    /// </summary>
+    private void Outcomes(TickReport report)
+    {
+        foreach (var t in _host.TicketStore.ListTickets(new TicketQuery()))
+        {
+            var before = _statuses.GetValueOrDefault(t.Number, t.Status);
+            _statuses[t.Number] = t.Status;
+            if (before == t.Status || !t.Status.IsFinished() || report.Items.Any(i => i.Ticket == t.Id && i.Type == "merged"))
+            {
+                continue;
+            }
+
+            var why = t.Status == TicketStatus.Done ? t.Summary : t.Note;
+            Line(new TickAction(t.Status.ToText(), t.Id, t.Assignee, $"{t.Id} {t.Status.ToText()}" + (string.IsNullOrWhiteSpace(why) ? "" : ": " + why),
+                new Dictionary<string, string> { ["from"] = before.ToText(), ["reason"] = why ?? "" }));
+        }
     }
 
     private void Line(string message) => Line(new TickAction("note", null, null, message, new Dictionary<string, string>()));
@@ -151,7 +234,8 @@ internal sealed class AutopilotRenderer
             _recent.RemoveRange(0, _recent.Count - 10);
         }
 
-        _waiting = string.Join("; ", report.Waiting.Take(5).Select(w => $"{w.Ticket}: {w.Reason}"));
+        _stuck = report.Stuck;
+        _waiting = string.Join("; ", report.Waiting.Concat(report.Stuck.Select(x => (Ticket: x.Ticket, Reason: "cannot start: " + x.Reason))).Take(5).Select(w => $"{w.Ticket}: {w.Reason}"));
     }
 
     private IRenderable Screen()

@@ -39,7 +39,7 @@ internal static class DoctorCommand
                     host.Out.WriteLine($"{c.Status,-4}  {c.Name,-24} {c.Detail}");
                     if (c.Fix is not null && c.Status != DoctorCheck.Ok)
                     {
-                        host.Out.WriteLine($"{"",-30}fix: {c.Fix}");
+                        host.Out.WriteLine($"{"",-31}fix: {c.Fix}"); // under the detail column: status 4 + 2 + name 24 + 1
                     }
                 }
 

@@ -33,13 +33,14 @@ internal static class StatusCommand
                 .Concat(views.Where(v => v.BlockedBy.Count > 0).Select(v => $"{v.Ticket.Id} dependency: blocked by {string.Join(", ", v.BlockedBy.Select(TicketId.Format))}"))
                 .Concat(views.Where(v => v.Ticket.Status == TicketStatus.Blocked).Select(v => $"{v.Ticket.Id} blocked: {v.Ticket.Note ?? "no reason given"}"))
                 .ToList();
-            var conflicts = host.TicketStore.ActiveConflicts().Select(c => $"{c.Severity}: {c.BranchA} <-> {c.BranchB} ({c.Files})").ToList();
+            var conflicts = host.TicketStore.ActiveConflicts().Select(c => $"{c.Severity}: {c.BranchA} <-> {c.BranchB} ({FileList(c.Files)})").ToList();
+            var autopilot = Autopilot(host);
 
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(new StatusJson(
                     features.Select(f => new FeatureStatusJson(f.Feature, f.Title, f.Tickets, f.Done, f.Active, f.Waiting, f.Blocked, f.Failed, f.Cancelled)).ToList(),
-                    counts, ready, workers.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList(), blockers, conflicts), CliJson.Readable.StatusJson));
+                    counts, ready, workers.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList(), blockers, conflicts, autopilot), CliJson.Readable.StatusJson));
                 return Task.FromResult(0);
             }
 
@@ -48,8 +49,15 @@ internal static class StatusCommand
                 host.Out.WriteLine($"feature {f.Feature}: {f.Title} — {f.Done}/{f.Tickets} done, {f.Active} active, {f.Waiting} waiting, {f.Blocked} blocked, {f.Failed} failed");
             }
 
-            host.Out.WriteLine($"tickets: {views.Count} — " + string.Join(", ", counts.Where(c => c.Value > 0).Select(c => $"{c.Value} {c.Key}")));
+            host.Out.WriteLine(views.Count == 0
+                ? "tickets: none yet (file one with `baton ticket create \"TITLE\"`)"
+                : $"tickets: {views.Count} — " + string.Join(", ", counts.Where(c => c.Value > 0).Select(c => $"{c.Value} {c.Key}")));
             host.Out.WriteLine("ready: " + (ready.Count == 0 ? "none" : string.Join(", ", ready.Take(20)) + (ready.Count > 20 ? $" (+{ready.Count - 20})" : "")));
+            host.Out.WriteLine("autopilot: " + (!autopilot.Running ? "not running (start it with `baton up`)"
+                : $"running (pid {(autopilot.Pid is { } pid and > 0 ? pid.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")}"
+                    + (autopilot.Since is { } since ? $", since {since.ToLocalTime():yyyy-MM-dd HH:mm:ss}" : "")
+                    + (autopilot.Session is { } session ? $", detached in tmux session {session}" : ", in a terminal")
+                    + "; `baton down` stops it)"));
             var live = workers.Where(v => v.Worker.State.IsLive()).ToList();
             host.Out.WriteLine($"workers: {live.Count} live" + (live.Count == 0 ? "" : " — " + string.Join(", ", live.Select(v => $"{v.Worker.Name} {v.Worker.State.ToText()}"))));
             host.Out.WriteLine("blockers: " + (blockers.Count == 0 ? "none" : ""));
@@ -67,5 +75,41 @@ internal static class StatusCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>Whether a loop holds the lock (asked without taking it), since its last start, and its session when detached.</summary>
+    private static AutopilotStatusJson Autopilot(Baton.Cli.Host.CliHost host)
+    {
+        if (host.AutopilotLock.Holder() is not { } pid)
+        {
+            return new AutopilotStatusJson(false, null, null, null);
+        }
+
+        var started = host.Store.RecentEvents(new EventQuery(1, Type: Baton.Core.Events.EventTypes.AutopilotStarted)).LastOrDefault()?.Time;
+        var control = host.AutopilotControl();
+        string? session = null;
+        try
+        {
+            session = host.Tmux(host.Config.TmuxSocket).ListSessions().Any(s => s.Name == control.Session) ? control.Session : null;
+        }
+        catch (BatonException)
+        {
+            // No tmux server: the loop runs in a terminal.
+        }
+
+        return new AutopilotStatusJson(true, pid > 0 ? pid : null, started, session);
+    }
+
+    // Stored as a JSON array: shown as a list of names.
+    private static string FileList(string files)
+    {
+        try
+        {
+            return files.StartsWith('[') ? string.Join(", ", JsonSerializer.Deserialize(files, CliJson.Readable.ListString) ?? []) : files;
+        }
+        catch (JsonException)
+        {
+            return files;
+        }
     }
 }

@@ -167,13 +167,24 @@ internal static class TicketCommand
         var deps = new Option<string[]>("--depends-on", "-d") { Description = "Add a dependency (refused if it makes a cycle)" };
         var branch = new Option<string?>("--branch") { Description = "The branch the work is on (work done by hand): `baton conflicts` watches it" };
         var paths = new Option<string[]>("--paths") { Description = "Replace the files it expects to change: globs, comma-separated or repeated (src/api/**)" };
-        var command = new Command("update", "Change a ticket's status (checked), note, priority, labels, dependencies, branch or paths") { id, status, note, priority, labels, deps, branch, paths, CommandRunner.Json };
+        var dropLabels = new Option<string[]>("--remove-label") { Description = "Take a label off (repeat, or comma-separated)" };
+        var dropDeps = new Option<string[]>("--remove-dependency") { Description = "Drop a dependency (T-n; repeat, or comma-separated)" };
+        var force = new Option<bool>("--force") { Description = "With --status done: also on a ticket the autopilot works on (its uncommitted work is saved first) or whose dependencies are not done" };
+        var command = new Command("update", "Change a ticket's status (checked), note, priority, labels, dependencies, branch or paths") { id, status, note, priority, labels, dropLabels, deps, dropDeps, branch, paths, force, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
+            if (parse.GetValue(force) && parse.GetValue(status) is { } to && TicketStatuses.Parse(to) == TicketStatus.Done)
+            {
+                SnapshotBeforeForcedDone(host, parse.GetValue(id)!);
+            }
+
             var ticket = host.Tickets().Update(parse.GetValue(id)!, new UpdateTicketRequest
             {
                 FromAgent = FromAgent(host),
                 Worker = host.Environment.Variable("BATON_WORKER"),
+                RemoveLabels = parse.GetValue(dropLabels) ?? [],
+                RemoveDependsOn = parse.GetValue(dropDeps) ?? [],
+                Force = parse.GetValue(force),
                 Status = parse.GetValue(status),
                 Note = parse.GetValue(note),
                 Priority = parse.GetValue(priority),
@@ -193,10 +204,24 @@ internal static class TicketCommand
         var id = new Argument<string>("id") { Description = "T-n or n" };
         var summary = new Option<string?>("--summary", "-m") { Description = "What was done" };
         var artifacts = new Option<string[]>("--artifact", "-a") { Description = "A file or link the work produced (repeat)" };
-        var command = new Command("done", "Mark a ticket done (what an agent runs when it finishes)") { id, summary, artifacts, CommandRunner.Json };
+        var force = new Option<bool>("--force") { Description = "A person's done on a ticket the autopilot works on (skips its gate and merge; its uncommitted work is saved first) or whose dependencies are not done" };
+        var command = new Command("done", "Mark a ticket done (what an agent runs when it finishes)") { id, summary, artifacts, force, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var ticket = host.Tickets().Done(parse.GetValue(id)!, parse.GetValue(summary), parse.GetValue(artifacts) ?? [], FromAgent(host), host.Environment.Variable("BATON_WORKER"));
+            if (parse.GetValue(force) && !FromAgent(host))
+            {
+                SnapshotBeforeForcedDone(host, parse.GetValue(id)!);
+            }
+
+            var ticket = host.Tickets().Update(parse.GetValue(id)!, new UpdateTicketRequest
+            {
+                Status = "done",
+                Summary = parse.GetValue(summary) ?? "",
+                Artifacts = parse.GetValue(artifacts) ?? [],
+                FromAgent = FromAgent(host),
+                Force = parse.GetValue(force),
+                Worker = host.Environment.Variable("BATON_WORKER"),
+            });
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return Task.FromResult(0);
         });
@@ -253,6 +278,26 @@ internal static class TicketCommand
         if (!string.IsNullOrEmpty(value))
         {
             host.Out.WriteLine($"  {name + ":",-11} {value}");
+        }
+    }
+
+    /// <summary>
+    /// Before a forced done on a ticket the autopilot works on: its uncommitted work is saved as a
+    /// WIP ref (`baton wip list`), so nothing is lost when its worktree is later removed.
+    /// </summary>
+    private static void SnapshotBeforeForcedDone(CliHost host, string id)
+    {
+        var ticket = host.TicketStore.GetTicket(TicketId.Parse(id));
+        if (ticket is not { Worktree: not null, Assignee: not null } || ticket.Status.IsFinished())
+        {
+            return;
+        }
+
+        var git = host.Git;
+        var saved = new Baton.Core.Dispatch.TicketWorktrees(git, git, git, host.Store, host.Time, host.Paths.Root, host.Files).Snapshot(ticket, "marked done by a person with --force");
+        if (saved is not null)
+        {
+            host.Error.WriteLine($"{ticket.Id}: uncommitted work saved as {saved} (`baton wip restore {saved}` brings it back)");
         }
     }
 

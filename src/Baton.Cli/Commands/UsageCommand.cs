@@ -19,6 +19,11 @@ internal static class UsageCommand
         CommandRunner.Bind(command, (parse, host, _) =>
         {
             var number = parse.GetValue(ticket) is { } t ? TicketId.Parse(t) : (long?)null;
+            if (number is { } n && host.TicketStore.GetTicket(n) is null)
+            {
+                throw BatonException.Usage($"unknown ticket {TicketId.Format(n)}: `baton ticket list` shows the tickets");
+            }
+
             var name = parse.GetValue(worker);
             if (name is not null && host.Store.GetWorker(name) is null)
             {

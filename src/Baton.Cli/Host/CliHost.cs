@@ -150,7 +150,11 @@ public sealed class CliHost : IDisposable
         return new RoleService(catalog, catalog.Resolve, Paths, Files);
     }
 
-    public TicketService Tickets() => BuildTickets(TicketStore, Store, Redactor.From(Variables), Workers);
+    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.From(Variables), () => new WorkerService(Workers()), Files)
+    {
+        Roles = new RoleCatalog(Paths.BatonDir),
+        Profiles = Profiles,
+    };
 
     public IMergeStore MergeStore => new SqliteMergeStore(Sqlite);
 
@@ -229,7 +233,12 @@ public sealed class CliHost : IDisposable
     /// <summary>The single-instance lock of `baton up` on this repository.</summary>
     public Baton.Core.Dispatch.IAutopilotLock AutopilotLock => new Baton.Infrastructure.Dispatch.AutopilotLockFile(Paths);
 
-    public Baton.Core.Dispatch.AutopilotPreflight Preflight() => new(_runner, Roles().Catalog, Profiles, Git, Paths);
+    public Baton.Core.Dispatch.AutopilotPreflight Preflight() => new(_runner, Roles().Catalog, Profiles, Git, Paths)
+    {
+        Executables = Executables,
+        Tickets = TicketStore,
+        Files = Files,
+    };
 
     public Baton.Core.Dispatch.AutopilotRun AutopilotRun() => new(AutopilotLock, Autopilot, Store, Time, Config.Autopilot.Tick);
 
@@ -319,7 +328,26 @@ public sealed class CliHost : IDisposable
             }
         }
 
+        // A linked worktree elsewhere (`git worktree add ../x`) shares the main checkout's store.
+        if (MainCheckout(start) is { } main && File.Exists(Path.Combine(main, ".baton", "baton.db")))
+        {
+            return BatonPaths.ForRoot(main);
+        }
+
         throw new BatonException($"no Baton store in {start} or any folder above it: run `baton init` in your repository first");
+    }
+
+    private string? MainCheckout(string directory)
+    {
+        try
+        {
+            var result = _runner.Run(new Baton.Core.Processes.ProcessRequest("git", ["-C", directory, "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir"]));
+            return result.ExitCode == 0 && result.StandardOutput.Trim().Length > 0 ? InitService.MainRoot(result.StandardOutput) : null;
+        }
+        catch (Baton.Core.Processes.ProcessStartFailedException)
+        {
+            return null;
+        }
     }
 
     public void Dispose()

@@ -60,6 +60,10 @@ public sealed record StatusJson(
     IReadOnlyList<string> Ready,
     IReadOnlyList<WorkerJson> Workers,
     IReadOnlyList<string> Blockers,
-    IReadOnlyList<string> Conflicts);
+    IReadOnlyList<string> Conflicts,
+    AutopilotStatusJson? Autopilot = null);
+
+/// <summary>Whether `baton up` runs on this repository: its pid, since when, and its tmux session when detached.</summary>
+public sealed record AutopilotStatusJson(bool Running, int? Pid, DateTimeOffset? Since, string? Session);
 
 public sealed record InboxJson(IReadOnlyList<string> Imported, IReadOnlyList<string> Rejected);

@@ -86,7 +86,7 @@ public sealed class InitService
         ProcessResult result;
         try
         {
-            result = _runner.Run(new ProcessRequest("git", ["-C", directory, "rev-parse", "--show-toplevel"]));
+            result = _runner.Run(new ProcessRequest("git", ["-C", directory, "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir"]));
         }
         catch (ProcessStartFailedException e)
         {
@@ -98,7 +98,24 @@ public sealed class InitService
             throw new BatonException($"{directory} is not inside a git repository: cd into your repository, or run `git init` first");
         }
 
-        return result.StandardOutput.Trim();
+        return MainRoot(result.StandardOutput);
+    }
+
+    /// <summary>
+    /// The main checkout's folder: in a linked worktree (`git worktree add`), the one whose `.git`
+    /// is the common directory, so the worktree shares the repository's store instead of making a
+    /// second one. A bare or unusual layout keeps the worktree's own top level.
+    /// </summary>
+    public static string MainRoot(string revParse)
+    {
+        var lines = revParse.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var top = lines[0];
+        if (lines.Length < 2 || Path.GetFileName(lines[1].TrimEnd('/')) != ".git")
+        {
+            return top;
+        }
+
+        return Path.GetDirectoryName(lines[1].TrimEnd('/')) is { Length: > 0 } main ? main : top;
     }
 
     private static string Relative(string root, string path) => Path.GetRelativePath(root, path);

@@ -68,8 +68,27 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
     private static Func<Roles.IRoleCatalog> RolesOf(AutopilotContext c) => () => c.Workers.RoleSetup().Roles.Catalog;
 
+    /// <summary>
+    /// The waiting tickets that cannot move without a person: those the dispatcher found (unknown
+    /// role, agent or worker) and those whose dependency failed or was cancelled, added to the report.
+    /// </summary>
+    private static HashSet<string> Stuck(IReadOnlyList<Ticket> all, TickReport report)
+    {
+        var statusOf = all.ToDictionary(t => t.Number, t => t.Status);
+        foreach (var t in all.Where(t => t.Status is TicketStatus.Open or TicketStatus.Queued))
+        {
+            if (TicketRules.BlockedBy(t, statusOf) is { Count: > 0 } dead)
+            {
+                report.Stuck.Add((t.Id, "its dependency " + string.Join(", ", dead.Select(d => $"{TicketId.Format(d)} ({statusOf[d].ToText()})"))
+                    + " will never be done: reopen it, remove the dependency (`baton ticket update " + t.Id + " --remove-dependency T-n`) or cancel this ticket"));
+            }
+        }
+
+        return report.Stuck.Select(s => s.Ticket).ToHashSet(StringComparer.Ordinal);
+    }
+
     private static Dispatcher DispatcherOf(AutopilotContext c) =>
-        new(c.Config, c.Workers.Config.DefaultAgent, c.Time, c.Tickets, c.Git, RolesOf(c), c.Workers.Profiles, c.Paths, c.Files);
+        new(c.Config, c.Workers.Config.DefaultAgent, c.Time, c.Tickets, c.Git, RolesOf(c), c.Workers.Profiles, c.Paths, c.Files) { WorkerNamed = c.Store.GetWorker };
 
     /// <summary>The ticket moves on <paramref name="c"/>'s ports; restarts come back to this loop.</summary>
     private TicketLifecycle LifecycleOf(AutopilotContext c) =>
@@ -139,7 +158,8 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         var all = _ctx.Tickets.ListTickets(new TicketQuery());
         var open = _ctx.Merges.MergeRequests(openOnly: true);
         var queued = open.Select(m => m.Ticket).OfType<long>().ToHashSet();
-        report.AllSettled = Running == 0 && !open.Any(m => FeatureMerges.FeatureOf(m) is not null) && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge && !queued.Contains(t.Number)));
+        var stuck = Stuck(all, report);
+        report.AllSettled = Running == 0 && !open.Any(m => FeatureMerges.FeatureOf(m) is not null) && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || stuck.Contains(t.Id) || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge && !queued.Contains(t.Number)));
         if (_ctx.Config.StatusFiles)
         {
             await GuardAsync(report, "writing the status files", () =>

@@ -44,6 +44,9 @@ public sealed class Dispatcher
         _files = files;
     }
 
+    /// <summary>The stored worker of a name (tickets from the inbox may name one), or null.</summary>
+    public Func<string, Workers.Worker?>? WorkerNamed { get; init; }
+
     private string WorktreesDir => Path.Combine(_paths.BatonDir, "worktrees");
 
     /// <summary>Ready tickets with the role and agent each would run with; tickets waiting out a retry delay are left out.</summary>
@@ -59,9 +62,11 @@ public sealed class Dispatcher
                 continue;
             }
 
-            if (t.WorkerWanted is not null)
+            if (t.WorkerWanted is { } named && WorkerNamed?.Invoke(named) is null)
             {
-                continue; // meant for a named worker: `baton ticket assign` or the inbox hands it over
+                // Nobody else will ever take it: say so instead of skipping it tick after tick.
+                report.Stuck.Add((t.Id, $"it is meant for worker '{named}', which does not exist (`baton list --all` shows the workers): assign it with `baton ticket assign {t.Id} WORKER` or cancel it"));
+                continue;
             }
 
             try
@@ -70,7 +75,8 @@ public sealed class Dispatcher
             }
             catch (BatonException e)
             {
-                report.Waiting.Add((t.Id, e.Message));
+                // An unknown role or agent does not appear by waiting: a person has to act.
+                report.Stuck.Add((t.Id, e.Message));
             }
         }
 
@@ -81,9 +87,13 @@ public sealed class Dispatcher
     public DispatchCandidate CandidateFor(Ticket ticket, IRoleCatalog? roles = null)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        var name = ticket.RoleWanted ?? _config.DefaultRole;
+        // A ticket meant for a named worker runs with that worker's role and agent profile.
+        var named = ticket.WorkerWanted is { } w ? WorkerNamed?.Invoke(w) : null;
+        var name = ticket.RoleWanted ?? named?.Role ?? _config.DefaultRole;
         var role = (roles ?? _roles()).GetRole(name); // an unknown role is refused even when the agent is given
-        return new DispatchCandidate(ticket, name, ticket.AgentWanted ?? role.Agent ?? _defaultAgent);
+        var agent = ticket.AgentWanted ?? named?.Agent ?? role.Agent ?? _defaultAgent;
+        _ = _profiles.Get(agent); // an unknown agent is refused here, not after a worktree was made
+        return new DispatchCandidate(ticket, name, agent);
     }
 
     /// <summary>Ready tickets in dispatch order; with stack_dependents also those whose one unmerged dependency passed its gate.</summary>

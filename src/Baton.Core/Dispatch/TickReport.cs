@@ -15,6 +15,12 @@ public sealed class TickReport
     /// <summary>Ready tickets held back this tick, with the reason.</summary>
     public List<(string Ticket, string Reason)> Waiting { get; } = [];
 
+    /// <summary>
+    /// Tickets waiting to start that never can without a person: a dependency failed or was
+    /// cancelled, or the role, agent or worker they name does not exist. With the reason.
+    /// </summary>
+    public List<(string Ticket, string Reason)> Stuck { get; } = [];
+
     /// <summary>True when no ticket is open, queued, in progress, testing or in review any more.</summary>
     public bool AllSettled { get; set; }
 

@@ -11,6 +11,9 @@ public sealed record TicketMutation(Ticket Next, IReadOnlyList<EventRecord> Even
 {
     /// <summary>A merge request added (id 0) or changed with the ticket, in the same transaction.</summary>
     public Merge.MergeRequest? MergeRequest { get; init; }
+
+    /// <summary>Dependencies dropped with the change, in the same transaction.</summary>
+    public IReadOnlyList<long>? RemovedDependencies { get; init; }
 }
 
 /// <summary>Tickets, their dependencies and features. Every change runs inside one write transaction.</summary>

@@ -41,6 +41,18 @@ public sealed record UpdateTicketRequest
 
     /// <summary>The reporting worker (BATON_WORKER), so a stale attempt's report is told apart from its successor's.</summary>
     public string? Worker { get; init; }
+
+    /// <summary>Labels to take off.</summary>
+    public IReadOnlyList<string> RemoveLabels { get; init; } = [];
+
+    /// <summary>Dependencies to drop (T-n).</summary>
+    public IReadOnlyList<string> RemoveDependsOn { get; init; } = [];
+
+    /// <summary>
+    /// A person's "done" that skips what protects the work: on a ticket the autopilot is working on
+    /// (no gate, no merge), or on one whose dependencies are not done.
+    /// </summary>
+    public bool Force { get; init; }
 }
 
 /// <summary>A ticket with what the rest of the graph says about it.</summary>

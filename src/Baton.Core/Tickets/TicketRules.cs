@@ -22,7 +22,7 @@ public static class TicketRules
         [TicketStatus.InProgress, TicketStatus.Testing, TicketStatus.Done, TicketStatus.Failed]);
 
     private static readonly IReadOnlyList<TicketStatus> FromBlocked = Array.AsReadOnly(
-        [TicketStatus.Open, TicketStatus.Queued, TicketStatus.InProgress, TicketStatus.Failed, TicketStatus.Cancelled]);
+        [TicketStatus.Open, TicketStatus.Queued, TicketStatus.InProgress, TicketStatus.Done, TicketStatus.Failed, TicketStatus.Cancelled]);
 
     private static readonly IReadOnlyList<TicketStatus> FromFailed = Array.AsReadOnly(
         [TicketStatus.Open, TicketStatus.Queued, TicketStatus.Cancelled]);

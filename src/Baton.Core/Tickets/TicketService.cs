@@ -31,6 +31,12 @@ public sealed partial class TicketService : ITicketResults
         _files = files;
     }
 
+    /// <summary>When set, a ticket asking for a role that does not exist is refused at creation, not at dispatch.</summary>
+    public Roles.IRoleCatalog? Roles { get; init; }
+
+    /// <summary>When set, a ticket asking for an agent profile that does not exist is refused at creation.</summary>
+    public Agents.IAgentProfiles? Profiles { get; init; }
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,49}$")]
     private static partial Regex LabelPattern();
 
@@ -61,6 +67,8 @@ public sealed partial class TicketService : ITicketResults
         {
             WorkerName.Validate(request.Worker);
         }
+
+        CheckWanted(request.Role, request.Agent);
 
         var now = _time.GetUtcNow();
         var draft = new Ticket
@@ -130,10 +138,12 @@ public sealed partial class TicketService : ITicketResults
         var priority = request.Priority is null ? (Priority?)null : Priorities.Parse(request.Priority);
         var labels = Labels(request.AddLabels);
         var deps = request.DependsOn.Select(TicketId.Parse).ToList();
+        var dropLabels = Labels(request.RemoveLabels);
+        var dropDeps = request.RemoveDependsOn.SelectMany(d => d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(TicketId.Parse).Distinct().ToList();
         if (status is null && request.Note is null && priority is null && labels.Count == 0 && deps.Count == 0 && request.Summary is null && request.Artifacts.Count == 0
-            && request.Branch is null && request.Paths is null)
+            && request.Branch is null && request.Paths is null && dropLabels.Count == 0 && dropDeps.Count == 0)
         {
-            throw BatonException.Usage("nothing to update: give --status, --note, --priority, --label, --depends-on, --branch or --paths");
+            throw BatonException.Usage("nothing to update: give --status, --note, --priority, --label, --remove-label, --depends-on, --remove-dependency, --branch or --paths");
         }
 
         if (request.Branch is { } b)
@@ -166,6 +176,11 @@ public sealed partial class TicketService : ITicketResults
             var reported = request.FromAgent && status == TicketStatus.Done && current.Branch is not null && current.Status is TicketStatus.Testing or TicketStatus.Review;
             if ((gated ? TicketStatus.Testing : reported ? current.Status : status) is { } to && to != current.Status)
             {
+                if (to == TicketStatus.Done && !request.FromAgent && !request.Force)
+                {
+                    RefuseUnsafeDone(current);
+                }
+
                 TicketRules.EnsureTransition(current, to);
                 next = next with
                 {
@@ -208,6 +223,23 @@ public sealed partial class TicketService : ITicketResults
                 changes.Add("labels +" + string.Join(",", newLabels));
             }
 
+            var goneLabels = dropLabels.Intersect(next.Labels, StringComparer.Ordinal).ToList();
+            if (goneLabels.Count > 0)
+            {
+                next = next with { Labels = next.Labels.Except(goneLabels, StringComparer.Ordinal).ToList() };
+                changes.Add("labels -" + string.Join(",", goneLabels));
+            }
+
+            if (dropDeps.FirstOrDefault(d => !current.DependsOn.Contains(d)) is var notThere and > 0)
+            {
+                throw BatonException.Usage($"{current.Id} does not depend on {TicketId.Format(notThere)}; it depends on: {(current.DependsOn.Count == 0 ? "nothing" : string.Join(", ", current.DependsOn.Select(TicketId.Format)))}");
+            }
+
+            if (dropDeps.Count > 0)
+            {
+                changes.Add("depends on -" + string.Join(",", dropDeps.Select(TicketId.Format)));
+            }
+
             if (request.Summary is not null)
             {
                 next = next with { Summary = _redactor.Redact(request.Summary) };
@@ -242,7 +274,7 @@ public sealed partial class TicketService : ITicketResults
             }
 
             events.Insert(0, Event(next, EventTypes.TicketUpdated, $"{current.Id}: " + (changes.Count == 0 ? "note" : string.Join("; ", changes)), now));
-            return new TicketMutation(next, events, deps);
+            return new TicketMutation(next, events, deps) { RemovedDependencies = dropDeps };
         });
 
         if (updated.Status.IsFinished())
@@ -272,6 +304,11 @@ public sealed partial class TicketService : ITicketResults
 
         var workers = _workers();
         workers.EnsureReachable(worker);
+
+        // Checked before the assignment is recorded: a bad template must not leave the ticket taken.
+        var templateFile = Path.Combine(_paths.BatonDir, "templates", "ticket.md");
+        var template = _files.FileExists(templateFile) ? _files.ReadText(templateFile) : TicketTemplate.BuiltIn();
+        TicketTemplate.Check(template, templateFile);
 
         var now = _time.GetUtcNow();
         var assigned = _tickets.Mutate(number, current =>
@@ -309,8 +346,6 @@ public sealed partial class TicketService : ITicketResults
         });
 
         var deps = assigned.DependsOn.Select(d => _tickets.GetTicket(d)).OfType<Ticket>().ToDictionary(t => t.Number);
-        var templateFile = Path.Combine(_paths.BatonDir, "templates", "ticket.md");
-        var template = _files.FileExists(templateFile) ? _files.ReadText(templateFile) : TicketTemplate.BuiltIn();
         try
         {
             var outcome = await workers.SendAsync(worker, TicketTemplate.Render(template, assigned, deps), ct).ConfigureAwait(false);
@@ -423,4 +458,56 @@ public sealed partial class TicketService : ITicketResults
     };
 
     internal static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    // A name that does not exist would only fail when the autopilot dispatches it, retries and all.
+    private void CheckWanted(string? role, string? agent)
+    {
+        try
+        {
+            if (role is not null)
+            {
+                _ = Roles?.GetRole(role);
+            }
+        }
+        catch (BatonException e)
+        {
+            throw BatonException.Usage(e.Message);
+        }
+
+        try
+        {
+            if (agent is not null)
+            {
+                _ = Profiles?.Get(agent);
+            }
+        }
+        catch (BatonException e)
+        {
+            throw BatonException.Usage(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// A person's "done" that would skip what protects the work needs --force: the autopilot's
+    /// gate and merge (its branch and uncommitted work would be left behind), or unfinished dependencies.
+    /// </summary>
+    private void RefuseUnsafeDone(Ticket current)
+    {
+        if (current.Status is TicketStatus.InProgress or TicketStatus.Testing && current.Assignee is not null && current.Worktree is not null)
+        {
+            throw BatonException.Usage(
+                $"{current.Id} is being worked on by the autopilot ({current.Assignee}, branch {current.Branch ?? "-"}): marking it done skips its gate and merge, "
+                + $"and its branch and any uncommitted work in {current.Worktree} would be left behind. Run `baton ticket done {current.Id} --force` to do it anyway "
+                + "(uncommitted work is saved first as refs/baton/wip/...), or let the autopilot finish it");
+        }
+
+        if (current.Status is TicketStatus.Open or TicketStatus.Queued)
+        {
+            var unfinished = current.DependsOn.Where(d => _tickets.GetTicket(d) is not { Status: TicketStatus.Done }).Select(TicketId.Format).ToList();
+            if (unfinished.Count > 0)
+            {
+                throw BatonException.Usage($"{current.Id} depends on {string.Join(", ", unfinished)}, not done yet: run with --force to mark it done anyway");
+            }
+        }
+    }
 }

@@ -2,10 +2,34 @@ namespace Baton.Core.Tickets;
 
 /// <summary>
 /// The prompt a worker receives for a ticket: <c>.baton/templates/ticket.md</c> when the project
-/// has one, else the built-in. Placeholders are <c>{{name}}</c>; unknown ones are left as they are.
+/// has one, else the built-in. Placeholders are <c>{{name}}</c>; an unknown one is refused by
+/// <see cref="Check"/> (`baton up` at start, `baton ticket assign`) with its line.
 /// </summary>
-public static class TicketTemplate
+public static partial class TicketTemplate
 {
+    /// <summary>The placeholders <see cref="Render"/> fills.</summary>
+    public static readonly IReadOnlyList<string> Placeholders = ["id", "title", "body", "labels", "branch", "worktree", "dependencies"];
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{\{\s*([^{}]*?)\s*\}\}")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
+
+    /// <summary>Throws a usage error naming <paramref name="file"/>, the line and the known placeholders for any unknown <c>{{name}}</c>.</summary>
+    public static void Check(string template, string file)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var lines = template.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            foreach (System.Text.RegularExpressions.Match m in Placeholder().Matches(lines[i]))
+            {
+                if (!Placeholders.Contains(m.Groups[1].Value, StringComparer.Ordinal))
+                {
+                    throw BatonException.Usage($"{file}:{i + 1}: unknown placeholder {m.Value}; the known ones are {string.Join(", ", Placeholders.Select(p => "{{" + p + "}}"))}");
+                }
+            }
+        }
+    }
+
     public static string BuiltIn()
     {
         using var stream = typeof(TicketTemplate).Assembly.GetManifestResourceStream("assets/templates/ticket.md")

@@ -50,8 +50,9 @@ public sealed class Doctor
             return new("tmux", DoctorCheck.Fail, "tmux is not on PATH", "install tmux (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux)");
         }
 
-        var version = Version(path, ["-V"]);
-        return new("tmux", DoctorCheck.Ok, $"{path}: tmux {version ?? "(version unknown)"}");
+        // tmux's own words ("tmux 3.3a"): its letter releases are versions of their own, not "3.3".
+        var said = Said(path, ["-V"]);
+        return new("tmux", DoctorCheck.Ok, $"{path}: {(said is { Length: > 0 } ? said : "tmux (version unknown)")}");
     }
 
     private DoctorCheck Git()
@@ -153,6 +154,19 @@ public sealed class Doctor
         }
 
         return new(check, DoctorCheck.Ok, $"{path}: version {version}" + (profile.KnownGoodVersions.Count > 0 ? " (known good)" : ""));
+    }
+
+    private string? Said(string path, IReadOnlyList<string> args)
+    {
+        try
+        {
+            var r = _runner.Run(new ProcessRequest(path, args) { Timeout = TimeSpan.FromSeconds(10) });
+            return r.ExitCode == 0 ? r.StandardOutput.Split('\n')[0].Trim() : null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     private string? Version(string path, IReadOnlyList<string> args)

@@ -180,6 +180,19 @@ public sealed class SqliteTicketStore : ITicketStore
                 next = next with { DependsOn = current.DependsOn.Concat(deps).Distinct().Order().ToList() };
             }
 
+            if (mutation.RemovedDependencies is { Count: > 0 } removed)
+            {
+                foreach (var dep in removed.Distinct())
+                {
+                    using var delete = _db.Command("DELETE FROM ticket_dependencies WHERE ticket = $t AND depends_on = $d");
+                    delete.Parameters.AddWithValue("$t", number);
+                    delete.Parameters.AddWithValue("$d", dep);
+                    delete.ExecuteNonQuery();
+                }
+
+                next = next with { DependsOn = next.DependsOn.Except(removed).ToList() };
+            }
+
             Save(next);
             if (mutation.MergeRequest is { } mr)
             {
