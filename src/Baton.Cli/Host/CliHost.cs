@@ -173,6 +173,7 @@ public sealed class CliHost : IDisposable
         GitHub = GitHub,
         GitHubStore = GitHubStore,
         Conflicts = ConflictStore,
+        Inbox = TicketInbox(),
         Notifier = Config.Notify.Enabled ? Notifier() : null,
         Handoffs = HandoffStore,
         Diffs = new GitDiffs(_runner),

@@ -87,6 +87,25 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         return report.Stuck.Select(s => s.Ticket).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>Task files dropped into .baton/inbox/ become tickets within a tick; a malformed one is set aside with its reason.</summary>
+    private void ImportInbox(TickReport report)
+    {
+        if (_ctx.Inbox?.Import() is not { } outcome)
+        {
+            return;
+        }
+
+        foreach (var (file, ticket) in outcome.Imported)
+        {
+            report.Add("imported", ticket.Id, null, $"{ticket.Id}: imported from inbox/{file}: {ticket.Title}", new Dictionary<string, string> { ["file"] = file });
+        }
+
+        foreach (var (file, why) in outcome.Rejected)
+        {
+            report.Add("inbox_rejected", null, null, $"inbox/{file} rejected (see inbox/rejected/{file}.error): {why}", new Dictionary<string, string> { ["file"] = file, ["reason"] = why });
+        }
+    }
+
     private static Dispatcher DispatcherOf(AutopilotContext c) =>
         new(c.Config, c.Workers.Config.DefaultAgent, c.Time, c.Tickets, c.Git, RolesOf(c), c.Workers.Profiles, c.Paths, c.Files) { WorkerNamed = c.Store.GetWorker };
 
@@ -148,6 +167,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         await GuardAsync(report, "predicting conflicts", () => _conflicts.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "pull requests and GitHub issues", () => _github.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "clean-up", () => { CleanUpFinished(report); return Task.CompletedTask; }).ConfigureAwait(false);
+        await GuardAsync(report, "the inbox", () => { ImportInbox(report); return Task.CompletedTask; }).ConfigureAwait(false);
         await GuardAsync(report, "dispatch", () => { Dispatch(report, ct); return Task.CompletedTask; }).ConfigureAwait(false);
         if (_ctx.Notifier is { } notifier)
         {

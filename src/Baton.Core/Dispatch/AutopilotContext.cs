@@ -45,6 +45,9 @@ public sealed record AutopilotContext(
     /// <summary>Predicted conflicts; null: the loop does not look for them.</summary>
     public IConflictStore? Conflicts { get; init; }
 
+    /// <summary>The file inbox the loop imports every tick (new task files become tickets); null leaves it to `baton inbox`.</summary>
+    public Tickets.TicketInbox? Inbox { get; init; }
+
     /// <summary>
     /// Makes a copy of this context with a store connection and adapters of its own, for work on
     /// another thread (spawns, clean-ups); disposing the lease closes that connection. Null when

@@ -176,4 +176,23 @@ public sealed class AutopilotTruthTests : IDisposable
             up.WaitForExit(30_000);
         }
     }
+
+    [Fact]
+    public void Up_takes_task_files_from_the_inbox_itself_and_sets_bad_ones_aside()
+    {
+        AutopilotKit.Configure(_repo);
+        var inbox = Path.Combine(_repo.Dir, ".baton", "inbox");
+        Directory.CreateDirectory(inbox);
+        var body = AutopilotKit.Work("T-1", "a.txt", "hello").Replace("\n", "\\n", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(inbox, "a.json"), $$"""{"task_id": "write-a", "title": "Write a", "description": "{{body}}"}""");
+        File.WriteAllText(Path.Combine(inbox, "bad.json"), "{ not json");
+
+        var up = _repo.Baton("up", "--until-done", "--plain");
+
+        Assert.Equal(0, up.ExitCode);
+        Assert.Contains("T-1: imported from inbox/a.json: Write a", up.Stdout, StringComparison.Ordinal);
+        Assert.Contains("inbox/bad.json rejected", up.Stdout, StringComparison.Ordinal);
+        Assert.Equal("done", AutopilotKit.Status(_repo, "T-1"));
+        Assert.True(File.Exists(Path.Combine(_repo.Dir, ".baton", "results", "write-a.json")));
+    }
 }
