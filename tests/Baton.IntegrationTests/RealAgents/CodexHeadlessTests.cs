@@ -39,4 +39,21 @@ public sealed class CodexHeadlessTests : IDisposable
         Assert.True(server.ScriptDone, server.Describe());
         Assert.Equal(new ModelUsage(280, 65, 0, 450), server.ReportedUsage);
     }
+    [Fact]
+    public void A_codex_command_finds_the_baton_shim_on_the_workers_path()
+    {
+        // Codex runs commands in a login shell by default, whose /etc/profile resets PATH: the
+        // profile turns that off (allow_login_shell=false), or `baton ticket done` is not found.
+        using var server = new ScriptedModelServer([
+            ModelStep.Run("command -v baton > which.txt || echo missing > which.txt", new ModelUsage(50, 20, 0, 0)),
+            ModelStep.Say("DONE", new ModelUsage(30, 5, 0, 50)),
+        ]);
+        RealAgentSetup.WriteProfile(_repo, "codex", AgentBinaries.Codex, null, null, CodexSetup.Environment(_repo, server));
+
+        _repo.Baton("spawn", "--headless", "--agent", "codex", "--name", "cxp", "Say where baton is").Ok();
+
+        var worker = _repo.WaitForState("cxp", "exited", 60);
+        Assert.True(worker.GetProperty("exit_code").GetInt32() == 0, server.Describe());
+        Assert.Equal(Path.Combine(_repo.Dir, ".baton", "bin", "baton"), File.ReadAllText(Path.Combine(_repo.Dir, "which.txt")).Trim());
+    }
 }

@@ -26,7 +26,7 @@ public sealed class CodexTuiTests : IDisposable
             ModelStep.Say("DONE", new ModelUsage(30, 5, 0, 250)),
         ]);
         // The built-in interactive command's --add-dir arguments, which let the sandbox write .git.
-        RealAgentSetup.WriteProfile(_repo, "codex", AgentBinaries.Codex, ["--add-dir", "{git_common_dir}", "--add-dir", "{git_dir}"], null,
+        RealAgentSetup.WriteProfile(_repo, "codex", AgentBinaries.Codex, ["-c", "allow_login_shell=false", "--add-dir", "{git_common_dir}", "--add-dir", "{git_dir}"], null,
             CodexSetup.Environment(_repo, server));
 
         _repo.Baton("spawn", "--agent", "codex", "--name", "cx", "Write notes.txt and commit it").Ok();

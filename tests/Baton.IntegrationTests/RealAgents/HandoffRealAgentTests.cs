@@ -38,14 +38,14 @@ public sealed class HandoffRealAgentTests : IDisposable
             ModelStep.WriteFile("final.txt", "finished by Codex\n", new ModelUsage(200, 40, 0, 0)),
             // Codex runs commands in a login shell, whose /etc/profile resets PATH: Baton's shim
             // (.baton/bin, first on the worker's PATH) is not found there, so the model names it.
-            ModelStep.Run("git add -A && git commit -q -m 'T-1: finish after the handoff' && \"$(dirname \"$BATON_DB\")/bin/baton\" ticket done T-1 --summary 'finished after the handoff'", new ModelUsage(50, 20, 0, 200)),
+            ModelStep.Run("git add -A && git commit -q -m 'T-1: finish after the handoff' && baton ticket done T-1 --summary 'finished after the handoff'", new ModelUsage(50, 20, 0, 200)),
             ModelStep.Say("DONE", new ModelUsage(30, 5, 0, 250)),
         ]);
         Configure(_repo);
         File.AppendAllText(Path.Combine(_repo.Dir, ".baton", "config.yaml"), "handoff:\n  at: 60\n  force: 90\n  windows: {claude: 2000}\n");
         RealAgentSetup.WriteClaudeProfile(_repo, claudeModel, RealAgentSetup.ClaudeHome(_repo), tuiArgs: ["--permission-mode", "acceptEdits"]);
         // Codex may write its workspace, the worktree's git folders and Baton's own folder (the store `baton ticket done` writes).
-        RealAgentSetup.WriteProfile(_repo, "codex", AgentBinaries.Codex, ["--add-dir", "{git_common_dir}", "--add-dir", "{git_dir}", "--add-dir", Path.Combine(_repo.Dir, ".baton")], null,
+        RealAgentSetup.WriteProfile(_repo, "codex", AgentBinaries.Codex, ["-c", "allow_login_shell=false", "--add-dir", "{git_common_dir}", "--add-dir", "{git_dir}", "--add-dir", Path.Combine(_repo.Dir, ".baton")], null,
             CodexSetup.Environment(_repo, codexModel));
         File.WriteAllText(Path.Combine(_repo.Dir, ".baton", "roles", "relay.yaml"), """
             name: relay
