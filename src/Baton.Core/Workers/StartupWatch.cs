@@ -65,7 +65,9 @@ public sealed class StartupWatch
             if (ended)
             {
                 var code = info?.PaneDeadStatus;
-                var last = info is null ? screen : tmux.Capture(worker.Session!);
+                // With its history: a dead pane's visible screen can hold only tmux's "Pane is dead"
+                // line, the agent's own error having scrolled above it.
+                var last = info is null ? screen : tmux.Capture(worker.Session!, historyLines: 200);
                 var over = worker with
                 {
                     State = info is null ? WorkerState.Lost : WorkerState.Exited,
@@ -75,7 +77,7 @@ public sealed class StartupWatch
                     EndedAt = _time.GetUtcNow(),
                 };
                 _store.UpdateWorkers([new(over, WorkerEvents.For(worker, EventTypes.WorkerSpawnFailed, over.Evidence!, over.StateSince), worker)]);
-                throw new BatonException($"agent '{profile.Name}' in worker '{worker.Name}' exited (code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}) before it was ready; its last screen:\n{WorkerSpawner.Tail(_redactor.Redact(last), 10)}");
+                throw new BatonException($"agent '{profile.Name}' in worker '{worker.Name}' exited (code {code?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}) before it was ready; it said:\n{WorkerSpawner.LastWords(_redactor.Redact(last), 10)}");
             }
 
             var now = _time.GetUtcNow();

@@ -279,6 +279,17 @@ public sealed class WorkerSpawner : IAgentSpawner
         }
     }
 
+    /// <summary>
+    /// The last <paramref name="lines"/> lines that say something: a dead pane is mostly blank rows
+    /// between the agent's own error and tmux's "Pane is dead" line.
+    /// </summary>
+    public static string LastWords(string text, int lines)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var said = text.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToList();
+        return said.Count == 0 ? "(the screen was empty)" : string.Join('\n', said.Skip(Math.Max(0, said.Count - lines)));
+    }
+
     internal static string Tail(string text, int lines)
     {
         var all = text.TrimEnd().Split('\n');

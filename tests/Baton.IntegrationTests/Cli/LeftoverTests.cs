@@ -89,4 +89,20 @@ public sealed class LeftoverTests : IDisposable
         Assert.Contains("tickets: none yet", status, StringComparison.Ordinal);
         Assert.DoesNotContain("— \n", status, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_spawn_that_fails_shows_what_the_agent_said_not_a_screen_of_blank_lines()
+    {
+        var profile = File.ReadAllText(Path.Combine(RepoPaths.Root, "assets", "agents", "scripted.yaml"))
+            .Replace("name: scripted", "name: broken", StringComparison.Ordinal)
+            .Replace("command: [\"{baton}\", \"scripted-agent\"]", "command: [\"sh\", \"-c\", \"echo 'error: ANTHROPIC_API_KEY is not set'; sleep 1; exit 3\"]", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_repo.Dir, ".baton", "agents", "broken.yaml"), profile);
+
+        var spawn = _repo.Baton("spawn", "--agent", "broken", "--name", "b1", "hello");
+
+        Assert.Equal(1, spawn.ExitCode);
+        Assert.Contains("exited (code 3) before it was ready; it said:\n", spawn.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error: ANTHROPIC_API_KEY is not set", spawn.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n\n", spawn.Stderr.TrimEnd(), StringComparison.Ordinal);
+    }
 }
