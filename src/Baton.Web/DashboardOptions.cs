@@ -23,6 +23,9 @@ public sealed record DashboardOptions
     /// <summary>How often the shared poller asks the store whether anything changed.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How often the workers are observed while pages are open and no autopilot runs (<see cref="WorkerWatch"/>).</summary>
+    public TimeSpan ObserveInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Comment lines on an idle stream, so proxies and browsers keep it open.</summary>
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(15);
 

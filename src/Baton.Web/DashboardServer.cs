@@ -21,11 +21,13 @@ public sealed class DashboardServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly EventHub _hub;
     private readonly X509Certificate2? _certificate;
+    private readonly WorkerWatch _watch;
 
-    private DashboardServer(WebApplication app, EventHub hub, X509Certificate2? certificate, Uri address, string token)
+    private DashboardServer(WebApplication app, EventHub hub, WorkerWatch watch, X509Certificate2? certificate, Uri address, string token)
     {
         _app = app;
         _hub = hub;
+        _watch = watch;
         _certificate = certificate;
         Address = address;
         Url = UrlWithToken(address, token);
@@ -75,7 +77,10 @@ public sealed class DashboardServer : IAsyncDisposable
         var security = new DashboardSecurity(token, DashboardToken.NewSecret(), certificate is not null);
         app.Use(security.InvokeAsync);
         var hub = new EventHub(feed, time, options.PollInterval);
-        new Endpoints(backend, security).Map(app, new EventStream(hub, backend, time, options.Heartbeat, app.Lifetime.ApplicationStopping));
+        var endpoints = new Endpoints(backend, security);
+        var streams = new EventStream(hub, backend, time, options.Heartbeat, app.Lifetime.ApplicationStopping);
+        endpoints.Map(app, streams);
+        var watch = new WorkerWatch(backend, endpoints, streams, time, options.ObserveInterval);
         StaticAssets.Map(app);
         try
         {
@@ -90,6 +95,7 @@ public sealed class DashboardServer : IAsyncDisposable
         }
 
         hub.Start();
+        watch.Start();
         var port = options.Port;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         if (addresses?.FirstOrDefault() is { } first && Uri.TryCreate(first, UriKind.Absolute, out var bound))
@@ -98,7 +104,7 @@ public sealed class DashboardServer : IAsyncDisposable
         }
 
         var host = options.Bind.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{options.Bind}]" : options.Bind.ToString();
-        return new DashboardServer(app, hub, certificate, new Uri($"{(certificate is null ? "http" : "https")}://{host}:{port}/"), token);
+        return new DashboardServer(app, hub, watch, certificate, new Uri($"{(certificate is null ? "http" : "https")}://{host}:{port}/"), token);
     }
 
     /// <summary>Serves until <paramref name="ct"/> is cancelled (Ctrl-C, SIGTERM), then stops gracefully.</summary>
@@ -144,6 +150,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _watch.Dispose();
         _hub.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
         _certificate?.Dispose();

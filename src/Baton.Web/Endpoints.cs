@@ -68,6 +68,21 @@ internal sealed partial class Endpoints
 
     public Task Run(HttpContext context, Func<string> call) => Run(context, _ => Task.FromResult(call()));
 
+    /// <summary>Runs <paramref name="call"/> under the same gate as the requests (the backend is not thread-safe).</summary>
+    public async Task<T> ExclusiveAsync<T>(Func<T> call, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return call();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Runs one backend call under the gate and writes its JSON, or the error it ended in.</summary>
     public async Task Run(HttpContext context, Func<CancellationToken, Task<string>> call)
     {

@@ -20,6 +20,7 @@ internal sealed class EventStream
     private readonly TimeProvider _time;
     private readonly TimeSpan _heartbeat;
     private readonly CancellationToken _stopping;
+    private int _open;
 
     /// <param name="stopping">The server is stopping: streams end at once instead of holding the shutdown for its grace period.</param>
     public EventStream(EventHub hub, IDashboardBackend backend, TimeProvider time, TimeSpan heartbeat, CancellationToken stopping)
@@ -71,7 +72,23 @@ internal sealed class EventStream
         return context.Response.WriteAsync(json.Append(']').ToString(), context.RequestAborted);
     }
 
+    /// <summary>Streams open now (pages watching).</summary>
+    public int Open => Volatile.Read(ref _open);
+
     public async Task StreamAsync(HttpContext context, long? after)
+    {
+        Interlocked.Increment(ref _open);
+        try
+        {
+            await StreamCoreAsync(context, after).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private async Task StreamCoreAsync(HttpContext context, long? after)
     {
         var header = context.Request.Headers["Last-Event-ID"].ToString();
         long cursor;

@@ -57,4 +57,10 @@ public interface IDashboardBackend
 
     /// <summary>Approves the worker's permission question (`baton approve NAME --json`), as the actor `dashboard`.</summary>
     Task<string> ApproveAsync(string worker, CancellationToken ct);
+
+    /// <summary>
+    /// Observes the workers once, as `baton list` does (a state that changed becomes an event, so
+    /// open pages see it), unless an autopilot on this repository already does; false when it did not look.
+    /// </summary>
+    bool ObserveWorkers();
 }

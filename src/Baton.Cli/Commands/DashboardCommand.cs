@@ -106,6 +106,17 @@ internal static partial class DashboardCommand
             return Safe(JsonSerializer.Serialize(rows, CliJson.Readable.ListWorkerJson));
         }
 
+        public bool ObserveWorkers()
+        {
+            if (_host.AutopilotLock.Holder() is not null)
+            {
+                return false; // the loop's monitor observes them every tick
+            }
+
+            _host.Monitor().Refresh(false);
+            return true;
+        }
+
         // Any thread (streams call it at once): it only formats, and the redactor is immutable.
         public string EventJson(EventRecord e) => Safe(CliJson.Line(EventsCommand.ToJson(e), CliJson.Readable.EventJson));
 

@@ -105,6 +105,30 @@ public sealed class DashboardLiveTests : IDisposable
     }
 
     [Fact]
+    public async Task With_a_page_open_and_no_autopilot_the_dashboard_itself_notices_a_worker_changing_state()
+    {
+        _repo.Baton("spawn", "--agent", "scripted", "--name", "watched", "@say ready").Ok();
+        _repo.WaitForState("watched", "idle");
+        using var dashboard = DashboardProcess.Start(_repo);
+        using var stream = await SseReader.OpenAsync(dashboard.Client, null);
+
+        // The agent is asked something behind Baton's back (no baton command runs from here on):
+        // only the dashboard's own look at the panes can turn that into an event.
+        _repo.Tmux("send-keys", "-t", "baton-watched", "-l", "@ask Proceed?").Ok();
+        _repo.Tmux("send-keys", "-t", "baton-watched", "Enter").Ok();
+
+        while (true)
+        {
+            var e = JsonDocument.Parse((await stream.ReadAsync(1))[0].Data).RootElement;
+            if (e.GetProperty("type").GetString() == "worker_state_changed" && e.GetProperty("worker").GetString() == "watched"
+                && e.GetProperty("message").GetString()!.Contains("waiting", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_notification_acknowledged_from_the_page_is_recorded_as_by_the_dashboard()
     {
         // Given a delivered test notification
