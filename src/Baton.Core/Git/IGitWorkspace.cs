@@ -10,6 +10,9 @@ public interface IGitWorkspace
     /// </summary>
     bool Exclude(string directory, string pattern);
 
+    /// <summary>Removes exactly the line <paramref name="pattern"/> from the checkout's local exclude file; true when it was there.</summary>
+    bool Unexclude(string directory, string pattern);
+
     /// <summary>
     /// Installs Baton's guard hooks (pre-commit, pre-push, reference-transaction) in the hooks folder
     /// of the checkout holding <paramref name="directory"/>. They call `baton guard` and do nothing for

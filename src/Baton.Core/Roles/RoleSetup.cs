@@ -47,6 +47,7 @@ public sealed class RoleSetup
         var notes = new List<string>();
 
         // Files a previous worker of this name left (another role, other guards) must not apply.
+        Release(worker);
         foreach (var stale in new[] { ContextFile(worker), SettingsFile(worker), GuardFile(worker) }.Where(_files.FileExists))
         {
             _files.DeleteFile(stale);
@@ -68,8 +69,10 @@ public sealed class RoleSetup
             }
             else if (profile.ContextFile is { } name && !_files.FileExists(Path.Combine(directory, name)))
             {
-                Write(Path.Combine(directory, name), context);
-                _git.Exclude(directory, "/" + name);
+                var written = Write(Path.Combine(directory, name), context);
+                var excluded = _git.Exclude(directory, "/" + name);
+                // Remembered, so the worker's end removes what Baton added (and only that).
+                Write(WrittenFile(worker), string.Join('\n', written, directory, excluded ? "/" + name : "", Hash(context)) + "\n");
                 notes.Add($"context written to {name} (excluded from git)");
             }
             else
@@ -120,6 +123,42 @@ public sealed class RoleSetup
 
         return new RoleLaunch(arguments, prompt, environment, notes);
     }
+
+    /// <summary>
+    /// When a worker ends: the AGENTS.md / GEMINI.md written for it is removed if nobody changed it,
+    /// and the exclude line added with it, so a file the user writes there later is not ignored by git.
+    /// </summary>
+    public void Release(string worker)
+    {
+        var record = WrittenFile(worker);
+        if (!_files.FileExists(record))
+        {
+            return;
+        }
+
+        var lines = _files.ReadText(record).Split('\n');
+        _files.DeleteFile(record);
+        if (lines.Length < 4)
+        {
+            return;
+        }
+
+        var (file, directory, pattern, hash) = (lines[0], lines[1], lines[2], lines[3]);
+        if (!_files.FileExists(file) || Hash(_files.ReadText(file)) != hash)
+        {
+            return; // changed since, or gone: it is someone's file now
+        }
+
+        _files.DeleteFile(file);
+        if (pattern.Length > 0)
+        {
+            _git.Unexclude(directory, pattern);
+        }
+    }
+
+    private static string Hash(string text) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    private string WrittenFile(string worker) => Path.Combine(_paths.BatonDir, "context", worker + ".written");
 
     private string ContextFile(string worker) => Path.Combine(_paths.BatonDir, "context", worker + ".md");
 

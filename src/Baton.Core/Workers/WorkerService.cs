@@ -237,6 +237,10 @@ public sealed class WorkerService : IWorkerControl
         if (changes.Count > 0)
         {
             _ctx.Store.UpdateWorkers(changes);
+            foreach (var change in changes)
+            {
+                ReleaseFiles(change.Worker.Name);
+            }
         }
 
         return results;
@@ -272,6 +276,19 @@ public sealed class WorkerService : IWorkerControl
         catch (BatonException e) when (e is TmuxException or ProcessTimedOutException)
         {
             // tmux refused (the session went away meanwhile) or hung: the next look sees it gone.
+        }
+    }
+
+    // A context file written for the worker goes with it; a failure here never undoes the kill.
+    private void ReleaseFiles(string worker)
+    {
+        try
+        {
+            _ctx.RoleSetup().Release(worker);
+        }
+        catch (Exception e) when (e is BatonException or IOException or UnauthorizedAccessException)
+        {
+            _ctx.Store.AppendEvent(new Events.EventRecord { Time = _ctx.Time.GetUtcNow(), Type = EventTypes.AutopilotError, Worker = worker, Message = "could not remove the context file written for it: " + e.Message });
         }
     }
 }

@@ -38,6 +38,26 @@ public sealed class GitWorkspace : IGitWorkspace
         return true;
     }
 
+    public bool Unexclude(string directory, string pattern)
+    {
+        var file = GitPath(directory, "info/exclude");
+        if (file is null || !File.Exists(file))
+        {
+            return false;
+        }
+
+        var lines = File.ReadAllText(file).Split('\n').ToList();
+        var at = lines.FindIndex(l => l.TrimEnd('\r') == pattern);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        lines.RemoveAt(at);
+        File.WriteAllText(file, string.Join('\n', lines));
+        return true;
+    }
+
     public string? InstallGuards(string directory, IReadOnlyList<string> baton)
     {
         if (Hooks(directory, baton) is not { } found)

@@ -70,6 +70,14 @@ public sealed class InitServiceTests
 
     private sealed class Workspace : IGitWorkspace
     {
+        public List<(string Directory, string Pattern)> Unexcluded { get; } = [];
+
+        public bool Unexclude(string directory, string pattern)
+        {
+            Unexcluded.Add((directory, pattern));
+            return true;
+        }
+
         public List<(string, string)> Excluded { get; } = [];
 
         public bool Added { get; set; } = true;

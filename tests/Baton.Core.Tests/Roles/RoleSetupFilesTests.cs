@@ -96,6 +96,14 @@ public sealed class RoleSetupFilesTests
 
     private sealed class Workspace : IGitWorkspace
     {
+        public List<(string Directory, string Pattern)> Unexcluded { get; } = [];
+
+        public bool Unexclude(string directory, string pattern)
+        {
+            Unexcluded.Add((directory, pattern));
+            return true;
+        }
+
         public List<(string Directory, string Pattern)> Excluded { get; } = [];
 
         public List<string> Guarded { get; } = [];

@@ -105,4 +105,33 @@ public sealed class LeftoverTests : IDisposable
         Assert.Contains("error: ANTHROPIC_API_KEY is not set", spawn.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("\n\n", spawn.Stderr.TrimEnd(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_context_file_written_for_a_worker_leaves_with_it_unless_someone_changed_it()
+    {
+        // Given a profile that takes its role context from AGENTS.md (as Codex does)
+        var profile = File.ReadAllText(Path.Combine(RepoPaths.Root, "assets", "agents", "scripted.yaml"))
+            .Replace("name: scripted", "name: filed", StringComparison.Ordinal)
+            .Replace("  argument: [\"--context-file\", \"{context_file}\"]", "  file: AGENTS.md", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(_repo.Dir, ".baton", "agents", "filed.yaml"), profile);
+        var agents = Path.Combine(_repo.Dir, "AGENTS.md");
+        var exclude = Path.Combine(_repo.Dir, ".git", "info", "exclude");
+
+        // When a worker with a role is spawned and killed
+        _repo.Baton("spawn", "--agent", "filed", "--role", "worker", "--name", "c1", "@sleep 30").Ok();
+        Assert.True(File.Exists(agents));
+        Assert.Contains("/AGENTS.md", File.ReadAllLines(exclude));
+        _repo.Baton("kill", "c1").Ok();
+
+        // Then the file and its exclude line are gone, so the user's own AGENTS.md later is seen by git
+        Assert.False(File.Exists(agents));
+        Assert.DoesNotContain("/AGENTS.md", File.ReadAllLines(exclude));
+        Assert.Contains(".baton/", File.ReadAllText(exclude), StringComparison.Ordinal);
+
+        // And a file changed meanwhile is someone's now: it stays
+        _repo.Baton("spawn", "--agent", "filed", "--role", "worker", "--name", "c2", "@sleep 30").Ok();
+        File.AppendAllText(agents, "my own notes\n");
+        _repo.Baton("kill", "c2").Ok();
+        Assert.Contains("my own notes", File.ReadAllText(agents), StringComparison.Ordinal);
+    }
 }
