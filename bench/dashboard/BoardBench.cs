@@ -91,6 +91,7 @@ internal sealed class BoardBench
         _report.AppendLine(CultureInfo.InvariantCulture, $"| JS heap used after GC, MB | {Stats.F(median.Metrics["JSHeapUsedSize"] / 1e6, "0.0")} | {Stats.F(staticRender.Metrics["JSHeapUsedSize"] / 1e6, "0.0")} | {Stats.Ratio(median.Metrics["JSHeapUsedSize"], staticRender.Metrics["JSHeapUsedSize"])} |");
         _report.AppendLine(CultureInfo.InvariantCulture, $"| DOM nodes | {median.Metrics["Nodes"]:N0} | {staticRender.Metrics["Nodes"]:N0} | |");
         _report.AppendLine(CultureInfo.InvariantCulture, $"\nA static page of all {staticAll.Cards:N0} tickets as cards: {Stats.Ms(staticAll.Ms)} ms, JS heap {Stats.F(staticAll.Metrics["JSHeapUsedSize"] / 1e6, "0.0")} MB, {staticAll.Metrics["Nodes"]:N0} DOM nodes.");
+        _report.AppendLine(CultureInfo.InvariantCulture, $"\nThe page's API requests in the median run (ms from navigation start): {string.Join("; ", median.Metrics.Keys.Where(k => k.StartsWith("requests:", StringComparison.Ordinal)).Select(k => k["requests:".Length..]))}.");
         _report.AppendLine(CultureInfo.InvariantCulture, $"\nAll five first renders, ms: {string.Join(", ", renders.Select(r => Stats.Ms(r.Ms)))}.\n");
 
         await IdleAsync(browser, dashboard, marker);
@@ -173,6 +174,12 @@ internal sealed class BoardBench
         var ms = await SettledAsync(page);
         var cards = await page.Locator(Cards).CountAsync();
         var metrics = await MetricsAsync(page);
+        // Where the time went: each API request the page made while loading (start and end, ms from navigation start)
+        var requests = await page.EvaluateAsync<string[]>("""
+            () => performance.getEntriesByType('resource').filter(e => e.name.includes('/api/') && !e.name.includes('/api/stream'))
+              .map(e => new URL(e.name).pathname + new URL(e.name).search + ' ' + Math.round(e.startTime) + '-' + Math.round(e.responseEnd))
+            """);
+        metrics["requests:" + string.Join(", ", requests)] = 0;
         await page.Context.CloseAsync();
         return (ms, cards, metrics);
     }
