@@ -53,6 +53,9 @@ public sealed record AutopilotConfig
     /// <summary>Regenerate ORCHESTRATION_STATUS.md and each feature's tasks.md when something changes.</summary>
     public bool StatusFiles { get; init; } = true;
 
+    /// <summary>Keep the exited sessions of finished tickets when `baton up` ends (to capture them later); by default they are removed.</summary>
+    public bool KeepExited { get; init; }
+
     /// <summary>Most live workers per agent profile (a profile's own <c>max_instances</c> may be lower).</summary>
     public IReadOnlyDictionary<string, int> MaxInstances { get; init; } = new Dictionary<string, int>();
 

@@ -40,6 +40,7 @@ public static class ConfigSchema
         new("autopilot", "retry_base", ConfigValueType.Duration, "10s", "0s", "1h", [], c => D(c.Autopilot.RetryBase)),
         new("autopilot", "retry_max", ConfigValueType.Duration, "5m", "0s", "24h", [], c => D(c.Autopilot.RetryMax)),
         new("autopilot", "status_files", ConfigValueType.Bool, "true", null, null, ["Regenerate ORCHESTRATION_STATUS.md and .baton/features/<feature>/tasks.md on change."], c => B(c.Autopilot.StatusFiles)),
+        new("autopilot", "keep_exited", ConfigValueType.Bool, "false", null, null, ["Keep the exited sessions of finished tickets when `baton up` ends (`baton capture` still shows them); false removes them."], c => B(c.Autopilot.KeepExited)),
         new("autopilot", "hold_on_overlap", ConfigValueType.Bool, "false", null, null, ["Hold a ready ticket whose --paths overlap files that live branches already change, until they merge."], c => B(c.Autopilot.HoldOnOverlap)),
         new("autopilot", "stack_dependents", ConfigValueType.Bool, "false", null, null, ["A ticket whose one unfinished dependency passed its gate (waiting to merge) starts on a branch made", "from that dependency's; once it merged, the ticket is rebased onto the target, and it lands after it."], c => B(c.Autopilot.StackDependents)),
         new("conflicts", "enabled", ConfigValueType.Bool, "true", null, null, ["Predict merge conflicts between live branches while `baton up` runs."], c => B(c.Autopilot.ConflictChecks)),

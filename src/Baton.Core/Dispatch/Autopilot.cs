@@ -238,7 +238,30 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             await notifier.DrainAsync().ConfigureAwait(false);
         }
 
+        if (!_ctx.Config.KeepExited)
+        {
+            await RemoveExitedSessionsAsync().ConfigureAwait(false);
+        }
+
         _completion.RecordStopped();
+    }
+
+    /// <summary>The dead panes of finished tickets' agents, kept for `capture` while the loop ran, go with it.</summary>
+    private async Task RemoveExitedSessionsAsync()
+    {
+        var finished = _ctx.Tickets.ListTickets(new TicketQuery()).Where(t => t.Status.IsFinished()).Select(t => t.Number).ToHashSet();
+        var workers = _ctx.WorkerService();
+        foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State == WorkerState.Exited && w.Ticket is { } n && finished.Contains(n)))
+        {
+            try
+            {
+                await workers.KillAsync(w.Name, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (BatonException e)
+            {
+                _ctx.Store.AppendEvent(new EventRecord { Time = _ctx.Time.GetUtcNow(), Type = EventTypes.AutopilotError, Worker = w.Name, Message = "could not remove the exited session: " + e.Message });
+            }
+        }
     }
 
     private static readonly TimeSpan StorePoll = TimeSpan.FromMilliseconds(100);

@@ -160,7 +160,7 @@ public static class ConfigLoader
     private static AutopilotConfig Autopilot(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode map, AutopilotConfig d)
     {
         doc.AllowOnly(map, "max_workers", "spawns_per_minute", "spawn_burst", "tick", "default_role", "base_branch", "branch_pattern",
-            "headless", "stall_after", "max_nudges", "on_stall", "idle_after", "retry_attempts", "retry_base", "retry_max", "status_files",
+            "headless", "stall_after", "max_nudges", "on_stall", "idle_after", "retry_attempts", "retry_base", "retry_max", "status_files", "keep_exited",
             "hold_on_overlap", "stack_dependents");
         var pattern = doc.String(map, "branch_pattern");
         if (pattern is not null && (!pattern.Contains("{ticket}", StringComparison.Ordinal) || !System.Text.RegularExpressions.Regex.IsMatch(pattern, @"^[A-Za-z0-9_./{}-]+$")))
@@ -199,6 +199,7 @@ public static class ConfigLoader
             RetryBase = retryBase,
             RetryMax = retryMax,
             StatusFiles = doc.Bool(map, "status_files") ?? d.StatusFiles,
+            KeepExited = doc.Bool(map, "keep_exited") ?? d.KeepExited,
             HoldOnOverlap = doc.Bool(map, "hold_on_overlap") ?? d.HoldOnOverlap,
             StackDependents = doc.Bool(map, "stack_dependents") ?? d.StackDependents,
         };

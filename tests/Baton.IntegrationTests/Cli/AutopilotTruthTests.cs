@@ -195,4 +195,19 @@ public sealed class AutopilotTruthTests : IDisposable
         Assert.Equal("done", AutopilotKit.Status(_repo, "T-1"));
         Assert.True(File.Exists(Path.Combine(_repo.Dir, ".baton", "results", "write-a.json")));
     }
+
+    [Theory]
+    [InlineData(false, "killed")]
+    [InlineData(true, "exited")]
+    public void The_exited_sessions_of_finished_tickets_go_when_up_ends_unless_kept(bool keep, string state)
+    {
+        AutopilotKit.Configure(_repo, autopilot: keep ? "keep_exited: true" : "");
+        AutopilotKit.Ticket(_repo, "Write a", AutopilotKit.Work("T-1", "a.txt", "hello") + "\n@exit 0");
+
+        Assert.Equal(0, AutopilotKit.Up(_repo).ExitCode);
+
+        var worker = AutopilotKit.Show(_repo, "T-1").GetProperty("assignee").GetString()!;
+        Assert.Equal(state, _repo.State(worker));
+        Assert.Equal(keep, _repo.Tmux("has-session", "-t", "=baton-" + worker).ExitCode == 0);
+    }
 }
