@@ -123,14 +123,14 @@ internal static partial class DashboardCommand
         public async Task<string> SendAsync(string worker, string text, CancellationToken ct)
         {
             RequireWorker(worker);
-            var outcome = await _host.WorkerService().SendAsync(worker, text, ct).ConfigureAwait(false);
+            var outcome = await _host.WorkerService(Actor).SendAsync(worker, text, ct).ConfigureAwait(false);
             return Safe(JsonSerializer.Serialize(new SendJson(worker, outcome.Verified, outcome.EnterAttempts, outcome.Chunks, outcome.Detail), CliJson.Readable.SendJson));
         }
 
         public async Task<string> KillAsync(string worker, CancellationToken ct)
         {
             RequireWorker(worker);
-            var outcome = await _host.WorkerService().KillAsync(worker, ct).ConfigureAwait(false);
+            var outcome = await _host.WorkerService(Actor).KillAsync(worker, ct).ConfigureAwait(false);
             return Safe(JsonSerializer.Serialize(new KillJson(outcome.Worker, outcome.How, outcome.Graceful), CliJson.Readable.KillJson));
         }
 

@@ -14,7 +14,7 @@ internal static class KillCommand
         var command = new Command("kill", "Ask the agent to exit (its exit command), wait a bounded time, then end its session") { name, CommandRunner.Json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
-            var outcome = await host.WorkerService().KillAsync(parse.GetValue(name)!, ct).ConfigureAwait(false);
+            var outcome = await host.WorkerService("cli").KillAsync(parse.GetValue(name)!, ct).ConfigureAwait(false);
             Print(host, [outcome], parse.GetValue(CommandRunner.Json), single: true);
             return 0;
         });
@@ -26,7 +26,7 @@ internal static class KillCommand
         var command = new Command("kill-all", "End every worker Baton started (checked against the store) and no other tmux session") { CommandRunner.Json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
-            var outcomes = await host.WorkerService().KillAllAsync(ct).ConfigureAwait(false);
+            var outcomes = await host.WorkerService("cli").KillAllAsync(ct).ConfigureAwait(false);
             Print(host, outcomes, parse.GetValue(CommandRunner.Json), single: false);
             return 0;
         });

@@ -22,7 +22,7 @@ internal static class SendCommand
             }
 
             var worker = parse.GetValue(name)!;
-            var outcome = await host.WorkerService().SendAsync(worker, text, ct).ConfigureAwait(false);
+            var outcome = await host.WorkerService("cli").SendAsync(worker, text, ct).ConfigureAwait(false);
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(new SendJson(worker, outcome.Verified, outcome.EnterAttempts, outcome.Chunks, outcome.Detail), CliJson.Readable.SendJson));

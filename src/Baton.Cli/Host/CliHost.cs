@@ -274,7 +274,8 @@ public sealed class CliHost : IDisposable
 
     public GitWorkspace GitWorkspace => new(_runner);
 
-    public WorkerService WorkerService() => new(Workers());
+    /// <param name="actor">Who asks (`cli`, `dashboard`), recorded on the send and kill events.</param>
+    public WorkerService WorkerService(string? actor = null) => new(Workers()) { Actor = actor };
 
     public WorkerSpawner WorkerSpawner() => new(Workers());
 

@@ -20,6 +20,9 @@ public sealed class WorkerService : IWorkerControl
         _ctx = context;
     }
 
+    /// <summary>Who asked (`cli`, `dashboard`), recorded as `by` on the events of a send or a kill; none for the autopilot's own.</summary>
+    public string? Actor { get; init; }
+
     /// <summary>The last <paramref name="lines"/> lines of the worker's screen (or headless log), secrets redacted.</summary>
     public string Capture(string name, int lines)
     {
@@ -61,7 +64,7 @@ public sealed class WorkerService : IWorkerControl
         var (worker, tmux) = Reachable(name);
         var profile = _ctx.Profiles.Get(worker.Agent);
         var outcome = await _ctx.Typer().SubmitAsync(tmux, worker.Session!, profile, message, ct).ConfigureAwait(false);
-        new WorkerSpawner(_ctx).RecordTyping(worker, outcome, EventTypes.WorkerMessageSent, message.Length);
+        new WorkerSpawner(_ctx).RecordTyping(worker, outcome, EventTypes.WorkerMessageSent, message.Length, Actor);
         return outcome;
     }
 
@@ -87,6 +90,17 @@ public sealed class WorkerService : IWorkerControl
         {
             _ctx.Headless.Stop(pid, grace);
         }
+    }
+
+    /// <summary>Adds `by` (who asked) to an event's fields when someone did.</summary>
+    internal static Dictionary<string, string> WithActor(Dictionary<string, string> fields, string? actor)
+    {
+        if (actor is not null)
+        {
+            fields["by"] = actor;
+        }
+
+        return fields;
     }
 
     /// <summary>Throws, saying why, unless the worker has a running agent that can be typed to.</summary>
@@ -226,11 +240,11 @@ public sealed class WorkerService : IWorkerControl
             }
 
             var killed = worker with { State = WorkerState.Killed, Evidence = $"kill: {how}", StateSince = now, EndedAt = now };
-            changes.Add(new(killed, WorkerEvents.For(worker, EventTypes.WorkerKilled, how, now, new Dictionary<string, string>
+            changes.Add(new(killed, WorkerEvents.For(worker, EventTypes.WorkerKilled, how, now, WithActor(new Dictionary<string, string>
             {
                 ["graceful"] = left.Contains(worker.Name) ? "true" : "false",
                 ["previous_state"] = worker.State.ToText(),
-            })));
+            }, Actor))));
             results.Add(new KillOutcome(worker.Name, how, left.Contains(worker.Name)));
         }
 

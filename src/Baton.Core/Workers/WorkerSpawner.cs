@@ -146,7 +146,7 @@ public sealed class WorkerSpawner : IAgentSpawner
     }
 
     /// <summary>Stores a typing outcome; a verified submission means the agent is now working on it.</summary>
-    internal Worker RecordTyping(Worker worker, TypingOutcome outcome, string type, int chars)
+    internal Worker RecordTyping(Worker worker, TypingOutcome outcome, string type, int chars, string? actor = null)
     {
         var now = _ctx.Time.GetUtcNow();
         var next = outcome.Verified && worker.State == WorkerState.Idle
@@ -157,14 +157,14 @@ public sealed class WorkerSpawner : IAgentSpawner
             : $"NOT confirmed: {outcome.Detail} ({chars} chars)";
         // What was typed is history whatever the monitor decided meanwhile: the event always goes in;
         // the state only if the row is still the one this decision was made from.
-        _ctx.Store.AppendEvent(WorkerEvents.For(worker, type, message, now, new Dictionary<string, string>
+        _ctx.Store.AppendEvent(WorkerEvents.For(worker, type, message, now, WorkerService.WithActor(new Dictionary<string, string>
         {
             ["verified"] = outcome.Verified ? "true" : "false",
             ["enter_attempts"] = outcome.EnterAttempts.ToString(CultureInfo.InvariantCulture),
             ["chunks"] = outcome.Chunks.ToString(CultureInfo.InvariantCulture),
             ["chars"] = chars.ToString(CultureInfo.InvariantCulture),
             ["detail"] = outcome.Detail,
-        }));
+        }, actor)));
         if (!ReferenceEquals(next, worker) && _ctx.Store.UpdateWorkers([new(next, null, worker)]) == 0)
         {
             return _ctx.Store.GetWorker(worker.Name) ?? worker;

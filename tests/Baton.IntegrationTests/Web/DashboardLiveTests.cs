@@ -102,6 +102,13 @@ public sealed class DashboardLiveTests : IDisposable
         var late = await dashboard.PostAsync("api/workers/web-worker/send", "{\"text\":\"still there?\"}", csrf);
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Contains("can no longer take messages", JsonDocument.Parse(await late.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+
+        // Both actions are recorded as the dashboard's
+        foreach (var type in new[] { "worker_message_sent", "worker_killed" })
+        {
+            var recorded = Baton.IntegrationTests.Dispatch.AutopilotKit.Events(_repo, type);
+            Assert.Equal("dashboard", Assert.Single(recorded).GetProperty("metadata").GetProperty("by").GetString());
+        }
     }
 
     [Fact]
