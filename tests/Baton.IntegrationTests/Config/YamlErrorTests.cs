@@ -40,7 +40,9 @@ public sealed class YamlErrorTests
         var parsed = ConfigLoader.Parse("c.yaml", ConfigLoader.DefaultFile);
 
         // Lists and maps compare by reference in records: compare them by content.
-        Assert.Equal(d with { Autopilot = parsed.Autopilot }, parsed);
+        Assert.Equal(d with { Autopilot = parsed.Autopilot, Handoff = parsed.Handoff }, parsed);
+        Assert.Equal(d.Handoff, parsed.Handoff with { Windows = d.Handoff.Windows });
+        Assert.Empty(parsed.Handoff.Windows);
         Assert.Equal(d.Autopilot, parsed.Autopilot with { GateCommands = d.Autopilot.GateCommands, MaxInstances = d.Autopilot.MaxInstances, TokensPerHour = d.Autopilot.TokensPerHour });
         Assert.Empty(parsed.Autopilot.GateCommands);
         Assert.Empty(parsed.Autopilot.MaxInstances);
