@@ -35,7 +35,7 @@ internal sealed class ScriptedRunner
     public async Task RunAsync(string task, CancellationToken ct)
     {
         var actions = _pending.Concat(ScriptedAction.Parse(task)).ToList();
-        var next = actions.FindIndex(a => a.Verb == "next");
+        var next = actions.FindIndex(IsNext);
         _pending = next < 0 ? [] : actions[(next + 1)..];
         actions = next < 0 ? actions : actions[..next];
         var first = task.Split('\n')[0].Trim();
@@ -170,6 +170,34 @@ internal sealed class ScriptedRunner
                 _host.Print($"✗ unknown action @{action.Verb} on line {action.Line}; known: {string.Join(", ", ScriptedAction.Verbs.Order(StringComparer.Ordinal))}");
                 break;
         }
+    }
+
+    /// <summary>
+    /// Where this message's actions end: `@next`, or `@once @next` the first time its line runs
+    /// here (the split happens once; on a later run the line is skipped like any `@once`). The
+    /// search stops at the first split, so only that line's marker is taken.
+    /// </summary>
+    private static bool IsNext(ScriptedAction action)
+    {
+        if (action.Verb == "next")
+        {
+            return true;
+        }
+
+        if (action.Verb != "once" || ScriptedAction.Parse(action.Argument) is not [{ Verb: "next" }])
+        {
+            return false;
+        }
+
+        var marker = OnceMarker(action.Argument);
+        if (File.Exists(marker))
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        File.WriteAllText(marker, action.Argument);
+        return true;
     }
 
     private static string OnceMarker(string argument)
