@@ -8,31 +8,20 @@ using Xunit;
 namespace Baton.BrowserTests;
 
 /// <summary>The ticket graph in a real Chromium: a node per ticket, the critical path marked, status colours live.</summary>
-public sealed class GraphTests : IAsyncLifetime
+public sealed class GraphTests : BrowserTest
 {
-    private readonly TestRepo _repo = new();
-    private BrowserSession _browser = null!;
-
-    public async Task InitializeAsync() => _browser = await BrowserSession.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _repo.Dispose();
-    }
-
     [Fact]
     public async Task The_graph_marks_the_longest_chain_and_recolours_a_node_when_its_ticket_moves()
     {
         // Given a chain of three and a ticket on its own
-        _repo.Baton("ticket", "create", "Schema").Ok();
-        _repo.Baton("ticket", "create", "API", "--depends-on", "T-1").Ok();
-        _repo.Baton("ticket", "create", "UI", "--depends-on", "T-2").Ok();
-        _repo.Baton("ticket", "create", "Changelog").Ok();
-        using var dashboard = DashboardProcess.Start(_repo);
+        Repo.Baton("ticket", "create", "Schema").Ok();
+        Repo.Baton("ticket", "create", "API", "--depends-on", "T-1").Ok();
+        Repo.Baton("ticket", "create", "UI", "--depends-on", "T-2").Ok();
+        Repo.Baton("ticket", "create", "Changelog").Ok();
+        using var dashboard = DashboardProcess.Start(Repo);
 
         // When the graph view is opened from its link
-        var page = await _browser.OpenAsync(dashboard, "/#graph");
+        var page = await Browser.OpenAsync(dashboard, "/#graph");
         await Assertions.Expect(page.Locator("section[data-view-panel='graph']:not([hidden]) #graph svg")).ToBeVisibleAsync();
 
         // Then each ticket is a node with its status, and the chain is the critical path
@@ -51,7 +40,7 @@ public sealed class GraphTests : IAsyncLifetime
 
         // And a ticket that moves is recoloured live, in the same document
         await page.EvaluateAsync("() => { window.batonTestMark = 'same document'; }");
-        _repo.Baton("ticket", "update", "T-1", "--status", "in-progress").Ok();
+        Repo.Baton("ticket", "update", "T-1", "--status", "in-progress").Ok();
         await Assertions.Expect(Node(page, "T-1")).ToHaveClassAsync(new Regex(@"\bstatus-in-progress\b"));
         Assert.Equal("same document", await page.EvaluateAsync<string>("() => window.batonTestMark"));
     }

@@ -10,19 +10,8 @@ namespace Baton.BrowserTests;
 /// The page's event stream across a dashboard that goes away and comes back on the same port:
 /// the browser reconnects by itself and ends up with every event of the store exactly once.
 /// </summary>
-public sealed class ReconnectTests : IAsyncLifetime
+public sealed class ReconnectTests : BrowserTest
 {
-    private readonly TestRepo _repo = new();
-    private BrowserSession _browser = null!;
-
-    public async Task InitializeAsync() => _browser = await BrowserSession.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _repo.Dispose();
-    }
-
     [Fact]
     public async Task After_the_connection_is_cut_and_restored_no_event_is_missing_or_repeated()
     {
@@ -32,18 +21,18 @@ public sealed class ReconnectTests : IAsyncLifetime
             Log($"before the page {i}");
         }
 
-        var first = DashboardProcess.Start(_repo);
+        var first = DashboardProcess.Start(Repo);
         var port = first.Base.Port;
         IPage page;
         try
         {
-            page = await _browser.OpenAsync(first);
+            page = await Browser.OpenAsync(first);
             await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("live");
             await Assertions.Expect(page.Locator("#live")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex(@"\boff\b"));
-            await SeenEvents.WaitForAsync(page, SeenEvents.Newest(_repo));
+            await SeenEvents.WaitForAsync(page, SeenEvents.Newest(Repo));
             Log("while connected");
-            await SeenEvents.WaitForAsync(page, SeenEvents.Newest(_repo));
-            await Assertions.Expect(page.Locator($"#events li[data-event-id='{SeenEvents.Newest(_repo)}']")).ToContainTextAsync("while connected");
+            await SeenEvents.WaitForAsync(page, SeenEvents.Newest(Repo));
+            await Assertions.Expect(page.Locator($"#events li[data-event-id='{SeenEvents.Newest(Repo)}']")).ToContainTextAsync("while connected");
         }
         finally
         {
@@ -62,15 +51,15 @@ public sealed class ReconnectTests : IAsyncLifetime
 
         // Then the page is live again by itself and catches up
         await Assertions.Expect(page.Locator("#live")).ToHaveTextAsync("live");
-        await SeenEvents.WaitForAsync(page, SeenEvents.Newest(_repo));
+        await SeenEvents.WaitForAsync(page, SeenEvents.Newest(Repo));
         Log("after the reconnect");
-        var newest = SeenEvents.Newest(_repo);
+        var newest = SeenEvents.Newest(Repo);
         await SeenEvents.WaitForAsync(page, newest);
         await Assertions.Expect(page.Locator($"#events li[data-event-id='{newest}']")).ToContainTextAsync("after the reconnect");
 
         // With every event of the store from the first one it showed, each exactly once
         var seen = await SeenEvents.OfAsync(page);
-        var store = SeenEvents.InStore(_repo);
+        var store = SeenEvents.InStore(Repo);
         var describe = SeenEvents.Describe(seen, store);
         Assert.True(seen.Count == seen.Distinct().Count(), "an event arrived twice\n" + describe);
         Assert.True(store.Where(id => id >= seen.Min()).SequenceEqual(seen.Order()), "the page missed events\n" + describe);
@@ -86,7 +75,7 @@ public sealed class ReconnectTests : IAsyncLifetime
         {
             try
             {
-                return DashboardProcess.Launch(_repo, new Dictionary<string, string>(), ["dashboard", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                return DashboardProcess.Launch(Repo, new Dictionary<string, string>(), ["dashboard", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             }
             catch (AggregateException) when (DateTime.UtcNow < deadline)
             {
@@ -95,5 +84,5 @@ public sealed class ReconnectTests : IAsyncLifetime
         }
     }
 
-    private void Log(string message) => _repo.Baton("events", "log", "note", message).Ok();
+    private void Log(string message) => Repo.Baton("events", "log", "note", message).Ok();
 }

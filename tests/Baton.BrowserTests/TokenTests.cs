@@ -7,28 +7,18 @@ using Xunit;
 namespace Baton.BrowserTests;
 
 /// <summary>A browser without the token gets nothing: not the page, not the API, not the stream.</summary>
-public sealed class TokenTests : IAsyncLifetime
+public sealed class TokenTests : BrowserTest
 {
     private const string Title = "Only for the token holder";
-    private readonly TestRepo _repo = new();
-    private BrowserSession _browser = null!;
-
-    public async Task InitializeAsync() => _browser = await BrowserSession.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _repo.Dispose();
-    }
 
     [Fact]
     public async Task Without_the_token_every_request_is_refused_and_the_page_shows_no_data()
     {
-        _repo.Baton("ticket", "create", Title).Ok();
-        using var dashboard = DashboardProcess.Start(_repo);
+        Repo.Baton("ticket", "create", Title).Ok();
+        using var dashboard = DashboardProcess.Start(Repo);
 
         // A browser that never saw the token: the page and each API answer 401, and no ticket shows
-        var stranger = await _browser.AnonymousPageAsync();
+        var stranger = await Browser.AnonymousPageAsync();
         var answer = await stranger.GotoAsync(dashboard.Base.ToString());
         Assert.Equal(401, answer!.Status);
         foreach (var path in new[] { "/terminal.html?worker=w", "/pane.html?worker=w" })
@@ -55,7 +45,7 @@ public sealed class TokenTests : IAsyncLifetime
         Assert.Empty(await stranger.Context.CookiesAsync());
 
         // While the same browser with the printed URL sees the ticket (the refusal above is the token's doing)
-        var owner = await _browser.OpenAsync(dashboard);
+        var owner = await Browser.OpenAsync(dashboard);
         await Assertions.Expect(owner.GetByText(Title).First).ToBeVisibleAsync();
         var cookie = Assert.Single(await owner.Context.CookiesAsync());
         Assert.True(cookie.HttpOnly, "the token cookie is HttpOnly");

@@ -7,27 +7,16 @@ using Xunit;
 namespace Baton.BrowserTests;
 
 /// <summary>The workers view's buttons in a real Chromium: they act on a scripted agent in real tmux, and a refusal shows its reason.</summary>
-public sealed class WorkersTests : IAsyncLifetime
+public sealed class WorkersTests : BrowserTest
 {
-    private readonly TestRepo _repo = new();
-    private BrowserSession _browser = null!;
-
-    public async Task InitializeAsync() => _browser = await BrowserSession.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _repo.Dispose();
-    }
-
     [Fact]
     public async Task Approve_answers_the_agents_question_and_kill_ends_it_while_a_refused_action_shows_why()
     {
         // Given an agent waiting on a permission question, on the workers view
-        _repo.Baton("spawn", "--agent", "scripted", "--name", "asker", "@ask Deploy to staging?\n@say after the question").Ok();
-        _repo.WaitForState("asker", "waiting");
-        using var dashboard = DashboardProcess.Start(_repo);
-        var page = await _browser.OpenAsync(dashboard);
+        Repo.Baton("spawn", "--agent", "scripted", "--name", "asker", "@ask Deploy to staging?\n@say after the question").Ok();
+        Repo.WaitForState("asker", "waiting");
+        using var dashboard = DashboardProcess.Start(Repo);
+        var page = await Browser.OpenAsync(dashboard);
         await page.Locator("[data-view='workers']").First.ClickAsync();
         var row = page.Locator("section[data-view-panel='workers']:not([hidden]) #workers [data-worker='asker']");
         await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync("waiting");
@@ -35,10 +24,10 @@ public sealed class WorkersTests : IAsyncLifetime
         // When approve is pressed, the agent gets its answer and goes on
         await row.Locator("button[data-action='approve']").ClickAsync();
         await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("approve: asker done");
-        TestRepo.WaitUntil(() => _repo.Baton("capture", "asker", "--lines", "30").Stdout.Contains("● after the question", StringComparison.Ordinal), "the agent went on after the answer");
+        TestRepo.WaitUntil(() => Repo.Baton("capture", "asker", "--lines", "30").Stdout.Contains("● after the question", StringComparison.Ordinal), "the agent went on after the answer");
 
         // And once Baton observes the new state (here `baton list`; under `baton up` its monitor), the row follows live
-        _repo.WaitForState("asker", "idle");
+        Repo.WaitForState("asker", "idle");
         await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync("idle");
 
         // A second approve has nothing to answer: the server's reason is shown, nothing happens
@@ -48,7 +37,7 @@ public sealed class WorkersTests : IAsyncLifetime
         // Kill ends it through the same service as `baton kill`
         await row.Locator("button[data-action='kill']").ClickAsync();
         await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("kill: asker done");
-        Assert.Equal("killed", _repo.State("asker"));
-        Assert.Equal("", _repo.Tmux("list-sessions", "-F", "#{session_name}").Stdout.Trim());
+        Assert.Equal("killed", Repo.State("asker"));
+        Assert.Equal("", Repo.Tmux("list-sessions", "-F", "#{session_name}").Stdout.Trim());
     }
 }

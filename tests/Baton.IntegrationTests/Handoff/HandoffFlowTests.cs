@@ -106,18 +106,7 @@ public sealed class HandoffFlowTests
             @run baton ticket done T-1 --summary "done after a handoff"
             """);
 
-        using (var loop = repo.StartBaton("up", "--plain"))
-        {
-            try
-            {
-                TestRepo.WaitUntil(() => Status(repo, id) == "done", "the handoff and the successor's finish", 120);
-            }
-            finally
-            {
-                repo.Baton("down");
-                loop.WaitForExit(30_000);
-            }
-        }
+        UpUntilDone(repo, id);
 
         var h = Assert.Single(repo.Baton("handoffs", "--json").Ok().Json().EnumerateArray());
         Assert.Equal(("threshold", "agent", "done", 70.0), (h.GetProperty("trigger").GetString(), h.GetProperty("source").GetString(), h.GetProperty("status").GetString(), h.GetProperty("context_percent").GetDouble()));
@@ -143,18 +132,7 @@ public sealed class HandoffFlowTests
             @run baton ticket done T-1 --summary "done after a handoff"
             """);
 
-        using (var loop = repo.StartBaton("up", "--plain"))
-        {
-            try
-            {
-                TestRepo.WaitUntil(() => Status(repo, id) == "done", "the handoff and the successor's finish", 120);
-            }
-            finally
-            {
-                repo.Baton("down");
-                loop.WaitForExit(30_000);
-            }
-        }
+        UpUntilDone(repo, id);
 
         var h = Assert.Single(repo.Baton("handoffs", "--json").Ok().Json().EnumerateArray());
         Assert.Equal(("precompact", "record", "done"), (h.GetProperty("trigger").GetString(), h.GetProperty("source").GetString(), h.GetProperty("status").GetString()));
@@ -175,5 +153,20 @@ public sealed class HandoffFlowTests
         Assert.Contains("no handoff 'H-9'", repo.Baton("handoff", "show", "H-9").Stderr, StringComparison.Ordinal);
         Assert.Equal("No handoffs.", repo.Baton("handoffs").Ok().Stdout.Trim());
         repo.Baton("kill", "solo").Ok();
+    }
+
+    /// <summary>Runs `baton up` until the ticket is done (the handoff and the successor's finish), then stops it.</summary>
+    private static void UpUntilDone(TestRepo repo, string id)
+    {
+        using var loop = repo.StartBaton("up", "--plain");
+        try
+        {
+            TestRepo.WaitUntil(() => Status(repo, id) == "done", "the handoff and the successor's finish", 120);
+        }
+        finally
+        {
+            repo.Baton("down");
+            loop.WaitForExit(30_000);
+        }
     }
 }
