@@ -48,7 +48,7 @@ public sealed class StackAndRebaseTests
         {
             TestRepo.WaitUntil(() => Events(repo, "task_dispatched", child).Count > 0, "T-2 dispatched (stacked)", 60);
             File.WriteAllText(Path.Combine(repo.Dir, "shared.txt"), "main's version\n");
-            repo.Git("commit", "-q", "-am", "main changes shared.txt");
+            CommitBesideTheLoop(repo, "main changes shared.txt");
 
             // When T-1 landed and T-2 reports done: the rebase conflicts, and T-2 goes back with the file named.
             TestRepo.WaitUntil(() => Events(repo, "merge_failed", child).Any(e => e.GetProperty("message").GetString()!.Contains("rebasing", StringComparison.Ordinal)), "the rebase conflict", 60);
@@ -86,4 +86,24 @@ public sealed class StackAndRebaseTests
     }
 
     private static System.Text.Json.JsonElement Single(TestRepo repo, string type, string ticket) => Assert.Single(Events(repo, type, ticket));
+
+    /// <summary>
+    /// A person's commit on main while the loop lands T-1 there: git refuses one of the two ref
+    /// updates ("cannot lock ref 'HEAD'") and the person commits again, as they would by hand.
+    /// </summary>
+    private static void CommitBesideTheLoop(TestRepo repo, string message)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                repo.Git("commit", "-q", "-am", message);
+                return;
+            }
+            catch (InvalidOperationException e) when (attempt < 5 && e.Message.Contains("cannot lock ref", StringComparison.Ordinal))
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
 }
