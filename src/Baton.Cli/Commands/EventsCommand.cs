@@ -85,13 +85,29 @@ internal static class EventsCommand
         var ticket = new Option<string?>("--ticket") { Description = "The ticket it concerns" };
         var commit = new Option<string?>("--commit") { Description = "A commit it refers to" };
         var meta = new Option<string[]>("--meta", "-m") { Description = "KEY=VALUE metadata, repeatable (e.g. a worker_usage event: --meta agent=claude --meta tokens=1200)" };
-        var log = new Command("log", "Append an event of your own (scripts and agents)") { type, message, worker, ticket, commit, meta, CommandRunner.Json };
+        var feature = new Option<string?>("--feature") { Description = "The feature it concerns" };
+        var role = new Option<string?>("--role") { Description = "The role it concerns (default: $BATON_ROLE)" };
+        var log = new Command("log", "Append an event of your own (scripts and agents)") { type, message, worker, ticket, feature, role, commit, meta, CommandRunner.Json };
         CommandRunner.Bind(log, (parse, host, _) =>
         {
+            var featureName = parse.GetValue(feature);
+            if (featureName is not null && host.TicketStore.GetFeature(Baton.Core.Tickets.TicketService.ValidateFeatureName(featureName)) is null)
+            {
+                throw Baton.Core.BatonException.Usage($"unknown feature '{featureName}' (see `baton status` for the features there are)");
+            }
+
+            var roleName = parse.GetValue(role) ?? host.Environment.Variable("BATON_ROLE");
+            if (roleName is not null)
+            {
+                host.Roles().Catalog.GetRole(roleName);
+            }
+
             host.Events().Log(new EventLogRequest(parse.GetValue(type)!, parse.GetValue(message)!)
             {
                 Worker = parse.GetValue(worker) ?? host.Environment.Variable("BATON_WORKER"),
                 Ticket = parse.GetValue(ticket),
+                Feature = featureName,
+                Role = roleName,
                 Commit = parse.GetValue(commit),
                 Meta = parse.GetValue(meta) ?? [],
             });

@@ -228,6 +228,7 @@ public sealed class Dispatcher
             Prompt = Prompt(claimed, prefix),
             Headless = _config.Headless,
             Ticket = claimed.Number,
+            Branch = claimed.Branch,
         }, ct).ConfigureAwait(false);
     }
 

@@ -9,5 +9,9 @@ public sealed record EventLogRequest(string Type, string Message)
 
     public string? Commit { get; init; }
 
+    public string? Feature { get; init; }
+
+    public string? Role { get; init; }
+
     public IReadOnlyList<string> Meta { get; init; } = [];
 }

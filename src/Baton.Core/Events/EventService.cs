@@ -113,7 +113,11 @@ public sealed partial class EventService
             Time = _time.GetUtcNow(),
             Type = request.Type,
             Worker = request.Worker,
-            Ticket = request.Ticket,
+            // T-3 and 3 name the same ticket; stored as the log writes it elsewhere (T-3), so
+            // `events recent --ticket` finds it.
+            Ticket = request.Ticket is null ? null : TicketId.Normalize(request.Ticket),
+            Feature = request.Feature is null ? null : TicketService.ValidateFeatureName(request.Feature),
+            Role = request.Role,
             Commit = request.Commit,
             Message = _redactor.Redact(request.Message),
             Metadata = metadata.Count == 0 ? null : metadata,

@@ -149,6 +149,7 @@ public sealed class HandoffService
             Prompt = prompt,
             Headless = worker.Mode == WorkerMode.Headless,
             Ticket = moved.Number,
+            Branch = moved.Branch,
         }, ct).ConfigureAwait(false);
         var done = _c.Time.GetUtcNow();
         var finished = row with

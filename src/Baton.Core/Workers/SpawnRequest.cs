@@ -12,6 +12,9 @@ public sealed record SpawnRequest
     /// <summary>The ticket this worker is started for (the autopilot), recorded on its row.</summary>
     public long? Ticket { get; init; }
 
+    /// <summary>The ticket's branch, given to the agent as BATON_BRANCH.</summary>
+    public string? Branch { get; init; }
+
     /// <summary>Extra environment for the agent (after the profile's own).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }

@@ -74,6 +74,16 @@ public sealed class WorkerSpawner : IAgentSpawner
         environment["PATH"] = BatonShim() + ":" + (environment.TryGetValue("PATH", out var path) ? path : _ctx.Variables.Get("PATH") ?? "/usr/bin:/bin");
         environment["BATON_WORKER"] = name;
         environment["BATON_DB"] = _ctx.Paths.Database;
+        environment["BATON_WORKTREE"] = directory;
+        if (request.Ticket is { } ticketNumber)
+        {
+            environment["BATON_TICKET"] = Tickets.TicketId.Format(ticketNumber);
+        }
+
+        if (request.Branch is { } branch)
+        {
+            environment["BATON_BRANCH"] = branch;
+        }
         if (_ctx.Config.TmuxSocket is { } socket)
         {
             environment["BATON_TMUX_SOCKET"] = socket;
