@@ -11,6 +11,7 @@ missing=()
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)
 command -v git >/dev/null 2>&1 || missing+=(git)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)   # sandboxed workers (docs/sandbox.md)
 command -v npm >/dev/null 2>&1 || missing+=(npm)   # the build vendors xterm.js; installs the pinned agent CLIs below
 # The browser tests drive Debian's chromium through Playwright (never a browser Playwright downloads).
 [ -x "${BATON_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)

@@ -47,10 +47,20 @@ public static class CodexSetup
 
             """);
         File.WriteAllText(Path.Combine(codexHome, "config.toml"), config);
+
+        // Codex refuses to create its helper links ($CODEX_HOME/tmp/arg0-linux, codex-linux-sandbox
+        // among them) when CODEX_HOME is inside the temp folder, and a test's CODEX_HOME is under
+        // /tmp. Without a system bwrap that does not matter (its bundled bwrap starts the helper by
+        // --argv0); with Debian's bubblewrap (0.8, no --argv0) every command then fails with
+        // "bwrap: execvp codex-linux-sandbox". A temp folder of the test's own keeps CODEX_HOME
+        // outside it, as ~/.codex is for a user.
+        var tmp = Path.Combine(repo.Dir, ".baton", "test-tmp");
+        Directory.CreateDirectory(tmp);
         return new()
         {
             ["HOME"] = home,
             ["CODEX_HOME"] = codexHome,
+            ["TMPDIR"] = tmp,
             [KeyVariable] = "scripted-test-key",
         };
     }
