@@ -177,6 +177,8 @@ public sealed class CliHost : IDisposable
         Notifier = Config.Notify.Enabled ? Notifier() : null,
         Handoffs = HandoffStore,
         Diffs = new GitDiffs(_runner),
+        Processes = new ProcessTable(),
+        FaultPoint = Baton.Infrastructure.Diagnostics.FaultKill.From(Variables.Get(Baton.Infrastructure.Diagnostics.FaultKill.Variable)),
     };
 
     public Baton.Core.Handoff.IHandoffStore HandoffStore => new SqliteHandoffStore(Sqlite);

@@ -30,6 +30,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly GitHub.GitHubStep _github;
     private readonly UnfinishedCleanUps _unfinished;
     private readonly Handoff.HandoffWatch _handoffs;
+    private readonly Merge.GateRunner _gateRunner;
 
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
@@ -54,10 +55,10 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _life = LifecycleOf(c);
         var workers = c.WorkerService();
         _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life, c.Files);
-        var gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor);
+        var gateRunner = _gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor) { Root = c.Root, Processes = c.Processes };
         var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner, c.Files) { Rebase = c.Config.MergeStrategy == Config.MergeStrategy.Rebase };
         _completion = new GatesAndMerges(c.Config, c.Time, c.Tickets, c.Merges, c.Store, c.TicketService, c.Git, c.Git, c.Git,
-            gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, CleanUpLater, _stopping.Token);
+            gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, CleanUpLater, _stopping.Token) { FaultPoint = c.FaultPoint };
         _bucket = new TokenBucket(c.Config.SpawnBurst, c.Config.SpawnsPerMinute, c.Time.GetUtcNow());
         _status = new StatusFiles(c.Paths, c.Files);
         _conflicts = new ConflictWatch(c.Config, c.Time, c.Git, c.Tickets, c.Conflicts, workers, c.Root);
@@ -310,6 +311,15 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     /// <summary>After a start (or a crash): scratch merge worktrees left behind are removed; the start is recorded.</summary>
     private void Recover(TickReport report)
     {
+        // First, before any folder is removed or any gate starts: the gates a killed loop left
+        // running would otherwise share their folder with the next gate, or lose it mid-run.
+        var stopped = _gateRunner.StopLeftovers();
+        var gates = stopped == 0 ? "" : $"; stopped {stopped} gate process{(stopped == 1 ? "" : "es")} an earlier run left running";
+        if (stopped > 0)
+        {
+            report.Add(gates[2..]);
+        }
+
         if (_ctx.Files.DirectoryExists(_ctx.WorktreesDir))
         {
             foreach (var scratch in _ctx.Files.ListDirectories(_ctx.WorktreesDir, "_merge-*"))
@@ -339,7 +349,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         {
             Time = _ctx.Time.GetUtcNow(),
             Type = EventTypes.AutopilotStarted,
-            Message = $"autopilot started (pid {Environment.ProcessId}); {adopted} live worker{(adopted == 1 ? "" : "s")} adopted",
+            Message = $"autopilot started (pid {Environment.ProcessId}); {adopted} live worker{(adopted == 1 ? "" : "s")} adopted{gates}",
         });
     }
 
@@ -461,6 +471,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             _bucket.TryTake(_ctx.Time.GetUtcNow());
             if (Launch(c, null) is { } claimed)
             {
+                _ctx.FaultPoint?.Invoke("after_dispatch");
                 report.Add("dispatched", c.Ticket.Id, claimed.Assignee, $"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}", new Dictionary<string, string> { ["role"] = c.Role, ["agent"] = c.Agent, ["branch"] = claimed.Branch ?? "" });
             }
         }

@@ -69,6 +69,15 @@ public sealed record AutopilotContext(
     /// <summary>Diff stats for handoff packets; with <see cref="Handoffs"/>, the loop hands full contexts over.</summary>
     public IGitDiffs? Diffs { get; init; }
 
+    /// <summary>Finds the gate processes a killed loop left running, so the next one stops them; null: not looked for.</summary>
+    public IProcessTable? Processes { get; init; }
+
+    /// <summary>
+    /// Called with the name of a risky point the loop just passed (after_dispatch, after_gate_pass,
+    /// after_merge): crash tests kill the loop there (BATON_FAULT_KILL_AT). Null: nothing.
+    /// </summary>
+    public Action<string>? FaultPoint { get; init; }
+
     /// <summary>Reaches people through the configured channels; null: no notifications (none configured).</summary>
     public Notify.Notifier? Notifier { get; init; }
 }

@@ -79,6 +79,9 @@ public sealed class GatesAndMerges
         _stopping = stopping;
     }
 
+    /// <summary>Called after a gate pass and a merge were recorded (crash tests kill the loop there); null: nothing.</summary>
+    public Action<string>? FaultPoint { get; init; }
+
     /// <summary>Gate runs and the merge still going.</summary>
     public IEnumerable<Task> Running => _gates.Values.Select(g => (Task)g.Task).Concat(_merge is { } m ? [m.Task] : []).Concat(_features.Running is { } f ? [f] : []);
 
@@ -210,6 +213,7 @@ public sealed class GatesAndMerges
 
         // Its agent is done: it leaves, freeing its slot. A merge conflict later goes to a fresh one.
         _cleanUp(review);
+        FaultPoint?.Invoke("after_gate_pass");
     }
 
     /// <summary>A queued merge request's detail names the commit its gate passed on: exactly that commit is merged.</summary>
@@ -331,6 +335,7 @@ public sealed class GatesAndMerges
                 });
                 _results.WriteResult(done);
                 _cleanUp(done);
+                FaultPoint?.Invoke("after_merge");
                 report.Add("merged", ticket.Id, ticket.Assignee, $"{ticket.Id}: {outcome.Detail}", new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "" });
                 break;
             case MergeOutcome.Retry:

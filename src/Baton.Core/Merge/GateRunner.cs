@@ -26,6 +26,56 @@ public sealed partial class GateRunner
         _redactor = redactor;
     }
 
+    /// <summary>
+    /// The repository the gates run for: each gate command carries <see cref="RootVariable"/> and
+    /// <see cref="DirVariable"/> in its environment (its children inherit them), so the gates a
+    /// killed loop left running are found by the next one. Null: gates are not tagged.
+    /// </summary>
+    public string? Root { get; init; }
+
+    /// <summary>Finds and stops tagged gates; null: leftovers are not looked for.</summary>
+    public IProcessTable? Processes { get; init; }
+
+    public const string RootVariable = "BATON_GATE_ROOT";
+    public const string DirVariable = "BATON_GATE_DIR";
+    private static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Stops every gate process still running for this repository (the loop that started them is
+    /// gone: only one loop runs per repository, and it calls this before its first gate).
+    /// Returns how many processes were stopped.
+    /// </summary>
+    public int StopLeftovers()
+    {
+        if (Root is null || Processes is null)
+        {
+            return 0;
+        }
+
+        var pids = Processes.WithVariable(RootVariable, Root);
+        if (pids.Count > 0)
+        {
+            Processes.Stop(pids, LeftoverGrace);
+        }
+
+        return pids.Count;
+    }
+
+    /// <summary>Stops a gate still running in <paramref name="directory"/> (a killed loop's), so two gates never share a folder.</summary>
+    private void StopLeftoversIn(string directory)
+    {
+        if (Root is null || Processes is null)
+        {
+            return;
+        }
+
+        var pids = Processes.WithVariable(DirVariable, directory);
+        if (pids.Count > 0)
+        {
+            Processes.Stop(pids, LeftoverGrace);
+        }
+    }
+
     [GeneratedRegex(@"(?:(\d+)\s+(passed|failed|skipped)\b)|(?:\b(Passed|Failed|Skipped):\s*(\d+))", RegexOptions.IgnoreCase)]
     private static partial Regex Counts();
 
@@ -37,6 +87,8 @@ public sealed partial class GateRunner
             return new GateOutcome(true, null, null, null, "", "no gate commands configured (gate.commands): passed");
         }
 
+        StopLeftoversIn(directory);
+        IReadOnlyDictionary<string, string>? tags = Root is null ? null : new Dictionary<string, string>(StringComparer.Ordinal) { [RootVariable] = Root, [DirVariable] = directory };
         var output = new StringBuilder();
         int? passed = null, failed = null, skipped = null;
         foreach (var command in commands)
@@ -45,7 +97,7 @@ public sealed partial class GateRunner
             ProcessResult result;
             try
             {
-                result = await _runner.RunAsync(new ProcessRequest("sh", ["-c", command]) { WorkingDirectory = directory, Timeout = timeout }, cancellationToken).ConfigureAwait(false);
+                result = await _runner.RunAsync(new ProcessRequest("sh", ["-c", command]) { WorkingDirectory = directory, Timeout = timeout, Environment = tags }, cancellationToken).ConfigureAwait(false);
             }
             catch (BatonException e) when (e is ProcessTimedOutException or ProcessStartFailedException)
             {
