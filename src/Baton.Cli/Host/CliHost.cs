@@ -141,6 +141,9 @@ public sealed class CliHost : IDisposable
 
     public IUsageStore UsageStore => new SqliteUsageStore(Sqlite);
 
+    /// <summary>The subscription windows the agents reported (Claude Code's status line), latest per profile.</summary>
+    public IRateLimitReadings RateLimits => new SqliteUsageStore(Sqlite);
+
     /// <summary>Agents' versions, cached in .baton/cache between processes.</summary>
     public AgentVersions Versions => _versions ??= new AgentVersions(_runner, Path.Combine(Paths.BatonDir, "cache", "agent-versions.tsv"));
 

@@ -14,6 +14,9 @@ public sealed record HookRecord(DateTimeOffset Time, string Event, WorkerState? 
     /// the notify: long.MaxValue, read to its end.
     /// </summary>
     public long? TranscriptEnd { get; init; }
+
+    /// <summary>What Claude Code's status line reported (event <see cref="Usage.ClaudeStatusLine.Event"/>): context fill, session cost, subscription windows.</summary>
+    public Usage.StatusLineReading? Status { get; init; }
 }
 
 /// <summary>What each Claude Code (and Codex) hook event says about the agent's state.</summary>

@@ -114,8 +114,16 @@ public sealed class WorkerMonitor
 
         var hook = worker.Hook;
         var events = new List<EventRecord>(records.Count);
+        HookRecord? status = null;
         foreach (var r in records)
         {
+            if (r.Event == ClaudeStatusLine.Event)
+            {
+                // Claude Code runs its status line on every update: a reading, not an event or a state.
+                status = r.Status is null ? status : r;
+                continue;
+            }
+
             var evidence = $"hook: {r.Event}" + (r.Detail.Length > 0 ? $" ({r.Detail})" : "");
             events.Add(new EventRecord
             {
@@ -133,7 +141,31 @@ public sealed class WorkerMonitor
         }
 
         var (read, usage) = TakeTranscript(worker, records, now);
-        return (read with { Hook = hook, HookOffset = offset }, events, usage);
+        return (read with { Hook = hook, HookOffset = offset }, events, WithStatus(usage, status, records));
+    }
+
+    /// <summary>
+    /// The status line's reading added to what the transcript gave: its context fill when it is
+    /// the later report (it runs after each request, the transcript is read at turn ends), the
+    /// session's cost (a TUI transcript has none), and the subscription windows.
+    /// </summary>
+    private static UsageUpdate? WithStatus(UsageUpdate? usage, HookRecord? status, IReadOnlyList<HookRecord> records)
+    {
+        if (status?.Status is not { } s)
+        {
+            return usage;
+        }
+
+        var lastTranscript = records.LastOrDefault(r => r.Transcript is not null && r.TranscriptEnd is not null);
+        var statusLater = lastTranscript is null || status.Time >= lastTranscript.Time;
+        var context = usage?.Context is { } read && !(statusLater && s.Context is not null) ? read : s.Context ?? usage?.Context;
+        return (usage ?? new UsageUpdate(TokenUsage.Zero, null, [])) with
+        {
+            Context = context,
+            Model = usage?.Model ?? s.Context?.Model,
+            SessionCostUsd = s.SessionCostUsd,
+            RateLimits = s.RateLimits,
+        };
     }
 
     /// <summary>

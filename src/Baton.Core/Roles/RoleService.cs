@@ -69,6 +69,10 @@ public sealed class RoleService
                 ["deny"] = new JsonArray(r.Permissions.Deny.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
             },
             ["hooks"] = hooks,
+            // The TUI's status line: Claude Code pipes its context fill, cost and subscription
+            // windows to it after each update; Baton spools them as a second fill source and
+            // prints a short line back for the footer.
+            ["statusLine"] = new JsonObject { ["type"] = "command", ["command"] = $"{command} {Usage.ClaudeStatusLine.Event}", ["padding"] = 0 },
         };
         using var buffer = new MemoryStream();
         using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true }))

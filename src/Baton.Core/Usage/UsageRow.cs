@@ -10,6 +10,9 @@ public sealed record UsageRow
     public string? Model { get; init; }
     public required TokenUsage Tokens { get; init; }
     public ContextFill? Context { get; init; }
+
+    /// <summary>The last subscription windows this run's agent reported (Claude Code's status line), if any.</summary>
+    public RateLimits? RateLimits { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? UpdatedAt { get; init; }
 }

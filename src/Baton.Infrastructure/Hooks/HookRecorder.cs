@@ -2,6 +2,7 @@ using System.Text.Json;
 using Baton.Core.Config;
 using Baton.Core.Monitoring;
 using Baton.Core.Processes;
+using Baton.Core.Usage;
 using Baton.Core.Workers;
 using Baton.Infrastructure.Processes;
 using Baton.Infrastructure.Workers;
@@ -34,6 +35,12 @@ public static class HookRecorder
         {
             paths = BatonPaths.ForDatabase(db);
             var hookEvent = args.Length > 0 ? args[^1] : "";
+            if (hookEvent == ClaudeStatusLine.Event)
+            {
+                StatusLine(paths, worker!);
+                return 0;
+            }
+
             // Codex's `notify` program gets its JSON as the last argument, not on stdin.
             var notify = hookEvent.StartsWith('{');
             var payload = notify ? hookEvent : Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
@@ -94,6 +101,39 @@ public static class HookRecorder
 
         return 0;
     }
+
+    /// <summary>
+    /// Claude Code's statusLine command: its JSON on stdin, a line for the TUI's footer on stdout.
+    /// It runs on every update of the TUI (several times a turn), so a reading is spooled only when
+    /// it differs from the last one spooled (kept beside the spool in WORKER.status).
+    /// </summary>
+    private static void StatusLine(BatonPaths paths, string worker)
+    {
+        var payload = Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
+        var now = DateTimeOffset.UtcNow;
+        var reading = payload.Length > 0 ? ClaudeStatusLine.Parse(payload, now) : null;
+        Console.Out.Write(ClaudeStatusLine.Render(worker, reading) + "\n");
+        if (reading is null || reading.IsEmpty)
+        {
+            return;
+        }
+
+        var spool = new HookSpool(paths);
+        var last = Path.ChangeExtension(spool.FileOf(worker), ".status");
+        var key = Key(reading);
+        if (File.Exists(last) && File.ReadAllText(last) == key)
+        {
+            return;
+        }
+
+        spool.Append(worker, now, ClaudeStatusLine.Event, null, "", status: reading);
+        File.WriteAllText(last, key);
+    }
+
+    private static string Key(StatusLineReading r) => string.Join('|',
+        r.Context?.Tokens, r.Context?.Window, r.Context?.Model, r.SessionCostUsd?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        r.RateLimits?.FiveHour?.UsedPercent.ToString(System.Globalization.CultureInfo.InvariantCulture), r.RateLimits?.FiveHour?.ResetsAt?.ToUnixTimeSeconds(),
+        r.RateLimits?.SevenDay?.UsedPercent.ToString(System.Globalization.CultureInfo.InvariantCulture), r.RateLimits?.SevenDay?.ResetsAt?.ToUnixTimeSeconds());
 
     /// <summary>Codex 0.169.0's TUI names each new thread by a side turn whose only input asks for a title.</summary>
     private static bool TitleTurn(JsonElement root) =>

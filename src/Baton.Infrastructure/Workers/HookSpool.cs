@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Baton.Core.Config;
 using Baton.Core.Monitoring;
+using Baton.Core.Usage;
 using Baton.Core.Workers;
 
 namespace Baton.Infrastructure.Workers;
@@ -30,7 +31,7 @@ public sealed partial class HookSpool : IHookSpool
     /// lines from concurrent hooks whole. Not FileMode.Append: .NET seeks to the end once at open
     /// and writes there, so two hooks opening at once would write over each other.
     /// </summary>
-    public void Append(string worker, DateTimeOffset time, string hookEvent, WorkerState? state, string detail, string? transcript = null, long? transcriptEnd = null)
+    public void Append(string worker, DateTimeOffset time, string hookEvent, WorkerState? state, string detail, string? transcript = null, long? transcriptEnd = null, StatusLineReading? status = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(FileOf(worker))!);
         using var buffer = new MemoryStream();
@@ -49,6 +50,11 @@ public sealed partial class HookSpool : IHookSpool
             {
                 w.WriteString("transcript", transcript);
                 w.WriteNumber("transcript_end", end);
+            }
+
+            if (status is not null)
+            {
+                SpooledStatus.Write(w, status);
             }
 
             w.WriteEndObject();
@@ -131,6 +137,7 @@ public sealed partial class HookSpool : IHookSpool
                 {
                     Transcript = root.TryGetProperty("transcript", out var t) ? t.GetString() : null,
                     TranscriptEnd = root.TryGetProperty("transcript_end", out var te) && te.TryGetInt64(out var n) ? n : null,
+                    Status = root.TryGetProperty("status", out var sl) ? SpooledStatus.Read(sl) : null,
                 });
             }
             catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)

@@ -304,6 +304,17 @@ internal static class Schema
         CREATE INDEX handoffs_ticket ON handoffs(ticket, id);
         CREATE INDEX handoffs_status ON handoffs(status);
         """,
+
+        // 11: Claude Code's status line: the subscription windows (5-hour, 7-day) the run's agent
+        // last reported, beside its usage (IRateLimitReadings reads the latest per profile).
+        """
+        ALTER TABLE worker_usage ADD COLUMN five_hour_percent REAL;
+        ALTER TABLE worker_usage ADD COLUMN five_hour_resets_at TEXT;
+        ALTER TABLE worker_usage ADD COLUMN seven_day_percent REAL;
+        ALTER TABLE worker_usage ADD COLUMN seven_day_resets_at TEXT;
+        ALTER TABLE worker_usage ADD COLUMN rate_limits_at TEXT;
+        CREATE INDEX worker_usage_rate_limits ON worker_usage(agent, rate_limits_at);
+        """,
     ];
 
     public static int Version => Migrations.Length;

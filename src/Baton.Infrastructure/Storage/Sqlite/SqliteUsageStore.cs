@@ -5,8 +5,8 @@ using Microsoft.Data.Sqlite;
 
 namespace Baton.Infrastructure.Storage.Sqlite;
 
-/// <summary>Per-worker-run usage rows (table worker_usage) in SQLite.</summary>
-public sealed class SqliteUsageStore : IUsageStore
+/// <summary>Per-worker-run usage rows (table worker_usage) in SQLite, with the subscription windows each run last reported.</summary>
+public sealed class SqliteUsageStore : IUsageStore, IRateLimitReadings
 {
     private readonly SqliteStore _db;
 
@@ -46,7 +46,13 @@ public sealed class SqliteUsageStore : IUsageStore
             UPDATE worker_usage SET
                 input_tokens = input_tokens + $input, output_tokens = output_tokens + $output,
                 cache_creation_tokens = cache_creation_tokens + $creation, cache_read_tokens = cache_read_tokens + $read,
-                cost_usd = CASE WHEN $cost IS NULL THEN cost_usd ELSE COALESCE(cost_usd, 0) + $cost END,
+                cost_usd = CASE WHEN $session_cost IS NOT NULL AND $session_cost > COALESCE(cost_usd, 0) + COALESCE($cost, 0) THEN $session_cost
+                    WHEN $cost IS NULL THEN cost_usd ELSE COALESCE(cost_usd, 0) + $cost END,
+                five_hour_percent = CASE WHEN $rl_at IS NULL THEN five_hour_percent ELSE $fh_pct END,
+                five_hour_resets_at = CASE WHEN $rl_at IS NULL THEN five_hour_resets_at ELSE $fh_reset END,
+                seven_day_percent = CASE WHEN $rl_at IS NULL THEN seven_day_percent ELSE $sd_pct END,
+                seven_day_resets_at = CASE WHEN $rl_at IS NULL THEN seven_day_resets_at ELSE $sd_reset END,
+                rate_limits_at = COALESCE($rl_at, rate_limits_at),
                 context_tokens = COALESCE($ctx_tokens, context_tokens), context_window = COALESCE($ctx_window, context_window),
                 model = COALESCE($model, model), agent_version = COALESCE(agent_version, $version), updated_at = $now
             WHERE id = $id
@@ -62,6 +68,13 @@ public sealed class SqliteUsageStore : IUsageStore
         SqliteStore.Bind(cmd, "$version", update.AgentVersion);
         SqliteStore.Bind(cmd, "$now", SqliteStore.Format(update.Events.Count > 0 ? update.Events[^1].Time : DateTimeOffset.UtcNow));
         SqliteStore.Bind(cmd, "$id", id);
+        SqliteStore.Bind(cmd, "$session_cost", update.SessionCostUsd is { } sc ? (double)sc : null);
+        var rl = update.RateLimits;
+        SqliteStore.Bind(cmd, "$rl_at", rl is null ? null : SqliteStore.Format(rl.ObservedAt));
+        SqliteStore.Bind(cmd, "$fh_pct", rl?.FiveHour?.UsedPercent);
+        SqliteStore.Bind(cmd, "$fh_reset", rl?.FiveHour?.ResetsAt is { } fr ? SqliteStore.Format(fr) : null);
+        SqliteStore.Bind(cmd, "$sd_pct", rl?.SevenDay?.UsedPercent);
+        SqliteStore.Bind(cmd, "$sd_reset", rl?.SevenDay?.ResetsAt is { } sr ? SqliteStore.Format(sr) : null);
         cmd.ExecuteNonQuery();
         foreach (var e in update.Events)
         {
@@ -89,12 +102,48 @@ public sealed class SqliteUsageStore : IUsageStore
                 Model = model,
                 Tokens = new TokenUsage(Long(r, "input_tokens") ?? 0, Long(r, "output_tokens") ?? 0, Long(r, "cache_creation_tokens") ?? 0, Long(r, "cache_read_tokens") ?? 0, cost),
                 Context = ctxTokens is null && ctxWindow is null ? null : new ContextFill(ctxTokens, ctxWindow ?? ContextWindows.For(model), model),
+                RateLimits = Limits(r),
                 StartedAt = SqliteStore.Time(r, "started_at")!.Value,
                 UpdatedAt = SqliteStore.Time(r, "updated_at"),
             });
         }
 
         return rows;
+    }
+
+    public IReadOnlyList<RateLimitReading> LatestRateLimits()
+    {
+        // The newest reading of each profile: a window is the account's, whichever worker saw it.
+        using var cmd = _db.Command("""
+            SELECT * FROM worker_usage u WHERE rate_limits_at IS NOT NULL AND id = (
+                SELECT id FROM worker_usage v WHERE v.agent = u.agent AND v.rate_limits_at IS NOT NULL
+                ORDER BY v.rate_limits_at DESC, v.id DESC LIMIT 1)
+            ORDER BY agent
+            """);
+        using var r = cmd.ExecuteReader();
+        var readings = new List<RateLimitReading>();
+        while (r.Read())
+        {
+            readings.Add(new RateLimitReading(r.GetString(r.GetOrdinal("agent")), r.GetString(r.GetOrdinal("worker")), Limits(r)!));
+        }
+
+        return readings;
+    }
+
+    private static RateLimits? Limits(SqliteDataReader r)
+    {
+        if (SqliteStore.Time(r, "rate_limits_at") is not { } at)
+        {
+            return null;
+        }
+
+        return new RateLimits(Window(r, "five_hour"), Window(r, "seven_day"), at);
+    }
+
+    private static RateLimitWindow? Window(SqliteDataReader r, string prefix)
+    {
+        var i = r.GetOrdinal(prefix + "_percent");
+        return r.IsDBNull(i) ? null : new RateLimitWindow(r.GetDouble(i), SqliteStore.Time(r, prefix + "_resets_at"));
     }
 
     private static void Insert(SqliteStore db, Worker worker, string? agentVersion)

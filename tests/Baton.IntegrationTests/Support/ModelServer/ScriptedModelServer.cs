@@ -39,6 +39,9 @@ public sealed class ScriptedModelServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Headers added to every answer (e.g. the subscription-window headers Claude Code turns into its status line's rate_limits).</summary>
+    public IReadOnlyDictionary<string, string> ResponseHeaders { get; init; } = new Dictionary<string, string>();
+
     /// <summary>For ANTHROPIC_BASE_URL.</summary>
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
@@ -182,6 +185,11 @@ public sealed class ScriptedModelServer : IDisposable
             response.ContentType = "text/event-stream";
             response.AddHeader("Cache-Control", "no-cache");
             response.AddHeader("request-id", "req_" + id);
+            foreach (var (name, value) in ResponseHeaders)
+            {
+                response.AddHeader(name, value);
+            }
+
             response.SendChunked = true;
             var output = response.OutputStream;
             for (var i = 0; i < events.Count; i++)
