@@ -93,6 +93,8 @@ public static class Program
         root.Subcommands.Add(HandoffCommand.Create());
         root.Subcommands.Add(HandoffCommand.CreateList());
         root.Subcommands.Add(ConflictsCommand.Create());
+        root.Subcommands.Add(GateCommand.Create());
+        root.Subcommands.Add(GateCommand.CreateList());
         root.Subcommands.Add(MergeCommand.CreateQueue());
         root.Subcommands.Add(MergeCommand.CreateMerge());
         root.Subcommands.Add(SyncStatusCommand.Create());

@@ -51,8 +51,7 @@ internal static partial class DashboardCommand
                 }
             }
 
-            var rows = _host.MergeStore.GateRuns(number, limit).Select(g => new GateRunJson(g.Id, g.Ticket is { } n ? TicketId.Format(n) : null, g.Worker, g.Branch,
-                g.Kind, g.Status, g.Passed, g.Failed, g.Skipped, g.Output, g.StartedAt, g.FinishedAt)).ToList();
+            var rows = _host.MergeStore.GateRuns(number, limit).Select(GateRunJson.From).ToList();
             return Safe(JsonSerializer.Serialize(rows, ViewJson.Readable.ListGateRunJson));
         }
 

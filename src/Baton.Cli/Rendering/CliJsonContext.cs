@@ -46,6 +46,9 @@ public sealed record EventJson(
     string? Commit,
     IReadOnlyDictionary<string, string>? Metadata);
 
+public sealed record OnDemandGateJson(long Id, string? Ticket, string Branch, string Commit, string Kind, string Status, int? Passed, int? Failed, int? Skipped,
+    string Summary, string Output, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
+
 public sealed record ErrorJson(string Error, int ExitCode);
 
 public sealed record AutopilotStateJson(string Message, bool Running);
@@ -93,6 +96,7 @@ public sealed record ConflictsJson(
     WriteIndented = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(List<NotificationJson>))]
+[JsonSerializable(typeof(OnDemandGateJson))]
 [JsonSerializable(typeof(WorkerJson))]
 [JsonSerializable(typeof(List<WorkerJson>))]
 [JsonSerializable(typeof(SendJson))]

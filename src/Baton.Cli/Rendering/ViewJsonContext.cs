@@ -6,7 +6,15 @@ using Baton.Core.Graph;
 namespace Baton.Cli.Rendering;
 
 /// <summary>One gate run as the dashboard lists it (GET /api/gates): its counts and the end of its output.</summary>
-public sealed record GateRunJson(long Id, string? Ticket, string? Worker, string? Branch, string Kind, string Status, int? Passed, int? Failed, int? Skipped, string Output, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
+public sealed record GateRunJson(long Id, string? Ticket, string? Worker, string? Branch, string Kind, string Status, int? Passed, int? Failed, int? Skipped, string Output, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt)
+{
+    public static GateRunJson From(Baton.Core.Merge.GateRun g)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        return new(g.Id, g.Ticket is { } n ? Baton.Core.Tickets.TicketId.Format(n) : null, g.Worker, g.Branch,
+            g.Kind, g.Status, g.Passed, g.Failed, g.Skipped, g.Output, g.StartedAt, g.FinishedAt);
+    }
+}
 
 /// <summary>An active predicted conflict as ConflictWatch or `baton conflicts` recorded it (GET /api/conflicts).</summary>
 public sealed record StoredConflictJson(long Id, string Severity, string BranchA, string? TicketA, string BranchB, string? TicketB, IReadOnlyList<string> Files, DateTimeOffset DetectedAt);
