@@ -38,10 +38,17 @@ install_agent() { # folder, npm package@version, binary name
 }
 install_agent claude-2.1.330 @anthropic-ai/claude-code@2.1.330 claude
 install_agent codex-0.169.0 @openai/codex@0.169.0 codex
+install_agent gemini-0.61.0 @google/gemini-cli@0.61.0 gemini
+install_agent opencode-1.18.33 opencode-ai@1.18.33 opencode
 export BATON_CLAUDE_BIN="$agent_cache/claude-2.1.330/node_modules/.bin/claude"
 export BATON_CODEX_BIN="$agent_cache/codex-0.169.0/node_modules/.bin/codex"
+export BATON_GEMINI_BIN="$agent_cache/gemini-0.61.0/node_modules/.bin/gemini"
+export BATON_OPENCODE_BIN="$agent_cache/opencode-1.18.33/node_modules/.bin/opencode"
 "$BATON_CLAUDE_BIN" --version
 "$BATON_CODEX_BIN" --version
+"$BATON_GEMINI_BIN" --version
+# OpenCode writes its data, logs and locks under HOME even for --version: a throwaway one.
+HOME="$(mktemp -d)" OPENCODE_DISABLE_MODELS_FETCH=1 OPENCODE_DISABLE_AUTOUPDATE=1 "$BATON_OPENCODE_BIN" --version
 
 echo "== build (warnings are errors)"
 dotnet build Baton.slnx -c Release -nologo -v q

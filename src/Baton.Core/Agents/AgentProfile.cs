@@ -31,6 +31,15 @@ public sealed record AgentProfile
     public IReadOnlyList<string> SettingsArgument { get; init; } = [];
 
     /// <summary>
+    /// A variable that names the settings file, for agents without an option for it (Gemini CLI:
+    /// <c>GEMINI_CLI_SYSTEM_SETTINGS_PATH</c>). Set with or instead of <see cref="SettingsArgument"/>.
+    /// </summary>
+    public string? SettingsEnvironment { get; init; }
+
+    /// <summary>Which agent's settings file Baton writes: <c>claude</c> (permissions and hooks) or <c>gemini</c> (hooks).</summary>
+    public string SettingsFormat { get; init; } = "claude";
+
+    /// <summary>
     /// Arguments that make the agent call Baton's hook when a turn ends, for every worker (Codex:
     /// <c>["-c", "notify={notify}"]</c>; <c>{notify}</c> is the hook command as a TOML array). The
     /// agent appends its JSON payload as the last argument.
@@ -48,6 +57,9 @@ public sealed record AgentProfile
 
     /// <summary>Versions this profile was tested against (its screens and streams are in the fixtures); others work but are flagged by `baton doctor`.</summary>
     public IReadOnlyList<string> KnownGoodVersions { get; init; } = [];
+
+    /// <summary>Set when the profile was never run against the real CLI: what would verify it (`baton doctor` says so).</summary>
+    public string? Unverified { get; init; }
 
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

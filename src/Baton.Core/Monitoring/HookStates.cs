@@ -19,7 +19,7 @@ public sealed record HookRecord(DateTimeOffset Time, string Event, WorkerState? 
     public Usage.StatusLineReading? Status { get; init; }
 }
 
-/// <summary>What each Claude Code (and Codex) hook event says about the agent's state.</summary>
+/// <summary>What each Claude Code, Codex and Gemini CLI hook event says about the agent's state.</summary>
 public static class HookStates
 {
     /// <summary>The event of Codex's notify payload at each turn's end.</summary>
@@ -33,9 +33,15 @@ public static class HookStates
         // Codex's `notify` program gets {"type": "agent-turn-complete", ...}: the turn is over.
         CodexTurnComplete => WorkerState.Idle,
         "PermissionRequest" => WorkerState.Waiting,
+        // Gemini CLI: BeforeAgent (the prompt is in), BeforeTool / AfterTool around each tool (the
+        // approval box opens after BeforeTool), AfterAgent at the end of a turn (none after Esc).
+        "BeforeAgent" or "BeforeTool" or "AfterTool" => WorkerState.Busy,
+        "AfterAgent" => WorkerState.Idle,
         "Notification" => notificationType switch
         {
             "permission_prompt" => WorkerState.Waiting,
+            // Gemini CLI's Notification as its approval box opens.
+            "ToolPermission" => WorkerState.Waiting,
             "idle_prompt" => WorkerState.Idle,
             _ => null,
         },

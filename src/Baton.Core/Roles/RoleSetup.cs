@@ -103,12 +103,18 @@ public sealed class RoleSetup
             environment["BATON_COMMIT_BEFORE_STOP"] = "1";
         }
 
-        if (profile.SettingsArgument.Count > 0)
+        if (profile.SettingsArgument.Count > 0 || profile.SettingsEnvironment is not null)
         {
-            var settings = Write(SettingsFile(worker), _roles.ClaudeSettings(role.Name, _hook));
+            var gemini = profile.SettingsFormat == "gemini";
+            var settings = Write(SettingsFile(worker), gemini ? GeminiSettings.Render(_hook) : _roles.ClaudeSettings(role.Name, _hook));
             var vars = new Dictionary<string, string> { ["{settings_file}"] = settings };
             arguments.AddRange(profile.SettingsArgument.Select(a => Substitute(a, vars)));
-            notes.Add("settings (permissions, hooks) in " + settings);
+            if (profile.SettingsEnvironment is { } variable)
+            {
+                environment[variable] = settings;
+            }
+
+            notes.Add((gemini ? "settings (hooks) in " : "settings (permissions, hooks) in ") + settings);
         }
 
         if (role.Permissions.NeedsGitGuards)

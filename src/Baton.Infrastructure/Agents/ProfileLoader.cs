@@ -14,7 +14,7 @@ public static class ProfileLoader
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances",
-            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "notify_argument", "version");
+            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "settings_env", "settings_format", "notify_argument", "version");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
         if (doc.Map(root, "context") is { } context)
@@ -40,14 +40,16 @@ public static class ProfileLoader
         {
             doc.AllowOnly(headless, "command", "output");
             headlessCommand = doc.List(headless, "command") ?? [];
-            headlessOutput = OneOf(doc, headless, "output", ["text", "stream-json", "jsonl"]) ?? "text";
+            headlessOutput = OneOf(doc, headless, "output", ["text", "stream-json", "jsonl", "gemini-stream-json", "opencode-json"]) ?? "text";
         }
 
         IReadOnlyList<string> versionArgument = ["--version"];
         IReadOnlyList<string> knownGood = [];
+        string? unverified = null;
         if (doc.Map(root, "version") is { } version)
         {
-            doc.AllowOnly(version, "argument", "known_good");
+            doc.AllowOnly(version, "argument", "known_good", "unverified");
+            unverified = doc.String(version, "unverified");
             versionArgument = doc.List(version, "argument") ?? versionArgument;
             knownGood = doc.List(version, "known_good") ?? [];
         }
@@ -109,11 +111,14 @@ public static class ProfileLoader
             ContextArgument = contextArgument,
             ContextFile = contextFile,
             SettingsArgument = doc.List(root, "settings_argument") ?? [],
+            SettingsEnvironment = doc.String(root, "settings_env"),
+            SettingsFormat = OneOf(doc, root, "settings_format", ["claude", "gemini"]) ?? "claude",
             NotifyArgument = doc.List(root, "notify_argument") ?? [],
             ApproveKeys = doc.List(root, "approve_keys") ?? ["Enter"],
             MaxInstances = doc.Int(root, "max_instances", 1, 1000),
             VersionArgument = versionArgument,
             KnownGoodVersions = knownGood,
+            Unverified = unverified,
             Source = source,
         };
     }

@@ -133,13 +133,21 @@ public sealed class Doctor
             return new(check, DoctorCheck.Ok, "Baton's own scripted agent");
         }
 
+        // A profile never run against the real CLI says so whatever else is found.
+        var unverified = profile.Unverified is { } u ? $"; the profile is unverified: {u}" : "";
         if (_executables.Resolve(program) is not { } path)
         {
-            return new(check, isDefault ? DoctorCheck.Fail : DoctorCheck.Warn, $"'{program}' is not on PATH ({profile.Source})",
+            return new(check, isDefault ? DoctorCheck.Fail : DoctorCheck.Warn, $"'{program}' is not on PATH ({profile.Source}){unverified}",
                 $"install it{InstallHint(name)}, or set `command` in .baton/agents/{name}.yaml" + (isDefault ? ", or choose another agents.default in .baton/config.yaml" : ""));
         }
 
         var version = _versions.Get(path, [], profile.VersionArgument);
+        if (profile.Unverified is not null)
+        {
+            return new(check, DoctorCheck.Warn, $"{path}: version {version ?? "unknown"}{unverified}",
+                $"drive it against its recorded screens and streams (see docs/agents.md), then list the version in version.known_good of .baton/agents/{name}.yaml");
+        }
+
         if (version is null)
         {
             return profile.VersionArgument.Count == 0
@@ -186,6 +194,9 @@ public sealed class Doctor
     {
         "claude" => $" (npm install -g @anthropic-ai/claude-code{(version is null ? "" : "@" + version)})",
         "codex" => $" (npm install -g @openai/codex{(version is null ? "" : "@" + version)})",
+        "gemini" => $" (npm install -g @google/gemini-cli{(version is null ? "" : "@" + version)})",
+        "opencode" => $" (npm install -g opencode-ai{(version is null ? "" : "@" + version)})",
+        "aider" => " (pip install aider-chat)",
         _ => "",
     };
 }

@@ -27,6 +27,17 @@ public sealed class RecordedStreamTests
         ["claude-code-2.1.330/headless-stream-json-input.jsonl"] = "version=2.1.197 tools=2 tool_errors=0 retries=0 hooks=0 results=2 errors=0 limits=0 tokens=48/28/0/0 cost=0.00094 context=12/1000000",
         ["claude-code-2.1.330/headless-stream-json.jsonl"] = "version=2.1.330 tools=1 tool_errors=0 retries=0 hooks=0 results=1 errors=0 limits=0 tokens=24/14/0/0 cost=0.000376 context=12/1000000",
         ["codex-0.169.0/exec-json.jsonl"] = "version=- tools=1 tool_errors=0 retries=0 hooks=0 results=1 errors=0 limits=0 tokens=40/10/0/0 cost=- context=40/-",
+        // Gemini CLI's totals include the router's side request (20 in, 5 out each run).
+        ["gemini-cli-0.61.0/headless-api-error-400.jsonl"] = "version=- tools=0 tool_errors=0 retries=0 hooks=0 results=1 errors=1(400) limits=0 tokens=0/0/0/0 cost=- context=-/-",
+        ["gemini-cli-0.61.0/headless-api-error-500-after-retries.jsonl"] = "version=- tools=0 tool_errors=0 retries=0 hooks=0 results=1 errors=1(500) limits=0 tokens=0/0/0/0 cost=- context=-/-",
+        ["gemini-cli-0.61.0/headless-stream-json-default-mode-no-write-tools.jsonl"] = "version=- tools=0 tool_errors=0 retries=0 hooks=0 results=1 errors=0 limits=0 tokens=40/10/0/0 cost=- context=-/-",
+        ["gemini-cli-0.61.0/headless-stream-json-shell.jsonl"] = "version=- tools=1 tool_errors=0 retries=0 hooks=0 results=1 errors=0 limits=0 tokens=60/15/0/0 cost=- context=-/-",
+        ["gemini-cli-0.61.0/headless-stream-json.jsonl"] = "version=- tools=1 tool_errors=0 retries=0 hooks=0 results=1 errors=0 limits=0 tokens=60/15/0/0 cost=- context=-/-",
+        ["opencode-1.18.33/headless-run-json-api-error-400.jsonl"] = "version=- tools=0 tool_errors=0 retries=0 hooks=0 results=1 errors=1(400) limits=0 tokens=0/0/0/0 cost=- context=-/-",
+        ["opencode-1.18.33/headless-run-json-auto-bash.jsonl"] = "version=- tools=1 tool_errors=0 retries=0 hooks=0 results=1 errors=0 limits=0 tokens=40/10/0/0 cost=- context=20/-",
+        // `run` rejects an "ask" permission by itself and the run ends there, without a result.
+        ["opencode-1.18.33/headless-run-json-permission-auto-rejected.jsonl"] = "version=- tools=1 tool_errors=1 retries=0 hooks=0 results=0 errors=0 limits=0 tokens=20/5/0/0 cost=- context=20/-",
+        ["opencode-1.18.33/headless-run-json.jsonl"] = "version=- tools=1 tool_errors=0 retries=0 hooks=0 results=1 errors=0 limits=0 tokens=40/10/0/0 cost=- context=20/-",
     };
 
     /// <summary>The states each hook (or notify) payload file maps to, in order.</summary>
@@ -35,6 +46,8 @@ public sealed class RecordedStreamTests
         ["claude-code-2.1.330/hook-payloads.jsonl"] = "Stop=idle",
         ["codex-0.169.0/hook-payloads.jsonl"] = "SessionStart=idle UserPromptSubmit=busy PreToolUse=busy PermissionRequest=waiting PostToolUse=busy Stop=idle",
         ["codex-0.169.0/notify-payloads.jsonl"] = string.Join(' ', Enumerable.Repeat("agent-turn-complete=idle", 10)),
+        // A turn, then one whose approval was cancelled with Esc (no AfterAgent: the screen says idle), then Ctrl-D.
+        ["gemini-cli-0.61.0/hook-payloads.jsonl"] = "SessionStart=idle BeforeAgent=busy PreCompress=none BeforeModel=none BeforeToolSelection=none AfterModel=none BeforeTool=busy Notification=waiting AfterTool=busy PreCompress=none BeforeModel=none BeforeToolSelection=none AfterModel=none AfterModel=none AfterAgent=idle BeforeAgent=busy PreCompress=none BeforeModel=none BeforeToolSelection=none AfterModel=none BeforeTool=busy Notification=waiting SessionEnd=none SessionEnd=none SessionEnd=none",
     };
 
     public static TheoryData<string> StreamFiles() => [.. Streams.Keys];
@@ -61,8 +74,9 @@ public sealed class RecordedStreamTests
     [MemberData(nameof(StreamFiles))]
     public void Each_recorded_stream_parses_into_what_the_agent_did(string fixture)
     {
-        var output = fixture.StartsWith("codex", StringComparison.Ordinal) ? "jsonl" : "stream-json";
-        var profile = new AgentProfiles(null).Get(fixture.StartsWith("codex", StringComparison.Ordinal) ? "codex" : "claude");
+        var agent = RecordedScreenTests.AgentOf(fixture);
+        var output = agent switch { "codex" => "jsonl", "gemini" => "gemini-stream-json", "opencode" => "opencode-json", _ => "stream-json" };
+        var profile = new AgentProfiles(null).Get(agent);
         Assert.Equal(output, profile.HeadlessOutput); // the built-in profile picks this parser
         var parser = AgentStreams.For(profile.HeadlessOutput)!;
 
@@ -109,7 +123,7 @@ public sealed class RecordedStreamTests
         var data = new TheoryData<string, string>();
         foreach (var dir in Directory.GetDirectories(RepoPaths.Fixtures).Order(StringComparer.Ordinal))
         {
-            var agent = Path.GetFileName(dir).StartsWith("codex", StringComparison.Ordinal) ? "codex" : "claude";
+            var agent = RecordedScreenTests.AgentOf(Path.GetFileName(dir));
             foreach (var file in Directory.GetFiles(dir, "dialog-*.txt").Order(StringComparer.Ordinal))
             {
                 data.Add(agent, Path.GetRelativePath(RepoPaths.Fixtures, file));

@@ -104,6 +104,6 @@ public sealed class YamlErrorTests
             Assert.Equal(name, profiles.Get(name).Name);
         }
 
-        Assert.Equal(["aider", "claude", "codex", "gemini", "scripted"], AgentProfiles.BuiltInNames());
+        Assert.Equal(["aider", "claude", "codex", "gemini", "opencode", "scripted"], AgentProfiles.BuiltInNames());
     }
 }
