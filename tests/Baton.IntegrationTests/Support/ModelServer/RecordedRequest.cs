@@ -21,6 +21,9 @@ public sealed record RecordedRequest(
 
     public IReadOnlyList<string> ToolNames =>
         Body?["tools"] is JsonArray tools
-            ? tools.Select(t => t?["name"]?.GetValue<string>() ?? t?["type"]?.GetValue<string>() ?? "").ToList()
+            ? tools.SelectMany(t => t?["functionDeclarations"] is JsonArray declarations
+                    ? declarations.Select(d => d?["name"]?.GetValue<string>() ?? "") // Gemini
+                    : [t?["name"]?.GetValue<string>() ?? t?["function"]?["name"]?.GetValue<string>() ?? t?["type"]?.GetValue<string>() ?? ""])
+                .ToList()
             : [];
 }

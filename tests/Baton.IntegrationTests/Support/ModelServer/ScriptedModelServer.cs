@@ -6,8 +6,9 @@ using System.Text.Json.Nodes;
 namespace Baton.IntegrationTests.Support.ModelServer;
 
 /// <summary>
-/// A stand-in for the model behind Claude Code and Codex: real HTTP on 127.0.0.1 (a free port),
-/// speaking the Anthropic Messages API and the OpenAI Responses API, answering from a script.
+/// A stand-in for the model behind Claude Code, Codex, Gemini CLI and OpenCode: real HTTP on
+/// 127.0.0.1 (a free port), speaking the Anthropic Messages API, the OpenAI Responses API, the
+/// Gemini API (generateContent, streamGenerateContent) and OpenAI Chat Completions, answering from a script.
 /// Each main-loop request is answered with the current step; a tool step stays current until a
 /// request carries that tool's result (so a repeated request gets the same step again), every
 /// other step moves on once served. Side requests (no tools: Claude Code's title request) get a
@@ -47,6 +48,14 @@ public sealed class ScriptedModelServer : IDisposable
 
     /// <summary>For a Codex model provider's base_url.</summary>
     public string OpenAiBaseUrl => BaseUrl + "/v1";
+
+    private enum Wire
+    {
+        Anthropic,
+        Responses,
+        Chat,
+        Gemini,
+    }
 
     public IReadOnlyList<RecordedRequest> Requests
     {
@@ -144,27 +153,50 @@ public sealed class ScriptedModelServer : IDisposable
                 return;
             }
 
-            var anthropic = path.StartsWith("/v1/messages", StringComparison.Ordinal);
-            var openAi = path.StartsWith("/v1/responses", StringComparison.Ordinal);
-            if (path.EndsWith("/count_tokens", StringComparison.Ordinal))
+            var wire = path.StartsWith("/v1/messages", StringComparison.Ordinal) ? Wire.Anthropic
+                : path.StartsWith("/v1/responses", StringComparison.Ordinal) ? Wire.Responses
+                : ChatWire.Serves(path) ? Wire.Chat
+                : GeminiWire.Serves(path) ? Wire.Gemini
+                : (Wire?)null;
+            if (path.EndsWith("/count_tokens", StringComparison.Ordinal) || path.EndsWith(":countTokens", StringComparison.Ordinal))
             {
                 Record(new("POST", path, headers, body, -1, 200, ModelUsage.Zero, []));
-                await WriteJson(response, 200, new JsonObject { ["input_tokens"] = 100 }).ConfigureAwait(false);
+                await WriteJson(response, 200, new JsonObject { ["input_tokens"] = 100, ["totalTokens"] = 100 }).ConfigureAwait(false);
                 return;
             }
 
-            if (!anthropic && !openAi)
+            if (wire is not { } w)
             {
                 Record(new("POST", path, headers, body, -1, 404, ModelUsage.Zero, []));
                 await WriteJson(response, 404, new JsonObject { ["error"] = $"the scripted model server does not serve {path}" }).ConfigureAwait(false);
                 return;
             }
 
-            var results = anthropic ? AnthropicWire.ToolResults(body) : OpenAiWire.ToolResults(body);
-            var side = anthropic ? AnthropicWire.IsSide(body) : OpenAiWire.IsSide(body);
-            var model = body?["model"]?.GetValue<string>() ?? "scripted";
+            var results = w switch
+            {
+                Wire.Anthropic => AnthropicWire.ToolResults(body),
+                Wire.Responses => OpenAiWire.ToolResults(body),
+                Wire.Chat => ChatWire.ToolResults(body),
+                _ => GeminiWire.ToolResults(body),
+            };
+            var side = w switch
+            {
+                Wire.Anthropic => AnthropicWire.IsSide(body),
+                Wire.Responses => OpenAiWire.IsSide(body),
+                Wire.Chat => ChatWire.IsSide(body),
+                _ => GeminiWire.IsSide(body),
+            };
+            var model = w == Wire.Gemini ? GeminiWire.Model(path) : body?["model"]?.GetValue<string>() ?? "scripted";
+            if (side && w == Wire.Gemini && !GeminiWire.IsStreaming(path))
+            {
+                // Gemini CLI's router asks generateContent for JSON: one whole answer.
+                Record(new("POST", path, headers, body, -1, 200, ModelUsage.Zero, results));
+                await WriteJson(response, 200, GeminiWire.SideAnswer(body)).ConfigureAwait(false);
+                return;
+            }
+
             var (index, step, id) = side
-                ? (-1, ModelStep.Say(anthropic ? AnthropicWire.SideAnswer(body) : "OK", ModelUsage.Zero), NewId())
+                ? (-1, ModelStep.Say(w switch { Wire.Anthropic => AnthropicWire.SideAnswer(body), Wire.Chat => "Scripted title", _ => "OK" }, ModelUsage.Zero), NewId())
                 : Take(results);
 
             if (step.Kind == StepKind.Fail)
@@ -175,12 +207,25 @@ public sealed class ScriptedModelServer : IDisposable
                     response.AddHeader("retry-after", after.ToString(CultureInfo.InvariantCulture));
                 }
 
-                await WriteJson(response, step.Status, anthropic ? AnthropicWire.Error(step) : OpenAiWire.Error(step)).ConfigureAwait(false);
+                var error = w switch
+                {
+                    Wire.Anthropic => AnthropicWire.Error(step),
+                    Wire.Responses => OpenAiWire.Error(step),
+                    Wire.Chat => ChatWire.Error(step),
+                    _ => GeminiWire.Error(step),
+                };
+                await WriteJson(response, step.Status, error).ConfigureAwait(false);
                 return;
             }
 
             Record(new("POST", path, headers, body, index, 200, step.Usage, results));
-            var events = anthropic ? AnthropicWire.Answer(step, id, model) : OpenAiWire.Answer(step, id, model);
+            var events = w switch
+            {
+                Wire.Anthropic => AnthropicWire.Answer(step, id, model),
+                Wire.Responses => OpenAiWire.Answer(step, id, model),
+                Wire.Chat => ChatWire.Answer(step, id, model),
+                _ => GeminiWire.Answer(step, id, model),
+            };
             response.StatusCode = 200;
             response.ContentType = "text/event-stream";
             response.AddHeader("Cache-Control", "no-cache");

@@ -1,17 +1,23 @@
 namespace Baton.IntegrationTests.Support.RealAgents;
 
 /// <summary>
-/// Where the pinned real agent CLIs are: BATON_CLAUDE_BIN / BATON_CODEX_BIN, else the cache that
+/// Where the pinned real agent CLIs are: BATON_CLAUDE_BIN, BATON_CODEX_BIN, BATON_GEMINI_BIN, BATON_OPENCODE_BIN, else the cache that
 /// scripts/test.sh installs them into. Missing binaries fail the test (never a silent skip).
 /// </summary>
 public static class AgentBinaries
 {
     public const string ClaudeVersion = "2.1.330";
     public const string CodexVersion = "0.169.0";
+    public const string GeminiVersion = "0.61.0";
+    public const string OpenCodeVersion = "1.18.33";
 
     public static string Claude => Find("BATON_CLAUDE_BIN", $"claude-{ClaudeVersion}", "claude");
 
     public static string Codex => Find("BATON_CODEX_BIN", $"codex-{CodexVersion}", "codex");
+
+    public static string Gemini => Find("BATON_GEMINI_BIN", $"gemini-{GeminiVersion}", "gemini");
+
+    public static string OpenCode => Find("BATON_OPENCODE_BIN", $"opencode-{OpenCodeVersion}", "opencode");
 
     private static string Find(string variable, string folder, string name)
     {

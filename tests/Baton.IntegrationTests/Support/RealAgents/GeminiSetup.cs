@@ -1,0 +1,42 @@
+using Baton.IntegrationTests.Support.ModelServer;
+
+namespace Baton.IntegrationTests.Support.RealAgents;
+
+/// <summary>
+/// Gemini CLI pointed at the scripted server the way REAL-AGENTS.md describes: a private HOME whose
+/// settings choose API-key auth and turn off updates, usage statistics and telemetry (with these
+/// it connects only to the local server), the key and the base URL in the environment.
+/// </summary>
+public static class GeminiSetup
+{
+    /// <summary>Writes HOME/.gemini/settings.json and returns the environment Gemini CLI needs.</summary>
+    /// <param name="trustAll">Set GEMINI_CLI_TRUST_WORKSPACE (the built-in profile does); false leaves every folder untrusted, so the TUI asks.</param>
+    public static Dictionary<string, string> Environment(TestRepo repo, ScriptedModelServer server, bool trustAll = true)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        ArgumentNullException.ThrowIfNull(server);
+        var home = Path.Combine(repo.Dir, ".baton", "test-home");
+        Directory.CreateDirectory(Path.Combine(home, ".gemini"));
+        File.WriteAllText(Path.Combine(home, ".gemini", "settings.json"), """
+            {
+              "security": {"auth": {"selectedType": "gemini-api-key"}},
+              "general": {"enableAutoUpdate": false, "enableAutoUpdateNotification": false},
+              "privacy": {"usageStatisticsEnabled": false},
+              "telemetry": {"enabled": false},
+              "ui": {"theme": "Default"}
+            }
+            """);
+        var env = new Dictionary<string, string>
+        {
+            ["HOME"] = home,
+            ["GEMINI_API_KEY"] = "scripted-test-key",
+            ["GOOGLE_GEMINI_BASE_URL"] = server.BaseUrl,
+        };
+        if (trustAll)
+        {
+            env["GEMINI_CLI_TRUST_WORKSPACE"] = "true";
+        }
+
+        return env;
+    }
+}
