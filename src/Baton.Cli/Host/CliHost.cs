@@ -137,6 +137,7 @@ public sealed class CliHost : IDisposable
         Usage = UsageStore,
         Files = Files,
         Variables = Variables,
+        Spool = new HookSpool(Paths),
     };
 
     public IUsageStore UsageStore => new SqliteUsageStore(Sqlite);

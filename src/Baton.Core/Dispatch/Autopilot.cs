@@ -35,6 +35,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
     private readonly Dictionary<long, Task> _cleanups = [];
+    private readonly Dictionary<string, (long Ticket, Task Task)> _endings = new(StringComparer.Ordinal);
     private readonly HashSet<long> _cleaned = [];
     private readonly Dictionary<long, int> _ticketErrors = [];
     private const int MaxTicketErrors = 20;
@@ -52,7 +53,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _ctx = context.Worktrees is LockedWorktrees ? context : context with { Worktrees = new LockedWorktrees(context.Worktrees) };
         var c = _ctx;
         _dispatcher = DispatcherOf(c);
-        _life = LifecycleOf(c);
+        _life = c.Isolate is null ? LifecycleOf(c) : new TicketLifecycle(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this) { EndLater = EndLater };
         var workers = c.WorkerService();
         _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life, c.Files);
         var gateRunner = _gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor) { Root = c.Root, Processes = c.Processes };
@@ -223,7 +224,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     public async Task DrainAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        var pending = _spawns.Values.Select(s => (Task)s.Task).Concat(_cleanups.Values).Concat(_completion.Running).ToList();
+        var pending = _spawns.Values.Select(s => (Task)s.Task).Concat(_cleanups.Values).Concat(_endings.Values.Select(e => e.Task)).Concat(_completion.Running).ToList();
         try
         {
             await Task.WhenAll(pending).ConfigureAwait(false);
@@ -306,7 +307,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     }
 
     private IEnumerable<Task> Background() =>
-        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_spawns.Values.Select(s => (Task)s.Task)).Concat(_cleanups.Values).Concat(_handoffs.Running).Where(t => !t.IsCompleted);
+        _completion.Running.Concat(_endings.Values.Select(e => e.Task)).Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_spawns.Values.Select(s => (Task)s.Task)).Concat(_cleanups.Values).Concat(_handoffs.Running).Where(t => !t.IsCompleted);
 
     /// <summary>After a start (or a crash): scratch merge worktrees left behind are removed; the start is recorded.</summary>
     private void Recover(TickReport report)
@@ -424,6 +425,17 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             report.Add("spawn_failed", candidate.Ticket.Id, null, $"{candidate.Ticket.Id}: could not start its agent: {why}", new Dictionary<string, string> { ["reason"] = why });
         }
 
+        foreach (var (name, (number, task)) in _endings.Where(e => e.Value.Task.IsCompleted).ToList())
+        {
+            _endings.Remove(name);
+            if (!task.IsCompletedSuccessfully)
+            {
+                var why = _ctx.Workers.Redactor.Redact(task.Exception?.GetBaseException().Message ?? "cancelled");
+                report.Add("error", TicketId.Format(number), name, $"could not end {name}: {why}");
+                _ctx.Store.AppendEvent(new EventRecord { Time = _ctx.Time.GetUtcNow(), Type = EventTypes.AutopilotError, Worker = name, Ticket = TicketId.Format(number), Message = $"could not end {name}: {why}" });
+            }
+        }
+
         foreach (var (number, task) in _cleanups.Where(c => c.Value.IsCompleted).ToList())
         {
             _cleanups.Remove(number);
@@ -518,10 +530,13 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         }
 
         var isolate = _ctx.Isolate;
+        // An agent of this ticket still being ended (a restart) leaves its worktree first.
+        var ending = _endings.Values.Where(e => e.Ticket == claimed.Number && !e.Task.IsCompleted).Select(e => e.Task).ToList();
         Task<Worker> task = isolate is null
             ? _dispatcher.LaunchAsync(_ctx.Worktrees, new WorkerSpawner(_ctx.Workers), claimed, candidate, prefix, CancellationToken.None)
             : Task.Run(async () =>
             {
+                await Settled(ending).ConfigureAwait(false);
                 var (context, lease) = isolate(_ctx);
                 using (lease)
                 {
@@ -530,6 +545,51 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             });
         _spawns[claimed.Number] = (candidate with { Ticket = claimed }, task);
         return claimed;
+    }
+
+    /// <summary>Waits for <paramref name="tasks"/>, whatever their outcome (each is reported where it is collected).</summary>
+    private static async Task Settled(IReadOnlyList<Task> tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Reported when collected.
+        }
+    }
+
+    /// <summary>
+    /// Ends an agent in the background (with a store connection of its own), so the tick goes on
+    /// at once; a stopped ticket's worktree is snapshotted once the agent has gone. Only called
+    /// when the context can isolate (the lifecycle awaits the end otherwise).
+    /// </summary>
+    private void EndLater(Ticket ticket, string worker, bool snapshot)
+    {
+        var isolate = _ctx.Isolate!;
+        var previous = _endings.TryGetValue(worker, out var running) && !running.Task.IsCompleted ? running.Task : Task.CompletedTask;
+        _endings[worker] = (ticket.Number, Task.Run(async () =>
+        {
+            await Settled([previous]).ConfigureAwait(false);
+            var (context, lease) = isolate(_ctx);
+            using (lease)
+            {
+                try
+                {
+                    await context.WorkerService().KillAsync(worker, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (BatonException)
+                {
+                    // Already gone: nothing to end.
+                }
+
+                if (snapshot)
+                {
+                    TicketWorktrees.For(context).Snapshot(ticket, "stopped");
+                }
+            }
+        }));
     }
 
     Task IRespawner.RespawnAsync(Ticket ticket, string? prefix, CancellationToken ct)
@@ -555,7 +615,8 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && w.Ticket is not null))
         {
             var t = _ctx.Tickets.GetTicket(w.Ticket!.Value);
-            var busy = t is not null && _cleanups.TryGetValue(t.Number, out var c) && !c.IsCompleted;
+            var busy = t is not null && _cleanups.TryGetValue(t.Number, out var c) && !c.IsCompleted
+                || _endings.TryGetValue(w.Name, out var ending) && !ending.Task.IsCompleted; // being ended already
             if (t is not null && !busy && !_spawns.ContainsKey(t.Number) && (t.Status.IsFinished() || t.Assignee != w.Name))
             {
                 CleanUpLater(t.Assignee == w.Name ? t : t with { Assignee = w.Name, Status = t.Status.IsFinished() ? t.Status : TicketStatus.InProgress });

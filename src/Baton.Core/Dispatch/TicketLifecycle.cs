@@ -37,6 +37,17 @@ public sealed class TicketLifecycle
         _respawner = respawner;
     }
 
+    /// <summary>
+    /// Ends an agent off the caller's thread: the ticket, the worker, and whether the ticket's
+    /// worktree is snapshotted once the agent has gone (a stop). The autopilot sets it, so its
+    /// tick never waits for an agent's exit (up to the profile's exit_timeout each). Null: the
+    /// end is awaited here.
+    /// </summary>
+    public Action<Ticket, string, bool>? EndLater { get; init; }
+
+    /// <summary>How long the end of a finished ticket's agent waits for its turn to end before typing the exit command.</summary>
+    public static readonly TimeSpan TurnWait = TimeSpan.FromSeconds(30);
+
     public void ToGate(Ticket ticket, string why)
     {
         ArgumentNullException.ThrowIfNull(ticket);
@@ -77,7 +88,15 @@ public sealed class TicketLifecycle
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(worker);
-        await EndWorkerAsync(worker.Name, ct).ConfigureAwait(false);
+        if (EndLater is { } later)
+        {
+            later(ticket, worker.Name, false); // the fresh agent's start waits for this end
+        }
+        else
+        {
+            await EndWorkerAsync(worker.Name, ct).ConfigureAwait(false);
+        }
+
         if (ticket.Attempts > _config.RetryAttempts)
         {
             Fail(ticket, $"{why}; no retries left ({ticket.Attempts} attempts)");
@@ -93,6 +112,13 @@ public sealed class TicketLifecycle
     public async Task StopAsync(Ticket ticket, string why, string eventType, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.Assignee is not null && EndLater is { } later)
+        {
+            later(ticket, ticket.Assignee, true); // snapshotted once the agent has gone
+            Fail(ticket, why, eventType);
+            return;
+        }
+
         if (ticket.Assignee is not null)
         {
             await EndWorkerAsync(ticket.Assignee, ct).ConfigureAwait(false);
@@ -147,7 +173,9 @@ public sealed class TicketLifecycle
         ArgumentNullException.ThrowIfNull(ticket);
         if (ticket.Assignee is not null && _store.GetWorker(ticket.Assignee) is { } w && w.State.IsLive())
         {
-            await EndWorkerAsync(w.Name, ct).ConfigureAwait(false);
+            // Its work is over, but its last turn (which ran `baton ticket done`) may not be:
+            // the exit command waits for that turn's end, bounded.
+            await EndWorkerAsync(w.Name, ct, TurnWait).ConfigureAwait(false);
         }
 
         _worktrees.RemoveIfFinished(ticket);
@@ -202,11 +230,11 @@ public sealed class TicketLifecycle
 
     private sealed class MovedOn : Exception;
 
-    private async Task EndWorkerAsync(string name, CancellationToken ct)
+    private async Task EndWorkerAsync(string name, CancellationToken ct, TimeSpan turnWait = default)
     {
         try
         {
-            await _workers.KillAsync(name, ct).ConfigureAwait(false);
+            await (turnWait > TimeSpan.Zero ? _workers.EndAsync(name, turnWait, ct) : _workers.KillAsync(name, ct)).ConfigureAwait(false);
         }
         catch (BatonException)
         {

@@ -112,6 +112,26 @@ public sealed class WorkerMonitor
             return CatchUp(worker, now);
         }
 
+        return Take(worker, records, offset, now, final: false);
+    }
+
+    /// <summary>
+    /// Everything a worker that is being ended left to take in: the hook calls spooled since the
+    /// last look (Claude Code's Stop and SessionEnd name the transcript) and its transcript to the
+    /// end (the agent is gone, so no turn is half written). Called by the kill whatever the
+    /// worker's state, since the monitor looks only at live workers and would never read them.
+    /// </summary>
+    public (Worker Worker, IReadOnlyList<EventRecord> Events, UsageUpdate? Usage) TakeFinal(Worker worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        var now = _time.GetUtcNow();
+        var (records, offset) = _spool.Read(worker.Name, worker.HookOffset);
+        return Take(worker, records, offset, now, final: true);
+    }
+
+    private (Worker Worker, IReadOnlyList<EventRecord> Events, UsageUpdate? Usage) Take(Worker worker, IReadOnlyList<HookRecord> records, long offset, DateTimeOffset now, bool final)
+    {
+
         var hook = worker.Hook;
         var events = new List<EventRecord>(records.Count);
         HookRecord? status = null;
@@ -138,6 +158,13 @@ public sealed class WorkerMonitor
             {
                 hook = new HookSignal(state, r.Time, evidence);
             }
+        }
+
+        if (final && (records.LastOrDefault(r => r.Transcript is not null)?.Transcript ?? worker.Transcript) is { } last)
+        {
+            // To the transcript's end: what the last hook's bound left out is complete now.
+            var kind = Path.GetFileName(last).StartsWith("rollout-", StringComparison.Ordinal) ? HookStates.CodexTurnComplete : "Stop";
+            records = [.. records, new HookRecord(now, kind, null, "") { Transcript = last, TranscriptEnd = long.MaxValue }];
         }
 
         var (read, usage) = TakeTranscript(worker, records, now);

@@ -12,6 +12,13 @@ public interface IWorkerControl
     /// <summary>Asks the agent to exit, then ends its session or process; a BatonException for an unknown worker.</summary>
     Task<KillOutcome> KillAsync(string name, CancellationToken ct);
 
+    /// <summary>
+    /// Ends a worker as the autopilot does once its work is over: waits up to
+    /// <paramref name="turnWait"/> for the agent's turn to end (its Stop hook, or an idle screen),
+    /// so the exit command is not typed into a running turn, then as <see cref="KillAsync"/>.
+    /// </summary>
+    Task<KillOutcome> EndAsync(string name, TimeSpan turnWait, CancellationToken ct) => KillAsync(name, ct);
+
     /// <summary>Presses named keys in the worker's session, holding its session lock (an answer to a question).</summary>
     void PressKeys(Worker worker, IReadOnlyList<string> keys);
 

@@ -35,6 +35,9 @@ public sealed record WorkerContext(
     /// <summary>Per-worker usage rows (started at spawn with the agent's version); null: not recorded.</summary>
     public Usage.IUsageStore? Usage { get; init; }
 
+    /// <summary>The agents' hook spools: read when a worker is ended, so its last turn's usage is counted; null: not read.</summary>
+    public Monitoring.IHookSpool? Spool { get; init; }
+
     public PromptTyper Typer() => new(Locks, Time, Config.SubmitRetries);
 
     public Worker RequireWorker(string name)

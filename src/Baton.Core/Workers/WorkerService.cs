@@ -136,6 +136,63 @@ public sealed class WorkerService : IWorkerControl
         return outcomes[0];
     }
 
+    public async Task<KillOutcome> EndAsync(string name, TimeSpan turnWait, CancellationToken ct)
+    {
+        var worker = _ctx.RequireWorker(name);
+        if (turnWait > TimeSpan.Zero && worker.Mode == WorkerMode.Tmux && worker.State.IsLive() && worker.Session is not null)
+        {
+            await WaitForTurnEndAsync(worker, turnWait, ct).ConfigureAwait(false);
+        }
+
+        var outcomes = await KillManyAsync([_ctx.Store.GetWorker(name) ?? worker], ct).ConfigureAwait(false);
+        return outcomes[0];
+    }
+
+    /// <summary>
+    /// Until the agent's turn is over, bounded: the last state its hooks spooled is not busy (a
+    /// Stop), or its screen reads idle or waiting, or its pane is gone. An agent whose last tool call
+    /// was `baton ticket done` is still in that turn when the autopilot ends it; an exit command
+    /// typed then lands in the middle of the turn.
+    /// </summary>
+    private async Task WaitForTurnEndAsync(Worker worker, TimeSpan limit, CancellationToken ct)
+    {
+        var tmux = _ctx.Tmux(worker.Socket);
+        var profile = _ctx.Profiles.Get(worker.Agent);
+        var deadline = _ctx.Time.GetUtcNow() + limit;
+        while (true)
+        {
+            try
+            {
+                if (_ctx.Spool is { } spool && spool.Read(worker.Name, worker.HookOffset).Records.LastOrDefault(r => r.State is not null) is { } last)
+                {
+                    if (last.State != WorkerState.Busy)
+                    {
+                        return;
+                    }
+                }
+                else if (FindOwnSession(tmux, worker) is not { PaneDead: false })
+                {
+                    return;
+                }
+                else if (ScreenClassifier.Classify(profile, tmux.Capture(worker.Session!)).State is WorkerState.Idle or WorkerState.Waiting)
+                {
+                    return;
+                }
+            }
+            catch (BatonException e) when (e is TmuxException or ProcessTimedOutException)
+            {
+                return; // tmux refused or hung: the kill decides
+            }
+
+            if (_ctx.Time.GetUtcNow() >= deadline)
+            {
+                return;
+            }
+
+            await Task.Delay(ExitPoll, _ctx.Time, ct).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Ends every worker Baton started and nothing else: a session counts as Baton's only when the
     /// store has a worker for it and the session carries that worker's <c>@baton-worker</c> tag.
@@ -239,25 +296,46 @@ public sealed class WorkerService : IWorkerControl
                     : "session killed";
             }
 
-            var killed = worker with { State = WorkerState.Killed, Evidence = $"kill: {how}", StateSince = now, EndedAt = now };
-            changes.Add(new(killed, WorkerEvents.For(worker, EventTypes.WorkerKilled, how, now, WithActor(new Dictionary<string, string>
+            var killedEvent = WorkerEvents.For(worker, EventTypes.WorkerKilled, how, now, WithActor(new Dictionary<string, string>
             {
                 ["graceful"] = left.Contains(worker.Name) ? "true" : "false",
                 ["previous_state"] = worker.State.ToText(),
-            }, Actor))));
+            }, Actor));
+            Record(worker, how, killedEvent, now);
+            changes.Add(new(worker, killedEvent));
             results.Add(new KillOutcome(worker.Name, how, left.Contains(worker.Name)));
         }
 
-        if (changes.Count > 0)
+        foreach (var change in changes)
         {
-            _ctx.Store.UpdateWorkers(changes);
-            foreach (var change in changes)
-            {
-                ReleaseFiles(change.Worker.Name);
-            }
+            ReleaseFiles(change.Worker.Name);
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// Stores the worker as killed, with what its hooks spooled and its transcript held since the
+    /// last look (its usage is never lost to the kill), on the row as read just before: a monitor
+    /// taking in the same spool meanwhile makes this re-read and try again, so nothing counts twice.
+    /// </summary>
+    private void Record(Worker worker, string how, Events.EventRecord killedEvent, DateTimeOffset now)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var current = _ctx.Store.GetWorker(worker.Name) ?? worker;
+            var (read, hooks, usage) = _ctx.Spool is { } spool
+                ? new Monitoring.WorkerMonitor(_ctx.Store, _ctx.Tmux, _ctx.Profiles, _ctx.Headless, _ctx.Time, spool, _ctx.Redactor).TakeFinal(current)
+                : (current, [], null);
+            var killed = read with { State = WorkerState.Killed, Evidence = $"kill: {how}", StateSince = now, EndedAt = now };
+            if (_ctx.Store.UpdateWorkers([new(killed, killedEvent, current) { Before = hooks, Usage = usage }]) == 1)
+            {
+                return;
+            }
+        }
+
+        var last = _ctx.Store.GetWorker(worker.Name) ?? worker;
+        _ctx.Store.UpdateWorkers([new(last with { State = WorkerState.Killed, Evidence = $"kill: {how}", StateSince = now, EndedAt = now }, killedEvent)]);
     }
 
     private static TmuxSession? FindOwnSession(ITmux tmux, Worker worker) =>

@@ -66,6 +66,27 @@ public sealed class HookUsageTests : IDisposable
     }
 
     [Fact]
+    public void Killing_a_worker_takes_in_its_last_hooks_and_transcript_so_no_usage_is_lost()
+    {
+        // Given a worker whose last turn's Stop and SessionEnd were spooled but never looked at
+        _repo.Baton("spawn", "--agent", "scripted", "--name", "ke").Ok();
+        _repo.WaitForState("ke", "idle");
+        var transcript = Path.Combine(_repo.Dir, ".baton", "ke-transcript.jsonl");
+        File.WriteAllText(transcript, Assistant("m1", 100, 10, 0));
+        Hook("ke", ["Stop"], "{\"hook_event_name\":\"Stop\",\"transcript_path\":\"" + transcript + "\"}").Ok();
+        File.AppendAllText(transcript, Assistant("m2", 40, 5, 100)); // written after the Stop
+
+        // When it is ended before any look (the monitor never reads a worker that is no longer live)
+        _repo.Baton("kill", "ke").Ok();
+
+        // Then the kill took both messages in, once
+        Assert.Equal((140, 15, 100), Usage("ke"));
+        Assert.Equal((140, 15, 100), Usage("ke"));
+        var hooks = _repo.Baton("events", "recent", "50", "--worker", "ke", "--type", "worker_hook", "--json").Ok().Json();
+        Assert.Equal(1, hooks.GetArrayLength());
+    }
+
+    [Fact]
     public void List_and_usage_show_the_fill_of_the_effective_window_configured_for_the_model()
     {
         var config = Path.Combine(_repo.Dir, ".baton", "config.yaml");
