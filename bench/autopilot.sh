@@ -385,7 +385,7 @@ for tid in deps:
     w = d["worker"] if d else None
     ps = first(ev, type="worker_prompt_sent", worker=w) if w else None
     row["prompt"] = ts(ps) if ps else None
-    for key, typ in (("reported", "task_reported_done"), ("gate", "gate_passed"), ("merged", "pr_merged"), ("removed", "worktree_removed")):
+    for key, typ in (("reported", "task_reported_done"), ("gate", "gate_passed"), ("merged", "merged"), ("removed", "worktree_removed")):
         e = first(ev, type=typ, ticket=tid)
         row[key] = ts(e) if e else None
     t[tid] = row

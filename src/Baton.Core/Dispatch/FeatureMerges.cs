@@ -109,7 +109,7 @@ public sealed class FeatureMerges
             _merges.SaveMergeRequest(mr with { Status = MergeRequestStatus.Merged, Detail = outcome.Commit, UpdatedAt = now }, new EventRecord
             {
                 Time = now,
-                Type = EventTypes.PrMerged,
+                Type = EventTypes.Merged,
                 Feature = feature,
                 Message = $"feature {feature}: {outcome.Detail}",
                 Metadata = new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "", ["target"] = mr.Target },

@@ -327,7 +327,7 @@ public sealed class GatesAndMerges
                 var done = _tickets.Mutate(ticket.Number, t => new TicketMutation(
                     t with { Status = TicketStatus.Done, UpdatedAt = now, FinishedAt = now },
                     [
-                        Dispatcher.Event(t, EventTypes.PrMerged, $"{t.Id}: {outcome.Detail}", now, metadata: new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "", ["target"] = mr.Target }),
+                        Dispatcher.Event(t, EventTypes.Merged, $"{t.Id}: {outcome.Detail}", now, metadata: new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "", ["target"] = mr.Target }),
                         Dispatcher.Event(t, EventTypes.TaskCompleted, $"{t.Id} done", now),
                     ])
                 {

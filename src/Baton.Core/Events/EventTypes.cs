@@ -28,7 +28,11 @@ public static class EventTypes
     public const string InboxImported = "inbox_imported";
     public const string InboxRejected = "inbox_rejected";
     public const string PrOpened = "pr_opened";
+    /// <summary>A GitHub pull request merged (merge.mode: pull_request). Stores from before 2026-12 also have it for local merges.</summary>
     public const string PrMerged = "pr_merged";
+
+    /// <summary>A branch landed by Baton's own merge queue (a ticket's, or a feature's integration branch).</summary>
+    public const string Merged = "merged";
     public const string ConflictDetected = "conflict_detected";
     public const string AutopilotStarted = "autopilot_started";
     public const string AutopilotStopped = "autopilot_stopped";

@@ -26,7 +26,7 @@ public static class NoticeClassifier
             (EventTypes.Notification, _) => (NotificationPriority.Action, kind ?? "notification"),
             (EventTypes.WorkerRestarted, _) => (NotificationPriority.Action, "stalled"),
             (EventTypes.MergeFailed, _) => (NotificationPriority.Action, "merge_failed"),
-            (EventTypes.PrMerged, _) => (NotificationPriority.Info, "merged"),
+            (EventTypes.PrMerged or EventTypes.Merged, _) => (NotificationPriority.Info, "merged"),
             (EventTypes.FeatureMerged, _) => (NotificationPriority.Info, "feature_merged"),
             (EventTypes.ConflictDetected, _) => (NotificationPriority.Info, "conflict_predicted"),
             _ => ((NotificationPriority?)null, ""),

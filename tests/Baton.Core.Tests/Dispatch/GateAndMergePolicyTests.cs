@@ -183,7 +183,8 @@ public sealed class GateAndMergePolicyTests
         Assert.Equal("m1", rig.Git.Heads["main"]);
         Assert.Equal(ticket.Number, Assert.Single(rig.Results.Written).Number);
         Assert.Equal(TicketStatus.Done, Assert.Single(cleaned).Status);
-        Assert.Single(rig.Events(EventTypes.PrMerged));
+        Assert.Single(rig.Events(EventTypes.Merged));
+        Assert.Empty(rig.Events(EventTypes.PrMerged)); // that one is a GitHub pull request's
     }
 
     /// <summary>The agent's `baton ticket done`: in progress to testing.</summary>

@@ -21,7 +21,7 @@ public sealed class AutopilotFlowTests
         Assert.True(up.ExitCode == 0, Describe(repo, up));
         Assert.All(new[] { a, b, c }, id => Assert.Equal("done", Status(repo, id)));
         var dispatched = Events(repo, "task_dispatched").ToDictionary(e => e.GetProperty("ticket").GetString()!, Time);
-        var merged = Events(repo, "pr_merged").ToDictionary(e => e.GetProperty("ticket").GetString()!, Time);
+        var merged = Events(repo, "merged").ToDictionary(e => e.GetProperty("ticket").GetString()!, Time);
         Assert.True(dispatched[b] < merged[a] && dispatched[a] < merged[b], "T-1 and T-2 ran side by side");
         Assert.True(dispatched[c] > merged[a] && dispatched[c] > merged[b], "T-3 started only after both were merged");
         // T-3's branch started from main with both merged: its file holds both.

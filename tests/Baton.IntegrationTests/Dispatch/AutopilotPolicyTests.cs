@@ -79,7 +79,7 @@ public sealed class AutopilotPolicyTests
         }
 
         Assert.Equal("done", Status(repo, first));
-        Assert.Empty(Events(repo, "pr_merged"));
+        Assert.Empty(Events(repo, "merged"));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class MergeQueueTests
         }
 
         Assert.Equal("one\n", repo.Git("show", "main:a.txt"));
-        Assert.Single(Events(repo, "pr_merged", "T-1"));
+        Assert.Single(Events(repo, "merged", "T-1"));
         Assert.Empty(Directory.GetDirectories(Path.Combine(repo.Dir, ".baton", "worktrees"), "_merge-*"));
         Assert.Contains("a.txt", Events(repo, "merge_failed", "T-2")[0].GetProperty("message").GetString()!, StringComparison.Ordinal);
         Assert.Equal("in-progress", Status(repo, "T-2"));

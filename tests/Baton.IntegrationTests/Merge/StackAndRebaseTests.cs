@@ -28,7 +28,7 @@ public sealed class StackAndRebaseTests
         Assert.Contains("stacked on T-1", dispatched, StringComparison.Ordinal);
         Assert.Single(Events(repo, "task_restacked", child));
         Assert.Equal("parser v1\n", repo.Git("show", "main:seen-by-child.txt"));
-        Assert.True(Time(Single(repo, "pr_merged", parent)) <= Time(Single(repo, "pr_merged", child)), "the parent lands first");
+        Assert.True(Time(Single(repo, "merged", parent)) <= Time(Single(repo, "merged", child)), "the parent lands first");
         Assert.Equal(System.Text.Json.JsonValueKind.Null, Show(repo, child).GetProperty("stacked_on").ValueKind);
     }
 
@@ -82,7 +82,7 @@ public sealed class StackAndRebaseTests
         Assert.Equal("", repo.Git("log", "--merges", "--oneline", "main").Trim());
         Assert.Equal("a\n", repo.Git("show", "main:a.txt"));
         Assert.Equal("b\n", repo.Git("show", "main:b.txt"));
-        Assert.Contains("rebased onto main", Single(repo, "pr_merged", b).GetProperty("message").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("rebased onto main", Single(repo, "merged", b).GetProperty("message").GetString()!, StringComparison.Ordinal);
     }
 
     private static System.Text.Json.JsonElement Single(TestRepo repo, string type, string ticket) => Assert.Single(Events(repo, type, ticket));
