@@ -103,6 +103,7 @@ public static class Program
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(PrCommand.Create());
         root.Subcommands.Add(GitHubCommand.Create());
+        root.Subcommands.Add(PlanCommand.Create());
 
         return root;
     }

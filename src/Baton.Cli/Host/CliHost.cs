@@ -162,6 +162,16 @@ public sealed class CliHost : IDisposable
 
     public IMergeStore MergeStore => new SqliteMergeStore(Sqlite);
 
+    /// <summary>`baton plan` and the MCP plan tool: a headless planning agent, checked and filed.</summary>
+    public Baton.Core.Planning.PlanService Plans()
+    {
+        var roles = new RoleCatalog(Paths.BatonDir).RoleNames().ToHashSet(StringComparer.Ordinal);
+        return new(new HeadlessQuestions(Workers(), WorkerSpawner()), TicketStore, Store, Files, Paths, Time, Redactor.From(Variables))
+        {
+            RoleExists = roles.Contains,
+        };
+    }
+
     public GitClient Git => new(_runner);
 
     public IConflictStore ConflictStore => new SqliteConflictStore(Sqlite);

@@ -162,6 +162,30 @@ internal sealed class ScriptedRunner
                 break;
             }
 
+            case "again":
+            {
+                // The other half of @once: skipped the first time this line runs in this folder,
+                // run every time after (a headless agent asked again, e.g. a plan's repair round).
+                var inner = ScriptedAction.Parse(action.Argument);
+                if (inner.Count == 0)
+                {
+                    _host.Print($"✗ @again on line {action.Line} needs an action, e.g. @again @say fixed");
+                    break;
+                }
+
+                var marker = OnceMarker("again\n" + action.Argument);
+                if (!File.Exists(marker))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+                    await File.WriteAllTextAsync(marker, action.Argument, ct).ConfigureAwait(false);
+                    _host.Print($"● Skipped (@again on line {action.Line}: the first time here)");
+                    break;
+                }
+
+                await RunOneAsync(inner[0] with { Line = action.Line }, task, ct).ConfigureAwait(false);
+                break;
+            }
+
             case "exit":
                 _host.Print("Bye.");
                 _host.Exit(0);

@@ -82,4 +82,16 @@ public static class EventTypes
     public const string GitHubIssueSynced = "github_issue_synced";
     public const string PrApproved = "pr_approved";
     public const string PrClosed = "pr_closed";
+
+    // baton plan: a plan filed, checked without filing (--dry-run), rejected after its repair round, or not obtained.
+    public const string PlanFiled = "plan_filed";
+    public const string PlanChecked = "plan_checked";
+    public const string PlanRejected = "plan_rejected";
+    public const string PlanFailed = "plan_failed";
+
+    /// <summary>A synthesis report of finished tickets stored (baton synthesize).</summary>
+    public const string SynthesisWritten = "synthesis_written";
+
+    /// <summary>A feature's RESULT.md written when its last ticket landed.</summary>
+    public const string FeatureResultWritten = "feature_result_written";
 }

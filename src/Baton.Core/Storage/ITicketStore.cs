@@ -22,6 +22,12 @@ public interface ITicketStore
     /// <summary>Numbers and stores a new ticket with its dependencies (which must exist) and its event.</summary>
     Ticket CreateTicket(Ticket draft, Func<Ticket, EventRecord> created);
 
+    /// <summary>
+    /// Numbers and stores several tickets in one transaction (all or none), each with its event, then
+    /// <paramref name="filed"/>'s event for the batch; an entry may depend only on earlier ones.
+    /// </summary>
+    IReadOnlyList<Ticket> CreateTickets(IReadOnlyList<NewTicket> tickets, Func<Ticket, EventRecord> created, Func<IReadOnlyList<Ticket>, EventRecord> filed);
+
     Ticket? GetTicket(long number);
 
     Ticket? GetTicketByExternalId(string externalId);

@@ -147,6 +147,8 @@ public sealed class TicketFilesTests
 
         public Ticket? GetTicketByExternalId(string externalId) => Created.FirstOrDefault(t => t.ExternalId == externalId);
 
+        public IReadOnlyList<Ticket> CreateTickets(IReadOnlyList<NewTicket> tickets, Func<Ticket, EventRecord> created, Func<IReadOnlyList<Ticket>, EventRecord> filed) => throw Unexpected();
+
         public Ticket? GetTicket(long number) => throw Unexpected();
 
         public IReadOnlyList<Ticket> ListTickets(TicketQuery query) => throw Unexpected();

@@ -7,7 +7,7 @@ public sealed record ScriptedAction(string Verb, string Argument, int Line)
 {
     public static readonly IReadOnlySet<string> Verbs = new HashSet<string>(StringComparer.Ordinal)
     {
-        "say", "sleep", "write", "append", "run", "commit", "ask", "tokens", "crash", "exit", "dump", "context", "next", "once",
+        "say", "sleep", "write", "append", "run", "commit", "ask", "tokens", "crash", "exit", "dump", "context", "next", "once", "again",
     };
 
     /// <summary>

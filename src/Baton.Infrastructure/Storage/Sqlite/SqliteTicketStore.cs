@@ -22,40 +22,68 @@ public sealed class SqliteTicketStore : ITicketStore
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(created);
         Ticket? result = null;
+        _db.Write(() => result = Insert(draft, created));
+        return result!;
+    }
+
+    public IReadOnlyList<Ticket> CreateTickets(IReadOnlyList<NewTicket> tickets, Func<Ticket, EventRecord> created, Func<IReadOnlyList<Ticket>, EventRecord> filed)
+    {
+        ArgumentNullException.ThrowIfNull(tickets);
+        ArgumentNullException.ThrowIfNull(created);
+        ArgumentNullException.ThrowIfNull(filed);
+        var result = new List<Ticket>();
         _db.Write(() =>
         {
-            if (draft.Feature is not null && GetFeature(draft.Feature) is null)
+            result.Clear();
+            for (var i = 0; i < tickets.Count; i++)
             {
-                throw BatonException.Usage($"unknown feature '{draft.Feature}': add it first with `baton feature add {draft.Feature} \"TITLE\"`");
-            }
-
-            foreach (var dep in draft.DependsOn.Distinct())
-            {
-                if (GetTicket(dep) is null)
+                var (draft, after) = (tickets[i].Draft, tickets[i].After);
+                if (after.Any(a => a < 0 || a >= i))
                 {
-                    throw BatonException.Usage($"{TicketId.Format(dep)} does not exist, so nothing can depend on it");
+                    throw new ArgumentException($"entry {i} of the batch depends on an entry that is not before it", nameof(tickets));
                 }
+
+                result.Add(Insert(draft with { DependsOn = draft.DependsOn.Concat(after.Select(a => result[a].Number)).ToList() }, created));
             }
 
-            if (draft.ExternalId is not null && GetTicketByExternalId(draft.ExternalId) is { } existing)
-            {
-                throw new BatonException($"{draft.ExternalId} was already imported as {existing.Id}");
-            }
-
-            using var cmd = _db.Command("INSERT INTO tickets (title, status, priority, priority_rank, created_at, updated_at) VALUES ('', 'open', 'medium', 2, $t, $t) RETURNING number");
-            SqliteStore.Bind(cmd, "$t", SqliteStore.Format(draft.CreatedAt));
-            var number = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            var ticket = draft with { Number = number, DependsOn = draft.DependsOn.Distinct().Order().ToList() };
-            Save(ticket);
-            foreach (var dep in ticket.DependsOn)
-            {
-                AddDependency(number, dep);
-            }
-
-            _db.Insert(created(ticket));
-            result = ticket;
+            _db.Insert(filed(result));
         });
-        return result!;
+        return result;
+    }
+
+    /// <summary>The insert of one ticket, inside the caller's transaction.</summary>
+    private Ticket Insert(Ticket draft, Func<Ticket, EventRecord> created)
+    {
+        if (draft.Feature is not null && GetFeature(draft.Feature) is null)
+        {
+            throw BatonException.Usage($"unknown feature '{draft.Feature}': add it first with `baton feature add {draft.Feature} \"TITLE\"`");
+        }
+
+        foreach (var dep in draft.DependsOn.Distinct())
+        {
+            if (GetTicket(dep) is null)
+            {
+                throw BatonException.Usage($"{TicketId.Format(dep)} does not exist, so nothing can depend on it");
+            }
+        }
+
+        if (draft.ExternalId is not null && GetTicketByExternalId(draft.ExternalId) is { } existing)
+        {
+            throw new BatonException($"{draft.ExternalId} was already imported as {existing.Id}");
+        }
+
+        using var cmd = _db.Command("INSERT INTO tickets (title, status, priority, priority_rank, created_at, updated_at) VALUES ('', 'open', 'medium', 2, $t, $t) RETURNING number");
+        SqliteStore.Bind(cmd, "$t", SqliteStore.Format(draft.CreatedAt));
+        var number = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var ticket = draft with { Number = number, DependsOn = draft.DependsOn.Distinct().Order().ToList() };
+        Save(ticket);
+        foreach (var dep in ticket.DependsOn)
+        {
+            AddDependency(number, dep);
+        }
+
+        _db.Insert(created(ticket));
+        return ticket;
     }
 
     public Ticket? GetTicket(long number)
