@@ -104,6 +104,7 @@ public static class Program
         root.Subcommands.Add(PrCommand.Create());
         root.Subcommands.Add(GitHubCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(SynthesizeCommand.Create());
 
         return root;
     }

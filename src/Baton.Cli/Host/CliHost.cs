@@ -162,6 +162,12 @@ public sealed class CliHost : IDisposable
 
     public IMergeStore MergeStore => new SqliteMergeStore(Sqlite);
 
+    /// <summary>`baton synthesize`: a reviewing agent's report on finished tickets.</summary>
+    public Baton.Core.Synthesis.SynthesisService Syntheses() => new(
+        new HeadlessQuestions(Workers(), WorkerSpawner()), TicketStore, Store,
+        new Baton.Core.Synthesis.DossierBuilder(MergeStore, new GitPatches(_runner), Git, Git, Paths.Root, Redactor.From(Variables)) { BaseBranch = Config.Autopilot.BaseBranch },
+        Files, Paths, Time, Redactor.From(Variables));
+
     /// <summary>`baton plan` and the MCP plan tool: a headless planning agent, checked and filed.</summary>
     public Baton.Core.Planning.PlanService Plans()
     {
@@ -191,6 +197,7 @@ public sealed class CliHost : IDisposable
         Notifier = Config.Notify.Enabled ? Notifier() : null,
         Handoffs = HandoffStore,
         Diffs = new GitDiffs(_runner),
+        Patches = new GitPatches(_runner),
         Processes = new ProcessTable(),
         FaultPoint = Baton.Infrastructure.Diagnostics.FaultKill.From(Variables.Get(Baton.Infrastructure.Diagnostics.FaultKill.Variable)),
     };

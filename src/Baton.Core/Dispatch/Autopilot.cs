@@ -31,6 +31,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly UnfinishedCleanUps _unfinished;
     private readonly Handoff.HandoffWatch _handoffs;
     private readonly Merge.GateRunner _gateRunner;
+    private readonly Synthesis.FeatureResults _results;
 
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
@@ -66,6 +67,8 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _github = new GitHub.GitHubStep(c, CleanUpLater);
         _unfinished = new UnfinishedCleanUps(c.Config, c.Tickets, c.Store, c.Git, c.Files, c.Root, TicketWorktrees.For(c), c.Workers.Redactor, c.Time);
         _handoffs = new Handoff.HandoffWatch(c);
+        _results = new Synthesis.FeatureResults(c.Tickets, c.Store,
+            c.Patches is { } patches ? new Synthesis.DossierBuilder(c.Merges, patches, c.Git, c.Git, c.Root, c.Workers.Redactor) { BaseBranch = c.Config.BaseBranch } : null, c.Files, c.Paths, c.Time);
     }
 
     private static Func<Roles.IRoleCatalog> RolesOf(AutopilotContext c) => () => c.Workers.RoleSetup().Roles.Catalog;
@@ -181,6 +184,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         var open = _ctx.Merges.MergeRequests(openOnly: true);
         var queued = open.Select(m => m.Ticket).OfType<long>().ToHashSet();
         var stuck = Stuck(all, report);
+        await GuardAsync(report, "feature results", () => { _results.Step(all, report); return Task.CompletedTask; }).ConfigureAwait(false);
         report.AllSettled = Running == 0 && !open.Any(m => FeatureMerges.FeatureOf(m) is not null) && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || stuck.Contains(t.Id) || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge && !queued.Contains(t.Number)));
         if (_ctx.Config.StatusFiles)
         {

@@ -69,6 +69,9 @@ public sealed record AutopilotContext(
     /// <summary>Diff stats for handoff packets; with <see cref="Handoffs"/>, the loop hands full contexts over.</summary>
     public IGitDiffs? Diffs { get; init; }
 
+    /// <summary>Diffs between commits, for a feature's RESULT.md; null: it lists no changed files.</summary>
+    public IGitPatches? Patches { get; init; }
+
     /// <summary>Finds the gate processes a killed loop left running, so the next one stops them; null: not looked for.</summary>
     public IProcessTable? Processes { get; init; }
 
