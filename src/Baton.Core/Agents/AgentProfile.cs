@@ -52,6 +52,12 @@ public sealed record AgentProfile
     /// <summary>Most live workers of this profile under the autopilot; null for no limit of its own.</summary>
     public int? MaxInstances { get; init; }
 
+    /// <summary>Kinds of work this profile is good at (<c>specialities</c>): a ticket labelled <c>speciality:NAME</c> may run with it.</summary>
+    public IReadOnlyList<string> Specialities { get; init; } = [];
+
+    /// <summary>Most tickets in progress at once with this profile (<c>max_tasks</c>); null for no limit. Unlike <see cref="MaxInstances"/>, agents not on a ticket do not count.</summary>
+    public int? MaxTasks { get; init; }
+
     /// <summary>Arguments that make the agent print its version (<c>--version</c>); empty: do not ask.</summary>
     public IReadOnlyList<string> VersionArgument { get; init; } = ["--version"];
 

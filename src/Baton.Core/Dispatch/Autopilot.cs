@@ -475,7 +475,11 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             held.TryAdd(agent, why);
         }
 
-        var plan = DispatchPlanner.Plan(candidates, counted, _dispatcher.Limits(_bucket.Available(now), held));
+        // max_tasks counts tickets: the live workers on one, and the spawns (each for a ticket).
+        var tasks = live.Where(w => w.Ticket is { } t && !_spawns.ContainsKey(t)).Select(w => (w.Role, w.Agent))
+            .Concat(_spawns.Values.Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)))
+            .ToList();
+        var plan = DispatchPlanner.Plan(candidates, counted, _dispatcher.Limits(_bucket.Available(now), held), tasks);
         foreach (var (c, reason) in plan.Waiting)
         {
             report.Waiting.Add((c.Ticket.Id, reason));

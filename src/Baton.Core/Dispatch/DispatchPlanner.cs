@@ -3,7 +3,11 @@ using Baton.Core.Tickets;
 namespace Baton.Core.Dispatch;
 
 /// <summary>A ready ticket with the role and agent profile it would run with.</summary>
-public sealed record DispatchCandidate(Ticket Ticket, string Role, string Agent);
+public sealed record DispatchCandidate(Ticket Ticket, string Role, string Agent)
+{
+    /// <summary>Other (role, agent) pairs it may run with when the first has no room (a ticket asking for a speciality several have).</summary>
+    public IReadOnlyList<(string Role, string Agent)> Alternatives { get; init; } = [];
+}
 
 /// <summary>What holds dispatch back this tick: the limits and the live workers counted against them.</summary>
 public sealed record DispatchLimits
@@ -21,6 +25,12 @@ public sealed record DispatchLimits
 
     /// <summary>Profiles that take no new work now (usage limit reached, hourly token budget spent), with why.</summary>
     public IReadOnlyDictionary<string, string> AgentsHeld { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Each role's <c>max_tasks</c>: tickets in progress at once with it.</summary>
+    public IReadOnlyDictionary<string, int> RoleMaxTasks { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>Each agent profile's <c>max_tasks</c>: tickets in progress at once with it.</summary>
+    public IReadOnlyDictionary<string, int> AgentMaxTasks { get; init; } = new Dictionary<string, int>();
 }
 
 /// <summary>The tickets to start now, and the ready ones that wait with the reason.</summary>
@@ -29,18 +39,24 @@ public sealed record DispatchPlan(IReadOnlyList<DispatchCandidate> Start, IReadO
 /// <summary>
 /// Decides which ready tickets start this tick. Pure: candidates come in dispatch order (priority,
 /// then age) and each is started if every limit still has room; one held back by its role's or
-/// agent's limit does not stop a later ticket that fits, so no capacity sits idle.
+/// agent's limit does not stop a later ticket that fits, so no capacity sits idle; a ticket with
+/// alternatives (specialists) starts with the first pair that has room. <c>max_tasks</c> counts
+/// the live workers that are on a ticket (<c>tasks</c>; by default every live one).
 /// </summary>
 public static class DispatchPlanner
 {
-    public static DispatchPlan Plan(IReadOnlyList<DispatchCandidate> ready, IReadOnlyList<(string? Role, string Agent)> live, DispatchLimits limits)
+    public static DispatchPlan Plan(IReadOnlyList<DispatchCandidate> ready, IReadOnlyList<(string? Role, string Agent)> live, DispatchLimits limits,
+        IReadOnlyList<(string? Role, string Agent)>? tasks = null)
     {
         ArgumentNullException.ThrowIfNull(ready);
         ArgumentNullException.ThrowIfNull(live);
         ArgumentNullException.ThrowIfNull(limits);
+        tasks ??= live;
         var total = live.Count;
         var byRole = live.Where(l => l.Role is not null).GroupBy(l => l.Role!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var byAgent = live.GroupBy(l => l.Agent).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var tasksByRole = tasks.Where(l => l.Role is not null).GroupBy(l => l.Role!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var tasksByAgent = tasks.GroupBy(l => l.Agent).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var tokens = limits.SpawnTokens;
         var start = new List<DispatchCandidate>();
         var waiting = new List<(DispatchCandidate, string)>();
@@ -48,21 +64,46 @@ public static class DispatchPlanner
         {
             var reason = total >= limits.MaxWorkers ? $"all {limits.MaxWorkers} worker slots are taken (autopilot.max_workers)"
                 : tokens <= 0 ? "spawn rate limit (autopilot.spawns_per_minute)"
-                : limits.AgentsHeld.TryGetValue(c.Agent, out var held) ? held
-                : limits.RoleCapacity.TryGetValue(c.Role, out var cap) && Count(byRole, c.Role) >= cap ? $"role {c.Role} is at its capacity of {cap}"
-                : limits.AgentMax.TryGetValue(c.Agent, out var max) && Count(byAgent, c.Agent) >= max ? $"agent {c.Agent} is at its max_instances of {max}"
                 : null;
+            var chosen = c;
+            if (reason is null)
+            {
+                // The first pair with room; when none has, the first pair's reason is the one told.
+                string? first = null;
+                foreach (var (role, agent) in c.Alternatives.Prepend((c.Role, c.Agent)))
+                {
+                    var why = limits.AgentsHeld.TryGetValue(agent, out var held) ? held
+                        : limits.RoleCapacity.TryGetValue(role, out var cap) && Count(byRole, role) >= cap ? $"role {role} is at its capacity of {cap}"
+                        : limits.AgentMax.TryGetValue(agent, out var max) && Count(byAgent, agent) >= max ? $"agent {agent} is at its max_instances of {max}"
+                        : limits.RoleMaxTasks.TryGetValue(role, out var rt) && Count(tasksByRole, role) >= rt ? $"role {role} has its max_tasks of {rt} tickets in progress"
+                        : limits.AgentMaxTasks.TryGetValue(agent, out var at) && Count(tasksByAgent, agent) >= at ? $"agent {agent} has its max_tasks of {at} tickets in progress"
+                        : null;
+                    if (why is null)
+                    {
+                        chosen = role == c.Role && agent == c.Agent ? c : c with { Role = role, Agent = agent };
+                        first = null;
+                        break;
+                    }
+
+                    first ??= why;
+                }
+
+                reason = first;
+            }
+
             if (reason is not null)
             {
                 waiting.Add((c, reason));
                 continue;
             }
 
-            start.Add(c);
+            start.Add(chosen);
             total++;
             tokens--;
-            byRole[c.Role] = Count(byRole, c.Role) + 1;
-            byAgent[c.Agent] = Count(byAgent, c.Agent) + 1;
+            byRole[chosen.Role] = Count(byRole, chosen.Role) + 1;
+            byAgent[chosen.Agent] = Count(byAgent, chosen.Agent) + 1;
+            tasksByRole[chosen.Role] = Count(tasksByRole, chosen.Role) + 1;
+            tasksByAgent[chosen.Agent] = Count(tasksByAgent, chosen.Agent) + 1;
         }
 
         return new DispatchPlan(start, waiting);

@@ -89,11 +89,26 @@ public sealed class Dispatcher
         ArgumentNullException.ThrowIfNull(ticket);
         // A ticket meant for a named worker runs with that worker's role and agent profile.
         var named = ticket.WorkerWanted is { } w ? WorkerNamed?.Invoke(w) : null;
+        // A ticket that names its role or worker runs with it; one that asks for a speciality runs with a specialist.
+        if (ticket.RoleWanted is null && named is null && Specialities.Wanted(ticket) is { } speciality)
+        {
+            return Specialist(ticket, speciality, roles ?? _roles());
+        }
+
         var name = ticket.RoleWanted ?? named?.Role ?? _config.DefaultRole;
         var role = (roles ?? _roles()).GetRole(name); // an unknown role is refused even when the agent is given
         var agent = ticket.AgentWanted ?? named?.Agent ?? role.Agent ?? _defaultAgent;
         _ = _profiles.Get(agent); // an unknown agent is refused here, not after a worktree was made
         return new DispatchCandidate(ticket, name, agent);
+    }
+
+    private DispatchCandidate Specialist(Ticket ticket, string speciality, IRoleCatalog catalog)
+    {
+        var roles = catalog.RoleNames().Select(catalog.GetRole).ToList();
+        var profiles = _profiles.Names().Select(_profiles.Get).ToList();
+        var pairs = Specialities.Pairs(speciality, ticket.AgentWanted, roles, profiles, catalog.GetRole(_config.DefaultRole), _defaultAgent);
+        _ = _profiles.Get(pairs[0].Agent); // an unknown agent is refused here, not after a worktree was made
+        return new DispatchCandidate(ticket, pairs[0].Role, pairs[0].Agent) { Alternatives = [.. pairs.Skip(1)] };
     }
 
     /// <summary>Ready tickets in dispatch order; with stack_dependents also those whose one unmerged dependency passed its gate.</summary>
@@ -124,11 +139,27 @@ public sealed class Dispatcher
         }
 
         var agentMax = new Dictionary<string, int>(_config.MaxInstances, StringComparer.Ordinal);
+        var agentTasks = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var name in _profiles.Names())
         {
-            if (_profiles.Get(name).MaxInstances is { } max)
+            var profile = _profiles.Get(name);
+            if (profile.MaxInstances is { } max)
             {
                 agentMax[name] = agentMax.TryGetValue(name, out var configured) ? Math.Min(max, configured) : max;
+            }
+
+            if (profile.MaxTasks is { } tasks)
+            {
+                agentTasks[name] = tasks;
+            }
+        }
+
+        var roleTasks = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in catalog.RoleNames())
+        {
+            if (catalog.GetRole(name).MaxTasks is { } tasks)
+            {
+                roleTasks[name] = tasks;
             }
         }
 
@@ -139,6 +170,8 @@ public sealed class Dispatcher
             RoleCapacity = roleCapacity,
             AgentMax = agentMax,
             AgentsHeld = held,
+            RoleMaxTasks = roleTasks,
+            AgentMaxTasks = agentTasks,
         };
     }
 

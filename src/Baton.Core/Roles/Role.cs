@@ -15,6 +15,12 @@ public sealed record Role
 
     /// <summary>Profiles a full context hands this role's ticket to, in order of preference (<c>handoff_to</c>); empty: a fresh agent of the same profile.</summary>
     public IReadOnlyList<string> HandoffTo { get; init; } = [];
+
+    /// <summary>Kinds of work this role is for (<c>specialities</c>: review, architecture...): a ticket labelled <c>speciality:NAME</c> goes to a role that declares it.</summary>
+    public IReadOnlyList<string> Specialities { get; init; } = [];
+
+    /// <summary>Most tickets in progress at once with this role (<c>max_tasks</c>); null for no limit. Unlike <see cref="Capacity"/>, agents not on a ticket do not count.</summary>
+    public int? MaxTasks { get; init; }
     public bool ExitWhenDone { get; init; }
     public bool CommitBeforeStop { get; init; }
     public bool AutoApprove { get; init; }

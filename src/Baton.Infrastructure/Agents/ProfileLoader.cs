@@ -13,7 +13,7 @@ public static class ProfileLoader
     {
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
-        doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances",
+        doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances", "specialities", "max_tasks",
             "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "settings_env", "settings_format", "notify_argument", "version");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
@@ -116,6 +116,8 @@ public static class ProfileLoader
             NotifyArgument = doc.List(root, "notify_argument") ?? [],
             ApproveKeys = doc.List(root, "approve_keys") ?? ["Enter"],
             MaxInstances = doc.Int(root, "max_instances", 1, 1000),
+            Specialities = doc.List(root, "specialities") ?? [],
+            MaxTasks = doc.Int(root, "max_tasks", 1, 1000),
             VersionArgument = versionArgument,
             KnownGoodVersions = knownGood,
             Unverified = unverified,

@@ -93,7 +93,7 @@ public sealed partial class RoleCatalog : IRoleCatalog
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "prompt", "directives", "agent", "capacity", "exit_when_done",
-            "commit_before_stop", "auto_approve", "permissions", "handoff_to");
+            "commit_before_stop", "auto_approve", "permissions", "handoff_to", "specialities", "max_tasks");
         var permissions = new RolePermissions();
         if (doc.Map(root, "permissions") is { } p)
         {
@@ -116,6 +116,8 @@ public sealed partial class RoleCatalog : IRoleCatalog
             Agent = doc.String(root, "agent"),
             Capacity = doc.Int(root, "capacity", 1, 1000),
             HandoffTo = doc.List(root, "handoff_to") ?? [],
+            Specialities = doc.List(root, "specialities") ?? [],
+            MaxTasks = doc.Int(root, "max_tasks", 1, 1000),
             ExitWhenDone = Bool(doc, root, "exit_when_done"),
             CommitBeforeStop = Bool(doc, root, "commit_before_stop"),
             AutoApprove = Bool(doc, root, "auto_approve"),
