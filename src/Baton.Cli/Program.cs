@@ -95,6 +95,8 @@ public static class Program
         root.Subcommands.Add(ConflictsCommand.Create());
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(GateCommand.CreateList());
+        root.Subcommands.Add(CiCommand.Create());
+        root.Subcommands.Add(ServiceCommand.Create());
         root.Subcommands.Add(MergeCommand.CreateQueue());
         root.Subcommands.Add(MergeCommand.CreateMerge());
         root.Subcommands.Add(SyncStatusCommand.Create());

@@ -19,10 +19,11 @@ internal static class ConflictsCommand
             Description = "Also check local branches matching this pattern (e.g. 'release/*'), against the base branch; repeatable",
             AllowMultipleArgumentsPerToken = false,
         };
+        var against = new Option<string?>("--against") { Description = "The branch --branch's branches would merge into (default: the base branch), e.g. a feature's overseer branch" };
         var quiet = new Option<bool>("--no-notify") { Description = "Do not tell the agents involved in new conflicts" };
         var command = new Command("conflicts", "Predict merge conflicts between live branches (git merge-tree, no checkout touched); exit 1 when there are any")
         {
-            feature, branches, quiet, CommandRunner.Json,
+            feature, branches, against, quiet, CommandRunner.Json,
         };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
@@ -34,7 +35,18 @@ internal static class ConflictsCommand
                 throw Baton.Core.BatonException.Usage($"unknown feature '{scope}' (see `baton status` for the features there are)");
             }
 
-            var live = service.LiveBranches(scope, globs);
+            var into = parse.GetValue(against);
+            if (into is not null && host.Git.Resolve(host.Paths.Root, "refs/heads/" + into) is null)
+            {
+                throw Baton.Core.BatonException.Usage($"--against: no branch '{into}' (`git branch --list` shows the branches there are)");
+            }
+
+            if (into is not null && globs.Length == 0)
+            {
+                throw Baton.Core.BatonException.Usage("--against says what --branch's branches merge into: give --branch too");
+            }
+
+            var live = service.LiveBranches(scope, globs, against: into);
             var scan = host.ConflictScanner().Scan(host.Paths.Root, live);
             var delta = service.Record(scan, complete: scope is null && globs.Length == 0, host.Time.GetUtcNow());
             var notices = parse.GetValue(quiet) ? [] : ConflictService.Notices(delta, scan);

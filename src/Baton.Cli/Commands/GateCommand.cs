@@ -12,9 +12,10 @@ internal static class GateCommand
     {
         var ticket = new Argument<string?>("ticket") { Description = "The ticket whose branch to test (T-3 or 3)", Arity = ArgumentArity.ZeroOrOne };
         var branch = new Option<string?>("--branch", "-b") { Description = "Test this local branch instead of a ticket's" };
+        var role = new Option<string?>("--role") { Description = "Run this role's gate (gate.roles.ROLE); default: the ticket's role, else gate.commands" };
         var command = new Command("gate", "Run the quality gate (gate.commands) on a ticket's or a branch's committed head, in a scratch worktree; exit 1 when it fails")
         {
-            ticket, branch, CommandRunner.Json,
+            ticket, branch, role, CommandRunner.Json,
         };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
@@ -22,7 +23,15 @@ internal static class GateCommand
             var config = host.Config.Autopilot;
             var gate = new OnDemandGate(new Baton.Core.Git.LockedWorktrees(host.Git), host.Git, new GateRunner(host.Runner, Baton.Core.Security.Redactor.From(host.Variables)),
                 host.MergeStore, host.Store, host.TicketStore, host.Files, host.Time, host.Paths.Root, System.IO.Path.Combine(host.Paths.BatonDir, "worktrees"));
-            var result = await gate.RunAsync(parse.GetValue(ticket), parse.GetValue(branch), config.GateCommands, config.GateTimeout,
+            var asked = parse.GetValue(role);
+            if (asked is not null)
+            {
+                host.Roles().Catalog.GetRole(asked);
+            }
+
+            var workers = host.Store;
+            var result = await gate.RunAsync(parse.GetValue(ticket), parse.GetValue(branch),
+                t => config.GateCommandsFor(asked ?? (t?.Assignee is { } a ? workers.GetWorker(a)?.Role : null) ?? t?.RoleWanted), config.GateTimeout,
                 line => host.Error.WriteLine("gate: " + line), ct).ConfigureAwait(false);
             var run = result.Run;
             if (json)

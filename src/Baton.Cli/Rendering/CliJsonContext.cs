@@ -49,6 +49,10 @@ public sealed record EventJson(
 public sealed record OnDemandGateJson(long Id, string? Ticket, string Branch, string Commit, string Kind, string Status, int? Passed, int? Failed, int? Skipped,
     string Summary, string Output, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt);
 
+public sealed record CiGenerateJson(IReadOnlyList<string> Written, bool ConflictsJob, string Note);
+
+public sealed record ServiceInstallJson(string Unit, string Instance, bool User, bool Enabled, string EnvironmentFile);
+
 public sealed record ErrorJson(string Error, int ExitCode);
 
 public sealed record AutopilotStateJson(string Message, bool Running);
@@ -97,6 +101,8 @@ public sealed record ConflictsJson(
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(List<NotificationJson>))]
 [JsonSerializable(typeof(OnDemandGateJson))]
+[JsonSerializable(typeof(CiGenerateJson))]
+[JsonSerializable(typeof(ServiceInstallJson))]
 [JsonSerializable(typeof(WorkerJson))]
 [JsonSerializable(typeof(List<WorkerJson>))]
 [JsonSerializable(typeof(SendJson))]

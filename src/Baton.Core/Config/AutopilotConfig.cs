@@ -42,6 +42,13 @@ public sealed record AutopilotConfig
     /// <summary>Commands run in the worktree when an agent reports done (each with <c>sh -c</c>; they are the project's own).</summary>
     public IReadOnlyList<string> GateCommands { get; init; } = [];
 
+    /// <summary>Gate commands of one role instead of <see cref="GateCommands"/> (<c>gate.roles.implementor</c>; <c>overseer</c> for a feature's integration branch).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> GateRoles { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>The gate of a ticket of <paramref name="role"/>: its role's commands when configured, else <see cref="GateCommands"/>.</summary>
+    public IReadOnlyList<string> GateCommandsFor(string? role) =>
+        role is not null && GateRoles.TryGetValue(role, out var commands) ? commands : GateCommands;
+
     public TimeSpan GateTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>How often a failed gate goes back to the worker before the ticket fails.</summary>

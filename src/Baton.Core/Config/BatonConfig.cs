@@ -23,6 +23,15 @@ public sealed record BatonConfig
 
     public GitHubConfig GitHub { get; init; } = new();
 
+    /// <summary>How a CI runner gets Baton (<c>ci.install</c>, a shell command): `baton ci generate` adds a conflicts job only with it.</summary>
+    public string? CiInstall { get; init; }
+
+    /// <summary>Age past which `baton gc` (and `baton up`, every <see cref="CleanupEvery"/>) removes failed and cancelled tickets' worktrees, closed branches, ended sessions and logs (<c>workspace.cleanup_after</c>).</summary>
+    public TimeSpan CleanupAfter { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often `baton up` runs the workspace clean-up (<c>workspace.cleanup_every</c>; 0 turns it off).</summary>
+    public TimeSpan CleanupEvery { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>When a worker's context is full enough to hand its ticket to a fresh agent (<c>handoff:</c>).</summary>
     public Handoff.HandoffConfig Handoff { get; init; } = new();
 

@@ -49,6 +49,7 @@ public static class ConfigSchema
         new("gate", "commands", ConfigValueType.List, "[]", null, null, ["Commands run in the worktree when an agent reports done, e.g. [\"dotnet test\", \"npm run lint\"]."], c => L(c.Autopilot.GateCommands.Count)),
         new("gate", "timeout", ConfigValueType.Duration, "10m", "1s", "24h", [], c => D(c.Autopilot.GateTimeout)),
         new("gate", "retries", ConfigValueType.Int, "2", "0", "20", ["How often a failed gate goes back to the agent before the ticket fails."], c => N(c.Autopilot.GateRetries)),
+        new("gate", "roles", ConfigValueType.Lists, "{}", null, null, ["Gate commands of one role instead of `commands`, e.g. {implementor: [\"make unit\", \"make lint\"], overseer: [\"make integration\"]}", "(overseer: the gate of a feature's integration branch merging into its base)."], c => M(c.Autopilot.GateRoles.Count)),
         new("merge", "auto", ConfigValueType.Bool, "true", null, null, ["Merge branches that passed the gate into their target branch; false leaves them in review."], c => B(c.Autopilot.AutoMerge)),
         new("merge", "strategy", ConfigValueType.Choice, "merge", "merge", "rebase", ["merge: a merge commit on the target; rebase: the branch's commits replayed onto the target (linear history)."], c => c.Autopilot.MergeStrategy == MergeStrategy.Rebase ? "rebase" : "merge"),
         new("merge", "mode", ConfigValueType.Choice, "local", "local", "pull_request", ["local: Baton's merge queue merges into the target; pull_request: the branch is pushed and a", "GitHub pull request opened and followed (merged -> done; closed unmerged -> failed)."], c => c.Autopilot.MergeMode == MergeMode.PullRequest ? "pull_request" : "local"),
@@ -62,6 +63,9 @@ public static class ConfigSchema
         new("handoff", "force", ConfigValueType.Int, "80", "1", "100", ["Fill at which the handoff happens at once, the packet built from Baton's own record (below the CLI's own compaction)."], c => N(c.Handoff.Force)),
         new("handoff", "ask_timeout", ConfigValueType.Duration, "2m", "1s", "1h", ["How long an asked agent has to write its section before the forced path (1s to 1h)."], c => D(c.Handoff.AskTimeout)),
         new("handoff", "windows", ConfigValueType.Map, "{}", "1000", "100000000", ["Effective context windows in tokens by model or profile name, e.g. {claude-opus-4: 180000}; they win over the built-in rules."], c => M(c.Handoff.Windows.Count)),
+        new("workspace", "cleanup_after", ConfigValueType.Duration, "24h", "1s", "8760h", ["Age past which `baton gc` and `baton up` remove failed and cancelled tickets' worktrees (uncommitted work saved", "first), merged or closed branches, ended agents' sessions and logs (1s to 8760h)."], c => D(c.CleanupAfter)),
+        new("workspace", "cleanup_every", ConfigValueType.Duration, "1h", "0s", "168h", ["How often `baton up` runs that clean-up (0s: never; 0s to 168h)."], c => D(c.CleanupEvery)),
+        new("ci", "install", ConfigValueType.Text, "\"\"", null, null, ["How a CI runner gets `baton` (a shell command); with it `baton ci generate` adds a conflicts job."], c => Q(c.CiInstall ?? "")),
     ];
 
     /// <summary>The key at <paramref name="path"/> (<c>section.name</c>).</summary>

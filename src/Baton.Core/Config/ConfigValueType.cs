@@ -16,4 +16,7 @@ public enum ConfigValueType
     /// <summary>Name to whole number, each number in the range.</summary>
     Map,
     List,
+
+    /// <summary>Name to a list of text values (<c>gate.roles</c>).</summary>
+    Lists,
 }

@@ -36,7 +36,7 @@ public sealed class ConflictService
     /// With <paramref name="feature"/>, only that feature's tickets and branches. <paramref name="heads"/>:
     /// the branch heads when the caller has just read them.
     /// </summary>
-    public IReadOnlyList<LiveBranch> LiveBranches(string? feature = null, IReadOnlyList<string>? globs = null, IReadOnlyDictionary<string, string>? heads = null)
+    public IReadOnlyList<LiveBranch> LiveBranches(string? feature = null, IReadOnlyList<string>? globs = null, IReadOnlyDictionary<string, string>? heads = null, string? against = null)
     {
         var list = new List<LiveBranch>();
         foreach (var t in _tickets.ListTickets(new TicketQuery(Feature: feature)).Where(t => !t.Status.IsFinished() && t.Branch is not null).OrderBy(t => t.Number))
@@ -58,7 +58,7 @@ public sealed class ConflictService
         foreach (var glob in globs ?? [])
         {
             var regex = Glob.ToRegex(glob);
-            var target = Base();
+            var target = against ?? Base();
             list.AddRange(heads.Keys.Where(b => regex.IsMatch(b) && b != target).Order(StringComparer.Ordinal).Select(b => new LiveBranch(b, target)));
         }
 

@@ -77,7 +77,7 @@ public sealed class FeatureMerges
             var feature = FeatureOf(mr)!;
             var scratch = Path.Combine(Path.Combine(_paths.BatonDir, "worktrees"), $"_merge-{mr.Id}");
             var message = $"Merge feature {feature} into {mr.Target}\n\nIntegration branch {mr.Branch} merged by Baton after the gate passed on the result.";
-            var (commands, timeout) = (_config.GateCommands, _config.GateTimeout);
+            var (commands, timeout) = (_config.GateCommandsFor("overseer"), _config.GateTimeout);
             var stopping = _stopping;
             _running = (mr, Task.Run(() => _job.RunAsync(_paths.Root, scratch, mr, null, message, commands, timeout, stopping), CancellationToken.None));
             report.Add("feature_merging", null, null, $"feature {feature}: merging {mr.Branch} into {mr.Target}");

@@ -185,9 +185,10 @@ public sealed class GatesAndMerges
 
             var now = _time.GetUtcNow();
             var run = _merges.AddGateRun(new GateRun { Ticket = ticket.Number, Worker = ticket.Assignee, Branch = ticket.Branch, Kind = "worktree", Status = "running", StartedAt = now });
-            _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateStarted, $"{ticket.Id}: gate started in {ticket.Worktree}: {string.Join(" && ", _config.GateCommands)}", now));
+            var gate = _config.GateCommandsFor(RoleOf(ticket));
+            _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.GateStarted, $"{ticket.Id}: gate started in {ticket.Worktree}: {string.Join(" && ", gate)}", now));
             var dir = ticket.Worktree;
-            var (commands, timeout, stopping) = (_config.GateCommands, _config.GateTimeout, _stopping);
+            var (commands, timeout, stopping) = (gate, _config.GateTimeout, _stopping);
             _gates[ticket.Number] = (run, commit, Task.Run(() => _gateRunner.RunAsync(dir, commands, timeout, stopping), CancellationToken.None));
             report.Add("gate_started", ticket.Id, ticket.Assignee, $"{ticket.Id}: gate started");
         }
@@ -285,7 +286,7 @@ public sealed class GatesAndMerges
 
             var scratch = Path.Combine(Path.Combine(_paths.BatonDir, "worktrees"), $"_merge-{mr.Id}");
             var message = $"Merge {ticket.Id}: {ticket.Title}\n\nBranch {mr.Branch} merged by Baton after its gate passed.\nBaton-Ticket: {ticket.Id}";
-            var commands = _config.GateCommands;
+            var commands = _config.GateCommandsFor(RoleOf(ticket));
             var timeout = _config.GateTimeout;
             var stopping = _stopping;
             _merge = (mr, ticket, Task.Run(() => _mergeJob.RunAsync(_paths.Root, scratch, mr, tested, message, commands, timeout, stopping), CancellationToken.None));
@@ -361,4 +362,8 @@ public sealed class GatesAndMerges
         var lines = output.TrimEnd().Split('\n');
         return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 30)));
     }
+
+    /// <summary>The role a ticket's gate is chosen by (<c>gate.roles</c>): its agent's, else the one it asked for.</summary>
+    private string? RoleOf(Ticket ticket) =>
+        (ticket.Assignee is { } a ? _store.GetWorker(a)?.Role : null) ?? ticket.RoleWanted;
 }

@@ -49,18 +49,13 @@ public sealed class OnDemandGate
     /// <summary>Scratch folders of on-demand gates: named by their run, so a leftover is matched to its row.</summary>
     public static string ScratchName(long runId) => "_gate-" + runId.ToString(CultureInfo.InvariantCulture);
 
-    public async Task<OnDemandGateResult> RunAsync(string? ticketRef, string? branch, IReadOnlyList<string> commands, TimeSpan timeout, Action<string> progress, CancellationToken ct)
+    public async Task<OnDemandGateResult> RunAsync(string? ticketRef, string? branch, Func<Ticket?, IReadOnlyList<string>> commandsFor, TimeSpan timeout, Action<string> progress, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(commands);
+        ArgumentNullException.ThrowIfNull(commandsFor);
         ArgumentNullException.ThrowIfNull(progress);
         if ((ticketRef is null) == (branch is null))
         {
             throw BatonException.Usage("name a ticket (`baton gate T-3`) or a branch (`baton gate --branch B`), not both");
-        }
-
-        if (commands.Count == 0)
-        {
-            throw BatonException.Usage("no gate commands are configured: add them as gate.commands in .baton/config.yaml (e.g. [\"dotnet test\"])");
         }
 
         Ticket? ticket = null;
@@ -69,6 +64,12 @@ public sealed class OnDemandGate
             var number = TicketId.Parse(ticketRef);
             ticket = _tickets.GetTicket(number) ?? throw BatonException.Usage($"unknown ticket {TicketId.Format(number)}: `baton ticket list` shows the tickets");
             branch = ticket.Branch ?? throw BatonException.Usage($"{ticket.Id} has no branch yet (it has not been started): run the gate on a branch with `baton gate --branch B`");
+        }
+
+        var commands = commandsFor(ticket);
+        if (commands.Count == 0)
+        {
+            throw BatonException.Usage("no gate commands are configured: add them as gate.commands in .baton/config.yaml (e.g. [\"dotnet test\"])");
         }
 
         if (branch!.StartsWith('-') || branch.Contains("..", StringComparison.Ordinal) || branch.Any(char.IsWhiteSpace))

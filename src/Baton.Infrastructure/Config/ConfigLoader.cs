@@ -22,7 +22,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "handoff", "notify");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "handoff", "notify", "ci", "workspace");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -81,7 +81,7 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "gate") is { } gate)
         {
-            doc.AllowOnly(gate, "commands", "timeout", "retries");
+            doc.AllowOnly(gate, "commands", "timeout", "retries", "roles");
             var commands = doc.List(gate, "commands");
             if (commands?.FirstOrDefault(string.IsNullOrWhiteSpace) is not null)
             {
@@ -93,9 +93,27 @@ public static class ConfigLoader
                 Autopilot = config.Autopilot with
                 {
                     GateCommands = commands ?? config.Autopilot.GateCommands,
+                    GateRoles = GateRoles(doc, gate),
                     GateTimeout = doc.Duration(gate, ConfigSchema.Key("gate.timeout")) ?? config.Autopilot.GateTimeout,
                     GateRetries = doc.Int(gate, ConfigSchema.Key("gate.retries")) ?? config.Autopilot.GateRetries,
                 },
+            };
+        }
+
+        if (doc.Map(doc.Root, "ci") is { } ci)
+        {
+            doc.AllowOnly(ci, "install");
+            var install = doc.String(ci, "install");
+            config = config with { CiInstall = string.IsNullOrWhiteSpace(install) ? null : install };
+        }
+
+        if (doc.Map(doc.Root, "workspace") is { } workspace)
+        {
+            doc.AllowOnly(workspace, "cleanup_after", "cleanup_every");
+            config = config with
+            {
+                CleanupAfter = doc.Duration(workspace, ConfigSchema.Key("workspace.cleanup_after")) ?? config.CleanupAfter,
+                CleanupEvery = doc.Duration(workspace, ConfigSchema.Key("workspace.cleanup_every")) ?? config.CleanupEvery,
             };
         }
 
@@ -203,6 +221,35 @@ public static class ConfigLoader
             HoldOnOverlap = doc.Bool(map, "hold_on_overlap") ?? d.HoldOnOverlap,
             StackDependents = doc.Bool(map, "stack_dependents") ?? d.StackDependents,
         };
+    }
+
+    /// <summary><c>gate.roles</c>: role name to its list of commands, none empty.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> GateRoles(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode gate)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (doc.Map(gate, "roles") is not { } roles)
+        {
+            return result;
+        }
+
+        foreach (var (k, _) in roles.Children)
+        {
+            var name = (k as YamlDotNet.RepresentationModel.YamlScalarNode)?.Value ?? "";
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z][a-z0-9_-]{0,39}$"))
+            {
+                throw doc.Error(k, $"'gate.roles' has '{name}', which is no role name (lowercase letters, digits, '-' and '_')");
+            }
+
+            var commands = doc.List(roles, name) ?? [];
+            if (commands.Count == 0 || commands.Any(string.IsNullOrWhiteSpace))
+            {
+                throw doc.Error(doc.Node(roles, name)!, $"'gate.roles.{name}' must be a list of commands, none empty");
+            }
+
+            result[name] = commands;
+        }
+
+        return result;
     }
 
     private static Dictionary<string, long> Numbers(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode map, ConfigKey schema)

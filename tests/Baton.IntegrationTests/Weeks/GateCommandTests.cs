@@ -66,6 +66,23 @@ public sealed class GateCommandTests
         }
     }
 
+    [Fact]
+    public void A_tickets_gate_is_its_roles_gate_under_up_and_on_demand()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, gate: "commands: [\"false\"]\nroles: {implementor: [\"test -f role.ok\"]}");
+        Role(repo, "implementor", text => text);
+        var id = Ticket(repo, "Implement", Work("T-1", "role.ok", "yes"), "--role", "implementor");
+
+        var up = Up(repo);
+
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, id));
+        Assert.Contains("test -f role.ok", Assert.Single(Events(repo, "gate_started", id)).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, repo.Baton("gate", "--branch", "main", "--role", "implementor").ExitCode); // main has role.ok now
+        Assert.Equal(1, repo.Baton("gate", "--branch", "main").ExitCode); // gate.commands: false
+    }
+
     [Theory]
     [InlineData(new[] { "gate" }, "name a ticket")]
     [InlineData(new[] { "gate", "T-1", "--branch", "main" }, "not both")]
