@@ -107,6 +107,7 @@ public static class Program
         root.Subcommands.Add(GitHubCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
         root.Subcommands.Add(SynthesizeCommand.Create());
+        root.Subcommands.Add(McpCommand.Create());
 
         return root;
     }

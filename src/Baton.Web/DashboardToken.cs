@@ -11,10 +11,13 @@ public static class DashboardToken
 {
     public const string FileName = "dashboard.token";
 
-    public static string LoadOrCreate(IFiles files, string batonDir)
+    public static string LoadOrCreate(IFiles files, string batonDir) => LoadOrCreate(files, batonDir, FileName);
+
+    /// <summary>The same for another front door's token file (`baton mcp --http`: mcp.token).</summary>
+    public static string LoadOrCreate(IFiles files, string batonDir, string fileName)
     {
         ArgumentNullException.ThrowIfNull(files);
-        var path = Path.Combine(batonDir, FileName);
+        var path = Path.Combine(batonDir, fileName);
         if (files.FileExists(path))
         {
             var existing = files.ReadText(path).Trim();

@@ -10,6 +10,8 @@ internal static class InboxCommand
     public static Command Create()
     {
         var command = new Command("inbox", "Import the task files waiting in .baton/inbox/ as tickets (malformed ones go to inbox/rejected/ with a .error file)") { CommandRunner.Json };
+        command.Subcommands.Add(InboxAnswerCommand.CreateAnswer());
+        command.Subcommands.Add(InboxAnswerCommand.CreateQuestions());
         CommandRunner.Bind(command, (parse, host, _) =>
         {
             var outcome = host.TicketInbox().Import();

@@ -46,6 +46,13 @@ public sealed record AgentProfile
     /// </summary>
     public IReadOnlyList<string> NotifyArgument { get; init; } = [];
 
+    /// <summary>
+    /// Arguments that register Baton's MCP server for a role with <c>mcp:</c> (Claude Code:
+    /// <c>["--mcp-config", "{mcp_config_file}"]</c>, a JSON file Baton writes; Codex:
+    /// <c>["-c", "mcp_servers.baton={mcp_toml}"]</c>, the server as a TOML inline table).
+    /// </summary>
+    public IReadOnlyList<string> McpArgument { get; init; } = [];
+
     /// <summary>Keys that say "yes" to the agent's permission question (roles with <c>auto_approve</c>).</summary>
     public IReadOnlyList<string> ApproveKeys { get; init; } = ["Enter"];
 

@@ -94,4 +94,13 @@ public static class EventTypes
 
     /// <summary>A feature's RESULT.md written when its last ticket landed.</summary>
     public const string FeatureResultWritten = "feature_result_written";
+
+    /// <summary>One MCP tool call (`baton mcp`): tool, caller, outcome; arguments redacted.</summary>
+    public const string McpCall = "mcp_call";
+
+    /// <summary>A person's answer to an agent's ask_human question (`baton inbox answer N`); metadata question = N.</summary>
+    public const string HumanAnswered = "human_answered";
+
+    /// <summary>Subtickets an agent proposed (MCP propose_subtickets), kept for a person or the prophet to accept; not filed.</summary>
+    public const string SubticketsProposed = "subtickets_proposed";
 }

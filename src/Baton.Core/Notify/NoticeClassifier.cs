@@ -18,6 +18,7 @@ public static class NoticeClassifier
         var (priority, name) = (e.Type, kind) switch
         {
             (EventTypes.Notification, "needs_human") => (NotificationPriority.Urgent, "needs_human"),
+            (EventTypes.Notification, "human_question") => (NotificationPriority.Urgent, "human_question"),
             (EventTypes.Notification, "ticket_failed") => (NotificationPriority.Urgent, "ticket_failed"),
             (EventTypes.Notification, "merge_waiting") => (NotificationPriority.Action, "merge_waiting"),
             (EventTypes.Notification, "feature_merge_failed") => (NotificationPriority.Action, "feature_merge_failed"),
@@ -48,6 +49,7 @@ public static class NoticeClassifier
     private static string Describe(string kind) => kind switch
     {
         "needs_human" => "a worker is waiting for a person",
+        "human_question" => "an agent asks a person (answer: baton inbox answer N)",
         "ticket_failed" => "ticket failed",
         "merge_waiting" => "merge cannot land yet",
         "feature_merge_failed" => "feature merge failed",

@@ -24,6 +24,9 @@ public sealed record Role
     public bool ExitWhenDone { get; init; }
     public bool CommitBeforeStop { get; init; }
     public bool AutoApprove { get; init; }
+
+    /// <summary>Baton's MCP server registered for the agent at spawn (<c>mcp: true</c> or <c>mcp: orchestrator</c>).</summary>
+    public RoleMcp Mcp { get; init; }
     public RolePermissions Permissions { get; init; } = new();
 
     /// <summary>The file it came from (or "built-in role NAME"), for error messages.</summary>

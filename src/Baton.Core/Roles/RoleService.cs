@@ -65,7 +65,8 @@ public sealed class RoleService
         {
             ["permissions"] = new JsonObject
             {
-                ["allow"] = new JsonArray(r.Permissions.Allow.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray()),
+                // A role given Baton's MCP server may call its tools without a permission question.
+                ["allow"] = new JsonArray(r.Permissions.Allow.Concat(r.Mcp != RoleMcp.None ? ["mcp__baton"] : []).Select(a => (JsonNode?)JsonValue.Create(a)).ToArray()),
                 ["deny"] = new JsonArray(r.Permissions.Deny.Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
             },
             ["hooks"] = hooks,

@@ -48,7 +48,7 @@ public sealed class RoleSetup
 
         // Files a previous worker of this name left (another role, other guards) must not apply.
         Release(worker);
-        foreach (var stale in new[] { ContextFile(worker), SettingsFile(worker), GuardFile(worker) }.Where(_files.FileExists))
+        foreach (var stale in new[] { ContextFile(worker), SettingsFile(worker), GuardFile(worker), McpConfigFile(worker) }.Where(_files.FileExists))
         {
             _files.DeleteFile(stale);
         }
@@ -117,6 +117,17 @@ public sealed class RoleSetup
             notes.Add((gemini ? "settings (hooks) in " : "settings (permissions, hooks) in ") + settings);
         }
 
+        if (role.Mcp != RoleMcp.None && profile.McpArgument.Count > 0)
+        {
+            var vars = new Dictionary<string, string>
+            {
+                ["{mcp_config_file}"] = Write(McpConfigFile(worker), Mcp.McpRegistration.ClaudeConfig(_baton)),
+                ["{mcp_toml}"] = Mcp.McpRegistration.CodexTable(_baton),
+            };
+            arguments.AddRange(profile.McpArgument.Select(a => Substitute(a, vars)));
+            notes.Add("Baton's MCP server registered (" + (role.Mcp == RoleMcp.Orchestrator ? "every tool" : "its ticket's tools") + ")");
+        }
+
         if (role.Permissions.NeedsGitGuards)
         {
             var policy = new GuardPolicy(worker, role.Name, role.Permissions.Write, role.Permissions.ProtectedBranches);
@@ -169,6 +180,8 @@ public sealed class RoleSetup
     private string ContextFile(string worker) => Path.Combine(_paths.BatonDir, "context", worker + ".md");
 
     private string SettingsFile(string worker) => Path.Combine(_paths.BatonDir, "settings", worker + ".json");
+
+    private string McpConfigFile(string worker) => Path.Combine(_paths.BatonDir, "mcp", worker + ".mcp.json");
 
     private string GuardFile(string worker) => Path.Combine(_paths.BatonDir, "guards", worker + ".json");
 

@@ -64,8 +64,8 @@ public sealed partial class Redactor
     }
 
     // sk-ant-..., sk-proj-..., sk-..., GitHub tokens (ghp_, gho_, ghs_, ghu_, ghr_, github_pat_),
-    // Slack xox?- tokens, AWS access key ids, and Bearer headers.
-    [GeneratedRegex(@"sk-ant-[A-Za-z0-9_\-]{8,}|sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9\-]{10,}|AKIA[0-9A-Z]{16}|(?<=Bearer\s)[A-Za-z0-9._\-]{12,}")]
+    // Slack xox?- tokens, AWS access key ids, Baton's worker MCP tokens (bw.NAME.secret), and Bearer headers.
+    [GeneratedRegex(@"bw\.[a-z0-9\-]{1,40}\.[A-Za-z0-9_\-]{40,}|sk-ant-[A-Za-z0-9_\-]{8,}|sk-[A-Za-z0-9_\-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abprs]-[A-Za-z0-9\-]{10,}|AKIA[0-9A-Z]{16}|(?<=Bearer\s)[A-Za-z0-9._\-]{12,}")]
     private static partial Regex KnownKeyShapes();
 
     public string Redact(string? text)

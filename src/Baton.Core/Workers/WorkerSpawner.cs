@@ -84,6 +84,14 @@ public sealed class WorkerSpawner : IAgentSpawner
         {
             environment["BATON_BRANCH"] = branch;
         }
+
+        // The agent's key to Baton's MCP tools for its own ticket (`baton mcp`); only its hash is kept.
+        // An orchestrating role gets none: its server then serves every tool.
+        if (role?.Mcp != Roles.RoleMcp.Orchestrator)
+        {
+            environment[Mcp.WorkerTokens.Variable] = new Mcp.WorkerTokens(_ctx.Paths, _ctx.Files).Issue(name);
+        }
+
         if (_ctx.Config.TmuxSocket is { } socket)
         {
             environment["BATON_TMUX_SOCKET"] = socket;

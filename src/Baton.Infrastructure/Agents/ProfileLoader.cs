@@ -14,7 +14,7 @@ public static class ProfileLoader
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances", "specialities", "max_tasks",
-            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "settings_env", "settings_format", "notify_argument", "version");
+            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "settings_env", "settings_format", "notify_argument", "mcp_argument", "version");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
         if (doc.Map(root, "context") is { } context)
@@ -114,6 +114,7 @@ public static class ProfileLoader
             SettingsEnvironment = doc.String(root, "settings_env"),
             SettingsFormat = OneOf(doc, root, "settings_format", ["claude", "gemini"]) ?? "claude",
             NotifyArgument = doc.List(root, "notify_argument") ?? [],
+            McpArgument = doc.List(root, "mcp_argument") ?? [],
             ApproveKeys = doc.List(root, "approve_keys") ?? ["Enter"],
             MaxInstances = doc.Int(root, "max_instances", 1, 1000),
             Specialities = doc.List(root, "specialities") ?? [],

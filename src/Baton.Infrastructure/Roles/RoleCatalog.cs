@@ -93,7 +93,7 @@ public sealed partial class RoleCatalog : IRoleCatalog
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "prompt", "directives", "agent", "capacity", "exit_when_done",
-            "commit_before_stop", "auto_approve", "permissions", "handoff_to", "specialities", "max_tasks");
+            "commit_before_stop", "auto_approve", "permissions", "handoff_to", "specialities", "max_tasks", "mcp");
         var permissions = new RolePermissions();
         if (doc.Map(root, "permissions") is { } p)
         {
@@ -121,6 +121,7 @@ public sealed partial class RoleCatalog : IRoleCatalog
             ExitWhenDone = Bool(doc, root, "exit_when_done"),
             CommitBeforeStop = Bool(doc, root, "commit_before_stop"),
             AutoApprove = Bool(doc, root, "auto_approve"),
+            Mcp = doc.Choice(root, "mcp", ("true", RoleMcp.Worker), ("false", RoleMcp.None), ("worker", RoleMcp.Worker), ("orchestrator", RoleMcp.Orchestrator)) ?? RoleMcp.None,
             Permissions = permissions,
             Source = source,
         };

@@ -67,6 +67,10 @@ public sealed record ModelStep
     public static ModelStep Tool(string name, JsonObject input, ModelUsage? usage = null) =>
         new() { Kind = StepKind.Tool, Text = name, Input = input, Usage = usage ?? new(100, 20) };
 
+    /// <summary>A call of a tool of the MCP server Claude Code knows as <paramref name="server"/> (its name there: mcp__SERVER__TOOL).</summary>
+    public static ModelStep Mcp(string server, string tool, JsonObject input, ModelUsage? usage = null) =>
+        Tool($"mcp__{server}__{tool}", input, usage);
+
     public static ModelStep Say(string text, ModelUsage? usage = null) =>
         new() { Kind = StepKind.Say, Text = text, Usage = usage ?? new(100, 20) };
 
