@@ -97,8 +97,9 @@ public sealed class FirstContactTests : IDisposable
     [Fact]
     public void Every_command_that_prints_takes_json_and_the_exceptions_are_the_stated_ones()
     {
-        // Internal programs the agents and the loop run, and the dashboard (a server that prints its URL), as the README says.
-        var internalOnes = new HashSet<string>(StringComparer.Ordinal) { "baton scripted-agent", "baton headless-run", "baton dashboard" };
+        // Internal programs the agents and the loop run, the dashboard (a server that prints its URL)
+        // and the MCP server (JSON-RPC is its output), as the README says.
+        var internalOnes = new HashSet<string>(StringComparer.Ordinal) { "baton scripted-agent", "baton headless-run", "baton dashboard", "baton mcp" };
         var without = Commands(Root())
             .Where(c => c.Command.Subcommands.Count == 0 && !internalOnes.Contains(string.Join(' ', c.Path.Prepend("baton"))))
             .Where(c => !c.Command.Options.Any(o => o.Name == "--json"))
