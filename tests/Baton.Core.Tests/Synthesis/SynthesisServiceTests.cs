@@ -45,7 +45,7 @@ public sealed class SynthesisServiceTests : IDisposable
     {
         var now = _time.GetUtcNow();
         _db.Merges.SaveMergeRequest(new MergeRequest { Ticket = t.Number, Branch = "baton/" + t.Id, Target = "main", Status = MergeRequestStatus.Merged, Detail = Sha, CreatedAt = now, UpdatedAt = now },
-            new EventRecord { Time = now, Type = EventTypes.PrMerged, Message = "merged" });
+            new EventRecord { Time = now, Type = EventTypes.Merged, Message = "merged" });
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public sealed class SynthesisCommandTests
         Assert.Contains("src/api.txt written", result, StringComparison.Ordinal);
         Assert.Contains("Changed: src/model.txt (+1 -0)", result, StringComparison.Ordinal);
         var written = Assert.Single(Events(repo, "feature_result_written"));
-        var merged = Events(repo, "pr_merged").Select(Time).Max();
+        var merged = Events(repo, "merged").Select(Time).Max();
         Assert.True(Time(written) >= merged, "written after the last ticket landed");
         Assert.Equal(JsonValueKind.String, written.GetProperty("feature").ValueKind);
     }
