@@ -164,7 +164,7 @@ public sealed class CliHost : IDisposable
 
     /// <summary>`baton synthesize`: a reviewing agent's report on finished tickets.</summary>
     public Baton.Core.Synthesis.SynthesisService Syntheses() => new(
-        new HeadlessQuestions(Workers(), WorkerSpawner()), TicketStore, Store,
+        HeadlessQuestions.For(Workers(), WorkerSpawner()), TicketStore, Store,
         new Baton.Core.Synthesis.DossierBuilder(MergeStore, new GitPatches(_runner), Git, Git, Paths.Root, Redactor.From(Variables)) { BaseBranch = Config.Autopilot.BaseBranch },
         Files, Paths, Time, Redactor.From(Variables));
 
@@ -172,7 +172,7 @@ public sealed class CliHost : IDisposable
     public Baton.Core.Planning.PlanService Plans()
     {
         var roles = new RoleCatalog(Paths.BatonDir).RoleNames().ToHashSet(StringComparer.Ordinal);
-        return new(new HeadlessQuestions(Workers(), WorkerSpawner()), TicketStore, Store, Files, Paths, Time, Redactor.From(Variables))
+        return new(HeadlessQuestions.For(Workers(), WorkerSpawner()), TicketStore, Store, Files, Paths, Time, Redactor.From(Variables))
         {
             RoleExists = roles.Contains,
         };

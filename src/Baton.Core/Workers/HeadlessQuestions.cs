@@ -16,15 +16,29 @@ public sealed class HeadlessQuestions : IAgentQuestions
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(5);
 
-    private readonly WorkerContext _ctx;
     private readonly IAgentSpawner _spawner;
+    private readonly Storage.IStore _store;
+    private readonly IHeadlessHost _headless;
+    private readonly Files.IFiles _files;
+    private readonly Config.BatonPaths _paths;
+    private readonly TimeProvider _time;
 
-    public HeadlessQuestions(WorkerContext context, IAgentSpawner spawner)
+    public HeadlessQuestions(IAgentSpawner spawner, Storage.IStore store, IHeadlessHost headless, Files.IFiles files, Config.BatonPaths paths, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(spawner);
+        _spawner = spawner;
+        _store = store;
+        _headless = headless;
+        _files = files;
+        _paths = paths;
+        _time = time;
+    }
+
+    /// <summary>For the CLI: the ports of a <see cref="WorkerContext"/>.</summary>
+    public static HeadlessQuestions For(WorkerContext context, IAgentSpawner spawner)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(spawner);
-        _ctx = context;
-        _spawner = spawner;
+        return new(spawner, context.Store, context.Headless, context.Files, context.Paths, context.Time);
     }
 
     public async Task<AgentAnswer> AskAsync(AgentQuestion question, IProgress<string>? progress, CancellationToken ct)
@@ -40,20 +54,20 @@ public sealed class HeadlessQuestions : IAgentQuestions
         }, ct).ConfigureAwait(false);
         progress?.Report($"{question.Purpose}: {worker.Agent} agent {worker.Name} is at it (log: {worker.LogPath})");
 
-        var started = _ctx.Time.GetUtcNow();
+        var started = _time.GetUtcNow();
         var reported = started;
         var deadProcessSeen = false;
         while (true)
         {
-            var row = _ctx.Store.GetWorker(worker.Name) ?? worker;
+            var row = _store.GetWorker(worker.Name) ?? worker;
             if (!row.State.IsLive() || (row.State == WorkerState.Paused && row.ExitCode is not null))
             {
                 worker = row;
                 break;
             }
 
-            var now = _ctx.Time.GetUtcNow();
-            if (row.Pid is { } pid && !_ctx.Headless.IsAlive(pid))
+            var now = _time.GetUtcNow();
+            if (row.Pid is { } pid && !_headless.IsAlive(pid))
             {
                 // The supervisor records the exit just before it ends: one more look, then believe the pid.
                 if (deadProcessSeen)
@@ -69,7 +83,7 @@ public sealed class HeadlessQuestions : IAgentQuestions
             {
                 if (row.Pid is { } running)
                 {
-                    _ctx.Headless.Stop(running, TimeSpan.FromSeconds(5));
+                    _headless.Stop(running, TimeSpan.FromSeconds(5));
                 }
 
                 throw new BatonException($"{question.Purpose}: {worker.Agent} agent {worker.Name} did not answer within {Minutes(question.Timeout)}; it was stopped (its log: {worker.LogPath})");
@@ -81,12 +95,12 @@ public sealed class HeadlessQuestions : IAgentQuestions
                 progress?.Report($"{question.Purpose}: still waiting for {worker.Name} ({Seconds(now - started)}s)");
             }
 
-            await Task.Delay(Poll, _ctx.Time, ct).ConfigureAwait(false);
+            await Task.Delay(Poll, _time, ct).ConfigureAwait(false);
         }
 
-        var log = worker.LogPath ?? _ctx.Paths.LogFile(worker.Name);
-        var output = _ctx.Files.FileExists(log) ? _ctx.Files.ReadTail(log, MaxAnswerBytes) : "";
-        progress?.Report($"{question.Purpose}: {worker.Name} answered (exit code {worker.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, {Seconds(_ctx.Time.GetUtcNow() - started)}s)");
+        var log = worker.LogPath ?? _paths.LogFile(worker.Name);
+        var output = _files.FileExists(log) ? _files.ReadTail(log, MaxAnswerBytes) : "";
+        progress?.Report($"{question.Purpose}: {worker.Name} answered (exit code {worker.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, {Seconds(_time.GetUtcNow() - started)}s)");
         return new AgentAnswer(output, worker.Name, worker.Agent, worker.ExitCode);
     }
 
