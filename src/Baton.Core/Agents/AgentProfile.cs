@@ -87,6 +87,12 @@ public sealed record AgentProfile
     public IReadOnlyList<StartupRule> Startup { get; init; } = [];
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// <c>pass_env</c>: names (or prefixes ending in <c>*</c>) of Baton's own environment variables
+    /// the agent gets, besides <see cref="PassEnv.Always"/>; <see cref="Environment"/> wins over them.
+    /// </summary>
+    public IReadOnlyList<string> PassEnvironment { get; init; } = [];
+
     /// <summary>Where the profile came from (built-in or a file), for error messages.</summary>
     public string Source { get; init; } = "built-in";
 }

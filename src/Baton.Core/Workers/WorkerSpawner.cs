@@ -64,8 +64,11 @@ public sealed class WorkerSpawner : IAgentSpawner
         var prompt = launch.Prompt;
         var command = Expand(template, prompt, gitDirs).Concat(launch.Arguments).ToList();
 
-        var environment = new Dictionary<string, string>(profile.Environment, StringComparer.Ordinal);
-        foreach (var (key, value) in launch.Environment.Concat(request.Environment))
+        // Baton's own variables the agent needs (pass_env) first: the profile's env, the role's and
+        // the request's win over them. Their values are never written to an event or a log.
+        var environment = PassEnv.Select(profile, _ctx.Variables.All());
+        var passed = environment.Keys.Order(StringComparer.Ordinal).ToList();
+        foreach (var (key, value) in profile.Environment.Concat(launch.Environment).Concat(request.Environment))
         {
             environment[key] = value;
         }
@@ -127,6 +130,7 @@ public sealed class WorkerSpawner : IAgentSpawner
                 ["role"] = role?.Name ?? "",
                 ["setup"] = string.Join("; ", launch.Notes),
                 ["agent_version"] = version ?? "unknown",
+                ["pass_env"] = string.Join(' ', passed), // names only
             }));
         _ctx.Usage?.Begin(worker, version);
 

@@ -14,7 +14,7 @@ public static class ProfileLoader
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances", "specialities", "max_tasks",
-            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "context", "settings_argument", "settings_env", "settings_format", "notify_argument", "mcp_argument", "version");
+            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "pass_env", "context", "settings_argument", "settings_env", "settings_format", "notify_argument", "mcp_argument", "version");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
         if (doc.Map(root, "context") is { } context)
@@ -108,6 +108,7 @@ public static class ProfileLoader
             Screen = rules,
             Startup = startup,
             Environment = doc.Dictionary(root, "env") ?? new Dictionary<string, string>(),
+            PassEnvironment = doc.List(root, "pass_env") ?? [],
             ContextArgument = contextArgument,
             ContextFile = contextFile,
             SettingsArgument = doc.List(root, "settings_argument") ?? [],

@@ -84,6 +84,35 @@ public sealed class ProfilesAndSecretsTests : IDisposable
     }
 
     [Fact]
+    public void Pass_env_reaches_an_agent_on_a_tmux_server_started_before_the_variables_were_set()
+    {
+        // Given a tmux server that runs already, started without the variables
+        _repo.Tmux("new-session", "-d", "-s", "earlier").Ok();
+        WriteProfile("passer", "pass_env: [\"PASSTEST_*\", \"EXACT_ONE\"]");
+        _repo.SetEnv("PASSTEST_API_KEY", "pass-env-very-secret-value");
+        _repo.SetEnv("EXACT_ONE", "exact");
+        _repo.SetEnv("HTTPS_PROXY", "http://127.0.0.1:9");
+        _repo.SetEnv("NOT_LISTED_VAR", "not-passed");
+
+        // When Baton, started with them, spawns an agent of a profile that passes some of them
+        _repo.Baton("spawn", "--agent", "passer", "--name", "passed",
+            "@run echo \"$PASSTEST_API_KEY|$EXACT_ONE|$HTTPS_PROXY|${NOT_LISTED_VAR:-unset}\" > env.txt").Ok();
+
+        // Then the agent has the listed ones and the proxy, not the others, and no value was recorded
+        var path = Path.Combine(_repo.Dir, "env.txt");
+        TestRepo.WaitUntil(() => File.Exists(path) && File.ReadAllText(path).EndsWith('\n'), "the agent wrote its environment");
+        Assert.Equal("pass-env-very-secret-value|exact|http://127.0.0.1:9|unset", File.ReadAllText(path).Trim());
+        var events = _repo.Baton("events", "recent", "50", "--json").Ok().Stdout;
+        Assert.DoesNotContain("pass-env-very-secret-value", events, StringComparison.Ordinal);
+        var spawned = _repo.Baton("events", "recent", "50", "--type", "worker_spawned", "--worker", "passed", "--json").Ok().Json()[0];
+        var names = spawned.GetProperty("metadata").GetProperty("pass_env").GetString()!.Split(' ');
+        Assert.Contains("PASSTEST_API_KEY", names);
+        Assert.Contains("EXACT_ONE", names);
+        Assert.Contains("HTTPS_PROXY", names);
+        Assert.DoesNotContain("NOT_LISTED_VAR", names);
+    }
+
+    [Fact]
     public void Secrets_are_redacted_from_captures_and_events()
     {
         _repo.SetEnv("MY_SERVICE_API_KEY", "hunter2-very-secret-value");
