@@ -102,6 +102,7 @@ public static class Program
         root.Subcommands.Add(SyncStatusCommand.Create());
         root.Subcommands.Add(SyncStatusCommand.CreateHooks());
         root.Subcommands.Add(UsageCommand.Create());
+        root.Subcommands.Add(BudgetCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(PrCommand.Create());
         root.Subcommands.Add(GitHubCommand.Create());

@@ -35,12 +35,18 @@ internal static class StatusCommand
                 .ToList();
             var conflicts = host.TicketStore.ActiveConflicts().Select(c => $"{c.Severity}: {c.BranchA} <-> {c.BranchB} ({FileList(c.Files)})").ToList();
             var autopilot = Autopilot(host);
+            var budgets = host.Budgets().Overview();
+            var held = budgets.Held.Select(h => $"{h.Scope}: {h.Why}").ToList();
 
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(new StatusJson(
                     features.Select(f => new FeatureStatusJson(f.Feature, f.Title, f.Tickets, f.Done, f.Active, f.Waiting, f.Blocked, f.Failed, f.Cancelled)).ToList(),
-                    counts, ready, workers.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList(), blockers, conflicts, autopilot), CliJson.Readable.StatusJson));
+                    counts, ready, workers.Select(v => WorkerRows.ToJson(v.Worker, v.Session, now)).ToList(), blockers, conflicts, autopilot)
+                {
+                    Budgets = budgets.Budgets.Where(l => l.State != "ok" && l.Counts).Select(l => $"{l.Ticket ?? l.Budget.Scope}: {l.Budget.Name} {l.State} ({l.Budget.Format(l.Spent)} of {l.Budget.Format(l.Budget.Limit)})").ToList(),
+                    Held = held,
+                }, CliJson.Readable.StatusJson));
                 return Task.FromResult(0);
             }
 
@@ -64,6 +70,17 @@ internal static class StatusCommand
             foreach (var b in blockers)
             {
                 host.Out.WriteLine("  " + b);
+            }
+
+            if (budgets.Budgets.Count > 0 || held.Count > 0)
+            {
+                var over = budgets.Budgets.Where(l => l.State != "ok" && l.Counts).ToList();
+                host.Out.WriteLine($"budgets: {budgets.Budgets.Select(l => l.Budget.Key).Distinct().Count()} set"
+                    + (over.Count == 0 ? ", all within their limits" : ", " + string.Join("; ", over.Select(l => $"{l.Ticket ?? l.Budget.Scope} {l.State} ({l.Budget.Format(l.Spent)} of {l.Budget.Format(l.Budget.Limit)})"))));
+                foreach (var h in held)
+                {
+                    host.Out.WriteLine("  held: " + h);
+                }
             }
 
             host.Out.WriteLine("conflicts: " + (conflicts.Count == 0 ? "none" : ""));

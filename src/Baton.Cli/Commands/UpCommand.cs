@@ -14,7 +14,7 @@ internal static class UpCommand
     public static Command Create()
     {
         var detach = new Option<bool>("--detach", "-d") { Description = "Run the loop in its own tmux session (<prefix>autopilot); `baton down` stops it" };
-        var untilDone = new Option<bool>("--until-done") { Description = "Stop once every ticket settled: done, failed, cancelled, blocked, in review waiting for a person (merge.auto: false), or unable to start (a dependency failed; its role, agent or worker does not exist). Exit 1 when a ticket failed in this run or cannot start" };
+        var untilDone = new Option<bool>("--until-done") { Description = "Stop once every ticket settled: done, failed, cancelled, blocked, in review waiting for a person (merge.auto: false), or unable to start (a dependency failed; its role, agent or worker does not exist; a budget is spent for it). Exit 1 when a ticket failed in this run or cannot start" };
         var plain = new Option<bool>("--plain") { Description = "One line per action instead of the live table (the default when output is not a terminal)" };
         var dashboard = new Option<bool>("--dashboard") { Description = "Serve the live dashboard from this process too (on 127.0.0.1; `baton dashboard` has the other options)" };
         var dashboardPort = new Option<int>("--dashboard-port") { Description = "The dashboard's port (0 takes a free one; not with --detach)", DefaultValueFactory = _ => DashboardOptions.DefaultPort };

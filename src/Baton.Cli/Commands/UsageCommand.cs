@@ -34,7 +34,8 @@ internal static class UsageCommand
             var windows = host.Config.Handoff.Windows;
             if (parse.GetValue(CommandRunner.Json))
             {
-                host.Out.WriteLine(JsonSerializer.Serialize(new UsageJson(report.Workers.Select(l => Json(l, windows)).ToList(), report.Tickets.Select(l => Json(l, windows)).ToList(), Json(report.Total, windows)), CliJson.Readable.UsageJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(new UsageJson(report.Workers.Select(l => Json(l, windows)).ToList(), report.Tickets.Select(l => Json(l, windows)).ToList(), Json(report.Total, windows),
+                    report.Profiles.Select(l => Json(l, windows)).ToList()), CliJson.Readable.UsageJson));
                 return Task.FromResult(0);
             }
 
@@ -49,6 +50,17 @@ internal static class UsageCommand
                 host.Out.WriteLine();
                 host.Out.WriteLine($"{"TICKET",-18} {"RUNS",-10} {"",-9} {"",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
                 foreach (var line in report.Tickets)
+                {
+                    host.Out.WriteLine($"{line.Key,-18} {line.Runs,-10} {"",-9} {"",-7} {Figures(line, windows)}");
+                }
+            }
+
+            if (report.Profiles.Count > 1)
+            {
+                // Cost beside cache hit rate per profile: a low hit rate is what makes a profile dear.
+                host.Out.WriteLine();
+                host.Out.WriteLine($"{"PROFILE",-18} {"RUNS",-10} {"",-9} {"",-7} {"INPUT",9} {"OUTPUT",9} {"CACHE W",9} {"CACHE R",9} {"HIT",5} {"COST $",9} CONTEXT");
+                foreach (var line in report.Profiles)
                 {
                     host.Out.WriteLine($"{line.Key,-18} {line.Runs,-10} {"",-9} {"",-7} {Figures(line, windows)}");
                 }

@@ -200,7 +200,38 @@ public sealed class CliHost : IDisposable
         Patches = new GitPatches(_runner),
         Processes = new ProcessTable(),
         FaultPoint = Baton.Infrastructure.Diagnostics.FaultKill.From(Variables.Get(Baton.Infrastructure.Diagnostics.FaultKill.Variable)),
+        Budgets = Budgets(),
     };
+
+    public Baton.Core.Budgets.IBudgetStore BudgetStore => new SqliteBudgetStore(Sqlite);
+
+    /// <summary>Budgets for `baton budget`, `status`, the MCP server and the loop.</summary>
+    public Baton.Core.Budgets.BudgetService Budgets()
+    {
+        // The dispatcher's choice of role and profile for tickets without a worker, made once per use.
+        var dispatcher = new Lazy<Baton.Core.Dispatch.Dispatcher>(() =>
+        {
+            var workers = Workers();
+            return new(Config.Autopilot, Config.DefaultAgent, Time, TicketStore, Git, () => workers.RoleSetup().Roles.Catalog, Profiles, Paths, Files) { WorkerNamed = Store.GetWorker };
+        });
+        return new(BudgetStore, Store, UsageStore, TicketStore, Config.Budgets, Time)
+        {
+            TokensPerHour = Config.Autopilot.TokensPerHour,
+            RateLimits = RateLimits,
+            RunsAs = ticket =>
+            {
+                try
+                {
+                    var c = dispatcher.Value.CandidateFor(ticket);
+                    return (c.Role, c.Agent);
+                }
+                catch (BatonException)
+                {
+                    return null; // an unknown role or agent: no budget scope to count it in
+                }
+            },
+        };
+    }
 
     public Baton.Core.Handoff.IHandoffStore HandoffStore => new SqliteHandoffStore(Sqlite);
 

@@ -131,6 +131,8 @@ public sealed record ConflictsJson(
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(FeatureInitJson))]
 [JsonSerializable(typeof(UsageJson))]
+[JsonSerializable(typeof(BudgetJson))]
+[JsonSerializable(typeof(List<BudgetLineJson>))]
 [JsonSerializable(typeof(DoctorJson))]
 [JsonSerializable(typeof(List<SyncChangeJson>))]
 [JsonSerializable(typeof(List<RoleJson>))]

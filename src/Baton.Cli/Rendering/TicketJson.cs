@@ -61,7 +61,14 @@ public sealed record StatusJson(
     IReadOnlyList<WorkerJson> Workers,
     IReadOnlyList<string> Blockers,
     IReadOnlyList<string> Conflicts,
-    AutopilotStatusJson? Autopilot = null);
+    AutopilotStatusJson? Autopilot = null)
+{
+    /// <summary>Budgets past their soft or hard limit, as lines (`baton budget` has the figures).</summary>
+    public IReadOnlyList<string> Budgets { get; init; } = [];
+
+    /// <summary>What holds new launches back (budgets, subscription windows, rates, usage limits) and why.</summary>
+    public IReadOnlyList<string> Held { get; init; } = [];
+}
 
 /// <summary>Whether `baton up` runs on this repository: its pid, since when, and its tmux session when detached.</summary>
 public sealed record AutopilotStatusJson(bool Running, int? Pid, DateTimeOffset? Since, string? Session);

@@ -20,4 +20,4 @@ public sealed record UsageLineJson(
     long? ContextEffectiveWindow,
     double? ContextPercent);
 
-public sealed record UsageJson(IReadOnlyList<UsageLineJson> Workers, IReadOnlyList<UsageLineJson> Tickets, UsageLineJson Total);
+public sealed record UsageJson(IReadOnlyList<UsageLineJson> Workers, IReadOnlyList<UsageLineJson> Tickets, UsageLineJson Total, IReadOnlyList<UsageLineJson>? Profiles = null);

@@ -131,7 +131,8 @@ internal sealed class ScriptedRunner
             case "tokens":
                 var n = action.Argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 string At(int i) => i < n.Length ? n[i] : "0";
-                _host.Print($"usage: input_tokens={At(0)} output_tokens={At(1)} cache_read_input_tokens={At(2)} cache_creation_input_tokens={At(3)}");
+                // A fifth figure is the turn's cost in USD, as Claude Code reports one.
+                _host.Print($"usage: input_tokens={At(0)} output_tokens={At(1)} cache_read_input_tokens={At(2)} cache_creation_input_tokens={At(3)}" + (n.Length > 4 ? $" cost_usd={n[4]}" : ""));
                 break;
             case "crash":
                 var code = int.TryParse(action.Argument, NumberStyles.Integer, CultureInfo.InvariantCulture, out var c) ? c : 1;

@@ -35,6 +35,9 @@ public sealed record BatonConfig
     /// <summary>When a worker's context is full enough to hand its ticket to a fresh agent (<c>handoff:</c>).</summary>
     public Handoff.HandoffConfig Handoff { get; init; } = new();
 
+    /// <summary>Soft-limit percent, subscription-window hold and per-profile rates (<c>budgets:</c>); the budgets themselves are in the store.</summary>
+    public Budgets.BudgetConfig Budgets { get; init; } = new();
+
     /// <summary>Notification channels and rules (<c>notify:</c>); none by default.</summary>
     public Notify.NotifyConfig Notify { get; init; } = Baton.Core.Notify.NotifyConfig.None;
 

@@ -66,6 +66,10 @@ public static class ConfigSchema
         new("workspace", "cleanup_after", ConfigValueType.Duration, "24h", "1s", "8760h", ["Age past which `baton gc` and `baton up` remove failed and cancelled tickets' worktrees (uncommitted work saved", "first), merged or closed branches, ended agents' sessions and logs (1s to 8760h)."], c => D(c.CleanupAfter)),
         new("workspace", "cleanup_every", ConfigValueType.Duration, "1h", "0s", "168h", ["How often `baton up` runs that clean-up (0s: never; 0s to 168h)."], c => D(c.CleanupEvery)),
         new("ci", "install", ConfigValueType.Text, "\"\"", null, null, ["How a CI runner gets `baton` (a shell command); with it `baton ci generate` adds a conflicts job."], c => Q(c.CiInstall ?? "")),
+        new("budgets", "soft_percent", ConfigValueType.Int, "80", "1", "100", ["Percent of a budget (`baton budget set`) at which a person is told, once per budget and period, when the budget names none."], c => N(c.Budgets.SoftPercent)),
+        new("budgets", "window_hold", ConfigValueType.Int, "90", "0", "100", ["A profile whose agent reports a subscription window (five-hour, weekly) this full takes no new launch until it resets; 0: never."], c => N(c.Budgets.WindowHold)),
+        new("budgets", "requests_per_minute", ConfigValueType.Map, "{}", "1", "1000000", ["Per-profile token buckets of a minute: launches and reported turns per minute, e.g. {claude: 50}, ..."], c => M(c.Budgets.RequestsPerMinute.Count)),
+        new("budgets", "tokens_per_minute", ConfigValueType.Map, "{}", "1", "1000000000", ["... and reported tokens per minute, e.g. {claude: 400000}; an empty bucket holds new launches until it refills."], c => M(c.Budgets.TokensPerMinute.Count)),
     ];
 
     /// <summary>The key at <paramref name="path"/> (<c>section.name</c>).</summary>

@@ -32,6 +32,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly Handoff.HandoffWatch _handoffs;
     private readonly Merge.GateRunner _gateRunner;
     private readonly Synthesis.FeatureResults _results;
+    private readonly Budgets.BudgetWatch? _budgets;
 
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
@@ -69,6 +70,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _handoffs = new Handoff.HandoffWatch(c);
         _results = new Synthesis.FeatureResults(c.Tickets, c.Store,
             c.Patches is { } patches ? new Synthesis.DossierBuilder(c.Merges, patches, c.Git, c.Git, c.Root, c.Workers.Redactor) { BaseBranch = c.Config.BaseBranch } : null, c.Files, c.Paths, c.Time);
+        _budgets = c.Budgets is { } budgets ? new Budgets.BudgetWatch(budgets, c.Store, c.Time, t => _dispatcher.CandidateFor(t)) : null;
     }
 
     private static Func<Roles.IRoleCatalog> RolesOf(AutopilotContext c) => () => c.Workers.RoleSetup().Roles.Catalog;
@@ -479,10 +481,17 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         var tasks = live.Where(w => w.Ticket is { } t && !_spawns.ContainsKey(t)).Select(w => (w.Role, w.Agent))
             .Concat(_spawns.Values.Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)))
             .ToList();
-        var plan = DispatchPlanner.Plan(candidates, counted, _dispatcher.Limits(_bucket.Available(now), held), tasks);
+        var gate = _budgets?.Step(report) ?? Budgets.BudgetGate.Open;
+        foreach (var (agent, why) in gate.AgentsHeld)
+        {
+            held.TryAdd(agent, why);
+        }
+
+        var plan = DispatchPlanner.Plan(candidates, counted, _dispatcher.Limits(_bucket.Available(now), held) with { Admit = gate.Admit }, tasks);
         foreach (var (c, reason) in plan.Waiting)
         {
-            report.Waiting.Add((c.Ticket.Id, reason));
+            // A ticket whose budget is spent cannot start today: `up --until-done` need not wait for it.
+            (gate.SpentOut.Contains(c.Ticket.Number) ? report.Stuck : report.Waiting).Add((c.Ticket.Id, reason));
         }
 
         foreach (var c in plan.Start)

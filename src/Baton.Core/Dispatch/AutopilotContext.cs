@@ -81,6 +81,9 @@ public sealed record AutopilotContext(
     /// </summary>
     public Action<string>? FaultPoint { get; init; }
 
+    /// <summary>Budgets the dispatcher keeps to (`baton budget`); null: none are looked at.</summary>
+    public Budgets.BudgetService? Budgets { get; init; }
+
     /// <summary>Reaches people through the configured channels; null: no notifications (none configured).</summary>
     public Notify.Notifier? Notifier { get; init; }
 }

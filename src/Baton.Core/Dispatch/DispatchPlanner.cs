@@ -31,6 +31,12 @@ public sealed record DispatchLimits
 
     /// <summary>Each agent profile's <c>max_tasks</c>: tickets in progress at once with it.</summary>
     public IReadOnlyDictionary<string, int> AgentMaxTasks { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>
+    /// Budgets (<see cref="Budgets.BudgetWatch"/>): asked last, for a ticket every other limit lets
+    /// through; null admits it and reserves its expected spend, otherwise it says why not. Null: no budgets.
+    /// </summary>
+    public Func<DispatchCandidate, string?>? Admit { get; init; }
 }
 
 /// <summary>The tickets to start now, and the ready ones that wait with the reason.</summary>
@@ -77,7 +83,7 @@ public static class DispatchPlanner
                         : limits.AgentMax.TryGetValue(agent, out var max) && Count(byAgent, agent) >= max ? $"agent {agent} is at its max_instances of {max}"
                         : limits.RoleMaxTasks.TryGetValue(role, out var rt) && Count(tasksByRole, role) >= rt ? $"role {role} has its max_tasks of {rt} tickets in progress"
                         : limits.AgentMaxTasks.TryGetValue(agent, out var at) && Count(tasksByAgent, agent) >= at ? $"agent {agent} has its max_tasks of {at} tickets in progress"
-                        : null;
+                        : limits.Admit?.Invoke(role == c.Role && agent == c.Agent ? c : c with { Role = role, Agent = agent }); // last: it reserves
                     if (why is null)
                     {
                         chosen = role == c.Role && agent == c.Agent ? c : c with { Role = role, Agent = agent };

@@ -44,6 +44,17 @@ public sealed class TokenBucket
         return true;
     }
 
+    /// <summary>
+    /// Takes <paramref name="amount"/> whatever is left: the bucket may go into debt, which the
+    /// refill pays off first (tokens a turn already used cannot be refused, only waited out).
+    /// </summary>
+    public void Spend(double amount, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
+        Refill(now);
+        _tokens -= amount;
+    }
+
     private void Refill(DateTimeOffset now)
     {
         if (now > _at)

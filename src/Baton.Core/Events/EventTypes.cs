@@ -103,4 +103,10 @@ public static class EventTypes
 
     /// <summary>Subtickets an agent proposed (MCP propose_subtickets), kept for a person or the prophet to accept; not filed.</summary>
     public const string SubticketsProposed = "subtickets_proposed";
+    // Budgets (`baton budget`): set and cleared; a crossing is a notification (kind budget_crossed or budget_exceeded).
+    public const string BudgetSet = "budget_set";
+    public const string BudgetCleared = "budget_cleared";
+
+    /// <summary>A subscription window an agent reported (metadata agent, window, used_percent, resets_at): what budgets.window_hold reads.</summary>
+    public const string UsageWindow = "usage_window";
 }

@@ -251,12 +251,14 @@ public sealed class WorkerMonitor
 
         var read = worker with { Transcript = path, TranscriptOffset = position };
         var used = codex ? CodexRollout.Read(lines) : ClaudeTranscript.Read(lines);
-        if (used.Tokens.IsEmpty && used.Context is null)
+        // Subscription windows the agent reported (budgets.window_hold reads them back as events).
+        var windows = used.Windows.Select(w => Budgets.UsageWindows.Event(worker, w with { Agent = worker.Agent, At = w.At > DateTimeOffset.UnixEpoch ? w.At : now })).ToList();
+        if (used.Tokens.IsEmpty && used.Context is null && windows.Count == 0)
         {
             return (read, null);
         }
 
-        IReadOnlyList<EventRecord> usageEvents = used.Tokens.IsEmpty ? [] : [UsageEvents.For(worker, used.Tokens, now)];
+        IReadOnlyList<EventRecord> usageEvents = [.. (used.Tokens.IsEmpty ? [] : (IEnumerable<EventRecord>)[UsageEvents.For(worker, used.Tokens, now)]), .. windows];
         return (read, new UsageUpdate(used.Tokens, used.Context, usageEvents) { Model = used.Model });
     }
 

@@ -8,6 +8,9 @@ public sealed record UsageLine(string Key, string? Agent, string? Ticket, string
 /// <summary>Usage per worker run, per ticket and in total, from the stored rows. Pure.</summary>
 public sealed record UsageReport(IReadOnlyList<UsageLine> Workers, IReadOnlyList<UsageLine> Tickets, UsageLine Total)
 {
+    /// <summary>Per agent profile: cost beside cache hit rate (a falling rate is what makes a profile dear).</summary>
+    public IReadOnlyList<UsageLine> Profiles { get; init; } = [];
+
     public static UsageReport From(IEnumerable<UsageRow> rows, long? ticket = null, string? worker = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
@@ -18,7 +21,10 @@ public sealed record UsageReport(IReadOnlyList<UsageLine> Workers, IReadOnlyList
             .OrderBy(g => g.Key)
             .Select(g => Sum(TicketId.Format(g.Key), g.ToList()) with { Ticket = TicketId.Format(g.Key) })
             .ToList();
-        return new UsageReport(workers, tickets, Sum("total", chosen));
+        var profiles = chosen.GroupBy(r => r.Agent, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Sum(g.Key, g.ToList()) with { Agent = g.Key })
+            .ToList();
+        return new UsageReport(workers, tickets, Sum("total", chosen)) { Profiles = profiles };
     }
 
     private static UsageLine Sum(string key, IReadOnlyList<UsageRow> rows)

@@ -40,7 +40,7 @@ public static class ProfileLoader
         {
             doc.AllowOnly(headless, "command", "output");
             headlessCommand = doc.List(headless, "command") ?? [];
-            headlessOutput = OneOf(doc, headless, "output", ["text", "stream-json", "jsonl", "gemini-stream-json", "opencode-json"]) ?? "text";
+            headlessOutput = OneOf(doc, headless, "output", ["text", "stream-json", "jsonl", "gemini-stream-json", "opencode-json", "scripted"]) ?? "text";
         }
 
         IReadOnlyList<string> versionArgument = ["--version"];

@@ -22,7 +22,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "handoff", "notify", "ci", "workspace");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "handoff", "budgets", "notify", "ci", "workspace");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -163,6 +163,22 @@ public static class ConfigLoader
                     Force = doc.Int(handoff, ConfigSchema.Key("handoff.force")) ?? d.Force,
                     AskTimeout = doc.Duration(handoff, ConfigSchema.Key("handoff.ask_timeout")) ?? d.AskTimeout,
                     Windows = Numbers(doc, handoff, ConfigSchema.Key("handoff.windows")),
+                },
+            };
+        }
+
+        if (doc.Map(doc.Root, "budgets") is { } budgets)
+        {
+            doc.AllowOnly(budgets, "soft_percent", "window_hold", "requests_per_minute", "tokens_per_minute");
+            var b = config.Budgets;
+            config = config with
+            {
+                Budgets = b with
+                {
+                    SoftPercent = doc.Int(budgets, ConfigSchema.Key("budgets.soft_percent")) ?? b.SoftPercent,
+                    WindowHold = doc.Int(budgets, ConfigSchema.Key("budgets.window_hold")) ?? b.WindowHold,
+                    RequestsPerMinute = Numbers(doc, budgets, ConfigSchema.Key("budgets.requests_per_minute")),
+                    TokensPerMinute = Numbers(doc, budgets, ConfigSchema.Key("budgets.tokens_per_minute")),
                 },
             };
         }

@@ -26,6 +26,10 @@ public sealed class TempStore : IDisposable
 
     public IMergeStore Merges { get; }
 
+    public Baton.Core.Budgets.IBudgetStore Budgets => new SqliteBudgetStore(_db);
+
+    public Baton.Core.Usage.IUsageStore Usage => new SqliteUsageStore(_db);
+
     public void Dispose()
     {
         _db.Dispose();

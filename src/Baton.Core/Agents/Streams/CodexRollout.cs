@@ -26,6 +26,7 @@ public static class CodexRollout
         TokenUsage? lastTotal = null;
         long? contextTokens = null, window = null;
         string? model = null;
+        var windows = new Dictionary<string, Budgets.UsageWindow>(StringComparer.Ordinal);
         foreach (var line in lines)
         {
             if (!line.Contains("token_", StringComparison.Ordinal) && !line.Contains("\"turn_context\"", StringComparison.Ordinal))
@@ -37,6 +38,18 @@ public static class CodexRollout
             if (doc is null || Get(doc.RootElement, "payload") is not { ValueKind: JsonValueKind.Object } payload)
             {
                 continue;
+            }
+
+            if (Text(payload, "type") == "token_count" && Get(payload, "rate_limits") is { ValueKind: JsonValueKind.Object } limits)
+            {
+                var at = DateTimeOffset.TryParse(Text(doc.RootElement, "timestamp"), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null;
+                foreach (var name in (string[])["primary", "secondary"])
+                {
+                    if (Window(limits, name, at) is { } w)
+                    {
+                        windows[name] = w;
+                    }
+                }
             }
 
             switch (Text(doc.RootElement, "type"))
@@ -67,7 +80,31 @@ public static class CodexRollout
 
         var tokens = records.Count > 0 ? records.Values.Aggregate(TokenUsage.Zero, (sum, t) => sum + t) : counted;
         var context = contextTokens is null ? null : new ContextFill(contextTokens, window ?? ContextWindows.For(model), model);
-        return new TranscriptUsage(tokens, context, model);
+        return new TranscriptUsage(tokens, context, model) { Windows = windows.Values.ToList() };
+    }
+
+    /// <summary>
+    /// One of the rate_limits windows (primary: five hours, secondary: a week): used_percent and
+    /// resets_at (Unix seconds; older builds say resets_in_seconds). The agent is filled in by the caller.
+    /// </summary>
+    private static Budgets.UsageWindow? Window(JsonElement limits, string name, DateTimeOffset? at)
+    {
+        if (Get(limits, name) is not { ValueKind: JsonValueKind.Object } w || Get(w, "used_percent") is not { ValueKind: JsonValueKind.Number } used)
+        {
+            return null;
+        }
+
+        var label = Long(w, "window_minutes") switch
+        {
+            300 => "five_hour",
+            10080 => "seven_day",
+            { } minutes => $"{minutes}m",
+            null => name,
+        };
+        var seen = at ?? DateTimeOffset.UnixEpoch;
+        DateTimeOffset? resets = Long(w, "resets_at") is { } unix ? DateTimeOffset.FromUnixTimeSeconds(unix)
+            : Long(w, "resets_in_seconds") is { } inSeconds && at is { } from ? from.AddSeconds(inSeconds) : null;
+        return new Budgets.UsageWindow("", label, used.GetDouble(), resets, seen);
     }
 
     private static TokenUsage Tokens(JsonElement usage)

@@ -315,6 +315,21 @@ internal static class Schema
         ALTER TABLE worker_usage ADD COLUMN rate_limits_at TEXT;
         CREATE INDEX worker_usage_rate_limits ON worker_usage(agent, rate_limits_at);
         """,
+
+        // 12: budgets (`baton budget set`): a limit on dollars, tokens or wall time per day or per
+        // ticket, for all work, a role, a profile or both; one per key (period.metric:role:agent).
+        """
+        CREATE TABLE budgets (
+            key          TEXT PRIMARY KEY,
+            period       TEXT NOT NULL CHECK (period IN ('day', 'ticket')),
+            metric       TEXT NOT NULL CHECK (metric IN ('usd', 'tokens', 'wall')),
+            limit_value  TEXT NOT NULL,
+            soft_percent INTEGER CHECK (soft_percent BETWEEN 1 AND 100),
+            role         TEXT,
+            agent        TEXT,
+            set_at       TEXT NOT NULL
+        );
+        """,
     ];
 
     public static int Version => Migrations.Length;
