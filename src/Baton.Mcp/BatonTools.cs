@@ -120,6 +120,13 @@ public sealed class BatonTools
             case "merge_queue":
                 cmd.Add("merge-queue");
                 break;
+            case "plan":
+                cmd.Add("plan");
+                Option(cmd, "--feature", a.String("feature"));
+                Switch(cmd, "--dry-run", a.Flag("dry_run"));
+                Option(cmd, "--agent", a.String("agent"));
+                Positional(cmd, a.Required("request"));
+                break;
             default:
                 throw new McpToolException($"unknown tool '{tool}'");
         }

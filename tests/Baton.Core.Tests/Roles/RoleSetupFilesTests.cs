@@ -94,6 +94,25 @@ public sealed class RoleSetupFilesTests
         Assert.Contains("prefers small commits", _files.ReadText("/repo/.baton/context/w1.md"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_role_with_mcp_registers_batons_server_with_the_profiles_argument_and_allows_its_tools()
+    {
+        _catalog.Extra["helper"] = new Role { Name = "helper", Prompt = "Help.", Mcp = RoleMcp.Worker };
+        var profile = Profile() with { McpArgument = ["--mcp-config", "{mcp_config_file}"], SettingsArgument = ["--settings", "{settings_file}"] };
+
+        var launch = _setup.Prepare(profile, _catalog.GetRole("helper"), "w1", Checkout, "do T-1");
+
+        Assert.Equal(["--mcp-config", "/repo/.baton/mcp/w1.mcp.json"], launch.Arguments.Skip(launch.Arguments.Count - 2));
+        Assert.Contains("\"mcp\"", _files.ReadText("/repo/.baton/mcp/w1.mcp.json"), StringComparison.Ordinal);
+        Assert.Contains("mcp__baton", _files.ReadText("/repo/.baton/settings/w1.json"), StringComparison.Ordinal);
+
+        // A role without it gets neither, and the file the name had before is gone.
+        var plain = _setup.Prepare(profile, _catalog.GetRole("tester"), "w1", Checkout, "do T-1");
+        Assert.DoesNotContain("--mcp-config", plain.Arguments);
+        Assert.False(_files.FileExists("/repo/.baton/mcp/w1.mcp.json"));
+        Assert.DoesNotContain("mcp__baton", _files.ReadText("/repo/.baton/settings/w1.json"), StringComparison.Ordinal);
+    }
+
     private sealed class Workspace : IGitWorkspace
     {
         public List<(string Directory, string Pattern)> Unexcluded { get; } = [];

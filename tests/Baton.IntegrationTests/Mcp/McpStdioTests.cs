@@ -46,6 +46,21 @@ public sealed class McpStdioTests : IDisposable
     }
 
     [Fact]
+    public async Task The_orchestrator_plans_a_request_into_filed_tickets()
+    {
+        const string Graph = """{"tickets": [{"key": "model", "title": "Goal model", "paths": ["src/model/**"], "acceptance": ["model tests pass"]}, {"key": "api", "title": "Goal API", "depends_on": ["model"], "paths": ["src/api/**"], "acceptance": ["api tests pass"]}]}""";
+        await using var client = await McpClients.StdioAsync(_repo);
+
+        var plan = await client.OkAsync("plan", new JsonObject { ["request"] = "Add reading goals\n@say " + Graph, ["agent"] = "scripted" });
+
+        Assert.True(plan.GetProperty("filed").GetBoolean());
+        var tickets = _repo.Baton("ticket", "list", "--json").Ok().Json();
+        Assert.Equal(2, tickets.GetArrayLength());
+        var api = tickets.EnumerateArray().Single(t => t.GetProperty("title").GetString() == "Goal API");
+        Assert.Single(api.GetProperty("depends_on").EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_worker_token_reaches_its_own_ticket_and_is_refused_on_another()
     {
         var token = WorkerToken("w1", "T-1");
