@@ -26,7 +26,10 @@ internal static class EventsCommand
         {
             var time = e.Time.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
             var who = e.Worker ?? e.Ticket ?? "-";
-            host.Out.WriteLine($"{time}  {e.Type,-24} {who,-16} {e.Message}");
+            var hooked = e.Metadata is { } meta && meta.TryGetValue(Baton.Core.Monitoring.WorkerMonitor.HookTimeKey, out var at)
+                && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t)
+                ? $" (hook ran {t.ToLocalTime().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)})" : "";
+            host.Out.WriteLine($"{time}  {e.Type,-24} {who,-16} {e.Message}{hooked}");
         }
     }
 

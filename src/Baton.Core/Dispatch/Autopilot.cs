@@ -639,6 +639,34 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
                 CleanUpLater(t.Assignee == w.Name ? t : t with { Assignee = w.Name, Status = t.Status.IsFinished() ? t.Status : TicketStatus.InProgress });
             }
         }
+
+        ReapDeadPanes();
+    }
+
+    /// <summary>
+    /// The dead panes of crashed agents go once their ticket has moved on to another agent (a
+    /// retry): their exit and usage are recorded by then (the kill takes in what the
+    /// spool still holds). Otherwise they stay until `kill-all`, one per crash. keep_exited keeps
+    /// them for `baton capture`; without an isolated context they wait for the drain.
+    /// </summary>
+    private void ReapDeadPanes()
+    {
+        if (_ctx.Config.KeepExited || _ctx.Isolate is null)
+        {
+            return;
+        }
+
+        foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State == WorkerState.Exited && w.Mode == WorkerMode.Tmux && w.Ticket is not null))
+        {
+            if (_endings.ContainsKey(w.Name) || _ctx.Tickets.GetTicket(w.Ticket!.Value) is not { } t || t.Assignee == w.Name)
+            {
+                // Being ended already; or still its ticket's agent: the supervisor decides on it
+                // first, and a finished ticket's own agent stays for `capture` until the loop stops.
+                continue;
+            }
+
+            EndLater(t, w.Name, snapshot: false);
+        }
     }
 
     /// <summary>Ends the ticket's agent and removes its worktree in the background; clean-ups of one ticket run one after the other.</summary>

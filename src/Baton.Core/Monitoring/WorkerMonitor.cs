@@ -24,6 +24,9 @@ public sealed class WorkerMonitor
     private readonly TimeProvider _time;
     private readonly IHookSpool _spool;
     private readonly Redactor _redactor;
+    /// <summary>The metadata key of a worker_hook event that says when the hook ran (the event's time is when Baton took it in).</summary>
+    public const string HookTimeKey = "hook_time";
+
     private static readonly TimeSpan StatusGrace = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SpawnGrace = TimeSpan.FromSeconds(10);
 
@@ -145,10 +148,13 @@ public sealed class WorkerMonitor
             }
 
             var evidence = $"hook: {r.Event}" + (r.Detail.Length > 0 ? $" ({r.Detail})" : "");
+            // Recorded now, like every event, so the log's times follow its order; when the hook
+            // ran (it waited in the spool until this look) is kept beside it.
             events.Add(new EventRecord
             {
-                Time = r.Time,
+                Time = now,
                 Type = EventTypes.WorkerHook,
+                Metadata = new Dictionary<string, string> { [HookTimeKey] = r.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture) },
                 Worker = worker.Name,
                 Ticket = worker.TicketId,
                 Role = worker.Role,

@@ -87,6 +87,31 @@ public sealed class HookUsageTests : IDisposable
     }
 
     [Fact]
+    public void A_hook_event_is_dated_when_it_was_taken_in_and_keeps_when_the_hook_ran_so_the_log_never_goes_back_in_time()
+    {
+        // Given a hook call that waits in the spool while another event is recorded
+        _repo.Baton("spawn", "--agent", "scripted", "--name", "ord").Ok();
+        _repo.WaitForState("ord", "idle");
+        Hook("ord", ["UserPromptSubmit"], "{\"hook_event_name\":\"UserPromptSubmit\"}").Ok();
+        Thread.Sleep(1100);
+        _repo.Baton("events", "log", "note", "recorded while the hook waited").Ok();
+
+        // When the monitor takes the hook in
+        _repo.Baton("list").Ok();
+
+        // Then the log, in insertion order, has non-decreasing times; the hook's own time is beside it
+        var events = _repo.Baton("events", "recent", "100", "--json").Ok().Json().EnumerateArray().ToList();
+        var times = events.Select(e => DateTimeOffset.Parse(e.GetProperty("time").GetString()!, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(times.Order(), times);
+        var note = events.FindIndex(e => e.GetProperty("type").GetString() == "note");
+        var hook = events.FindIndex(e => e.GetProperty("type").GetString() == "worker_hook");
+        Assert.True(note < hook, "the hook was taken in after the note was recorded");
+        var ran = DateTimeOffset.Parse(events[hook].GetProperty("metadata").GetProperty("hook_time").GetString()!, CultureInfo.InvariantCulture);
+        Assert.True(ran < times[note], "the hook ran before the note");
+        Assert.Contains("(hook ran ", _repo.Baton("events", "recent", "5", "--type", "worker_hook").Ok().Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void List_and_usage_show_the_fill_of_the_effective_window_configured_for_the_model()
     {
         var config = Path.Combine(_repo.Dir, ".baton", "config.yaml");
