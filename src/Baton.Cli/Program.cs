@@ -64,6 +64,8 @@ public static class Program
         var root = new BatonRootCommand(output, environment);
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(SpawnCommand.Create());
+        root.Subcommands.Add(SandboxCommand.Create());
+        root.Subcommands.Add(CredentialsCommand.Create());
         root.Subcommands.Add(ListCommand.Create());
         root.Subcommands.Add(CaptureCommand.Create());
         root.Subcommands.Add(SendCommand.Create());

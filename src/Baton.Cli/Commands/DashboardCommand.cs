@@ -91,7 +91,7 @@ internal static partial class DashboardCommand
         public Backend(CliHost host)
         {
             _host = host;
-            _redactor = Redactor.From(host.Variables);
+            _redactor = host.Secrets();
         }
 
         public string TicketsJson() =>

@@ -16,8 +16,12 @@ internal static class SpawnCommand
         var dir = new Option<string?>("--dir", "-C") { Description = "Folder the agent works in (default: the current one)" };
         var role = new Option<string?>("--role") { Description = "Role the agent plays (`baton role list`): its prompt, directives and the named agent's memory go to the agent; its permissions, hooks and git guards apply to the worker" };
         var headless = new Option<bool>("--headless") { Description = "Run the agent's non-interactive mode as a child process; output goes to .baton/logs/NAME.log" };
+        var sandbox = new Option<string?>("--sandbox") { Description = "Confinement: bwrap (the agent sees only its worktree, its own HOME and /tmp; docs/sandbox.md) or none; default: the role's or config's sandbox.mode" };
+        sandbox.AcceptOnlyFromAmong("none", "bwrap");
+        var network = new Option<string?>("--network") { Description = "With a sandbox: allow (default), none or loopback (a network namespace of its own)" };
+        network.AcceptOnlyFromAmong("allow", "none", "loopback");
         var prompt = new Argument<string?>("prompt") { Description = "The task to type into the agent; '-' reads it from standard input", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("spawn", "Start an agent in its own tmux session, wait until it is ready, and type the task") { name, agent, dir, role, headless, prompt, CommandRunner.Json };
+        var command = new Command("spawn", "Start an agent in its own tmux session, wait until it is ready, and type the task") { name, agent, dir, role, headless, sandbox, network, prompt, CommandRunner.Json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var text = parse.GetValue(prompt) ?? "";
@@ -39,6 +43,11 @@ internal static class SpawnCommand
                 Directory = parse.GetValue(dir) ?? host.Environment.WorkingDirectory,
                 Prompt = text,
                 Headless = parse.GetValue(headless),
+                Sandbox = new Baton.Core.Sandbox.SandboxSettings
+                {
+                    Mode = parse.GetValue(sandbox) switch { "bwrap" => Baton.Core.Sandbox.SandboxMode.Bwrap, "none" => Baton.Core.Sandbox.SandboxMode.None, _ => null },
+                    Network = parse.GetValue(network) switch { "none" => Baton.Core.Sandbox.SandboxNetwork.None, "loopback" => Baton.Core.Sandbox.SandboxNetwork.Loopback, "allow" => Baton.Core.Sandbox.SandboxNetwork.Allow, _ => null },
+                },
             }, ct).ConfigureAwait(false);
 
             if (parse.GetValue(CommandRunner.Json))

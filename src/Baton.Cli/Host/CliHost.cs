@@ -37,6 +37,7 @@ public sealed class CliHost : IDisposable
     private Executables? _executables;
     private AgentVersions? _versions;
     private GitHubClient? _github;
+    private Baton.Infrastructure.Sandbox.BwrapProbe? _sandbox;
 
     public CliHost(CliOutput output, CliEnvironment environment, BatonPaths? paths = null)
     {
@@ -127,7 +128,7 @@ public sealed class CliHost : IDisposable
         new HeadlessHost(_runner, Executables.Self),
         Executables,
         new FileSessionLock(Paths.LocksDir),
-        Redactor.From(Variables),
+        Secrets(),
         Config,
         Paths,
         Time,
@@ -135,10 +136,35 @@ public sealed class CliHost : IDisposable
     {
         Versions = Versions,
         Usage = UsageStore,
+        Sandbox = SandboxProbe,
+        Credentials = Credentials,
         Files = Files,
         Variables = Variables,
         Spool = new HookSpool(Paths),
     };
+
+    /// <summary>Bubblewrap here, probed once per command (sandboxed workers, `baton sandbox check`).</summary>
+    public Baton.Infrastructure.Sandbox.BwrapProbe SandboxProbe => _sandbox ??= new(_runner, Executables, Variables);
+
+    /// <summary>This repository's per-worker and per-role credentials (outside it).</summary>
+    public Baton.Infrastructure.Sandbox.FileCredentialStore Credentials => new(Paths.Root, Variables);
+
+    /// <summary>
+    /// The redactor: secret-looking variables of this process, and every stored credential (they
+    /// live in no variable of Baton's, only in sandboxes), wherever a repository is at hand.
+    /// </summary>
+    public Redactor Secrets()
+    {
+        var redactor = Redactor.From(Variables);
+        try
+        {
+            return redactor.With([.. Credentials.Values()]);
+        }
+        catch (Exception e) when (e is BatonException or IOException or UnauthorizedAccessException)
+        {
+            return redactor;
+        }
+    }
 
     public IUsageStore UsageStore => new SqliteUsageStore(Sqlite);
 
@@ -154,7 +180,7 @@ public sealed class CliHost : IDisposable
         return new RoleService(catalog, catalog.Resolve, Paths, Files);
     }
 
-    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Redactor.From(Variables), () => new WorkerService(Workers()), Files)
+    public TicketService Tickets() => new(TicketStore, Store, Paths, Time, Secrets(), () => new WorkerService(Workers()), Files)
     {
         Roles = new RoleCatalog(Paths.BatonDir),
         Profiles = Profiles,
@@ -239,7 +265,7 @@ public sealed class CliHost : IDisposable
 
     /// <summary>The notifier over this project's channels and rules (secrets read from the environment at delivery).</summary>
     public Baton.Core.Notify.Notifier Notifier() => new(
-        Config.Notify, new SqliteNotificationStore(Sqlite), Store, NotificationChannels, Time, Redactor.From(Variables));
+        Config.Notify, new SqliteNotificationStore(Sqlite), Store, NotificationChannels, Time, Secrets());
 
     private Baton.Infrastructure.Notify.NotificationChannels NotificationChannels =>
         _channels ??= new Baton.Infrastructure.Notify.NotificationChannels(Variables.Get, Time);
@@ -250,7 +276,7 @@ public sealed class CliHost : IDisposable
 
     /// <summary>The GitHub client of this project (config, remote, token), made on first use.</summary>
     public Baton.Core.GitHub.IGitHub GitHub() =>
-        _github ??= GitHubConnector.Connect(Config.GitHub, Git, Paths.Root, _runner, Executables, Redactor.From(Variables), Time);
+        _github ??= GitHubConnector.Connect(Config.GitHub, Git, Paths.Root, _runner, Executables, Secrets(), Time);
 
     /// <summary>
     /// A copy of an autopilot context for another thread: its own SQLite connection and its own
@@ -260,7 +286,7 @@ public sealed class CliHost : IDisposable
     {
         var store = SqliteStore.Open(parent.Paths.Database, create: false, parent.Workers.Config.StoreBusyTimeout);
         var profiles = new AgentProfiles(parent.Paths.AgentsDir);
-        var redactor = Redactor.From(Variables);
+        var redactor = Secrets();
         Func<string?, ITmux> tmux = socket => new TmuxClient(_runner, socket);
         var workers = parent.Workers with
         {
@@ -320,7 +346,7 @@ public sealed class CliHost : IDisposable
     private Baton.Core.Dispatch.AutopilotControl AutopilotControl(BatonConfig config) =>
         new(AutopilotLock, () => Tmux(config.TmuxSocket), config, Paths, Executables.Self, Time);
 
-    public HeadlessSupervisor HeadlessSupervisor() => new(Store, UsageStore, Profiles, _runner, Redactor.From(Variables), Time);
+    public HeadlessSupervisor HeadlessSupervisor() => new(Store, UsageStore, Profiles, _runner, Secrets(), Time);
 
     /// <summary>A headless worker's log, appended to and readable by `baton capture` while it grows.</summary>
     public StreamWriter HeadlessLog(string path) =>
@@ -350,11 +376,11 @@ public sealed class CliHost : IDisposable
 
     public Baton.Core.Merge.MergeQueue MergeQueue() => new(TicketStore, MergeStore, Time);
 
-    public Baton.Core.Events.EventService Events() => new(Store, Time, Redactor.From(Variables));
+    public Baton.Core.Events.EventService Events() => new(Store, Time, Secrets());
 
     public Baton.Core.Config.InitService Init() => new(Files, GitWorkspace, _runner, new ProjectSetup());
 
-    public WorkerMonitor Monitor() => BuildMonitor(Store, socket => Tmux(socket), Profiles, Redactor.From(Variables));
+    public WorkerMonitor Monitor() => BuildMonitor(Store, socket => Tmux(socket), Profiles, Secrets());
 
     // The parts of the graph that hold a store connection or tmux clients are built here only, for
     // this host's thread and for each isolated copy (Isolate) alike.

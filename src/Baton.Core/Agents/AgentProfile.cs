@@ -93,6 +93,12 @@ public sealed record AgentProfile
     /// </summary>
     public IReadOnlyList<string> PassEnvironment { get; init; } = [];
 
+    /// <summary>What the agent keeps in HOME (settings, login), relative to it: all a sandbox's private HOME shows (<c>sandbox.home</c>).</summary>
+    public IReadOnlyList<string> SandboxHome { get; init; } = [];
+
+    /// <summary>Arguments added in a Baton sandbox, so the agent's own sandbox does not fight the outer one (<c>sandbox.arguments</c>).</summary>
+    public IReadOnlyList<string> SandboxArguments { get; init; } = [];
+
     /// <summary>Where the profile came from (built-in or a file), for error messages.</summary>
     public string Source { get; init; } = "built-in";
 }

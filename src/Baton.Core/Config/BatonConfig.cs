@@ -41,5 +41,8 @@ public sealed record BatonConfig
     /// <summary>Notification channels and rules (<c>notify:</c>); none by default.</summary>
     public Notify.NotifyConfig Notify { get; init; } = Baton.Core.Notify.NotifyConfig.None;
 
+    /// <summary>How workers are confined (<c>sandbox:</c>); none by default.</summary>
+    public Sandbox.SandboxSettings Sandbox { get; init; } = Baton.Core.Sandbox.SandboxSettings.Unset;
+
     public static BatonConfig Default { get; } = new();
 }

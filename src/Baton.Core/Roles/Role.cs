@@ -29,6 +29,12 @@ public sealed record Role
     public RoleMcp Mcp { get; init; }
     public RolePermissions Permissions { get; init; } = new();
 
+    /// <summary>How this role's workers are confined (<c>sandbox:</c>), over the project's settings.</summary>
+    public Sandbox.SandboxSettings Sandbox { get; init; } = Baton.Core.Sandbox.SandboxSettings.Unset;
+
+    /// <summary>Claude Code sub-agents this role ships (<c>subagents:</c> name to markdown), installed as the worktree's .claude/agents/NAME.md.</summary>
+    public IReadOnlyDictionary<string, string> Subagents { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The file it came from (or "built-in role NAME"), for error messages.</summary>
     public string Source { get; init; } = "";
 }

@@ -15,6 +15,9 @@ public sealed record SpawnRequest
     /// <summary>The ticket's branch, given to the agent as BATON_BRANCH.</summary>
     public string? Branch { get; init; }
 
+    /// <summary>Sandbox settings of this spawn (<c>--sandbox</c>), over the role's and the project's.</summary>
+    public Sandbox.SandboxSettings? Sandbox { get; init; }
+
     /// <summary>Extra environment for the agent (after the profile's own).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }

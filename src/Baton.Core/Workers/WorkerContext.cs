@@ -38,6 +38,12 @@ public sealed record WorkerContext(
     /// <summary>The agents' hook spools: read when a worker is ended, so its last turn's usage is counted; null: not read.</summary>
     public Monitoring.IHookSpool? Spool { get; init; }
 
+    /// <summary>Bubblewrap and user namespaces here (sandboxed workers); null: no sandbox can be made.</summary>
+    public Sandbox.ISandboxProbe? Sandbox { get; init; }
+
+    /// <summary>Per-worker and per-role credentials for sandboxes; null: none.</summary>
+    public Sandbox.ICredentialStore? Credentials { get; init; }
+
     public PromptTyper Typer() => new(Locks, Time, Config.SubmitRetries);
 
     public Worker RequireWorker(string name)

@@ -100,6 +100,20 @@ public sealed class WorkerSpawner : IAgentSpawner
             environment["BATON_TMUX_SOCKET"] = socket;
         }
 
+        // Confinement last: the command is final, and a refusal (bwrap missing) comes before any row.
+        var sandbox = Sandbox.SandboxWrap.Effective(request.Sandbox, role?.Sandbox, _ctx.Config.Sandbox);
+        var folders = sandbox.IsConfined || role?.Subagents.Count > 0 ? _ctx.RoleSetup().GitFolders(directory) : null;
+        if (role is not null && role.Subagents.Count > 0)
+        {
+            launch = launch with { Notes = [.. launch.Notes, Sandbox.Subagents.Install(_ctx.Files, role, directory, folders?.Common)] };
+        }
+
+        if (sandbox.IsConfined)
+        {
+            command = [.. new Sandbox.SandboxWrap(_ctx).Wrap(sandbox, profile, name, role?.Name, directory, command, environment, folders)];
+        }
+
+        var redactor = _ctx.Credentials is { } stored ? _ctx.Redactor.With([.. stored.Values()]) : _ctx.Redactor;
         var now = _ctx.Time.GetUtcNow();
         var worker = new Worker
         {
@@ -117,7 +131,7 @@ public sealed class WorkerSpawner : IAgentSpawner
             LogPath = request.Headless ? _ctx.Paths.LogFile(name) : null,
             Ticket = request.Ticket,
         };
-        var shown = _ctx.Redactor.Redact(string.Join(' ', command.Select(Processes.Shell.Quote)));
+        var shown = redactor.Redact(string.Join(' ', command.Select(Processes.Shell.Quote)));
         _ctx.Store.AddWorker(worker, WorkerEvents.For(worker, EventTypes.WorkerSpawned,
             $"{profile.Name} in {directory} ({(request.Headless ? "headless" : session)})", now,
             new Dictionary<string, string>
@@ -131,6 +145,7 @@ public sealed class WorkerSpawner : IAgentSpawner
                 ["setup"] = string.Join("; ", launch.Notes),
                 ["agent_version"] = version ?? "unknown",
                 ["pass_env"] = string.Join(' ', passed), // names only
+                ["sandbox"] = sandbox.IsConfined ? "bwrap network=" + Sandbox.SandboxSettings.Text(sandbox.Network ?? Sandbox.SandboxNetwork.Allow) : "none",
             }));
         _ctx.Usage?.Begin(worker, version);
 

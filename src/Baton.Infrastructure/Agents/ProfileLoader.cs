@@ -14,7 +14,7 @@ public static class ProfileLoader
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances", "specialities", "max_tasks",
-            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "pass_env", "context", "settings_argument", "settings_env", "settings_format", "notify_argument", "mcp_argument", "version");
+            "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "pass_env", "context", "settings_argument", "settings_env", "settings_format", "notify_argument", "mcp_argument", "version", "sandbox");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
         if (doc.Map(root, "context") is { } context)
@@ -93,6 +93,20 @@ public static class ProfileLoader
             }
         }
 
+        IReadOnlyList<string> sandboxHome = [];
+        IReadOnlyList<string> sandboxArguments = [];
+        if (doc.Map(root, "sandbox") is { } sandbox)
+        {
+            doc.AllowOnly(sandbox, "home", "arguments");
+            sandboxHome = doc.List(sandbox, "home") ?? [];
+            if (sandboxHome.FirstOrDefault(e => e.Length == 0 || e.StartsWith('/') || e.Split('/').Contains("..")) is { } bad)
+            {
+                throw doc.Error(doc.Node(sandbox, "home")!, $"'home' lists '{bad}': each entry is a path inside HOME, such as .claude or .claude.json");
+            }
+
+            sandboxArguments = doc.List(sandbox, "arguments") ?? [];
+        }
+
         return new AgentProfile
         {
             Name = name,
@@ -123,6 +137,8 @@ public static class ProfileLoader
             VersionArgument = versionArgument,
             KnownGoodVersions = knownGood,
             Unverified = unverified,
+            SandboxHome = sandboxHome,
+            SandboxArguments = sandboxArguments,
             Source = source,
         };
     }

@@ -22,7 +22,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "handoff", "budgets", "notify", "ci", "workspace");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "handoff", "budgets", "notify", "ci", "workspace", "sandbox");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -186,6 +186,11 @@ public static class ConfigLoader
         if (doc.Map(doc.Root, "notify") is { } notify)
         {
             config = config with { Notify = NotifyConfigLoader.Parse(doc, notify) };
+        }
+
+        if (doc.Map(doc.Root, "sandbox") is { } sandbox)
+        {
+            config = config with { Sandbox = SandboxConfigLoader.Parse(doc, sandbox) };
         }
 
         return config;

@@ -93,7 +93,7 @@ public sealed partial class RoleCatalog : IRoleCatalog
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
         doc.AllowOnly(root, "name", "description", "prompt", "directives", "agent", "capacity", "exit_when_done",
-            "commit_before_stop", "auto_approve", "permissions", "handoff_to", "specialities", "max_tasks", "mcp");
+            "commit_before_stop", "auto_approve", "permissions", "handoff_to", "specialities", "max_tasks", "mcp", "sandbox", "subagents");
         var permissions = new RolePermissions();
         if (doc.Map(root, "permissions") is { } p)
         {
@@ -123,8 +123,35 @@ public sealed partial class RoleCatalog : IRoleCatalog
             AutoApprove = Bool(doc, root, "auto_approve"),
             Mcp = doc.Choice(root, "mcp", ("true", RoleMcp.Worker), ("false", RoleMcp.None), ("worker", RoleMcp.Worker), ("orchestrator", RoleMcp.Orchestrator)) ?? RoleMcp.None,
             Permissions = permissions,
+            Sandbox = doc.Map(root, "sandbox") is { } sandbox ? Config.SandboxConfigLoader.Parse(doc, sandbox) : Core.Sandbox.SandboxSettings.Unset,
+            Subagents = Subagents(doc, root),
             Source = source,
         };
+    }
+
+    /// <summary>Sub-agents by name (a file name: letters, digits, '-', '_'), each its markdown.</summary>
+    private static Dictionary<string, string> Subagents(YamlDocument doc, YamlMappingNode root)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (doc.Map(root, "subagents") is not { } map)
+        {
+            return result;
+        }
+
+        foreach (var (key, value) in map.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? "";
+            if (!NamePattern().IsMatch(name))
+            {
+                throw doc.Error(key, $"sub-agent name '{name}' must be 1-40 lowercase letters, digits, '-' or '_'");
+            }
+
+            result[name] = value is YamlScalarNode { Value: { } text } && text.Trim().Length > 0
+                ? text
+                : throw doc.Error(value, $"sub-agent '{name}' must be its markdown text (a `|` block with front matter and prompt)");
+        }
+
+        return result;
     }
 
     public static Directive ParseDirective(string source, string text)

@@ -1,0 +1,116 @@
+using Baton.Core.Agents;
+using Baton.Core.Workers;
+
+namespace Baton.Core.Sandbox;
+
+/// <summary>
+/// Turns a worker's command into its sandboxed form at spawn (<see cref="WorkerSpawner"/>): the
+/// settings of the request, role and project in that order, refusal when confinement is asked for
+/// and unavailable (never a silent unconfined start), the agent's HOME reduced to what its profile
+/// names, and the worker's credentials in its environment.
+/// </summary>
+public sealed class SandboxWrap
+{
+    private readonly WorkerContext _ctx;
+
+    public SandboxWrap(WorkerContext context)
+    {
+        _ctx = context;
+    }
+
+    public static SandboxSettings Effective(SandboxSettings? request, SandboxSettings? role, SandboxSettings project) =>
+        (request ?? SandboxSettings.Unset).Over(role ?? SandboxSettings.Unset).Over(project);
+
+    /// <summary>The sandboxed command; <paramref name="environment"/> gains the worker's credentials.</summary>
+    public IReadOnlyList<string> Wrap(SandboxSettings settings, AgentProfile profile, string worker, string? role, string directory,
+        IReadOnlyList<string> command, Dictionary<string, string> environment, (string Own, string Common)? git)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(environment);
+        if (settings.AllowHosts is { Count: > 0 })
+        {
+            throw BatonException.Usage("sandbox: allow_hosts (an allowlist through a local proxy) is not supported yet: use network allow, none or loopback");
+        }
+
+        var probe = _ctx.Sandbox ?? throw new BatonException("sandbox: this Baton cannot probe for bubblewrap");
+        var host = probe.Probe();
+        if (!host.Available)
+        {
+            throw new BatonException($"sandbox mode bwrap asked for worker '{worker}', but confinement is not available here: {host.Reason}. The worker was not started (it never runs unconfined instead); `baton sandbox check` says more");
+        }
+
+        var home = environment.TryGetValue("HOME", out var h) ? h : _ctx.Variables.Get("HOME") ?? "/root";
+        var entries = new List<string>();
+        foreach (var entry in profile.SandboxHome)
+        {
+            var path = Path.Combine(home, entry.TrimEnd('/'));
+            if (entry.EndsWith('/') && !_ctx.Files.DirectoryExists(path))
+            {
+                // A folder the agent will make (Claude Code's ~/.claude with its transcripts): made
+                // here, so what it writes outlives the sandbox and Baton's monitor can read it.
+                _ctx.Files.CreateDirectory(path);
+            }
+
+            if (_ctx.Files.FileExists(path) || _ctx.Files.DirectoryExists(path))
+            {
+                entries.Add(path);
+            }
+        }
+
+        var readOnly = new List<string>();
+        foreach (var part in _ctx.Executables.Self.Concat(_ctx.Executables.Hook).Where(Path.IsPathRooted))
+        {
+            readOnly.AddRange(probe.InstallRoots(part));
+        }
+
+        if (command.Count > 0 && _ctx.Executables.Resolve(command[0]) is { } agent)
+        {
+            readOnly.AddRange(probe.InstallRoots(agent));
+        }
+
+        if (_ctx.Credentials is { } credentials)
+        {
+            foreach (var (name, value) in credentials.For(worker, role))
+            {
+                environment[name] = value;
+            }
+        }
+
+        // The user's git identity, read-only: without it a commit in the sandbox fails ("Please tell me who you are").
+        var userHome = _ctx.Variables.Get("HOME");
+        var identity = new List<KeyValuePair<string, string>>();
+        foreach (var file in new[] { ".gitconfig", Path.Combine(".config", "git") })
+        {
+            var source = userHome is null ? null : Path.Combine(userHome, file);
+            var target = Path.Combine(home, file);
+            if (source is not null && (_ctx.Files.FileExists(source) || _ctx.Files.DirectoryExists(source)) && !entries.Contains(target))
+            {
+                identity.Add(new(source, target));
+            }
+        }
+
+        var common = git is { } g && g.Common.Length > 0 ? g.Common : null;
+        if (common is not null)
+        {
+            // Bound read-only only if it exists: made here, or the agent could make it and plant a hook.
+            _ctx.Files.CreateDirectory(Path.Combine(common, "hooks"));
+        }
+
+        var request = new SandboxRequest
+        {
+            Worktree = directory,
+            GitCommonDir = common,
+            BatonDir = _ctx.Paths.BatonDir,
+            Home = home,
+            HomeEntries = entries,
+            ReadOnlyAt = identity,
+            // Nothing under a hidden folder needs binding twice, and a system folder is there already.
+            ReadOnly = readOnly.Where(p => !host.System.Any(s => p == s.Path || p.StartsWith(s.Path + "/", StringComparison.Ordinal))).ToList(),
+            Network = settings.Network ?? SandboxNetwork.Allow,
+            Limits = settings,
+        };
+        return BwrapCommand.Build(host, request, [.. command, .. profile.SandboxArguments]);
+    }
+}
