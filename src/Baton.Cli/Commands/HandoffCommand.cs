@@ -38,7 +38,7 @@ internal static class HandoffCommand
                 return 0;
             }
 
-            host.Out.WriteLine($"{row.IdText}: {TicketId.Format(row.Ticket)} handed from {row.FromWorker} ({row.FromAgent}) to {row.ToWorker} ({row.ToAgent}) in {Seconds(row.LatencyMs)}; packet {row.PacketPath} ({row.Source})"
+            host.Out.WriteLine($"{row.IdText}: {(row.Ticket is { } ticket ? TicketId.Format(ticket) : "the orchestration")} handed from {row.FromWorker} ({row.FromAgent}) to {row.ToWorker} ({row.ToAgent}) in {Seconds(row.LatencyMs)}; packet {row.PacketPath} ({row.Source})"
                 + (row.WipRef is null ? "" : $"; uncommitted work saved as {row.WipRef}, files left in place"));
             return 0;
         });
@@ -70,7 +70,7 @@ internal static class HandoffCommand
             foreach (var h in rows)
             {
                 var fill = h.ContextPercent is { } p ? p.ToString("0", CultureInfo.InvariantCulture) + "%" : "-";
-                host.Out.WriteLine($"{h.IdText,-6} {TicketId.Format(h.Ticket),-6} {h.FromWorker} ({h.FromAgent}) -> {h.ToWorker ?? "?"} ({h.ToAgent})  fill {fill,-4} {h.Status,-9} {h.TriggeredAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}  {h.Reason}"
+                host.Out.WriteLine($"{h.IdText,-6} {(h.Ticket is { } handed ? TicketId.Format(handed) : "-"),-6} {h.FromWorker} ({h.FromAgent}) -> {h.ToWorker ?? "?"} ({h.ToAgent})  fill {fill,-4} {h.Status,-9} {h.TriggeredAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}  {h.Reason}"
                     + (h.Error is null ? "" : $"  error: {h.Error}"));
             }
 

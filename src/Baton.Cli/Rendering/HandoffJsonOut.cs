@@ -7,12 +7,12 @@ namespace Baton.Cli.Rendering;
 
 /// <summary>One handoff in `baton handoff --json` and `baton handoffs --json`.</summary>
 public sealed record HandoffRowJson(
-    string Id, string Ticket, string FromWorker, string FromAgent, string? ToWorker, string ToAgent, string Reason, string Trigger,
+    string Id, string? Ticket, string FromWorker, string FromAgent, string? ToWorker, string ToAgent, string Reason, string Trigger,
     string Status, string? Source, double? ContextPercent, long? ContextTokens, string? WipRef, string? PacketPath, string? Error,
     DateTimeOffset TriggeredAt, DateTimeOffset? FinishedAt, long? LatencyMs)
 {
     public static HandoffRowJson From(HandoffRow h) => new(
-        h.IdText, TicketId.Format(h.Ticket), h.FromWorker, h.FromAgent, h.ToWorker, h.ToAgent, h.Reason, h.Trigger, h.Status, h.Source,
+        h.IdText, h.Ticket is { } t ? TicketId.Format(t) : null, h.FromWorker, h.FromAgent, h.ToWorker, h.ToAgent, h.Reason, h.Trigger, h.Status, h.Source,
         h.ContextPercent, h.ContextTokens, h.WipRef, h.PacketPath, h.Error, h.TriggeredAt, h.FinishedAt, h.LatencyMs);
 }
 

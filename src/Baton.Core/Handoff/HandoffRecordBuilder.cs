@@ -76,7 +76,8 @@ public sealed class HandoffRecordBuilder
         };
     }
 
-    private IReadOnlyList<string> LastMessages(Worker worker)
+    /// <summary>The agent's last messages, from its transcript, rollout or headless log (also for the prophet's own packet).</summary>
+    public IReadOnlyList<string> LastMessages(Worker worker)
     {
         // A TUI worker's transcript (Claude Code) or rollout (Codex), else a headless worker's log.
         var path = worker.Transcript ?? worker.LogPath;

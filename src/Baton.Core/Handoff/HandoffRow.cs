@@ -5,7 +5,8 @@ public sealed record HandoffRow
 {
     public long Id { get; init; }
     public string IdText => "H-" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    public required long Ticket { get; init; }
+    /// <summary>The ticket handed over; null for the prophet's own handoff (it works on no ticket).</summary>
+    public required long? Ticket { get; init; }
     public required string FromWorker { get; init; }
     public required string FromAgent { get; init; }
     public string? ToWorker { get; init; }

@@ -58,6 +58,12 @@ public sealed class HandoffService
             throw new BatonException($"{worker.Name} is {worker.State.ToText()}: only a live worker hands its ticket over");
         }
 
+        if (ProphetHandoff.Is(worker))
+        {
+            // The orchestrating agent has no ticket: it hands the orchestration itself over.
+            return await new ProphetHandoff(_c, _handoffs, this, _builder).HandOffAsync(worker, request, triggered, ct).ConfigureAwait(false);
+        }
+
         var ticket = (worker.Ticket is { } n ? _c.Tickets.GetTicket(n) : null)
             ?? throw new BatonException($"{worker.Name} works on no ticket: a handoff moves a ticket to a fresh agent (start work with `baton up` or `baton ticket assign`)");
         if (ticket.Status != TicketStatus.InProgress || ticket.Assignee != worker.Name || ticket.Worktree is null)

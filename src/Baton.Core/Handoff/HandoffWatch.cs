@@ -74,20 +74,22 @@ public sealed class HandoffWatch
         foreach (var (number, task) in _running.Where(r => r.Value.IsCompleted).ToList())
         {
             _running.Remove(number);
+            var what = number == 0 ? "the prophet" : TicketId.Format(number);
             report.Add(task.IsCompletedSuccessfully
-                ? $"{TicketId.Format(number)} handed over to {task.Result.ToWorker} ({task.Result.IdText})"
-                : $"{TicketId.Format(number)}: handoff failed: {task.Exception?.GetBaseException().Message}");
+                ? $"{what} handed over to {task.Result.ToWorker} ({task.Result.IdText})"
+                : $"{what}: handoff failed: {task.Exception?.GetBaseException().Message}");
         }
 
         var config = _c.Workers.Config.Handoff;
         var now = _c.Time.GetUtcNow();
         var tickets = _c.Tickets.ListTickets(new TicketQuery(TicketStatus.InProgress));
-        if (tickets.Count == 0)
+        var workers = _c.Store.ListWorkers(includeKilled: false).ToDictionary(w => w.Name, StringComparer.Ordinal);
+        var prophet = workers.GetValueOrDefault(ProphetHandoff.Worker) is { } pw && ProphetHandoff.Is(pw) ? pw : null;
+        if (tickets.Count == 0 && prophet is null)
         {
             return;
         }
 
-        var workers = _c.Store.ListWorkers(includeKilled: false).ToDictionary(w => w.Name, StringComparer.Ordinal);
         var gauges = new Dictionary<string, ContextGauge>(StringComparer.Ordinal);
         foreach (var row in usage.List())
         {
@@ -102,6 +104,19 @@ public sealed class HandoffWatch
             .Where(e => e.Worker is not null && e.Message.StartsWith("hook: PreCompact", StringComparison.Ordinal)).Select(e => e.Worker!).ToHashSet(StringComparer.Ordinal);
         var busy = store.Underway(now - HandoffService.StaleAfter).Concat(_running.Keys).ToHashSet();
         var earlier = store.List(null);
+        // The prophet's fill triggers the same handoff; its own runs are keyed 0 (no ticket has that number).
+        // Each of its runs (a successor is a new run of the same name) is handed over once, automatically.
+        // Its successor has the same name: only the latest run's row (a fresh one has no fill yet) counts.
+        var prophetPercent = prophet is null ? null
+            : ContextGauge.Of(prophet.Agent, usage.List().LastOrDefault(r => r.Worker == prophet.Name)?.Context, config.Windows)?.Percent;
+        if (prophet is not null && !_running.ContainsKey(0) && prophet.State.IsLive() && prophet.State != WorkerState.Paused
+            && !earlier.Any(h => h.Ticket is null && (h.IsUnderway || h.TriggeredAt >= prophet.CreatedAt))
+            && Decide(prophetPercent, config, compacting.Contains(prophet.Name) && !earlier.Any(h => h.Ticket is null && h.FinishedAt >= now - TimeSpan.FromMinutes(10))) is { } prophetTrigger)
+        {
+            report.Add($"the prophet is at {prophetPercent:0.#}% of its context; handing over ({prophetTrigger})");
+            _running[0] = Start(new HandoffRequest { Worker = prophet.Name, Now = prophetTrigger != "threshold", Trigger = prophetTrigger, TriggeredAt = now });
+        }
+
         foreach (var d in Due(tickets, workers, gauges, earlier, compacting, busy, config))
         {
             report.Add($"{d.Ticket.Id}: {d.Worker.Name} {(d.Trigger == "precompact" ? "is about to compact its context" : $"is at {d.Percent:0.#}% of its context")}; handing over ({d.Trigger})");

@@ -330,6 +330,37 @@ internal static class Schema
             set_at       TEXT NOT NULL
         );
         """,
+
+        // 13: the prophet hands itself over too, and works on no ticket: a handoff's ticket may be
+        // null (SQLite cannot drop NOT NULL in place: the table is copied).
+        """
+        CREATE TABLE handoffs_new (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket          INTEGER,
+            from_worker     TEXT NOT NULL,
+            from_agent      TEXT NOT NULL,
+            to_worker       TEXT,
+            to_agent        TEXT NOT NULL,
+            reason          TEXT NOT NULL,
+            trigger         TEXT NOT NULL CHECK (trigger IN ('command', 'threshold', 'force', 'precompact')),
+            status          TEXT NOT NULL CHECK (status IN ('asking', 'switching', 'done', 'failed')),
+            source          TEXT CHECK (source IN ('agent', 'record')),
+            context_percent REAL,
+            context_tokens  INTEGER,
+            wip_ref         TEXT,
+            packet_path     TEXT,
+            error           TEXT,
+            triggered_at    TEXT NOT NULL,
+            finished_at     TEXT,
+            latency_ms      INTEGER
+        );
+        INSERT INTO handoffs_new SELECT id, ticket, from_worker, from_agent, to_worker, to_agent, reason, trigger, status, source,
+            context_percent, context_tokens, wip_ref, packet_path, error, triggered_at, finished_at, latency_ms FROM handoffs;
+        DROP TABLE handoffs;
+        ALTER TABLE handoffs_new RENAME TO handoffs;
+        CREATE INDEX handoffs_ticket ON handoffs(ticket, id);
+        CREATE INDEX handoffs_status ON handoffs(status);
+        """,
     ];
 
     public static int Version => Migrations.Length;

@@ -22,7 +22,7 @@ public sealed class SqliteHandoffStore : IHandoffStore
         {
             using (var stale = _db.Command("""
                 UPDATE handoffs SET status = 'failed', error = 'left unfinished (the process that started it ended)', finished_at = $now
-                WHERE ticket = $ticket AND status IN ('asking', 'switching') AND triggered_at < $stale
+                WHERE ticket IS $ticket AND status IN ('asking', 'switching') AND triggered_at < $stale
                 """))
             {
                 SqliteStore.Bind(stale, "$ticket", row.Ticket);
@@ -31,7 +31,7 @@ public sealed class SqliteHandoffStore : IHandoffStore
                 stale.ExecuteNonQuery();
             }
 
-            using (var busy = _db.Command("SELECT COUNT(*) FROM handoffs WHERE ticket = $ticket AND status IN ('asking', 'switching')"))
+            using (var busy = _db.Command("SELECT COUNT(*) FROM handoffs WHERE ticket IS $ticket AND status IN ('asking', 'switching')"))
             {
                 SqliteStore.Bind(busy, "$ticket", row.Ticket);
                 if (Convert.ToInt64(busy.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
@@ -110,7 +110,7 @@ public sealed class SqliteHandoffStore : IHandoffStore
 
     public IReadOnlySet<long> Underway(DateTimeOffset since)
     {
-        using var cmd = _db.Command("SELECT DISTINCT ticket FROM handoffs WHERE status IN ('asking', 'switching') AND triggered_at >= $since");
+        using var cmd = _db.Command("SELECT DISTINCT ticket FROM handoffs WHERE ticket IS NOT NULL AND status IN ('asking', 'switching') AND triggered_at >= $since");
         SqliteStore.Bind(cmd, "$since", SqliteStore.Format(since));
         using var r = cmd.ExecuteReader();
         var set = new HashSet<long>();
@@ -131,7 +131,7 @@ public sealed class SqliteHandoffStore : IHandoffStore
             rows.Add(new HandoffRow
             {
                 Id = r.GetInt64(r.GetOrdinal("id")),
-                Ticket = r.GetInt64(r.GetOrdinal("ticket")),
+                Ticket = r.IsDBNull(r.GetOrdinal("ticket")) ? null : r.GetInt64(r.GetOrdinal("ticket")),
                 FromWorker = r.GetString(r.GetOrdinal("from_worker")),
                 FromAgent = r.GetString(r.GetOrdinal("from_agent")),
                 ToWorker = SqliteStore.Text(r, "to_worker"),
