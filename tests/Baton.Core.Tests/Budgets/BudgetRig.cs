@@ -16,7 +16,10 @@ internal sealed class BudgetRig : IDisposable
 
     public BudgetConfig Config { get; set; } = new();
 
-    public BudgetService Service => new(Rig.Db.Budgets, Rig.Store, Rig.Db.Usage, Rig.Tickets, Config, Rig.Time);
+    /// <summary>Claude Code's status-line readings; null: none.</summary>
+    public IRateLimitReadings? Readings { get; set; }
+
+    public BudgetService Service => new(Rig.Db.Budgets, Rig.Store, Rig.Db.Usage, Rig.Tickets, Config, Rig.Time) { RateLimits = Readings };
 
     /// <summary>The loop's step, with every ticket running as the default role on the scripted agent.</summary>
     public BudgetWatch Watch() => new(Service, Rig.Store, Rig.Time, t => new DispatchCandidate(t, "worker", "scripted"));

@@ -39,6 +39,31 @@ public sealed class WindowAndRateTests
     }
 
     [Fact]
+    public void A_claude_status_line_reading_past_the_hold_holds_its_profile_until_the_reset()
+    {
+        // Given the scripted profile's status line said: five-hour window 96% used, resets in an hour
+        using var b = new BudgetRig();
+        var resets = b.Rig.Time.GetUtcNow().AddHours(1);
+        b.Readings = new Readings([new RateLimitReading("scripted", "w1", new Baton.Core.Usage.RateLimits(new RateLimitWindow(96, resets), new RateLimitWindow(40, null), b.Rig.Time.GetUtcNow()))]);
+        var ready = b.Ready("Job");
+        var watch = b.Watch();
+
+        // When the loop plans now and after the reset
+        var now = b.Plan([ready], watch: watch);
+        b.Rig.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
+        var after = b.Plan([ready], watch: watch);
+
+        Assert.StartsWith("agent scripted reported 96% of its five_hour window used", Assert.Single(now.Waiting).Reason, StringComparison.Ordinal);
+        Assert.Single(after.Start);
+        Assert.Equal(2, b.Service.Overview().Windows.Count);
+    }
+
+    private sealed class Readings(IReadOnlyList<RateLimitReading> readings) : IRateLimitReadings
+    {
+        public IReadOnlyList<RateLimitReading> LatestRateLimits() => readings;
+    }
+
+    [Fact]
     public void A_window_below_the_hold_or_a_hold_of_zero_holds_nothing()
     {
         using var b = new BudgetRig { Config = new BudgetConfig { WindowHold = 0 } };
