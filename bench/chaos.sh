@@ -13,6 +13,8 @@
 #     sessions   leftover tmux sessions on the private server
 #     processes  leftover processes carrying the repository's store (agents) or gate tags
 #     gates      gate runs that found another gate running in the same folder
+#   and, for the record: how many kills hit their named point, and the dead agent panes left
+#   just before the completion loop (crashed agents whose pane no loop reaped).
 # Usage: bash bench/chaos.sh [RUNS]   (RUNS default 1; BATON=/path/to/baton, default
 #        artifacts/bin/baton, else the Release build output; CHAOS_KILLS=8; CHAOS_SEED=N for
 #        a repeatable kill schedule; CHAOS_KEEP=1 keeps the temp folders)
@@ -146,6 +148,10 @@ EOF
         wait "$pid" 2>/dev/null || true
     done
 
+    # Dead panes the killed loops left (crashed or killed agents not reaped while a loop ran).
+    local dead
+    dead=$({ T list-panes -a -F '#{pane_dead}' 2>/dev/null || true; } | grep -c '^1$' || true)
+
     # Completion: one loop, no faults, until everything is done.
     local rc=0
     (cd "$R" && timeout 600 "$BATON" up --until-done --plain >>"$W/up.log" 2>&1) || rc=$?
@@ -192,8 +198,10 @@ EOF
 )
     gates=0
     [[ -f $S/concurrent-gates ]] && gates=$(wc -l < "$S/concurrent-gates")
-    printf 'run %d: done %d/20 twice %d lost %d red %d worktrees %d branches %d sessions %d processes %d gates %d (until-done exit %d, %d loop kills, %d agent kills)\n' \
-        "$n" "$done" "$twice" "$lost" "$red" "$worktrees" "$branches" "$sessions" "$processes" "$gates" "$rc" "$KILLS" "$agent_kills"
+    local named
+    named=$(grep -c 'BATON_FAULT_KILL_AT: killed at' "$W/up.log" || true)
+    printf 'run %d: done %d/20 twice %d lost %d red %d worktrees %d branches %d sessions %d processes %d gates %d (until-done exit %d, %d loop kills of which %d at a named point, %d agent kills, %d dead panes before completion)\n' \
+        "$n" "$done" "$twice" "$lost" "$red" "$worktrees" "$branches" "$sessions" "$processes" "$gates" "$rc" "$KILLS" "$named" "$agent_kills" "$dead"
 
     T kill-server >/dev/null 2>&1 || true
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
