@@ -98,6 +98,7 @@ public static class Program
         root.Subcommands.Add(GateCommand.Create());
         root.Subcommands.Add(GateCommand.CreateList());
         root.Subcommands.Add(CiCommand.Create());
+        root.Subcommands.Add(GcCommand.Create());
         root.Subcommands.Add(ServiceCommand.Create());
         root.Subcommands.Add(MergeCommand.CreateQueue());
         root.Subcommands.Add(MergeCommand.CreateMerge());

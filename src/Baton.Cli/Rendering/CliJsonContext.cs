@@ -53,6 +53,10 @@ public sealed record CiGenerateJson(IReadOnlyList<string> Written, bool Conflict
 
 public sealed record ServiceInstallJson(string Unit, string Instance, bool User, bool Enabled, string EnvironmentFile);
 
+public sealed record GcItemJson(string Kind, string Target, string Reason, bool Removed, string? Ticket, string? WipRef, string? Kept);
+
+public sealed record GcJson(bool DryRun, string OlderThan, IReadOnlyList<GcItemJson> Items);
+
 public sealed record ErrorJson(string Error, int ExitCode);
 
 public sealed record AutopilotStateJson(string Message, bool Running);
@@ -101,6 +105,7 @@ public sealed record ConflictsJson(
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(List<NotificationJson>))]
 [JsonSerializable(typeof(OnDemandGateJson))]
+[JsonSerializable(typeof(GcJson))]
 [JsonSerializable(typeof(CiGenerateJson))]
 [JsonSerializable(typeof(ServiceInstallJson))]
 [JsonSerializable(typeof(WorkerJson))]

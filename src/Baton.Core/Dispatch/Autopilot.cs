@@ -33,6 +33,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly Merge.GateRunner _gateRunner;
     private readonly Synthesis.FeatureResults _results;
     private readonly Budgets.BudgetWatch? _budgets;
+    private readonly Workspace.CleanupSchedule _workspace;
 
     // Background work the tick started, by ticket; owned by the loop thread.
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
@@ -68,6 +69,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _github = new GitHub.GitHubStep(c, CleanUpLater);
         _unfinished = new UnfinishedCleanUps(c.Config, c.Tickets, c.Store, c.Git, c.Files, c.Root, TicketWorktrees.For(c), c.Workers.Redactor, c.Time);
         _handoffs = new Handoff.HandoffWatch(c);
+        _workspace = new Workspace.CleanupSchedule(c.Workers.Config.CleanupEvery, c.Time, () => Workspace.WorkspaceCleanup.For(c).Run(c.Workers.Config.CleanupAfter, dryRun: false));
         _results = new Synthesis.FeatureResults(c.Tickets, c.Store,
             c.Patches is { } patches ? new Synthesis.DossierBuilder(c.Merges, patches, c.Git, c.Git, c.Root, c.Workers.Redactor) { BaseBranch = c.Config.BaseBranch } : null, c.Files, c.Paths, c.Time);
         _budgets = c.Budgets is { } budgets ? new Budgets.BudgetWatch(budgets, c.Store, c.Time, t => _dispatcher.CandidateFor(t)) : null;
@@ -174,6 +176,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         await GuardAsync(report, "predicting conflicts", () => _conflicts.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "pull requests and GitHub issues", () => _github.StepAsync(report, ct)).ConfigureAwait(false);
         await GuardAsync(report, "clean-up", () => { CleanUpFinished(report); return Task.CompletedTask; }).ConfigureAwait(false);
+        await GuardAsync(report, "the workspace clean-up", () => { _workspace.Step(report); return Task.CompletedTask; }).ConfigureAwait(false);
         await GuardAsync(report, "the inbox", () => { ImportInbox(report); return Task.CompletedTask; }).ConfigureAwait(false);
         await GuardAsync(report, "dispatch", () => { Dispatch(report, ct); return Task.CompletedTask; }).ConfigureAwait(false);
         if (_ctx.Notifier is { } notifier)

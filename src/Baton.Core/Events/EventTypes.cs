@@ -57,6 +57,7 @@ public static class EventTypes
     public const string MergeFailed = "merge_failed";
     public const string WipSnapshot = "wip_snapshot";
     public const string WorktreeRemoved = "worktree_removed";
+    public const string WorkspaceCleaned = "workspace_cleaned";
 
     // What a headless agent's event stream said (headless-run parses stream-json / exec --json).
     public const string AgentStarted = "agent_started";
