@@ -161,7 +161,21 @@ public sealed class BatonTools
             }
 
             case "get_budget":
-                return await RunAsync(["usage", "--json", "--ticket", ticket], caller.Worker, ct).ConfigureAwait(false);
+            {
+                // What the ticket spent (`baton usage --ticket`) beside every budget and what is held (`baton budget`).
+                var usage = await RunAsync(["usage", "--json", "--ticket", ticket], caller.Worker, ct).ConfigureAwait(false);
+                var budgets = await RunAsync(["budget", "--json"], caller.Worker, ct).ConfigureAwait(false);
+                return JsonText.Write(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("ticket", ticket);
+                    w.WritePropertyName("usage");
+                    w.WriteRawValue(usage);
+                    w.WritePropertyName("budgets");
+                    w.WriteRawValue(budgets);
+                    w.WriteEndObject();
+                });
+            }
             case "ask_human":
                 return await _questions.AskAsync(a, caller, ticket, ct).ConfigureAwait(false);
             case "propose_subtickets":

@@ -48,7 +48,7 @@ public static class ToolCatalog
             Obj("\"reason\":{\"type\":\"string\"}," + T), ToolAudience.Ticket),
         new("propose_subtickets", "Propose splitting the ticket; stored for a person to accept, not filed. depends_on: indexes in this list or T-n.",
             Obj("\"tickets\":{\"type\":\"array\",\"items\":" + Obj("\"title\":{\"type\":\"string\"},\"body\":{\"type\":\"string\"},\"depends_on\":" + Strings, "title") + "}," + T, "tickets"), ToolAudience.Ticket),
-        new("get_budget", "Tokens and cost spent on the ticket, and the limits.", Obj(T), ToolAudience.Ticket),
+        new("get_budget", "Tokens and cost the ticket spent, and every budget with what it holds back.", Obj(T), ToolAudience.Ticket),
     ];
 
     /// <summary>The tools <paramref name="caller"/> may see and call.</summary>

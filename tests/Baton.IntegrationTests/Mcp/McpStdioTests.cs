@@ -82,6 +82,11 @@ public sealed class McpStdioTests : IDisposable
         Assert.Contains("refused: worker 'w1' works on T-1; its token cannot act on T-2", other);
         Assert.Equal(JsonValueKind.Null, _repo.Baton("ticket", "show", "T-2", "--json").Ok().Json().GetProperty("note").ValueKind);
 
+        var budget = await client.OkAsync("get_budget");
+        Assert.Equal("T-1", budget.GetProperty("ticket").GetString());
+        Assert.Equal(JsonValueKind.Object, budget.GetProperty("usage").ValueKind);
+        Assert.NotEqual(JsonValueKind.Undefined, budget.GetProperty("budgets").ValueKind);
+
         var (spawn, denied) = await client.CallAsync("spawn_worker", new JsonObject { ["prompt"] = "x" });
         Assert.True(denied);
         Assert.Contains("is for the orchestrator", spawn);
