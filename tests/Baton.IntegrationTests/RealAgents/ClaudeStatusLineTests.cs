@@ -26,6 +26,11 @@ public sealed class ClaudeStatusLineTests : IDisposable
     [Fact]
     public void The_tui_reports_fill_cost_and_subscription_windows_through_batons_status_line()
     {
+        // Resets in the future: Claude Code drops a window whose reset time has passed.
+        var fiveHourReset = DateTimeOffset.UtcNow.AddHours(3).ToUnixTimeSeconds();
+        var sevenDayReset = DateTimeOffset.UtcNow.AddDays(5).ToUnixTimeSeconds();
+        var reset5h = fiveHourReset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var reset7d = sevenDayReset.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var server = new ScriptedModelServer([ModelStep.Say("Hello from the status line test.", new ModelUsage(300, 40, 1000, 2000))])
         {
             ResponseHeaders = new Dictionary<string, string>
@@ -33,12 +38,12 @@ public sealed class ClaudeStatusLineTests : IDisposable
                 ["anthropic-ratelimit-unified-status"] = "allowed",
                 ["anthropic-ratelimit-unified-5h-status"] = "allowed",
                 ["anthropic-ratelimit-unified-5h-utilization"] = "0.42",
-                ["anthropic-ratelimit-unified-5h-reset"] = "1796140000",
+                ["anthropic-ratelimit-unified-5h-reset"] = reset5h,
                 ["anthropic-ratelimit-unified-7d-status"] = "allowed",
                 ["anthropic-ratelimit-unified-7d-utilization"] = "0.13",
-                ["anthropic-ratelimit-unified-7d-reset"] = "1796600000",
+                ["anthropic-ratelimit-unified-7d-reset"] = reset7d,
                 ["anthropic-ratelimit-unified-representative-claim"] = "five_hour",
-                ["anthropic-ratelimit-unified-reset"] = "1796140000",
+                ["anthropic-ratelimit-unified-reset"] = reset5h,
             },
         };
         var env = RealAgentSetup.ClaudeEnvironment(server, RealAgentSetup.ClaudeHome(_repo));
@@ -79,8 +84,8 @@ public sealed class ClaudeStatusLineTests : IDisposable
         {
             var reading = Assert.Single(new SqliteUsageStore(store).LatestRateLimits());
             Assert.Equal(("claude", "cc"), (reading.Agent, reading.Worker));
-            Assert.Equal(new RateLimitWindow(42, DateTimeOffset.FromUnixTimeSeconds(1796140000)), reading.Limits.FiveHour);
-            Assert.Equal(new RateLimitWindow(13, DateTimeOffset.FromUnixTimeSeconds(1796600000)), reading.Limits.SevenDay);
+            Assert.Equal(new RateLimitWindow(42, DateTimeOffset.FromUnixTimeSeconds(fiveHourReset)), reading.Limits.FiveHour);
+            Assert.Equal(new RateLimitWindow(13, DateTimeOffset.FromUnixTimeSeconds(sevenDayReset)), reading.Limits.SevenDay);
         }
 
         // The footer shows Baton's line.
