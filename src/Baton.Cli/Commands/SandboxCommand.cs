@@ -31,7 +31,7 @@ internal static class SandboxCommand
 
     private static SandboxCheckJson Report(CliHost host)
     {
-        var probe = host.SandboxProbe.Probe();
+        var probe = host.FreshSandboxProbe().Probe();
         var project = host.Config.Sandbox;
         var catalog = host.Roles().Catalog;
         var roles = catalog.RoleNames().Select(n => Row(n, catalog.GetRole(n).Sandbox.Over(project))).ToList();

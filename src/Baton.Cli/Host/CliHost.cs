@@ -144,7 +144,10 @@ public sealed class CliHost : IDisposable
     };
 
     /// <summary>Bubblewrap here, probed once per command (sandboxed workers, `baton sandbox check`).</summary>
-    public Baton.Infrastructure.Sandbox.BwrapProbe SandboxProbe => _sandbox ??= new(_runner, Executables, Variables);
+    public Baton.Infrastructure.Sandbox.BwrapProbe SandboxProbe => _sandbox ??= new(_runner, Executables, Variables, Path.Combine(Paths.BatonDir, "cache", "sandbox-probe.txt"));
+
+    /// <summary>A probe that always tries a sandbox now (`baton sandbox check`), never the cached answer.</summary>
+    public Baton.Infrastructure.Sandbox.BwrapProbe FreshSandboxProbe() => new(_runner, Executables, Variables);
 
     /// <summary>This repository's per-worker and per-role credentials (outside it).</summary>
     public Baton.Infrastructure.Sandbox.FileCredentialStore Credentials => new(Paths.Root, Variables);

@@ -7,7 +7,9 @@ namespace Baton.Infrastructure.Sandbox;
 /// <summary>
 /// Bubblewrap on this machine: found on PATH (or at BATON_BWRAP), its version, and a trial
 /// sandbox with the namespaces a worker gets, whose error is the reason when it fails (user
-/// namespaces disabled, say). Probed once per process.
+/// namespaces disabled, say). Probed once per process; with a cache file, a success is kept
+/// there, keyed by bubblewrap's path and modification time, the boot and the namespace switches,
+/// so a spawn does not pay the trial sandbox (about 30 ms) every time and any change probes again.
 /// </summary>
 public sealed class BwrapProbe : ISandboxProbe
 {
@@ -16,13 +18,15 @@ public sealed class BwrapProbe : ISandboxProbe
     private readonly IProcessRunner _runner;
     private readonly IExecutables _executables;
     private readonly IEnvironmentVariables _variables;
+    private readonly string? _cache;
     private SandboxHost? _host;
 
-    public BwrapProbe(IProcessRunner runner, IExecutables executables, IEnvironmentVariables variables)
+    public BwrapProbe(IProcessRunner runner, IExecutables executables, IEnvironmentVariables variables, string? cacheFile = null)
     {
         _runner = runner;
         _executables = executables;
         _variables = variables;
+        _cache = cacheFile;
     }
 
     public SandboxHost Probe() => _host ??= Look();
@@ -58,6 +62,12 @@ public sealed class BwrapProbe : ISandboxProbe
             return new SandboxHost(false, null, null, $"bubblewrap is not installed ({where}; Debian/Ubuntu: apt-get install bubblewrap)") { System = system };
         }
 
+        var key = string.Join('|', bwrap, File.GetLastWriteTimeUtc(bwrap).Ticks, Read("/proc/sys/kernel/random/boot_id"), Namespaces());
+        if (_cache is not null && File.Exists(_cache) && File.ReadAllLines(_cache) is [var cachedKey, var cachedVersion] && cachedKey == key)
+        {
+            return new SandboxHost(true, bwrap, cachedVersion, $"user, PID and network namespaces work ({Namespaces()})") { System = system };
+        }
+
         string? version = null;
         try
         {
@@ -77,8 +87,17 @@ public sealed class BwrapProbe : ISandboxProbe
             return new SandboxHost(false, bwrap, version, $"bubblewrap did not run: {e.Message}") { System = system };
         }
 
+        if (_cache is not null && version is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_cache)!);
+            File.WriteAllText(_cache + ".tmp", key + "\n" + version + "\n");
+            File.Move(_cache + ".tmp", _cache, overwrite: true);
+        }
+
         return new SandboxHost(true, bwrap, version, $"user, PID and network namespaces work ({Namespaces()})") { System = system };
     }
+
+    private static string Read(string file) => File.Exists(file) ? File.ReadAllText(file).Trim() : "";
 
     private static SystemEntry Entry(string path)
     {

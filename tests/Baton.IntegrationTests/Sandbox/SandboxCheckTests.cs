@@ -79,4 +79,21 @@ public sealed class SandboxCheckTests : IDisposable
             Directory.Delete(store, recursive: true);
         }
     }
+
+    [Fact]
+    public void A_roles_sub_agents_are_installed_in_the_worktree_and_kept_out_of_git()
+    {
+        Dispatch.AutopilotKit.Role(_repo, "delegator", text => text + "subagents:\n  reviewer: |\n    ---\n    name: reviewer\n    description: Reviews a diff\n    ---\n    You review the staged diff.\n");
+        var tree = Path.Combine(_repo.Dir, ".baton", "worktrees", "d1");
+        _repo.Git("worktree", "add", "-q", "-b", "d1-branch", tree);
+
+        _repo.Baton("spawn", "--agent", "scripted", "--role", "delegator", "--sandbox", "bwrap", "--name", "d1", "--dir", tree, "@commit d1: nothing else").Ok();
+
+        var agent = Path.Combine(tree, ".claude", "agents", "reviewer.md");
+        Assert.Contains("You review the staged diff.", File.ReadAllText(agent), StringComparison.Ordinal);
+        Assert.Contains("/.claude/agents/reviewer.md", File.ReadAllText(Path.Combine(_repo.Dir, ".git", "info", "exclude")), StringComparison.Ordinal);
+        Assert.DoesNotContain(".claude", _repo.Git("-C", tree, "status", "--porcelain", "--ignored=no"), StringComparison.Ordinal);
+        var spawned = _repo.Baton("events", "recent", "50", "--worker", "d1", "--json").Ok().Json().EnumerateArray().First(e => e.GetProperty("type").GetString() == "worker_spawned");
+        Assert.Contains("sub-agents reviewer", spawned.GetProperty("metadata").GetProperty("setup").GetString(), StringComparison.Ordinal);
+    }
 }
