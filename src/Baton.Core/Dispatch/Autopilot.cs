@@ -39,6 +39,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly Dictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> _spawns = [];
     private readonly Dictionary<long, Task> _cleanups = [];
     private readonly Dictionary<string, (long Ticket, Task Task)> _endings = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _kept = new(StringComparer.Ordinal); // exited agents of finished tickets kept for `capture`
     private readonly HashSet<long> _cleaned = [];
     private readonly Dictionary<long, int> _ticketErrors = [];
     private const int MaxTicketErrors = 20;
@@ -652,6 +653,9 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     /// spool still holds). Otherwise they stay until `kill-all`, one per crash. keep_exited keeps
     /// them for `baton capture`; without an isolated context they wait for the drain.
     /// </summary>
+    private bool WasAskedToExit(Worker w) =>
+        _ctx.Store.RecentEvents(new EventQuery(1, Worker: w.Name, Type: EventTypes.WorkerExitRequested)).Count > 0;
+
     private void ReapDeadPanes()
     {
         if (_ctx.Config.KeepExited || _ctx.Isolate is null)
@@ -661,10 +665,21 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
         foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State == WorkerState.Exited && w.Mode == WorkerMode.Tmux && w.Ticket is not null))
         {
-            if (_endings.ContainsKey(w.Name) || _ctx.Tickets.GetTicket(w.Ticket!.Value) is not { } t || t.Assignee == w.Name)
+            if (_endings.ContainsKey(w.Name) || _kept.Contains(w.Name) || _ctx.Tickets.GetTicket(w.Ticket!.Value) is not { } t)
             {
-                // Being ended already; or still its ticket's agent: the supervisor decides on it
-                // first, and a finished ticket's own agent stays for `capture` until the loop stops.
+                continue;
+            }
+
+            if (t.Assignee == w.Name && !(t.Status.IsFinished() && WasAskedToExit(w)))
+            {
+                // Still its ticket's agent: the supervisor decides on it first, and a finished
+                // ticket's agent that exited by itself stays for `capture` until the loop stops.
+                // One a killed loop was ending (it had typed the exit command) goes now.
+                if (t.Status.IsFinished())
+                {
+                    _kept.Add(w.Name);
+                }
+
                 continue;
             }
 
