@@ -3,6 +3,7 @@ using Baton.Core.Mcp;
 using Baton.Core.Security;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
+using Baton.Core.Workers;
 using Baton.Mcp;
 
 namespace Baton.Cli.Host;
@@ -35,7 +36,9 @@ internal sealed class McpBackend : IMcpBackend
         return new McpCommandOutcome(code, output.ToString(), error.ToString());
     }
 
-    public string? WorkerOfToken(string? token) => new WorkerTokens(_host.Paths, _host.Files).WorkerOf(token);
+    // A token ends with its worker: one that was killed or exited reaches nothing.
+    public string? WorkerOfToken(string? token) =>
+        new WorkerTokens(_host.Paths, _host.Files).WorkerOf(token) is { } worker && _host.Store.GetWorker(worker)?.State.IsLive() == true ? worker : null;
 
     public long? TicketOf(string worker)
     {

@@ -64,6 +64,10 @@ public sealed class McpHttpTests : IDisposable
 
         var workers = await orchestrator.OkAsync("list_workers");
         Assert.Equal("hw", workers[0].GetProperty("name").GetString());
+
+        // Once the worker is gone its token reaches nothing.
+        await orchestrator.OkAsync("kill_worker", new JsonObject { ["worker"] = "hw" });
+        await Assert.ThrowsAnyAsync<Exception>(() => McpClients.HttpAsync(_server.Endpoint, File.ReadAllText(file).Trim()));
     }
 
     private async Task<HttpResponseMessage> Post(HttpClient http, string? token)
