@@ -64,7 +64,9 @@ public sealed class RecordedStreamTests
             .ToList();
 
         // Screens (*.txt) are read by RecordedScreenTests, whose file-name rule has no default.
-        var missing = files.Where(f => !f.EndsWith(".txt", StringComparison.Ordinal) && !Streams.ContainsKey(f) && !Hooks.ContainsKey(f)).ToList();
+        // Request logs (request-log-*.jsonl) are read by RecordedRequestTests.
+        var missing = files.Where(f => !f.EndsWith(".txt", StringComparison.Ordinal) && !Streams.ContainsKey(f) && !Hooks.ContainsKey(f)
+            && !RecordedRequestTests.Requests.ContainsKey(f.Replace('\\', '/'))).ToList();
 
         Assert.True(missing.Count == 0, "fixtures without an expectation in RecordedStreamTests: " + string.Join(", ", missing));
         Assert.DoesNotContain(files, f => !f.EndsWith(".txt", StringComparison.Ordinal) && !f.EndsWith(".jsonl", StringComparison.Ordinal));

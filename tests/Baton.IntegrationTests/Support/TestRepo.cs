@@ -11,9 +11,10 @@ public sealed class TestRepo : IDisposable
 {
     private readonly Dictionary<string, string> _env = new(StringComparer.Ordinal);
 
-    public TestRepo(bool init = true)
+    /// <param name="parent">Where the repository's folder goes (default: the temp folder).</param>
+    public TestRepo(bool init = true, string? parent = null)
     {
-        Dir = Path.Combine(Path.GetTempPath(), "baton-test-" + Guid.NewGuid().ToString("N")[..10]);
+        Dir = Path.Combine(parent ?? Path.GetTempPath(), "baton-test-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(Dir);
         Socket = "bt-" + Guid.NewGuid().ToString("N")[..12];
         _env["BATON_TMUX_SOCKET"] = Socket;

@@ -9,6 +9,18 @@ namespace Baton.IntegrationTests.Support.RealAgents;
 /// </summary>
 public static class GeminiSetup
 {
+    /// <summary>
+    /// A folder for test repositories whose every ancestor only its owner can write: Gemini CLI
+    /// skips a system settings file (Baton's hooks) under a folder others can write, such as /tmp
+    /// ("Parent directory '/tmp' is insecure").
+    /// </summary>
+    public static string PrivateParent()
+    {
+        var dir = Path.Combine(System.Environment.GetEnvironmentVariable("HOME") ?? "/root", ".cache", "baton-test-repos");
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return dir;
+    }
+
     /// <summary>Writes HOME/.gemini/settings.json and returns the environment Gemini CLI needs.</summary>
     /// <param name="trustAll">Set GEMINI_CLI_TRUST_WORKSPACE (the built-in profile does); false leaves every folder untrusted, so the TUI asks.</param>
     public static Dictionary<string, string> Environment(TestRepo repo, ScriptedModelServer server, bool trustAll = true)
