@@ -167,10 +167,20 @@ public sealed class RoleSetup
         }
 
         _files.DeleteFile(file);
-        if (pattern.Length > 0)
+        // Linked worktrees share one info/exclude: while another worker's context file of the
+        // same name (Codex and OpenCode both read AGENTS.md) is still in place, its line stays.
+        if (pattern.Length > 0 && !StillExcluded(pattern))
         {
             _git.Unexclude(directory, pattern);
         }
+    }
+
+    private bool StillExcluded(string pattern)
+    {
+        var records = Path.Combine(_paths.BatonDir, "context");
+        return _files.DirectoryExists(records) && _files.ListFiles(records, "*.written")
+            .Select(r => _files.ReadText(r.Path).Split('\n'))
+            .Any(l => l.Length >= 4 && l[2] == pattern && _files.FileExists(l[0]));
     }
 
     private static string Hash(string text) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));

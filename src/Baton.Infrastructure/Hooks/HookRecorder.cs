@@ -44,7 +44,7 @@ public static class HookRecorder
             // Codex's `notify` program gets its JSON as the last argument, not on stdin.
             var notify = hookEvent.StartsWith('{');
             var payload = notify ? hookEvent : Console.IsInputRedirected ? Console.In.ReadToEnd() : "";
-            string? notification = null, tool = null, cwd = null, transcript = null;
+            string? notification = null, tool = null, cwd = null, transcript = null, about = null;
             var stopActive = false;
             if (payload.Length > 0)
             {
@@ -53,6 +53,11 @@ public static class HookRecorder
                 hookEvent = notify ? Text(root, "type") ?? "notify" : hookEvent;
                 notification = notify && TitleTurn(root) ? "title" : Text(root, "notification_type");
                 tool = Text(root, "tool_name");
+                // Gemini CLI's Notification names no tool; its message and details tell one
+                // question from the next (the supervisor answers each question once).
+                about = Text(root, "message") is { } said && root.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Object
+                    ? $"{said}: {Text(details, "command") ?? Text(details, "filePath") ?? Text(details, "title") ?? ""}".TrimEnd(' ', ':')
+                    : null;
                 cwd = Text(root, "cwd");
                 // Codex's notify names its thread; its usage is in the thread's rollout file.
                 transcript = notify ? (notification == "title" ? null : CodexRollouts.Find(Text(root, "thread-id"))) : Text(root, "transcript_path");
@@ -68,7 +73,7 @@ public static class HookRecorder
             long? transcriptEnd = transcript is null ? null
                 : notify ? long.MaxValue
                 : hookEvent is "Stop" or "SessionEnd" && File.Exists(transcript) ? new FileInfo(transcript).Length : null;
-            new HookSpool(paths).Append(worker!, DateTimeOffset.UtcNow, hookEvent, state, tool ?? notification ?? "", transcript, transcriptEnd);
+            new HookSpool(paths).Append(worker!, DateTimeOffset.UtcNow, hookEvent, state, tool ?? (about is null ? notification : $"{notification}: {Short(about)}") ?? "", transcript, transcriptEnd);
 
             if (hookEvent == "Stop" && !stopActive && Environment.GetEnvironmentVariable("BATON_COMMIT_BEFORE_STOP") == "1")
             {
@@ -166,4 +171,6 @@ public static class HookRecorder
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
+
+    private static string Short(string text) => text.Length <= 120 ? text : text[..119] + "…";
 }

@@ -113,6 +113,38 @@ public sealed class RoleSetupFilesTests
         Assert.DoesNotContain("mcp__baton", _files.ReadText("/repo/.baton/settings/w1.json"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_shared_exclude_line_stays_while_another_workers_context_file_of_that_name_is_in_place()
+    {
+        // Codex and OpenCode both read AGENTS.md; linked worktrees share one info/exclude.
+        const string other = "/repo/.baton/worktrees/T-2";
+        _files.CreateDirectory(other);
+        _setup.Prepare(Profile(contextFile: "AGENTS.md"), _catalog.GetRole("tester"), "w1", Checkout, "p");
+        _setup.Prepare(Profile(contextFile: "AGENTS.md"), _catalog.GetRole("tester"), "w2", other, "p");
+
+        _setup.Release("w1");
+
+        Assert.False(_files.FileExists(Checkout + "/AGENTS.md"));
+        Assert.Empty(_git.Unexcluded);
+        _setup.Release("w2");
+        Assert.Equal([(other, "/AGENTS.md")], _git.Unexcluded);
+    }
+
+    [Fact]
+    public void A_profile_that_names_a_settings_variable_gets_baton_hooks_in_gemini_form_through_it()
+    {
+        var profile = Profile() with { SettingsEnvironment = "GEMINI_CLI_SYSTEM_SETTINGS_PATH", SettingsFormat = "gemini" };
+
+        var launch = _setup.Prepare(profile, _catalog.GetRole("tester"), "w1", Checkout, "p");
+
+        Assert.Equal("/repo/.baton/settings/w1.json", launch.Environment["GEMINI_CLI_SYSTEM_SETTINGS_PATH"]);
+        Assert.Empty(launch.Arguments);
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(_files.ReadText("/repo/.baton/settings/w1.json"))!;
+        Assert.Equal("baton hook AfterAgent", settings["hooks"]!["AfterAgent"]![0]!["hooks"]![0]!["command"]!.GetValue<string>());
+        Assert.Equal("*", settings["hooks"]!["BeforeTool"]![0]!["matcher"]!.GetValue<string>());
+        Assert.Null(settings["permissions"]);
+    }
+
     private sealed class Workspace : IGitWorkspace
     {
         public List<(string Directory, string Pattern)> Unexcluded { get; } = [];

@@ -7,11 +7,14 @@ using static Baton.IntegrationTests.RealAgents.GeminiHeadlessTests;
 namespace Baton.IntegrationTests.RealAgents;
 
 /// <summary>
-/// The real Gemini CLI TUI in tmux, spawned by Baton in a folder it has never trusted (no
-/// GEMINI_CLI_TRUST_WORKSPACE): the profile answers the trust dialog (after which Gemini CLI
-/// restarts itself), the role's context reaches the model through GEMINI.md, its approval boxes
-/// are answered with `baton send`, and the role's hooks (Baton's settings file, named by
-/// GEMINI_CLI_SYSTEM_SETTINGS_PATH) report the states.
+/// The real Gemini CLI TUI in tmux, spawned by Baton with the built-in profile's
+/// GEMINI_CLI_TRUST_WORKSPACE (a new worktree is trusted without a dialog; hooks run only in a
+/// trusted folder), the role's context reaching the model through GEMINI.md, its approval boxes
+/// answered with `baton send`, and the role's hooks (Baton's settings file, named by
+/// GEMINI_CLI_SYSTEM_SETTINGS_PATH) reporting the states. The trust dialog itself is answered by a
+/// start-up rule checked against its recorded screen (RecordedStreamTests): driven live, the Enter
+/// once left the folder untrusted without the restart (one run in three), so it is not the path
+/// this test depends on.
 /// </summary>
 public sealed class GeminiTuiTests : IDisposable
 {
@@ -21,7 +24,7 @@ public sealed class GeminiTuiTests : IDisposable
     public void Dispose() => _repo.Dispose();
 
     [Fact]
-    public void Gemini_tui_is_trusted_by_the_profile_asks_permission_gets_it_from_send_commits_goes_idle_and_leaves_on_kill()
+    public void Gemini_tui_trusted_by_the_profile_asks_permission_gets_it_from_send_commits_goes_idle_and_leaves_on_kill()
     {
         using var server = new ScriptedModelServer([
             ModelStep.WriteFile("notes.txt", "written by the Gemini TUI\n", new ModelUsage(200, 40, 0, 0)),
@@ -30,7 +33,7 @@ public sealed class GeminiTuiTests : IDisposable
             ModelStep.Say("DONE", new ModelUsage(30, 5, 0, 250)),
         ]);
         WriteRole(_repo, Marker);
-        RealAgentSetup.WriteProfile(_repo, "gemini", AgentBinaries.Gemini, null, null, GeminiSetup.Environment(_repo, server, trustAll: false));
+        RealAgentSetup.WriteProfile(_repo, "gemini", AgentBinaries.Gemini, null, null, GeminiSetup.Environment(_repo, server));
 
         _repo.Baton("spawn", "--agent", "gemini", "--role", "asker", "--name", "gm", "Write notes.txt and commit it").Ok();
 
@@ -50,7 +53,7 @@ public sealed class GeminiTuiTests : IDisposable
         Assert.True(server.ScriptDone, server.Describe());
 
         var events = Events(_repo, "gm");
-        Assert.Contains("trust-folder", Assert.Single(events, e => e.Type == "worker_startup_answered").Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(events, e => e.Type == "worker_startup_answered");
         Assert.StartsWith("submitted", Assert.Single(events, e => e.Type == "worker_prompt_sent").Message, StringComparison.Ordinal);
         var hooks = events.Where(e => e.Type == "worker_hook").Select(e => e.Message).ToList();
         var errors = Path.Combine(_repo.Dir, ".baton", "logs", "hook-errors.log");

@@ -34,7 +34,8 @@ public sealed class UpRealAgentsTests : IDisposable
 
         _repo.Git("checkout", "-q", "main");
         Assert.Equal($"written by {agent}\n", File.ReadAllText(Path.Combine(_repo.Dir, $"{agent}.txt")));
-        Assert.True(server.ScriptDone, server.Describe());
+        // exit_when_done: Baton ends the agent once the ticket is done, maybe before its last answer.
+        Assert.True(server.StepsServed >= 2, server.Describe());
         Assert.Contains(Events(_repo, ticket: id), e => e.GetProperty("type").GetString() == "gate_passed");
     }
 
@@ -63,7 +64,7 @@ public sealed class UpRealAgentsTests : IDisposable
                 Assert.Equal($"written by {agent}\n", File.ReadAllText(Path.Combine(_repo.Dir, $"{agent}.txt")));
             }
 
-            Assert.All(servers, s => Assert.True(s.ScriptDone, s.Describe()));
+            Assert.All(servers, s => Assert.True(s.StepsServed >= 2, s.Describe()));
             // Each ticket was worked by the agent its role names.
             var spawned = Events(_repo, type: "worker_spawned").Select(e => e.GetProperty("message").GetString()!).ToList();
             foreach (var agent in agents)
