@@ -57,6 +57,10 @@ public sealed record GcItemJson(string Kind, string Target, string Reason, bool 
 
 public sealed record GcJson(bool DryRun, string OlderThan, IReadOnlyList<GcItemJson> Items);
 
+public sealed record FindingJson(string Severity, string Kind, string Subject, string Detail, string Fix);
+
+public sealed record ValidateJson(int Errors, int Warnings, IReadOnlyList<FindingJson> Findings);
+
 public sealed record ErrorJson(string Error, int ExitCode);
 
 public sealed record AutopilotStateJson(string Message, bool Running);
@@ -106,6 +110,7 @@ public sealed record ConflictsJson(
 [JsonSerializable(typeof(List<NotificationJson>))]
 [JsonSerializable(typeof(OnDemandGateJson))]
 [JsonSerializable(typeof(GcJson))]
+[JsonSerializable(typeof(ValidateJson))]
 [JsonSerializable(typeof(CiGenerateJson))]
 [JsonSerializable(typeof(ServiceInstallJson))]
 [JsonSerializable(typeof(WorkerJson))]
