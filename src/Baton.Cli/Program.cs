@@ -99,6 +99,7 @@ public static class Program
         root.Subcommands.Add(GateCommand.CreateList());
         root.Subcommands.Add(CiCommand.Create());
         root.Subcommands.Add(GcCommand.Create());
+        root.Subcommands.Add(EmergencyStopCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(ServiceCommand.Create());
         root.Subcommands.Add(MergeCommand.CreateQueue());

@@ -61,6 +61,10 @@ public sealed record FindingJson(string Severity, string Kind, string Subject, s
 
 public sealed record ValidateJson(int Errors, int Warnings, IReadOnlyList<FindingJson> Findings);
 
+public sealed record SnapshotJson(string Ticket, string Worktree, string Ref);
+
+public sealed record EmergencyStopJson(int? LoopPid, IReadOnlyList<string> Ended, IReadOnlyList<SnapshotJson> Snapshots, IReadOnlyList<string> Reopened, IReadOnlyList<string> Problems);
+
 public sealed record ErrorJson(string Error, int ExitCode);
 
 public sealed record AutopilotStateJson(string Message, bool Running);
@@ -110,6 +114,7 @@ public sealed record ConflictsJson(
 [JsonSerializable(typeof(List<NotificationJson>))]
 [JsonSerializable(typeof(OnDemandGateJson))]
 [JsonSerializable(typeof(GcJson))]
+[JsonSerializable(typeof(EmergencyStopJson))]
 [JsonSerializable(typeof(ValidateJson))]
 [JsonSerializable(typeof(CiGenerateJson))]
 [JsonSerializable(typeof(ServiceInstallJson))]

@@ -24,7 +24,7 @@ public sealed class RoleSpawnTests : IDisposable
     public void Init_writes_the_built_in_roles_and_directives_without_overwriting_edits()
     {
         var roles = Path.Combine(_repo.Dir, ".baton", "roles");
-        Assert.Equal(["implementor.yaml", "manager.yaml", "overseer.yaml", "prophet.yaml", "worker.yaml"], Directory.GetFiles(roles).Select(Path.GetFileName).Order());
+        Assert.Equal(["implementor.yaml", "manager.yaml", "overseer.yaml", "planner.yaml", "prophet.yaml", "synthesizer.yaml", "worker.yaml"], Directory.GetFiles(roles).Select(Path.GetFileName).Order());
         File.WriteAllText(Path.Combine(roles, "worker.yaml"), "name: worker\nprompt: my own worker\n");
 
         _repo.Baton("init").Ok();
