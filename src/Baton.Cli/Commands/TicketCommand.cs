@@ -19,7 +19,7 @@ internal static class TicketCommand
     {
         var command = new Command("ticket", "Create, list, show, assign and update tickets (units of work)")
         {
-            CreateTicket(), ListTickets(), ShowTicket(), AssignTicket(), UpdateTicket(), DoneTicket(),
+            CreateTicket(), ListTickets(), ShowTicket(), AssignTicket(), UpdateTicket(), DoneTicket(), AcceptProposal(),
         };
         command.Aliases.Add("tickets");
         return command;
@@ -61,6 +61,31 @@ internal static class TicketCommand
             });
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return 0;
+        });
+        return command;
+    }
+
+    private static Command AcceptProposal()
+    {
+        var proposal = new Argument<long>("proposal") { Description = "The proposal's number (the subtickets_proposed event's id that propose_subtickets returned)" };
+        var command = new Command("accept", "File the subtickets an agent proposed (MCP propose_subtickets), with their dependencies, in the parent's feature") { proposal, CommandRunner.Json };
+        CommandRunner.Bind(command, (parse, host, _) =>
+        {
+            var by = host.Environment.Variable("BATON_WORKER") ?? "cli";
+            var filed = new Baton.Core.Tickets.SubticketAcceptance(host.TicketStore, host.Store, host.Time).Accept(parse.GetValue(proposal), by);
+            var tickets = host.Tickets();
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                host.Out.WriteLine(JsonSerializer.Serialize(filed.Select(t => TicketJson.From(tickets.Show(t.Id))).ToList(), CliJson.Readable.ListTicketJson));
+                return Task.FromResult(0);
+            }
+
+            foreach (var t in filed)
+            {
+                host.Out.WriteLine($"{t.Id} filed: {t.Title}{(t.DependsOn.Count == 0 ? "" : " (after " + string.Join(", ", t.DependsOn.Select(TicketId.Format)) + ")")}");
+            }
+
+            return Task.FromResult(0);
         });
         return command;
     }

@@ -161,6 +161,19 @@ public sealed class McpStdioTests : IDisposable
         var stored = _repo.Baton("events", "recent", "1", "--type", "subtickets_proposed", "--json").Ok().Json()[0];
         Assert.Equal(proposal.GetProperty("proposal").GetInt64(), stored.GetProperty("id").GetInt64());
         Assert.Contains("REST", stored.GetProperty("metadata").GetProperty("tickets").GetString());
+
+        // A person accepts it: both filed, the second after the first and T-2; once only.
+        var number = proposal.GetProperty("proposal").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var filed = _repo.Baton("ticket", "accept", number, "--json").Ok().Json().EnumerateArray().ToList();
+        Assert.Equal(["Schema", "API"], filed.Select(t => t.GetProperty("title").GetString()!).ToArray());
+        var schema = filed[0].GetProperty("id").GetString()!;
+        Assert.Equal(new[] { schema, "T-2" }.Order(), filed[1].GetProperty("depends_on").EnumerateArray().Select(d => d.GetString()!).Order());
+        Assert.Contains("Part of T-1", filed[0].GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Equal(4, _repo.Baton("ticket", "list", "--json").Ok().Json().GetArrayLength());
+        var again = _repo.Baton("ticket", "accept", number);
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("accepted already", again.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, _repo.Baton("ticket", "accept", "999999").ExitCode);
     }
 
     /// <summary>
