@@ -40,10 +40,17 @@ public sealed class YamlErrorTests
         var parsed = ConfigLoader.Parse("c.yaml", ConfigLoader.DefaultFile);
 
         // Lists and maps compare by reference in records: compare them by content.
-        Assert.Equal(d with { Autopilot = parsed.Autopilot, Handoff = parsed.Handoff }, parsed);
+        Assert.Equal(d with { Autopilot = parsed.Autopilot, Handoff = parsed.Handoff, Budgets = parsed.Budgets, Sandbox = parsed.Sandbox }, parsed);
+        Assert.Equal(d.Budgets, parsed.Budgets with { RequestsPerMinute = d.Budgets.RequestsPerMinute, TokensPerMinute = d.Budgets.TokensPerMinute });
+        Assert.Empty(parsed.Budgets.RequestsPerMinute);
+        Assert.Empty(parsed.Budgets.TokensPerMinute);
+        Assert.Equal(d.Sandbox.Mode, parsed.Sandbox.Mode);
+        Assert.Equal(d.Sandbox.Network, parsed.Sandbox.Network);
+        Assert.Equal(d.Sandbox.IsConfined, parsed.Sandbox.IsConfined);
         Assert.Equal(d.Handoff, parsed.Handoff with { Windows = d.Handoff.Windows });
         Assert.Empty(parsed.Handoff.Windows);
-        Assert.Equal(d.Autopilot, parsed.Autopilot with { GateCommands = d.Autopilot.GateCommands, MaxInstances = d.Autopilot.MaxInstances, TokensPerHour = d.Autopilot.TokensPerHour });
+        Assert.Equal(d.Autopilot, parsed.Autopilot with { GateCommands = d.Autopilot.GateCommands, GateRoles = d.Autopilot.GateRoles, MaxInstances = d.Autopilot.MaxInstances, TokensPerHour = d.Autopilot.TokensPerHour });
+        Assert.Empty(parsed.Autopilot.GateRoles);
         Assert.Empty(parsed.Autopilot.GateCommands);
         Assert.Empty(parsed.Autopilot.MaxInstances);
         Assert.Empty(parsed.Autopilot.TokensPerHour);
