@@ -33,7 +33,7 @@ internal static partial class DashboardCommand
         {
             var report = UsageReport.From(_host.UsageStore.List(), null, null);
             var windows = _host.Config.Handoff.Windows;
-            return Safe(JsonSerializer.Serialize(new Rendering.UsageJson(report.Workers.Select(l => UsageCommand.Json(l, windows)).ToList(), report.Tickets.Select(l => UsageCommand.Json(l, windows)).ToList(), UsageCommand.Json(report.Total, windows)), CliJson.Readable.UsageJson));
+            return Safe(JsonSerializer.Serialize(UsageCommand.ToJson(report, windows), CliJson.Readable.UsageJson));
         }
 
         public string MergesJson(int finished) =>

@@ -34,8 +34,7 @@ internal static class UsageCommand
             var windows = host.Config.Handoff.Windows;
             if (parse.GetValue(CommandRunner.Json))
             {
-                host.Out.WriteLine(JsonSerializer.Serialize(new UsageJson(report.Workers.Select(l => Json(l, windows)).ToList(), report.Tickets.Select(l => Json(l, windows)).ToList(), Json(report.Total, windows),
-                    report.Profiles.Select(l => Json(l, windows)).ToList()), CliJson.Readable.UsageJson));
+                host.Out.WriteLine(JsonSerializer.Serialize(ToJson(report, windows), CliJson.Readable.UsageJson));
                 return Task.FromResult(0);
             }
 
@@ -91,4 +90,9 @@ internal static class UsageCommand
         l.Tokens.CacheHitRate is { } h ? Math.Round(h, 4) : null, l.Tokens.CostUsd,
         l.Context?.Tokens, l.Context?.Window, l.Context?.Fraction is { } f ? Math.Round(f, 4) : null,
         ContextGauge.Of(l.Agent, l.Context, windows)?.EffectiveWindow, ContextGauge.Of(l.Agent, l.Context, windows)?.Percent);
+
+    /// <summary>The report as `usage --json` prints it and the dashboard serves it (GET /api/usage).</summary>
+    internal static UsageJson ToJson(UsageReport report, IReadOnlyDictionary<string, long> windows) =>
+        new(report.Workers.Select(l => Json(l, windows)).ToList(), report.Tickets.Select(l => Json(l, windows)).ToList(), Json(report.Total, windows),
+            report.Profiles.Select(l => Json(l, windows)).ToList());
 }

@@ -31,7 +31,7 @@ public sealed class ErrorTests : IDisposable
 
     [Fact]
     public void Unknown_agent_lists_the_known_ones() =>
-        AssertOneLine(_repo.Baton("spawn", "--agent", "nosuch", "x"), 2, "known agents are aider, claude, codex, gemini, scripted");
+        AssertOneLine(_repo.Baton("spawn", "--agent", "nosuch", "x"), 2, "known agents are aider, claude, codex, gemini, opencode, scripted");
 
     [Fact]
     public void An_agent_that_is_not_installed_names_the_command_and_the_profile()

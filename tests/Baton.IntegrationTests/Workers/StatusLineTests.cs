@@ -33,7 +33,8 @@ public sealed class StatusLineTests : IDisposable
 
         var statusLine = settings.GetProperty("statusLine");
         Assert.Equal("command", statusLine.GetProperty("type").GetString());
-        Assert.EndsWith(" hook StatusLine", statusLine.GetProperty("command").GetString(), StringComparison.Ordinal);
+        // `baton hook StatusLine`, or the small baton-hook binary beside an installed baton.
+        Assert.Matches("(baton-hook| hook) StatusLine$", statusLine.GetProperty("command").GetString());
     }
 
     [Fact]
