@@ -211,11 +211,15 @@ public sealed class WorkspaceCleanup
         }
 
         var owned = tickets.Select(t => t.Worktree).OfType<string>().Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+        // Scratch folders of a merge or gate still under way (a loop or `baton gate` beside this), by their row's id.
+        var busy = _merges.MergeRequests(openOnly: true).Where(m => m.Status == MergeRequestStatus.Merging).Select(m => "_merge-" + m.Id.ToString(CultureInfo.InvariantCulture))
+            .Concat(_merges.GateRuns(null, 1000).Where(g => g.Status == "running").Select(g => OnDemandGate.ScratchName(g.Id)))
+            .ToHashSet(StringComparer.Ordinal);
         var registered = _worktrees.Worktrees(_paths.Root).Select(w => Path.GetFullPath(w.Path)).ToHashSet(StringComparer.Ordinal);
         foreach (var dir in _files.ListDirectories(WorktreesDir, "*").Select(Path.GetFullPath))
         {
             var name = Path.GetFileName(dir);
-            if (owned.Contains(dir) || _files.ListFiles(dir, "*").Any(f => f.LastWriteUtc > cutoff))
+            if (owned.Contains(dir) || busy.Contains(name) || _files.ListFiles(dir, "*").Any(f => f.LastWriteUtc > cutoff))
             {
                 continue; // a ticket's, or touched recently (a scratch merge or gate in progress)
             }

@@ -111,6 +111,22 @@ public sealed class GcTests
     }
 
     [Fact]
+    public void A_gate_under_way_keeps_its_scratch_folder_even_at_age_zero()
+    {
+        using var repo = new TestRepo();
+        Configure(repo, gate: "commands: [\"sleep 3\", \"true\"]");
+        using var gate = repo.StartBaton("gate", "--branch", "main");
+        var worktrees = Path.Combine(repo.Dir, ".baton", "worktrees");
+        TestRepo.WaitUntil(() => Directory.Exists(worktrees) && Directory.GetDirectories(worktrees, "_gate-*").Length == 1, "the gate's scratch worktree", 30);
+
+        var text = repo.Baton("gc", "--older-than", "0s").Ok().Stdout;
+
+        Assert.DoesNotContain("_gate-", text, StringComparison.Ordinal);
+        Assert.True(gate.WaitForExit(60_000));
+        Assert.Equal(0, gate.ExitCode);
+    }
+
+    [Fact]
     public void A_bad_age_is_refused()
     {
         using var repo = new TestRepo();
