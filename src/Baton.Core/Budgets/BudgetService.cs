@@ -126,7 +126,13 @@ public sealed class BudgetService
         runsAs ??= RunsAs;
         ArgumentNullException.ThrowIfNull(book);
         var list = new List<(long, string?, string)>();
-        foreach (var t in _tickets.ListTickets(new TicketQuery(TicketStatus.InProgress)))
+        // Testing and review too: an agent reports done before its last usage is recorded (a headless
+        // stream's result comes after), and a reservation dropped at the report let the next ticket
+        // start on spend nobody counted yet. What a ticket spent is taken off its reservation.
+        var active = _tickets.ListTickets(new TicketQuery(TicketStatus.InProgress))
+            .Concat(_tickets.ListTickets(new TicketQuery(TicketStatus.Testing)))
+            .Concat(_tickets.ListTickets(new TicketQuery(TicketStatus.Review)));
+        foreach (var t in active)
         {
             var worker = t.Assignee is { } name ? _store.GetWorker(name) : null;
             var scope = worker is not null ? (worker.Role, worker.Agent) : runsAs?.Invoke(t) ?? book.ScopeOf(t.Number);

@@ -128,12 +128,26 @@ public sealed class TestRepo : IDisposable
         var errReader = new Thread(() => stderrText = p.StandardError.ReadToEnd()) { IsBackground = true };
         outReader.Start();
         errReader.Start();
-        if (stdin is not null)
+        try
         {
-            p.StandardInput.Write(stdin);
+            // Straight to the pipe, so nothing stays buffered in the writer to fail again when it closes.
+            if (stdin is not null)
+            {
+                p.StandardInput.BaseStream.Write(new System.Text.UTF8Encoding(false).GetBytes(stdin));
+            }
+        }
+        catch (IOException)
+        {
+            // The program ended (or closed its input) before reading it all: its exit code says how it went.
         }
 
-        p.StandardInput.Close();
+        try
+        {
+            p.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+        }
         if (!p.WaitForExit(timeout))
         {
             p.Kill(true);
