@@ -25,6 +25,8 @@ internal static class ConflictsCommand
         {
             feature, branches, against, quiet, CommandRunner.Json,
         };
+        command.Subcommands.Add(ConflictLogCommands.Log());
+        command.Subcommands.Add(ConflictLogCommands.Resolve());
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var service = host.Conflicts();
@@ -67,6 +69,10 @@ internal static class ConflictsCommand
             }
 
             var owners = scan.Branches.ToDictionary(b => b.Name, StringComparer.Ordinal);
+            var active = host.ConflictStore.ActiveConflicts();
+            var ids = active.Where(c => c.Source == StoredConflict.Predicted).ToDictionary(c => c.Key, c => c.Label, StringComparer.Ordinal);
+            var logged = active.Where(c => c.Source == StoredConflict.Manual && (scope is null || c.Feature == scope)).ToList();
+            var exit = scan.Conflicts.Count > 0 || logged.Count > 0 ? 1 : 0;
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(new ConflictsJson(
@@ -76,15 +82,17 @@ internal static class ConflictsCommand
                     scan.Skipped,
                     scan.MergeTrees,
                     (long)scan.Elapsed.TotalMilliseconds,
-                    scan.Conflicts.Select(c => new ConflictJson(c.Severity, c.BranchA, Ticket(owners, c.BranchA), c.BranchB, Ticket(owners, c.BranchB), c.Files)).ToList(),
+                    scan.Conflicts.Select(c => new ConflictJson(c.Severity, c.BranchA, Ticket(owners, c.BranchA), c.BranchB, Ticket(owners, c.BranchB), c.Files, ids.GetValueOrDefault(c.Key))).ToList(),
                     delta.Added.Count,
                     delta.Resolved.Count,
-                    scan.SuggestedOrder), CliJson.Readable.ConflictsJson));
-                return scan.Conflicts.Count > 0 ? 1 : 0;
+                    scan.SuggestedOrder,
+                    logged.Select(LoggedConflictJson.From).ToList()), CliJson.Readable.ConflictsJson));
+                return exit;
             }
 
-            Render(host, scan, delta, owners);
-            return scan.Conflicts.Count > 0 ? 1 : 0;
+            Render(host, scan, delta, owners, ids);
+            RenderLogged(host, logged);
+            return exit;
         });
         return command;
     }
@@ -92,7 +100,21 @@ internal static class ConflictsCommand
     private static string? Ticket(IReadOnlyDictionary<string, LiveBranch> owners, string branch) =>
         owners.TryGetValue(branch, out var b) ? b.Ticket : null;
 
-    private static void Render(CliHost host, ConflictScan scan, ConflictDelta delta, IReadOnlyDictionary<string, LiveBranch> owners)
+    private static void RenderLogged(CliHost host, IReadOnlyList<StoredConflict> logged)
+    {
+        foreach (var c in logged)
+        {
+            var where = c.BranchB.Length == 0 ? c.BranchA : $"{c.BranchA} <-> {c.BranchB}";
+            host.Out.WriteLine($"{c.Label} logged by hand ({c.Severity}) in {c.Feature}: {where}: {string.Join(", ", c.Files)}" + (c.Note is null ? "" : " (" + c.Note + ")"));
+        }
+
+        if (logged.Count > 0)
+        {
+            host.Out.WriteLine($"`baton conflicts resolve C-n --note \"...\"` once one is settled.");
+        }
+    }
+
+    private static void Render(CliHost host, ConflictScan scan, ConflictDelta delta, IReadOnlyDictionary<string, LiveBranch> owners, IReadOnlyDictionary<string, string> ids)
     {
         foreach (var missing in scan.Missing)
         {
@@ -108,11 +130,11 @@ internal static class ConflictsCommand
         }
 
         var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("SEVERITY", "BRANCH", "WITH", "FILES");
+        table.AddColumns("ID", "SEVERITY", "BRANCH", "WITH", "FILES");
         foreach (var c in scan.Conflicts)
         {
             var colour = c.Severity == PredictedConflict.Critical ? "red" : "yellow";
-            table.AddRow($"[{colour}]{c.Severity}[/]", Markup.Escape(Name(owners, c.BranchA)), Markup.Escape(Name(owners, c.BranchB)), Markup.Escape(string.Join(", ", c.Files)));
+            table.AddRow(ids.GetValueOrDefault(c.Key) ?? "", $"[{colour}]{c.Severity}[/]", Markup.Escape(Name(owners, c.BranchA)), Markup.Escape(Name(owners, c.BranchB)), Markup.Escape(string.Join(", ", c.Files)));
         }
 
         host.Console.Write(table);

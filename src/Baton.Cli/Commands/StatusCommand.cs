@@ -33,7 +33,7 @@ internal static class StatusCommand
                 .Concat(views.Where(v => v.BlockedBy.Count > 0).Select(v => $"{v.Ticket.Id} dependency: blocked by {string.Join(", ", v.BlockedBy.Select(TicketId.Format))}"))
                 .Concat(views.Where(v => v.Ticket.Status == TicketStatus.Blocked).Select(v => $"{v.Ticket.Id} blocked: {v.Ticket.Note ?? "no reason given"}"))
                 .ToList();
-            var conflicts = host.TicketStore.ActiveConflicts().Select(c => $"{c.Severity}: {c.BranchA} <-> {c.BranchB} ({FileList(c.Files)})").ToList();
+            var conflicts = host.TicketStore.ActiveConflicts().Select(c => $"{c.Severity}: {c.BranchA}{(c.BranchB.Length == 0 ? "" : " <-> " + c.BranchB)} ({FileList(c.Files)})").ToList();
             var autopilot = Autopilot(host);
             var budgets = host.Budgets().Overview();
             var held = budgets.Held.Select(h => $"{h.Scope}: {h.Why}").ToList();

@@ -85,7 +85,7 @@ public sealed record DemoJson(string Directory, string TmuxSocket, int Done, int
 
 public sealed record WipJson(string Ref, string Commit, DateTimeOffset Date, string Subject);
 
-public sealed record ConflictJson(string Severity, string BranchA, string? TicketA, string BranchB, string? TicketB, IReadOnlyList<string> Files);
+public sealed record ConflictJson(string Severity, string BranchA, string? TicketA, string BranchB, string? TicketB, IReadOnlyList<string> Files, string? Id = null);
 
 public sealed record MergeRequestJson(int? Position, string? Ticket, string Branch, string Target, string Kind, string Status, string? Detail, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -105,7 +105,8 @@ public sealed record ConflictsJson(
     IReadOnlyList<ConflictJson> Conflicts,
     int Detected,
     int Resolved,
-    IReadOnlyList<string> SuggestedOrder);
+    IReadOnlyList<string> SuggestedOrder,
+    IReadOnlyList<LoggedConflictJson>? Logged = null);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -144,6 +145,7 @@ public sealed record ConflictsJson(
 [JsonSerializable(typeof(List<WipJson>))]
 [JsonSerializable(typeof(WipJson))]
 [JsonSerializable(typeof(ConflictsJson))]
+[JsonSerializable(typeof(LoggedConflictJson))]
 [JsonSerializable(typeof(MergeRequestJson))]
 [JsonSerializable(typeof(List<MergeRequestJson>))]
 [JsonSerializable(typeof(List<string>))]

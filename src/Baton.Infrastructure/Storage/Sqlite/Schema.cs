@@ -361,6 +361,16 @@ internal static class Schema
         CREATE INDEX handoffs_ticket ON handoffs(ticket, id);
         CREATE INDEX handoffs_status ON handoffs(status);
         """,
+
+        // 14: conflicts a person or an agent logs by hand (`baton conflicts log`): where they came
+        // from (the radar's predictions are `predicted`, never resolved by a scan when `manual`),
+        // the feature they belong to, and the note they were resolved with.
+        """
+        ALTER TABLE conflicts ADD COLUMN source TEXT NOT NULL DEFAULT 'predicted';
+        ALTER TABLE conflicts ADD COLUMN feature TEXT;
+        ALTER TABLE conflicts ADD COLUMN note TEXT;
+        ALTER TABLE conflicts ADD COLUMN resolution TEXT;
+        """,
     ];
 
     public static int Version => Migrations.Length;
