@@ -9,7 +9,7 @@ public sealed record PrOpenJson(bool Opened, PullRequestJson PullRequest);
 
 public sealed record ImportedIssueJson(int Issue, string Title, string Result, string? Ticket, string? Why);
 
-public sealed record GitHubImportJson(string Repository, int Created, int Skipped, IReadOnlyList<ImportedIssueJson> Issues);
+public sealed record GitHubImportJson(string Repository, int Created, int Skipped, IReadOnlyList<ImportedIssueJson> Issues, IReadOnlyList<string> Notes);
 
 public sealed record GitHubSyncJson(string Repository, IReadOnlyList<string> Changes);
 

@@ -30,10 +30,31 @@ public sealed class GitHubImporter
     public async Task<ImportOutcome> ImportAsync(IGitHub github, IReadOnlyList<string> labels, IReadOnlyList<string> excluded, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(github);
+        var issues = await github.OpenIssuesAsync(labels, ct).ConfigureAwait(false);
+        return Import(github.Repository, issues, excluded, "labels", string.Join(",", labels));
+    }
+
+    /// <summary>`github import --issue N`: that issue alone, whatever its labels (an excluded one is still skipped), unless it is closed or a pull request.</summary>
+    public async Task<ImportOutcome> ImportIssueAsync(IGitHub github, int number, IReadOnlyList<string> excluded, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(github);
+        var issue = await github.IssueAsync(number, ct).ConfigureAwait(false)
+            ?? throw new BatonException($"{github.Repository} has no issue #{number.ToString(CultureInfo.InvariantCulture)} (a pull request is no issue to import)");
+        if (issue.State != "open")
+        {
+            throw new BatonException($"issue #{number.ToString(CultureInfo.InvariantCulture)} of {github.Repository} is {issue.State}: only open issues are imported");
+        }
+
+        return Import(github.Repository, [issue], excluded, "issue", number.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private ImportOutcome Import(string repository, IReadOnlyList<GitHubIssue> issues, IReadOnlyList<string> excluded, string filter, string filterValue)
+    {
         ArgumentNullException.ThrowIfNull(excluded);
         var created = new List<(GitHubIssue, Ticket)>();
         var skipped = new List<(GitHubIssue, string)>();
-        foreach (var issue in (await github.OpenIssuesAsync(labels, ct).ConfigureAwait(false)).OrderBy(i => i.Number))
+        var notes = new List<string>();
+        foreach (var issue in issues.OrderBy(i => i.Number))
         {
             var hit = issue.Labels.FirstOrDefault(l => excluded.Contains(l, StringComparer.OrdinalIgnoreCase));
             if (hit is not null)
@@ -42,15 +63,22 @@ public sealed class GitHubImporter
                 continue;
             }
 
-            var id = ExternalId(github.Repository, issue.Number);
+            var id = ExternalId(repository, issue.Number);
             if (_tickets.FindByExternalId(id) is { } existing)
             {
                 // Linked again in case a crash came between creating the ticket and linking it.
-                _links.LinkIssue(existing.Number, github.Repository, issue.Number, _time.GetUtcNow());
+                _links.LinkIssue(existing.Number, repository, issue.Number, _time.GetUtcNow());
                 skipped.Add((issue, $"already imported as {existing.Id}"));
                 continue;
             }
 
+            // Dependencies on issues imported already are set now; those on issues not imported
+            // yet are set when they are (WaitersOn), so the order of import does not matter.
+            var waitsFor = IssueDependencies.Parse(issue.Body, issue.Number)
+                .Select(n => _tickets.FindByExternalId(ExternalId(repository, n)))
+                .OfType<Ticket>()
+                .Select(t => t.Id)
+                .ToList();
             Ticket ticket;
             try
             {
@@ -58,7 +86,9 @@ public sealed class GitHubImporter
                 {
                     Title = issue.Title,
                     Body = Body(issue),
+                    Priority = IssuePriority.Of(issue.Labels)?.ToText(),
                     Labels = issue.Labels.Select(TicketLabel).Where(l => l.Length > 0).Distinct(StringComparer.Ordinal).ToList(),
+                    DependsOn = waitsFor,
                     Source = "github#" + issue.Number.ToString(CultureInfo.InvariantCulture),
                     ExternalId = id,
                 });
@@ -70,24 +100,57 @@ public sealed class GitHubImporter
                 continue;
             }
 
-            _links.LinkIssue(ticket.Number, github.Repository, issue.Number, _time.GetUtcNow());
+            _links.LinkIssue(ticket.Number, repository, issue.Number, _time.GetUtcNow());
             created.Add((issue, ticket));
+            notes.AddRange(WaitersOn(repository, issue.Number, ticket));
         }
 
         _store.AppendEvent(new EventRecord
         {
             Time = _time.GetUtcNow(),
             Type = EventTypes.GitHubImported,
-            Message = $"github import from {github.Repository}: {created.Count} created, {skipped.Count} skipped",
+            Message = $"github import from {repository}: {created.Count} created, {skipped.Count} skipped",
             Metadata = new Dictionary<string, string>
             {
-                ["repository"] = github.Repository,
-                ["labels"] = string.Join(",", labels),
+                ["repository"] = repository,
+                [filter] = filterValue,
                 ["created"] = created.Count.ToString(CultureInfo.InvariantCulture),
                 ["skipped"] = skipped.Count.ToString(CultureInfo.InvariantCulture),
             },
         });
-        return new ImportOutcome(created, skipped);
+        return new ImportOutcome(created, skipped) { Notes = notes };
+    }
+
+    /// <summary>
+    /// Tickets imported earlier that are still waiting to start and whose issue said it depends on
+    /// issue <paramref name="issue"/>: they now wait for <paramref name="ticket"/>. Only at this
+    /// ticket's creation, so a dependency a person removed later is never put back.
+    /// </summary>
+    private IEnumerable<string> WaitersOn(string repository, int issue, Ticket ticket)
+    {
+        var lines = new List<string>();
+        foreach (var link in _links.LinkedIssues().Where(l => l.Repository == repository && l.Ticket != ticket.Number))
+        {
+            if (_tickets.Show(TicketId.Format(link.Ticket)).Ticket is not { Status: TicketStatus.Open or TicketStatus.Queued } waiter
+                || waiter.DependsOn.Contains(ticket.Number)
+                || !IssueDependencies.Parse(waiter.Body, link.Issue).Contains(issue))
+            {
+                continue;
+            }
+
+            try
+            {
+                _tickets.Update(waiter.Id, new UpdateTicketRequest { DependsOn = [ticket.Id] });
+                lines.Add($"{waiter.Id} now depends on {ticket.Id} (issue #{issue.ToString(CultureInfo.InvariantCulture)})");
+            }
+            catch (BatonException e)
+            {
+                // A cycle (#5 depends on #7 and #7 on #5): the second edge is refused, and said.
+                lines.Add($"{waiter.Id} does not depend on {ticket.Id}: {e.Message}");
+            }
+        }
+
+        return lines;
     }
 
     private static string Body(GitHubIssue issue) =>

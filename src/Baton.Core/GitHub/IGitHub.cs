@@ -13,6 +13,12 @@ public interface IGitHub
     /// <summary>Open issues (pull requests left out) carrying every one of <paramref name="labels"/>, all pages.</summary>
     Task<IReadOnlyList<GitHubIssue>> OpenIssuesAsync(IReadOnlyList<string> labels, CancellationToken ct);
 
+    /// <summary>One issue, open or closed; null when there is none, or it is a pull request.</summary>
+    Task<GitHubIssue?> IssueAsync(int number, CancellationToken ct);
+
+    /// <summary>Closes the issue (completed); an issue closed already is no error.</summary>
+    Task CloseIssueAsync(int issue, CancellationToken ct);
+
     Task AddLabelsAsync(int issue, IReadOnlyList<string> labels, CancellationToken ct);
 
     /// <summary>Removes a label; a label the issue does not carry is no error.</summary>
@@ -30,8 +36,11 @@ public interface IGitHub
 
     Task<GitHubPullRequest> PullRequestAsync(int number, CancellationToken ct);
 
-    /// <summary>Review states (<c>APPROVED</c>, <c>CHANGES_REQUESTED</c>, <c>COMMENTED</c>...) by reviewer, latest last.</summary>
-    Task<IReadOnlyList<(string Reviewer, string State)>> ReviewsAsync(int number, CancellationToken ct);
+    /// <summary>The pull request's reviews, oldest first.</summary>
+    Task<IReadOnlyList<GitHubReview>> ReviewsAsync(int number, CancellationToken ct);
+
+    /// <summary>The comments on lines of the pull request's diff, oldest first.</summary>
+    Task<IReadOnlyList<GitHubReviewComment>> ReviewCommentsAsync(int number, CancellationToken ct);
 
     /// <summary>Whether the pull request was merged (GitHub's <c>pulls/N/merge</c>).</summary>
     Task<bool> IsMergedAsync(int number, CancellationToken ct);

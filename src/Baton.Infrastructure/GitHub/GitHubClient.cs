@@ -53,8 +53,7 @@ public sealed class GitHubClient : IGitHub, IDisposable
         for (var page = 1; page <= MaxPages; page++)
         {
             var items = await GetAsync($"issues?state=open&per_page={PageSize}&page={page}{filter}", GitHubJsonContext.Default.ListIssueDto, ct).ConfigureAwait(false);
-            result.AddRange(items.Where(i => i.PullRequest is null).Select(i => new GitHubIssue(
-                i.Number, i.Title ?? "", i.Body ?? "", (i.Labels ?? []).Select(l => l.Name ?? "").Where(n => n.Length > 0).ToList(), i.HtmlUrl ?? "")));
+            result.AddRange(items.Where(i => i.PullRequest is null).Select(Issue));
             if (items.Count < PageSize)
             {
                 break;
@@ -63,6 +62,27 @@ public sealed class GitHubClient : IGitHub, IDisposable
 
         return result;
     }
+
+    public async Task<GitHubIssue?> IssueAsync(int number, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Get, $"issues/{number}", null, ct, allowNotFound: true).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var dto = await ReadAsync(response, GitHubJsonContext.Default.IssueDto, ct).ConfigureAwait(false);
+        return dto.PullRequest is null ? Issue(dto) : null;
+    }
+
+    public async Task CloseIssueAsync(int issue, CancellationToken ct)
+    {
+        var body = JsonSerializer.Serialize(new IssueStateDto("closed", "completed"), GitHubJsonContext.Default.IssueStateDto);
+        using var _ = await SendAsync(HttpMethod.Patch, $"issues/{issue}", body, ct).ConfigureAwait(false);
+    }
+
+    private static GitHubIssue Issue(IssueDto i) =>
+        new(i.Number, i.Title ?? "", i.Body ?? "", (i.Labels ?? []).Select(l => l.Name ?? "").Where(n => n.Length > 0).ToList(), i.HtmlUrl ?? "", i.State ?? "open");
 
     public async Task AddLabelsAsync(int issue, IReadOnlyList<string> labels, CancellationToken ct)
     {
@@ -114,10 +134,36 @@ public sealed class GitHubClient : IGitHub, IDisposable
     public async Task<GitHubPullRequest> PullRequestAsync(int number, CancellationToken ct) =>
         Pull(await GetAsync($"pulls/{number}", GitHubJsonContext.Default.PullDto, ct).ConfigureAwait(false));
 
-    public async Task<IReadOnlyList<(string Reviewer, string State)>> ReviewsAsync(int number, CancellationToken ct)
+    public async Task<IReadOnlyList<GitHubReview>> ReviewsAsync(int number, CancellationToken ct)
     {
-        var items = await GetAsync($"pulls/{number}/reviews?per_page={PageSize}", GitHubJsonContext.Default.ListReviewDto, ct).ConfigureAwait(false);
-        return items.Select(r => (r.User?.Login ?? "", r.State ?? "")).ToList();
+        var result = new List<GitHubReview>();
+        for (var page = 1; page <= MaxPages; page++)
+        {
+            var items = await GetAsync($"pulls/{number}/reviews?per_page={PageSize}&page={page}", GitHubJsonContext.Default.ListReviewDto, ct).ConfigureAwait(false);
+            result.AddRange(items.Select(r => new GitHubReview(r.Id, r.User?.Login ?? "", r.State ?? "", r.Body ?? "", r.CommitId)));
+            if (items.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        return result;
+    }
+
+    public async Task<IReadOnlyList<GitHubReviewComment>> ReviewCommentsAsync(int number, CancellationToken ct)
+    {
+        var result = new List<GitHubReviewComment>();
+        for (var page = 1; page <= MaxPages; page++)
+        {
+            var items = await GetAsync($"pulls/{number}/comments?per_page={PageSize}&page={page}", GitHubJsonContext.Default.ListReviewCommentDto, ct).ConfigureAwait(false);
+            result.AddRange(items.Select(c => new GitHubReviewComment(c.PullRequestReviewId, c.Path ?? "", c.Line ?? c.OriginalLine, c.Body ?? "")));
+            if (items.Count < PageSize)
+            {
+                break;
+            }
+        }
+
+        return result;
     }
 
     public async Task<bool> IsMergedAsync(int number, CancellationToken ct)

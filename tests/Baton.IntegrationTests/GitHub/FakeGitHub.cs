@@ -64,6 +64,17 @@ public sealed class FakeGitHub : IDisposable
         }
     }
 
+    /// <summary>An issue closed already (`github import --issue` refuses it).</summary>
+    public FakeIssue AddClosedIssue(string title)
+    {
+        lock (_gate)
+        {
+            var issue = new FakeIssue(_next++, title, "", [], false) { State = "closed" };
+            Issues[issue.Number] = issue;
+            return issue;
+        }
+    }
+
     /// <summary>The next request whose path contains <paramref name="pathPart"/> gets this answer instead.</summary>
     public void FailNext(string pathPart, int status, string body = "{\"message\":\"fake failure\"}", params (string Name, string Value)[] headers)
     {
@@ -179,6 +190,11 @@ public sealed class FakeGitHub : IDisposable
                     .Skip((page - 1) * perPage).Take(perPage).Select(IssueJson);
                 return (200, new JsonArray([.. list]).ToJsonString());
             }
+            case ("GET", ["issues", var n]) when Issues.TryGetValue(int.Parse(n, CultureInfo.InvariantCulture), out var issue):
+                return (200, IssueJson(issue).ToJsonString());
+            case ("PATCH", ["issues", var n]) when Issues.TryGetValue(int.Parse(n, CultureInfo.InvariantCulture), out var issue):
+                issue.State = input!["state"]?.GetValue<string>() ?? issue.State;
+                return (200, IssueJson(issue).ToJsonString());
             case ("POST", ["issues", var n, "labels"]) when Issues.TryGetValue(int.Parse(n, CultureInfo.InvariantCulture), out var issue):
                 foreach (var l in input!["labels"]!.AsArray())
                 {
@@ -222,7 +238,22 @@ public sealed class FakeGitHub : IDisposable
             case ("GET", ["pulls", var n]) when Pulls.TryGetValue(int.Parse(n, CultureInfo.InvariantCulture), out var pull):
                 return (200, PullJson(pull).ToJsonString());
             case ("GET", ["pulls", var n, "reviews"]) when Pulls.TryGetValue(int.Parse(n, CultureInfo.InvariantCulture), out var pull):
-                return (200, new JsonArray([.. pull.Reviews.Select(r => (JsonNode)new JsonObject { ["state"] = r.State, ["user"] = new JsonObject { ["login"] = r.User } })]).ToJsonString());
+                return (200, new JsonArray([.. pull.Reviews.Select((r, i) => (JsonNode)new JsonObject
+                {
+                    ["id"] = pull.Number * 1000 + i + 1,
+                    ["state"] = r.State,
+                    ["user"] = new JsonObject { ["login"] = r.User },
+                    ["body"] = pull.ReviewBodies.GetValueOrDefault(i, ""),
+                    ["commit_id"] = pull.ReviewCommits.GetValueOrDefault(i),
+                })]).ToJsonString());
+            case ("GET", ["pulls", var n, "comments"]) when Pulls.TryGetValue(int.Parse(n, CultureInfo.InvariantCulture), out var pull):
+                return (200, new JsonArray([.. pull.LineComments.Select(c => (JsonNode)new JsonObject
+                {
+                    ["pull_request_review_id"] = pull.Number * 1000 + c.Review + 1,
+                    ["path"] = c.Path,
+                    ["line"] = c.Line,
+                    ["body"] = c.Body,
+                })]).ToJsonString());
             case ("GET", ["pulls", var n, "merge"]) when Pulls.TryGetValue(int.Parse(n, CultureInfo.InvariantCulture), out var pull):
                 return pull.Merged ? (204, "") : (404, Error("Not Found"));
             default:

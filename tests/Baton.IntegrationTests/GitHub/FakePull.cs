@@ -11,4 +11,20 @@ public sealed class FakePull(int number, string head, string baseBranch, string 
     public string State { get; set; } = "open";
     public bool Merged { get; set; }
     public List<(string User, string State)> Reviews { get; } = [];
+
+    /// <summary>By index into <see cref="Reviews"/>: the review's text, and the head commit it reviewed.</summary>
+    public Dictionary<int, string> ReviewBodies { get; } = [];
+    public Dictionary<int, string?> ReviewCommits { get; } = [];
+
+    /// <summary>Comments on lines of the diff; <c>Review</c> is the index into <see cref="Reviews"/> they belong to.</summary>
+    public List<(int Review, string Path, int Line, string Body)> LineComments { get; } = [];
+
+    /// <summary>A review with its text and line comments, of the given head commit.</summary>
+    public void Review(string user, string state, string body, string? commit, params (string Path, int Line, string Body)[] comments)
+    {
+        Reviews.Add((user, state));
+        ReviewBodies[Reviews.Count - 1] = body;
+        ReviewCommits[Reviews.Count - 1] = commit;
+        LineComments.AddRange(comments.Select(c => (Reviews.Count - 1, c.Path, c.Line, c.Body)));
+    }
 }
