@@ -26,7 +26,7 @@ internal static class SandboxCommand
 
             return Task.FromResult(report.Available ? 0 : 1);
         });
-        return new Command("sandbox", "Confinement of workers in bubblewrap (docs/sandbox.md)") { check };
+        return new Command("sandbox", "Confinement of workers in bubblewrap (docs/sandbox.md)") { check, SandboxNetCommands.Net(), SandboxNetCommands.Relay() };
     }
 
     private static SandboxCheckJson Report(CliHost host)

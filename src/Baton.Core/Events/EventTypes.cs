@@ -14,6 +14,7 @@ public static class EventTypes
     public const string WorkerLost = "worker_lost";
     public const string WorkerSpawnFailed = "worker_spawn_failed";
     public const string WorkerHook = "worker_hook";
+    public const string SandboxNetRefused = "sandbox_net_refused";
 
     public const string TicketCreated = "ticket_created";
     public const string TicketUpdated = "ticket_updated";

@@ -43,6 +43,10 @@ public static class BwrapCommand
         mounts.Add(new Mount("--dev", null, "/dev"));
         mounts.Add(new Mount("--tmpfs", null, "/tmp"));
         mounts.Add(new Mount("--tmpfs", null, "/var/tmp"));
+        if (request.NetFolder is { } net)
+        {
+            mounts.Add(new Mount("--bind", net, SandboxNetPlan.InsideFolder));
+        }
         mounts.Add(new Mount("--tmpfs", null, request.Home));
         mounts.AddRange(request.HomeEntries.Select(e => new Mount("--bind", e, e)));
         mounts.AddRange(request.ReadOnlyAt.Select(f => new Mount("--ro-bind", f.Key, f.Value)));
@@ -78,6 +82,8 @@ public static class BwrapCommand
         }
 
         args.AddRange(["--chdir", request.Worktree, "--"]);
+        // The relay is outside the limits: they are the agent's, and the relay must outlive it.
+        args.AddRange(request.Relay);
         args.AddRange(Limited(request.Limits, command));
         return args;
     }

@@ -26,6 +26,12 @@ public sealed record SandboxRequest
 
     public SandboxNetwork Network { get; init; } = SandboxNetwork.Allow;
 
+    /// <summary>The host folder of Baton's network socket, bound at <see cref="SandboxNetPlan.InsideFolder"/>; null: no relay.</summary>
+    public string? NetFolder { get; init; }
+
+    /// <summary>The relay command (ending in <c>--</c>) the agent runs under inside the sandbox; empty: none.</summary>
+    public IReadOnlyList<string> Relay { get; init; } = [];
+
     /// <summary>Resource limits (memory, processes, CPU time); the rest of the settings is not read here.</summary>
     public SandboxSettings Limits { get; init; } = SandboxSettings.Unset;
 }

@@ -18,6 +18,9 @@ public sealed class SandboxWrap
         _ctx = context;
     }
 
+    /// <summary>The network of the last <see cref="Wrap"/>, for the spawn event.</summary>
+    public SandboxNetPlan? Plan { get; private set; }
+
     public static SandboxSettings Effective(SandboxSettings? request, SandboxSettings? role, SandboxSettings project) =>
         (request ?? SandboxSettings.Unset).Over(role ?? SandboxSettings.Unset).Over(project);
 
@@ -29,11 +32,9 @@ public sealed class SandboxWrap
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(environment);
-        if (settings.AllowHosts is { Count: > 0 })
-        {
-            throw BatonException.Usage("sandbox: allow_hosts (an allowlist through a local proxy) is not supported yet: use network allow, none or loopback");
-        }
-
+        // Worked out first: a contradiction (network none with allow_hosts) is refused before anything is made.
+        var plan = SandboxNetPlan.For(settings, environment);
+        Plan = plan;
         var probe = _ctx.Sandbox ?? throw new BatonException("sandbox: this Baton cannot probe for bubblewrap");
         var host = probe.Probe();
         if (!host.Available)
@@ -108,9 +109,35 @@ public sealed class SandboxWrap
             ReadOnlyAt = identity,
             // Nothing under a hidden folder needs binding twice, and a system folder is there already.
             ReadOnly = readOnly.Where(p => !host.System.Any(s => p == s.Path || p.StartsWith(s.Path + "/", StringComparison.Ordinal))).ToList(),
-            Network = settings.Network ?? SandboxNetwork.Allow,
+            Network = plan.Network,
             Limits = settings,
         };
-        return BwrapCommand.Build(host, request, [.. command, .. profile.SandboxArguments]);
+        if (!plan.Relayed)
+        {
+            return BwrapCommand.Build(host, request, [.. command, .. profile.SandboxArguments]);
+        }
+
+        foreach (var (name, value) in plan.Environment())
+        {
+            environment[name] = value;
+        }
+
+        // The socket's folder lives in the host's TMPDIR, which no sandbox sees (each has a private
+        // /tmp): one worker cannot reach another's socket and borrow its allowlist.
+        var tmp = _ctx.Variables.Get("TMPDIR") is { Length: > 0 } t ? t : "/tmp";
+        var folder = Path.Combine(tmp, "baton-net-" + Guid.NewGuid().ToString("N")[..12]);
+        var ports = plan.Forward.Concat(plan.Proxy ? [plan.ProxyPort] : []).ToList();
+        List<string> relay = [.. _ctx.Executables.Self, "sandbox", "relay", "--socket", SandboxNetPlan.InsideFolder + "/" + SandboxNetPlan.SocketName,
+            .. ports.SelectMany(p => new[] { "--port", p.ToString(System.Globalization.CultureInfo.InvariantCulture) }), "--"];
+        var boxed = BwrapCommand.Build(host, request with { NetFolder = folder, Relay = relay }, [.. command, .. profile.SandboxArguments]);
+        List<string> net = [.. _ctx.Executables.Self, "sandbox", "net", "--dir", folder, "--worker", worker];
+        net.AddRange(plan.Forward.SelectMany(p => new[] { "--forward", p.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+        if (plan.Proxy)
+        {
+            net.AddRange(["--proxy", plan.ProxyPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            net.AddRange(plan.ProxyHosts.SelectMany(h => new[] { "--allow", h }));
+        }
+
+        return [.. net, "--", .. boxed];
     }
 }

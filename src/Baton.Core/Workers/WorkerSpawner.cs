@@ -108,9 +108,12 @@ public sealed class WorkerSpawner : IAgentSpawner
             launch = launch with { Notes = [.. launch.Notes, Sandbox.Subagents.Install(_ctx.Files, role, directory, folders?.Common)] };
         }
 
+        Sandbox.SandboxNetPlan? net = null;
         if (sandbox.IsConfined)
         {
-            command = [.. new Sandbox.SandboxWrap(_ctx).Wrap(sandbox, profile, name, role?.Name, directory, command, environment, folders)];
+            var wrap = new Sandbox.SandboxWrap(_ctx);
+            command = [.. wrap.Wrap(sandbox, profile, name, role?.Name, directory, command, environment, folders)];
+            net = wrap.Plan;
         }
 
         var redactor = _ctx.Credentials is { } stored ? _ctx.Redactor.With([.. stored.Values()]) : _ctx.Redactor;
@@ -145,7 +148,7 @@ public sealed class WorkerSpawner : IAgentSpawner
                 ["setup"] = string.Join("; ", launch.Notes),
                 ["agent_version"] = version ?? "unknown",
                 ["pass_env"] = string.Join(' ', passed), // names only
-                ["sandbox"] = sandbox.IsConfined ? "bwrap network=" + Sandbox.SandboxSettings.Text(sandbox.Network ?? Sandbox.SandboxNetwork.Allow) : "none",
+                ["sandbox"] = sandbox.IsConfined ? "bwrap network=" + (net?.Describe() ?? "allow") : "none",
             }));
         _ctx.Usage?.Begin(worker, version);
 

@@ -10,17 +10,22 @@ internal static class SandboxConfigLoader
     {
         doc.AllowOnly(map, "mode", "network", "allow_hosts", "memory_mb", "processes", "cpu_seconds");
         var hosts = doc.List(map, "allow_hosts");
-        if (hosts is { Count: > 0 })
+        if (hosts?.FirstOrDefault(h => HostAllowList.Parse(h) is null) is { } bad)
         {
-            // Said at load time, not at the first spawn: a file asking for an allowlist must not
-            // look accepted while the proxy that would enforce it does not exist.
-            throw doc.Error(doc.Node(map, "allow_hosts")!, "'allow_hosts' (an allowlist through a local proxy) is not supported yet: use network: allow, none or loopback");
+            // Said at load time, not at the first spawn.
+            throw doc.Error(doc.Node(map, "allow_hosts")!, $"'allow_hosts' lists '{bad}': each entry is a host, *.domain or host:port (127.0.0.1:PORT for a host loopback port)");
+        }
+
+        var network = doc.Choice(map, "network", ("allow", SandboxNetwork.Allow), ("none", SandboxNetwork.None), ("loopback", SandboxNetwork.Loopback));
+        if (network == SandboxNetwork.None && hosts is { Count: > 0 })
+        {
+            throw doc.Error(doc.Node(map, "allow_hosts")!, "'allow_hosts' with network: none: none reaches nothing; use network: loopback, or leave network out");
         }
 
         return new SandboxSettings
         {
             Mode = doc.Choice(map, "mode", ("none", SandboxMode.None), ("bwrap", SandboxMode.Bwrap)),
-            Network = doc.Choice(map, "network", ("allow", SandboxNetwork.Allow), ("none", SandboxNetwork.None), ("loopback", SandboxNetwork.Loopback)),
+            Network = network,
             AllowHosts = hosts,
             MemoryMb = doc.Int(map, "memory_mb", 16, 1_048_576),
             Processes = doc.Int(map, "processes", 8, 1_000_000),

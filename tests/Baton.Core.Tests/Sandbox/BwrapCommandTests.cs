@@ -149,4 +149,24 @@ public sealed class BwrapCommandTests
         Assert.Equal(1024, forRole.MemoryMb);
         Assert.False(forSpawn.IsConfined);
     }
+
+    [Fact]
+    public void A_relayed_network_binds_the_socket_folder_into_the_private_tmp_and_runs_the_relay_around_the_limited_agent()
+    {
+        var request = Request(SandboxNetwork.Loopback) with
+        {
+            NetFolder = "/tmp/baton-net-abc",
+            Relay = ["/opt/baton", "sandbox", "relay", "--socket", "/tmp/.baton-net/relay.sock", "--port", "8080", "--"],
+            Limits = new SandboxSettings { CpuSeconds = 5 },
+        };
+
+        var args = BwrapCommand.Build(Host, request, ["claude"]);
+        var mounts = Mounts(args);
+
+        Assert.Contains("--unshare-net", args);
+        Assert.True(At(mounts, "--tmpfs", "/tmp") < At(mounts, "--bind", SandboxNetPlan.InsideFolder));
+        var after = args.Skip(args.ToList().IndexOf("--") + 1).ToList();
+        Assert.Equal(["/opt/baton", "sandbox", "relay", "--socket", "/tmp/.baton-net/relay.sock", "--port", "8080", "--", "sh", "-c"], after.Take(10));
+        Assert.Equal("claude", after[^1]);
+    }
 }
