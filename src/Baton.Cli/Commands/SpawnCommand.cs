@@ -20,8 +20,9 @@ internal static class SpawnCommand
         sandbox.AcceptOnlyFromAmong("none", "bwrap");
         var network = new Option<string?>("--network") { Description = "With a sandbox: allow (default), none or loopback (a network namespace of its own)" };
         network.AcceptOnlyFromAmong("allow", "none", "loopback");
+        var force = new Option<bool>("--force") { Description = "Start it even when autopilot.max_workers, the spawn rate or the profile's max_instances says no" };
         var prompt = new Argument<string?>("prompt") { Description = "The task to type into the agent; '-' reads it from standard input", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("spawn", "Start an agent in its own tmux session, wait until it is ready, and type the task") { name, agent, dir, role, headless, sandbox, network, prompt, CommandRunner.Json };
+        var command = new Command("spawn", "Start an agent in its own tmux session, wait until it is ready, and type the task") { name, agent, dir, role, headless, sandbox, network, force, prompt, CommandRunner.Json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var text = parse.GetValue(prompt) ?? "";
@@ -33,6 +34,11 @@ internal static class SpawnCommand
             if (parse.GetValue(headless) && text.Length == 0)
             {
                 throw BatonException.Usage("a headless agent needs its task as the prompt argument");
+            }
+
+            if (!parse.GetValue(force))
+            {
+                CheckLimits(host, parse.GetValue(agent), parse.GetValue(role));
             }
 
             var worker = await host.WorkerSpawner().SpawnAsync(new SpawnRequest
@@ -62,5 +68,25 @@ internal static class SpawnCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The autopilot's limits, counted over the store: live workers, the profile's, and every spawn of the last window.</summary>
+    private static void CheckLimits(Host.CliHost host, string? agent, string? role)
+    {
+        var profile = agent ?? (role is null ? null : host.Roles().Catalog.GetRole(role).Agent) ?? host.Config.DefaultAgent;
+        var cfg = host.Config.Autopilot;
+        var max = new Dictionary<string, int>(cfg.MaxInstances, StringComparer.Ordinal);
+        if (host.Profiles.Names().Contains(profile) && host.Profiles.Get(profile).MaxInstances is { } own)
+        {
+            max[profile] = max.TryGetValue(profile, out var configured) ? Math.Min(own, configured) : own;
+        }
+
+        var now = host.Time.GetUtcNow();
+        var since = now - SpawnLimits.Window(cfg);
+        var spawns = host.Store.RecentEvents(new Baton.Core.Storage.EventQuery(1000, Type: Baton.Core.Events.EventTypes.WorkerSpawned, Since: since)).Select(e => e.Time).ToList();
+        if (SpawnLimits.Check(cfg, max, host.Store.ListWorkers(includeKilled: false), spawns, profile, now) is { } why)
+        {
+            throw new BatonException("not spawned: " + why);
+        }
     }
 }

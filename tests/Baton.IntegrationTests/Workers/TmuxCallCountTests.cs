@@ -34,7 +34,7 @@ public sealed class TmuxCallCountTests : IDisposable
         // Given five idle workers whose screens have settled
         foreach (var n in new[] { "a1", "a2", "a3", "a4", "a5" })
         {
-            _repo.Baton("spawn", "--agent", "scripted", "--name", n).Ok();
+            _repo.Baton("spawn", "--agent", "scripted", "--name", n, "--force").Ok(); // five: over max_workers
         }
 
         foreach (var n in new[] { "a1", "a2", "a3", "a4", "a5" })
