@@ -2,7 +2,8 @@
 # Runs every test: installs what the tests need (idempotently, the pinned Claude Code and Codex
 # CLIs included), builds with warnings as errors,
 # publishes the native AOT binary (zero trim/AOT warnings), and runs the unit, integration and
-# browser tests (headless Debian chromium) against that binary with real tmux, git and SQLite.
+# browser tests (headless Debian chromium) against that binary with real tmux, git, SQLite and
+# PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -15,6 +16,9 @@ command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)   # sandboxed workers 
 command -v npm >/dev/null 2>&1 || missing+=(npm)   # the build vendors xterm.js; installs the pinned agent CLIs below
 # The browser tests drive Debian's chromium through Playwright (never a browser Playwright downloads).
 [ -x "${BATON_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+# The PostgreSQL store's tests start their own servers (initdb + pg_ctl in temp folders on
+# 127.0.0.1, as an unprivileged user when run as root): Debian's server binaries, no service needed.
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || [ -x "${BATON_PG_BIN:-/nonexistent}/initdb" ] || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -15,6 +15,7 @@ using Baton.Infrastructure.Git;
 using Baton.Infrastructure.GitHub;
 using Baton.Infrastructure.Processes;
 using Baton.Infrastructure.Roles;
+using Baton.Infrastructure.Storage.Sql;
 using Baton.Infrastructure.Storage.Sqlite;
 using Baton.Infrastructure.Tmux;
 using Baton.Infrastructure.Workers;
@@ -72,7 +73,7 @@ public sealed class CliHost : IDisposable
 
     public IStore Store => Sqlite;
 
-    public ITicketStore TicketStore => new SqliteTicketStore(Sqlite);
+    public ITicketStore TicketStore => new SqlTicketStore(Sqlite);
 
     /// <summary>
     /// A store connection of its own for a reader on another thread (the dashboard's event poller):
@@ -169,10 +170,10 @@ public sealed class CliHost : IDisposable
         }
     }
 
-    public IUsageStore UsageStore => new SqliteUsageStore(Sqlite);
+    public IUsageStore UsageStore => new SqlUsageStore(Sqlite);
 
     /// <summary>The subscription windows the agents reported (Claude Code's status line), latest per profile.</summary>
-    public IRateLimitReadings RateLimits => new SqliteUsageStore(Sqlite);
+    public IRateLimitReadings RateLimits => new SqlUsageStore(Sqlite);
 
     /// <summary>Agents' versions, cached in .baton/cache between processes.</summary>
     public AgentVersions Versions => _versions ??= new AgentVersions(_runner, Path.Combine(Paths.BatonDir, "cache", "agent-versions.tsv"));
@@ -189,7 +190,7 @@ public sealed class CliHost : IDisposable
         Profiles = Profiles,
     };
 
-    public IMergeStore MergeStore => new SqliteMergeStore(Sqlite);
+    public IMergeStore MergeStore => new SqlMergeStore(Sqlite);
 
     /// <summary>`baton synthesize`: a reviewing agent's report on finished tickets.</summary>
     public Baton.Core.Synthesis.SynthesisService Syntheses() => new(
@@ -209,7 +210,7 @@ public sealed class CliHost : IDisposable
 
     public GitClient Git => new(_runner);
 
-    public IConflictStore ConflictStore => new SqliteConflictStore(Sqlite);
+    public IConflictStore ConflictStore => new SqlConflictStore(Sqlite);
 
     public Baton.Core.Conflicts.ConflictService Conflicts() => new(Git, TicketStore, ConflictStore, Paths.Root, Config.Autopilot.BaseBranch);
 
@@ -232,7 +233,7 @@ public sealed class CliHost : IDisposable
         Budgets = Budgets(),
     };
 
-    public Baton.Core.Budgets.IBudgetStore BudgetStore => new SqliteBudgetStore(Sqlite);
+    public Baton.Core.Budgets.IBudgetStore BudgetStore => new SqlBudgetStore(Sqlite);
 
     /// <summary>Budgets for `baton budget`, `status`, the MCP server and the loop.</summary>
     public Baton.Core.Budgets.BudgetService Budgets()
@@ -262,20 +263,20 @@ public sealed class CliHost : IDisposable
         };
     }
 
-    public Baton.Core.Handoff.IHandoffStore HandoffStore => new SqliteHandoffStore(Sqlite);
+    public Baton.Core.Handoff.IHandoffStore HandoffStore => new SqlHandoffStore(Sqlite);
 
     public Baton.Core.Handoff.HandoffService Handoffs() => new(AutopilotContext(), HandoffStore, new GitDiffs(_runner));
 
     /// <summary>The notifier over this project's channels and rules (secrets read from the environment at delivery).</summary>
     public Baton.Core.Notify.Notifier Notifier() => new(
-        Config.Notify, new SqliteNotificationStore(Sqlite), Store, NotificationChannels, Time, Secrets());
+        Config.Notify, new SqlNotificationStore(Sqlite), Store, NotificationChannels, Time, Secrets());
 
     private Baton.Infrastructure.Notify.NotificationChannels NotificationChannels =>
         _channels ??= new Baton.Infrastructure.Notify.NotificationChannels(Variables.Get, Time);
 
-    public Baton.Core.Notify.INotificationStore NotificationStore => new SqliteNotificationStore(Sqlite);
+    public Baton.Core.Notify.INotificationStore NotificationStore => new SqlNotificationStore(Sqlite);
 
-    public IGitHubStore GitHubStore => new SqliteGitHubStore(Sqlite);
+    public IGitHubStore GitHubStore => new SqlGitHubStore(Sqlite);
 
     /// <summary>The GitHub client of this project (config, remote, token), made on first use.</summary>
     public Baton.Core.GitHub.IGitHub GitHub() =>
@@ -297,16 +298,16 @@ public sealed class CliHost : IDisposable
             Tmux = tmux,
             Profiles = profiles,
             Redactor = redactor,
-            Usage = new SqliteUsageStore(store),
+            Usage = new SqlUsageStore(store),
         };
-        var tickets = new SqliteTicketStore(store);
+        var tickets = new SqlTicketStore(store);
         var context = parent with
         {
             Workers = workers,
             Tickets = tickets,
-            Merges = new SqliteMergeStore(store),
-            Conflicts = new SqliteConflictStore(store),
-            Handoffs = new SqliteHandoffStore(store),
+            Merges = new SqlMergeStore(store),
+            Conflicts = new SqlConflictStore(store),
+            Handoffs = new SqlHandoffStore(store),
             Monitor = BuildMonitor(store, tmux, profiles, redactor),
             TicketService = BuildTickets(tickets, store, redactor, () => workers),
             Isolate = null,

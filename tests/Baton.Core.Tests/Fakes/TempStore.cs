@@ -1,4 +1,5 @@
 using Baton.Core.Storage;
+using Baton.Infrastructure.Storage.Sql;
 using Baton.Infrastructure.Storage.Sqlite;
 
 namespace Baton.Core.Tests.Fakes;
@@ -13,8 +14,8 @@ public sealed class TempStore : IDisposable
         Dir = Path.Combine(Path.GetTempPath(), "baton-unit-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Dir);
         _db = SqliteStore.Open(Path.Combine(Dir, "baton.db"), create: true);
-        Tickets = new SqliteTicketStore(_db);
-        Merges = new SqliteMergeStore(_db);
+        Tickets = new SqlTicketStore(_db);
+        Merges = new SqlMergeStore(_db);
     }
 
     /// <summary>The temp folder: a stand-in repository root.</summary>
@@ -26,9 +27,9 @@ public sealed class TempStore : IDisposable
 
     public IMergeStore Merges { get; }
 
-    public Baton.Core.Budgets.IBudgetStore Budgets => new SqliteBudgetStore(_db);
+    public Baton.Core.Budgets.IBudgetStore Budgets => new SqlBudgetStore(_db);
 
-    public Baton.Core.Usage.IUsageStore Usage => new SqliteUsageStore(_db);
+    public Baton.Core.Usage.IUsageStore Usage => new SqlUsageStore(_db);
 
     public void Dispose()
     {

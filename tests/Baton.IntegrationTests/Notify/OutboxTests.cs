@@ -2,6 +2,7 @@ using Baton.Core.Events;
 using Baton.Core.Notify;
 using Baton.Core.Security;
 using Baton.Infrastructure.Notify;
+using Baton.Infrastructure.Storage.Sql;
 using Baton.Infrastructure.Storage.Sqlite;
 using Baton.IntegrationTests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -37,7 +38,7 @@ public sealed class OutboxTests : IDisposable
             Rules = [new NotifyRule("people", NotificationPriority.Urgent, ["ops"])],
             RetryBase = TimeSpan.FromSeconds(5),
         },
-        new SqliteNotificationStore(_store), _store, _channels, _time, new Redactor([]));
+        new SqlNotificationStore(_store), _store, _channels, _time, new Redactor([]));
 
     private void Failed(string ticket) => _store.AppendEvent(new EventRecord
     {
@@ -72,7 +73,7 @@ public sealed class OutboxTests : IDisposable
         Assert.All(receiver.Requests, r => Assert.Contains("\"ticket\":\"T-1\"", r.Body, StringComparison.Ordinal));
         Assert.Equal(2, Events(NotificationEvents.Failed).Count);
         Assert.Single(Events(NotificationEvents.Sent));
-        var row = Assert.Single(new SqliteNotificationStore(_store).List(null, 10));
+        var row = Assert.Single(new SqlNotificationStore(_store).List(null, 10));
         Assert.Equal(DeliveryStatus.Sent, row.Status);
         Assert.Equal(3, row.Attempts);
     }
@@ -88,13 +89,13 @@ public sealed class OutboxTests : IDisposable
 
         notifier.Step();
         await notifier.DrainAsync();
-        notifier.Acknowledge(new SqliteNotificationStore(_store).List(null, 10).Single().Id, "dashboard");
+        notifier.Acknowledge(new SqlNotificationStore(_store).List(null, 10).Single().Id, "dashboard");
         Failed("T-1");
         notifier.Step();
         await notifier.DrainAsync();
 
         Assert.Equal(2, receiver.Count);
-        Assert.Equal([DeliveryStatus.Sent, DeliveryStatus.Acked], new SqliteNotificationStore(_store).List(null, 10).Select(d => d.Status));
+        Assert.Equal([DeliveryStatus.Sent, DeliveryStatus.Acked], new SqlNotificationStore(_store).List(null, 10).Select(d => d.Status));
     }
 
     [Fact]
@@ -112,6 +113,6 @@ public sealed class OutboxTests : IDisposable
         await notifier.DrainAsync();
 
         Assert.Contains("no answer within 10s", Assert.Single(Events(NotificationEvents.Failed)).Message, StringComparison.Ordinal);
-        Assert.Equal(DeliveryStatus.Queued, new SqliteNotificationStore(_store).List(null, 10).Single().Status);
+        Assert.Equal(DeliveryStatus.Queued, new SqlNotificationStore(_store).List(null, 10).Single().Status);
     }
 }

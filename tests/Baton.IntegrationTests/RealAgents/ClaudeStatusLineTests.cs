@@ -1,5 +1,6 @@
 using System.Text;
 using Baton.Core.Usage;
+using Baton.Infrastructure.Storage.Sql;
 using Baton.Infrastructure.Storage.Sqlite;
 using Baton.IntegrationTests.Support;
 using Baton.IntegrationTests.Support.ModelServer;
@@ -82,7 +83,7 @@ public sealed class ClaudeStatusLineTests : IDisposable
 
         using (var store = SqliteStore.Open(Path.Combine(_repo.Dir, ".baton", "baton.db"), create: false))
         {
-            var reading = Assert.Single(new SqliteUsageStore(store).LatestRateLimits());
+            var reading = Assert.Single(new SqlUsageStore(store).LatestRateLimits());
             Assert.Equal(("claude", "cc"), (reading.Agent, reading.Worker));
             Assert.Equal(new RateLimitWindow(42, DateTimeOffset.FromUnixTimeSeconds(fiveHourReset)), reading.Limits.FiveHour);
             Assert.Equal(new RateLimitWindow(13, DateTimeOffset.FromUnixTimeSeconds(sevenDayReset)), reading.Limits.SevenDay);

@@ -1,4 +1,5 @@
 using Baton.Core.Storage;
+using Baton.Infrastructure.Storage.Sql;
 using Baton.Infrastructure.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -64,7 +65,7 @@ public sealed class MigrationTests : IDisposable
 
         // When a current baton opens it
         using var store = SqliteStore.Open(Db, create: false);
-        var tickets = new SqliteTicketStore(store);
+        var tickets = new SqlTicketStore(store);
 
         // Then it is at the latest schema, the old rows are intact and tickets work
         Assert.Equal(SqliteStore.LatestSchemaVersion, store.SchemaVersion);

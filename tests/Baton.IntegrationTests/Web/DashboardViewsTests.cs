@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Baton.Core.Merge;
+using Baton.Infrastructure.Storage.Sql;
 using Baton.Infrastructure.Storage.Sqlite;
 using Baton.IntegrationTests.Support;
 using Xunit;
@@ -72,7 +73,7 @@ public sealed class DashboardViewsTests : IDisposable
         _repo.Baton("merge", x, "--into", "main").Ok();
         using (var store = SqliteStore.Open(Path.Combine(_repo.Dir, ".baton", "baton.db"), create: false))
         {
-            var gates = new SqliteMergeStore(store);
+            var gates = new SqlMergeStore(store);
             var run = gates.AddGateRun(new GateRun { Ticket = 2, Branch = "w", Kind = "worktree", Status = "running", StartedAt = DateTimeOffset.UtcNow });
             gates.FinishGateRun(run with { Status = "failed", Passed = 11, Failed = 2, Skipped = 1, Output = "FAIL test_login: expected 200, got 500", FinishedAt = DateTimeOffset.UtcNow });
         }

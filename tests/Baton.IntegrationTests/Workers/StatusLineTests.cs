@@ -1,4 +1,5 @@
 using Baton.Core.Usage;
+using Baton.Infrastructure.Storage.Sql;
 using Baton.Infrastructure.Storage.Sqlite;
 using Baton.IntegrationTests.Support;
 using Xunit;
@@ -64,7 +65,7 @@ public sealed class StatusLineTests : IDisposable
 
         // The subscription windows, through the port the budget reads.
         using var store = SqliteStore.Open(Path.Combine(_repo.Dir, ".baton", "baton.db"), create: false);
-        var reading = Assert.Single(new SqliteUsageStore(store).LatestRateLimits());
+        var reading = Assert.Single(new SqlUsageStore(store).LatestRateLimits());
         Assert.Equal(("scripted", "sl"), (reading.Agent, reading.Worker));
         Assert.Equal(new RateLimitWindow(42, DateTimeOffset.FromUnixTimeSeconds(1796140000)), reading.Limits.FiveHour);
         Assert.Equal(new RateLimitWindow(13, DateTimeOffset.FromUnixTimeSeconds(1796600000)), reading.Limits.SevenDay);
@@ -75,6 +76,6 @@ public sealed class StatusLineTests : IDisposable
         _repo.Baton("list").Ok();
         run = _repo.Baton("usage", "--worker", "sl", "--json").Ok().Json().GetProperty("workers")[0];
         Assert.Equal(0.02m, run.GetProperty("cost_usd").GetDecimal());
-        Assert.Equal(57, Assert.Single(new SqliteUsageStore(store).LatestRateLimits()).Limits.FiveHour!.UsedPercent);
+        Assert.Equal(57, Assert.Single(new SqlUsageStore(store).LatestRateLimits()).Limits.FiveHour!.UsedPercent);
     }
 }

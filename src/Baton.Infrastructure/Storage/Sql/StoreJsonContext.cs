@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Baton.Infrastructure.Storage.Sqlite;
+namespace Baton.Infrastructure.Storage.Sql;
 
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(List<string>))]

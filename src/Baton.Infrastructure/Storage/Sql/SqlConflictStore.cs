@@ -3,14 +3,14 @@ using Baton.Core.Conflicts;
 using Baton.Core.Events;
 using Baton.Core.Storage;
 
-namespace Baton.Infrastructure.Storage.Sqlite;
+namespace Baton.Infrastructure.Storage.Sql;
 
-/// <summary>Predicted conflicts in SQLite (table <c>conflicts</c>; files as a JSON list).</summary>
-public sealed class SqliteConflictStore : IConflictStore
+/// <summary>Predicted conflicts in the store (SQLite or PostgreSQL) (table <c>conflicts</c>; files as a JSON list).</summary>
+public sealed class SqlConflictStore : IConflictStore
 {
-    private readonly SqliteStore _db;
+    private readonly SqlStore _db;
 
-    public SqliteConflictStore(SqliteStore db)
+    public SqlConflictStore(SqlStore db)
     {
         _db = db;
     }
@@ -19,7 +19,7 @@ public sealed class SqliteConflictStore : IConflictStore
 
     public IReadOnlyList<StoredConflict> ActiveConflicts() => Read($"SELECT {Columns} FROM conflicts WHERE status = 'active' ORDER BY id");
 
-    public StoredConflict? GetConflict(long id) => Read($"SELECT {Columns} FROM conflicts WHERE id = $id", id).FirstOrDefault();
+    public StoredConflict? GetConflict(long id) => Read($"SELECT {Columns} FROM conflicts WHERE id = @id", id).FirstOrDefault();
 
     public StoredConflict Log(StoredConflict conflict, Func<StoredConflict, EventRecord> logged)
     {
@@ -30,15 +30,15 @@ public sealed class SqliteConflictStore : IConflictStore
         {
             using var cmd = _db.Command("""
                 INSERT INTO conflicts (branch_a, branch_b, files, severity, status, detected_at, source, feature, note)
-                VALUES ($a, $b, $files, $severity, 'active', $now, 'manual', $feature, $note) RETURNING id
+                VALUES (@a, @b, @files, @severity, 'active', @now, 'manual', @feature, @note) RETURNING id
                 """);
-            SqliteStore.Bind(cmd, "$a", conflict.BranchA);
-            SqliteStore.Bind(cmd, "$b", conflict.BranchB);
-            SqliteStore.Bind(cmd, "$files", Files(conflict.Files));
-            SqliteStore.Bind(cmd, "$severity", conflict.Severity);
-            SqliteStore.Bind(cmd, "$now", SqliteStore.Format(conflict.DetectedAt));
-            SqliteStore.Bind(cmd, "$feature", conflict.Feature);
-            SqliteStore.Bind(cmd, "$note", conflict.Note);
+            SqlStore.Bind(cmd, "@a", conflict.BranchA);
+            SqlStore.Bind(cmd, "@b", conflict.BranchB);
+            SqlStore.Bind(cmd, "@files", Files(conflict.Files));
+            SqlStore.Bind(cmd, "@severity", conflict.Severity);
+            SqlStore.Bind(cmd, "@now", SqlStore.Format(conflict.DetectedAt));
+            SqlStore.Bind(cmd, "@feature", conflict.Feature);
+            SqlStore.Bind(cmd, "@note", conflict.Note);
             var id = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
             stored = conflict with { Id = id, Source = StoredConflict.Manual, Status = "active" };
             _db.Insert(logged(stored));
@@ -57,10 +57,10 @@ public sealed class SqliteConflictStore : IConflictStore
                 return;
             }
 
-            using var cmd = _db.Command("UPDATE conflicts SET status = 'resolved', resolved_at = $now, resolution = $note WHERE id = $id AND status = 'active'");
-            SqliteStore.Bind(cmd, "$now", SqliteStore.Format(now));
-            SqliteStore.Bind(cmd, "$note", note);
-            SqliteStore.Bind(cmd, "$id", id);
+            using var cmd = _db.Command("UPDATE conflicts SET status = 'resolved', resolved_at = @now, resolution = @note WHERE id = @id AND status = 'active'");
+            SqlStore.Bind(cmd, "@now", SqlStore.Format(now));
+            SqlStore.Bind(cmd, "@note", note);
+            SqlStore.Bind(cmd, "@id", id);
             cmd.ExecuteNonQuery();
             done = active with { Status = "resolved", Resolution = note, ResolvedAt = now };
             _db.Insert(resolved(done));
@@ -73,7 +73,7 @@ public sealed class SqliteConflictStore : IConflictStore
         using var cmd = _db.Command(sql);
         if (id is { } n)
         {
-            SqliteStore.Bind(cmd, "$id", n);
+            SqlStore.Bind(cmd, "@id", n);
         }
 
         using var r = cmd.ExecuteReader();
@@ -81,14 +81,14 @@ public sealed class SqliteConflictStore : IConflictStore
         while (r.Read())
         {
             var files = JsonSerializer.Deserialize(r.GetString(3), StoreJsonContext.Default.ListString) ?? [];
-            list.Add(new StoredConflict(r.GetInt64(0), r.GetString(1), r.GetString(2), files, r.GetString(4), SqliteStore.Time(r, "detected_at")!.Value)
+            list.Add(new StoredConflict(r.GetInt64(0), r.GetString(1), r.GetString(2), files, r.GetString(4), SqlStore.Time(r, "detected_at")!.Value)
             {
                 Source = r.GetString(6),
-                Feature = SqliteStore.Text(r, "feature"),
-                Note = SqliteStore.Text(r, "note"),
+                Feature = SqlStore.Text(r, "feature"),
+                Note = SqlStore.Text(r, "note"),
                 Status = r.GetString(9),
-                Resolution = SqliteStore.Text(r, "resolution"),
-                ResolvedAt = SqliteStore.Time(r, "resolved_at"),
+                Resolution = SqlStore.Text(r, "resolution"),
+                ResolvedAt = SqlStore.Time(r, "resolved_at"),
             });
         }
 
@@ -104,29 +104,29 @@ public sealed class SqliteConflictStore : IConflictStore
             delta = decide(ActiveConflicts().Where(c => c.Source == StoredConflict.Predicted).ToList());
             foreach (var c in delta.Added)
             {
-                using var cmd = _db.Command("INSERT INTO conflicts (branch_a, branch_b, files, severity, status, detected_at) VALUES ($a, $b, $files, $severity, 'active', $now)");
-                SqliteStore.Bind(cmd, "$a", c.BranchA);
-                SqliteStore.Bind(cmd, "$b", c.BranchB);
-                SqliteStore.Bind(cmd, "$files", Files(c.Files));
-                SqliteStore.Bind(cmd, "$severity", c.Severity);
-                SqliteStore.Bind(cmd, "$now", SqliteStore.Format(now));
+                using var cmd = _db.Command("INSERT INTO conflicts (branch_a, branch_b, files, severity, status, detected_at) VALUES (@a, @b, @files, @severity, 'active', @now)");
+                SqlStore.Bind(cmd, "@a", c.BranchA);
+                SqlStore.Bind(cmd, "@b", c.BranchB);
+                SqlStore.Bind(cmd, "@files", Files(c.Files));
+                SqlStore.Bind(cmd, "@severity", c.Severity);
+                SqlStore.Bind(cmd, "@now", SqlStore.Format(now));
                 cmd.ExecuteNonQuery();
             }
 
             foreach (var (was, next) in delta.Changed)
             {
-                using var cmd = _db.Command("UPDATE conflicts SET files = $files, severity = $severity WHERE id = $id");
-                SqliteStore.Bind(cmd, "$files", Files(next.Files));
-                SqliteStore.Bind(cmd, "$severity", next.Severity);
-                SqliteStore.Bind(cmd, "$id", was.Id);
+                using var cmd = _db.Command("UPDATE conflicts SET files = @files, severity = @severity WHERE id = @id");
+                SqlStore.Bind(cmd, "@files", Files(next.Files));
+                SqlStore.Bind(cmd, "@severity", next.Severity);
+                SqlStore.Bind(cmd, "@id", was.Id);
                 cmd.ExecuteNonQuery();
             }
 
             foreach (var gone in delta.Resolved)
             {
-                using var cmd = _db.Command("UPDATE conflicts SET status = 'resolved', resolved_at = $now WHERE id = $id");
-                SqliteStore.Bind(cmd, "$now", SqliteStore.Format(now));
-                SqliteStore.Bind(cmd, "$id", gone.Id);
+                using var cmd = _db.Command("UPDATE conflicts SET status = 'resolved', resolved_at = @now WHERE id = @id");
+                SqlStore.Bind(cmd, "@now", SqlStore.Format(now));
+                SqlStore.Bind(cmd, "@id", gone.Id);
                 cmd.ExecuteNonQuery();
             }
 

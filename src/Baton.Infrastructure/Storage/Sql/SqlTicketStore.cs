@@ -3,16 +3,16 @@ using Baton.Core;
 using Baton.Core.Events;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
-namespace Baton.Infrastructure.Storage.Sqlite;
+namespace Baton.Infrastructure.Storage.Sql;
 
-/// <summary>Tickets, dependencies and features in the same SQLite store (and transactions) as events.</summary>
-public sealed class SqliteTicketStore : ITicketStore
+/// <summary>Tickets, dependencies and features in the same store (and transactions) as events.</summary>
+public sealed class SqlTicketStore : ITicketStore
 {
-    private readonly SqliteStore _db;
+    private readonly SqlStore _db;
 
-    public SqliteTicketStore(SqliteStore db)
+    public SqlTicketStore(SqlStore db)
     {
         _db = db;
     }
@@ -72,8 +72,8 @@ public sealed class SqliteTicketStore : ITicketStore
             throw new BatonException($"{draft.ExternalId} was already imported as {existing.Id}");
         }
 
-        using var cmd = _db.Command("INSERT INTO tickets (title, status, priority, priority_rank, created_at, updated_at) VALUES ('', 'open', 'medium', 2, $t, $t) RETURNING number");
-        SqliteStore.Bind(cmd, "$t", SqliteStore.Format(draft.CreatedAt));
+        using var cmd = _db.Command("INSERT INTO tickets (title, status, priority, priority_rank, created_at, updated_at) VALUES ('', 'open', 'medium', 2, @t, @t) RETURNING number");
+        SqlStore.Bind(cmd, "@t", SqlStore.Format(draft.CreatedAt));
         var number = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         var ticket = draft with { Number = number, DependsOn = draft.DependsOn.Distinct().Order().ToList() };
         Save(ticket);
@@ -88,33 +88,33 @@ public sealed class SqliteTicketStore : ITicketStore
 
     public Ticket? GetTicket(long number)
     {
-        using var cmd = _db.Command("SELECT * FROM tickets WHERE number = $n");
-        cmd.Parameters.AddWithValue("$n", number);
+        using var cmd = _db.Command("SELECT * FROM tickets WHERE number = @n");
+        SqlStore.Bind(cmd, "@n", number);
         return ReadAll(cmd).FirstOrDefault();
     }
 
     public Ticket? GetTicketByExternalId(string externalId)
     {
-        using var cmd = _db.Command("SELECT * FROM tickets WHERE external_id = $e");
-        cmd.Parameters.AddWithValue("$e", externalId);
+        using var cmd = _db.Command("SELECT * FROM tickets WHERE external_id = @e");
+        SqlStore.Bind(cmd, "@e", externalId);
         return ReadAll(cmd).FirstOrDefault();
     }
 
     public IReadOnlyList<Ticket> ListTickets(TicketQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var cmd = _db.Command("""
+        using var cmd = _db.Command($"""
             SELECT * FROM tickets
-            WHERE ($status IS NULL OR status = $status)
-              AND ($feature IS NULL OR feature = $feature)
-              AND ($assignee IS NULL OR assignee = $assignee)
-              AND ($label IS NULL OR EXISTS (SELECT 1 FROM json_each(tickets.labels) WHERE value = $label))
+            WHERE (@status IS NULL OR status = @status)
+              AND (@feature IS NULL OR feature = @feature)
+              AND (@assignee IS NULL OR assignee = @assignee)
+              AND (@label IS NULL OR {_db.JsonArrayHas("tickets.labels", "@label")})
             ORDER BY number
             """);
-        SqliteStore.Bind(cmd, "$status", query.Status?.ToText());
-        SqliteStore.Bind(cmd, "$feature", query.Feature);
-        SqliteStore.Bind(cmd, "$assignee", query.Assignee);
-        SqliteStore.Bind(cmd, "$label", query.Label);
+        SqlStore.Bind(cmd, "@status", query.Status?.ToText());
+        SqlStore.Bind(cmd, "@feature", query.Feature);
+        SqlStore.Bind(cmd, "@assignee", query.Assignee);
+        SqlStore.Bind(cmd, "@label", query.Label);
         return ReadAll(cmd);
     }
 
@@ -128,9 +128,9 @@ public sealed class SqliteTicketStore : ITicketStore
               AND NOT EXISTS (SELECT 1 FROM ticket_dependencies d JOIN tickets p ON p.number = d.depends_on
                               WHERE d.ticket = t.number AND p.status <> 'done')
             ORDER BY t.priority_rank, t.created_at, t.number
-            LIMIT $limit
+            LIMIT @limit
             """);
-        cmd.Parameters.AddWithValue("$limit", limit);
+        SqlStore.Bind(cmd, "@limit", limit);
         return ReadAll(cmd);
     }
 
@@ -149,8 +149,8 @@ public sealed class SqliteTicketStore : ITicketStore
 
     public IReadOnlyList<long> Dependents(long number)
     {
-        using var cmd = _db.Command("SELECT ticket FROM ticket_dependencies WHERE depends_on = $n ORDER BY ticket");
-        cmd.Parameters.AddWithValue("$n", number);
+        using var cmd = _db.Command("SELECT ticket FROM ticket_dependencies WHERE depends_on = @n ORDER BY ticket");
+        SqlStore.Bind(cmd, "@n", number);
         using var r = cmd.ExecuteReader();
         var list = new List<long>();
         while (r.Read())
@@ -212,9 +212,9 @@ public sealed class SqliteTicketStore : ITicketStore
             {
                 foreach (var dep in removed.Distinct())
                 {
-                    using var delete = _db.Command("DELETE FROM ticket_dependencies WHERE ticket = $t AND depends_on = $d");
-                    delete.Parameters.AddWithValue("$t", number);
-                    delete.Parameters.AddWithValue("$d", dep);
+                    using var delete = _db.Command("DELETE FROM ticket_dependencies WHERE ticket = @t AND depends_on = @d");
+                    SqlStore.Bind(delete, "@t", number);
+                    SqlStore.Bind(delete, "@d", dep);
                     delete.ExecuteNonQuery();
                 }
 
@@ -224,7 +224,7 @@ public sealed class SqliteTicketStore : ITicketStore
             Save(next);
             if (mutation.MergeRequest is { } mr)
             {
-                SqliteMergeStore.Save(_db, mr);
+                SqlMergeStore.Save(_db, mr);
             }
 
             foreach (var e in mutation.Events)
@@ -247,13 +247,13 @@ public sealed class SqliteTicketStore : ITicketStore
                 throw BatonException.Usage($"feature '{feature.Name}' already exists");
             }
 
-            using var cmd = _db.Command("INSERT INTO features (name, title, description, base_branch, status, created_at, updated_at) VALUES ($n, $t, $d, $b, $s, $c, $c)");
-            SqliteStore.Bind(cmd, "$b", feature.BaseBranch);
-            SqliteStore.Bind(cmd, "$s", feature.Status);
-            SqliteStore.Bind(cmd, "$n", feature.Name);
-            SqliteStore.Bind(cmd, "$t", feature.Title);
-            SqliteStore.Bind(cmd, "$d", feature.Description);
-            SqliteStore.Bind(cmd, "$c", SqliteStore.Format(feature.CreatedAt));
+            using var cmd = _db.Command("INSERT INTO features (name, title, description, base_branch, status, created_at, updated_at) VALUES (@n, @t, @d, @b, @s, @c, @c)");
+            SqlStore.Bind(cmd, "@b", feature.BaseBranch);
+            SqlStore.Bind(cmd, "@s", feature.Status);
+            SqlStore.Bind(cmd, "@n", feature.Name);
+            SqlStore.Bind(cmd, "@t", feature.Title);
+            SqlStore.Bind(cmd, "@d", feature.Description);
+            SqlStore.Bind(cmd, "@c", SqlStore.Format(feature.CreatedAt));
             cmd.ExecuteNonQuery();
             _db.Insert(added);
         });
@@ -262,8 +262,8 @@ public sealed class SqliteTicketStore : ITicketStore
 
     public Feature? GetFeature(string name)
     {
-        using var cmd = _db.Command("SELECT name, title, description, created_at, base_branch, status FROM features WHERE name = $n");
-        cmd.Parameters.AddWithValue("$n", name);
+        using var cmd = _db.Command("SELECT name, title, description, created_at, base_branch, status FROM features WHERE name = @n");
+        SqlStore.Bind(cmd, "@n", name);
         using var r = cmd.ExecuteReader();
         return r.Read() ? ReadFeature(r) : null;
     }
@@ -286,18 +286,18 @@ public sealed class SqliteTicketStore : ITicketStore
         ArgumentNullException.ThrowIfNull(feature);
         _db.Write(() =>
         {
-            using var cmd = _db.Command("UPDATE features SET base_branch = $b, status = $s, updated_at = $u WHERE name = $n");
-            SqliteStore.Bind(cmd, "$b", feature.BaseBranch);
-            SqliteStore.Bind(cmd, "$s", feature.Status);
-            SqliteStore.Bind(cmd, "$u", SqliteStore.Format(changed.Time));
-            SqliteStore.Bind(cmd, "$n", feature.Name);
+            using var cmd = _db.Command("UPDATE features SET base_branch = @b, status = @s, updated_at = @u WHERE name = @n");
+            SqlStore.Bind(cmd, "@b", feature.BaseBranch);
+            SqlStore.Bind(cmd, "@s", feature.Status);
+            SqlStore.Bind(cmd, "@u", SqlStore.Format(changed.Time));
+            SqlStore.Bind(cmd, "@n", feature.Name);
             cmd.ExecuteNonQuery();
             _db.Insert(changed);
         });
     }
 
-    private static Feature ReadFeature(Microsoft.Data.Sqlite.SqliteDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), SqliteStore.Time(r, "created_at")!.Value)
+    private static Feature ReadFeature(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), SqlStore.Time(r, "created_at")!.Value)
         {
             BaseBranch = r.IsDBNull(4) ? null : r.GetString(4),
             Status = r.GetString(5),
@@ -310,7 +310,7 @@ public sealed class SqliteTicketStore : ITicketStore
         var list = new List<FeatureStatus>();
         while (r.Read())
         {
-            list.Add(new FeatureStatus(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.GetInt32(6), r.GetInt32(7), r.GetInt32(8)));
+            list.Add(new FeatureStatus(r.GetString(0), r.GetString(1), SqlStore.Int32(r, 2), SqlStore.Int32(r, 3), SqlStore.Int32(r, 4), SqlStore.Int32(r, 5), SqlStore.Int32(r, 6), SqlStore.Int32(r, 7), SqlStore.Int32(r, 8)));
         }
 
         return list;
@@ -363,61 +363,61 @@ public sealed class SqliteTicketStore : ITicketStore
 
     private void AddDependency(long ticket, long dependsOn)
     {
-        using var cmd = _db.Command("INSERT OR IGNORE INTO ticket_dependencies (ticket, depends_on) VALUES ($t, $d)");
-        cmd.Parameters.AddWithValue("$t", ticket);
-        cmd.Parameters.AddWithValue("$d", dependsOn);
+        using var cmd = _db.Command("INSERT INTO ticket_dependencies (ticket, depends_on) VALUES (@t, @d) ON CONFLICT DO NOTHING");
+        SqlStore.Bind(cmd, "@t", ticket);
+        SqlStore.Bind(cmd, "@d", dependsOn);
         cmd.ExecuteNonQuery();
     }
 
     private void Save(Ticket t)
     {
         using var cmd = _db.Command("""
-            UPDATE tickets SET title = $title, body = $body, status = $status, priority = $priority, priority_rank = $rank,
-                labels = $labels, feature = $feature, assignee = $assignee, worker_wanted = $worker_wanted,
-                role_wanted = $role_wanted, agent_wanted = $agent_wanted, attempts = $attempts,
-                time_limit_minutes = $time_limit, source = $source, external_id = $external_id, branch = $branch,
-                worktree = $worktree, summary = $summary, artifacts = $artifacts, note = $note,
-                created_at = $created_at, updated_at = $updated_at, started_at = $started_at, finished_at = $finished_at,
-                target = $target, retry_at = $retry_at, nudges = $nudges, nudged_at = $nudged_at, gate_failures = $gate_failures,
-                paths = $paths, stacked_on = $stacked_on
-            WHERE number = $number
+            UPDATE tickets SET title = @title, body = @body, status = @status, priority = @priority, priority_rank = @rank,
+                labels = @labels, feature = @feature, assignee = @assignee, worker_wanted = @worker_wanted,
+                role_wanted = @role_wanted, agent_wanted = @agent_wanted, attempts = @attempts,
+                time_limit_minutes = @time_limit, source = @source, external_id = @external_id, branch = @branch,
+                worktree = @worktree, summary = @summary, artifacts = @artifacts, note = @note,
+                created_at = @created_at, updated_at = @updated_at, started_at = @started_at, finished_at = @finished_at,
+                target = @target, retry_at = @retry_at, nudges = @nudges, nudged_at = @nudged_at, gate_failures = @gate_failures,
+                paths = @paths, stacked_on = @stacked_on
+            WHERE number = @number
             """);
-        SqliteStore.Bind(cmd, "$number", t.Number);
-        SqliteStore.Bind(cmd, "$title", t.Title);
-        SqliteStore.Bind(cmd, "$body", t.Body);
-        SqliteStore.Bind(cmd, "$status", t.Status.ToText());
-        SqliteStore.Bind(cmd, "$priority", t.Priority.ToText());
-        SqliteStore.Bind(cmd, "$rank", (int)t.Priority);
-        SqliteStore.Bind(cmd, "$labels", Json(t.Labels));
-        SqliteStore.Bind(cmd, "$paths", Json(t.Paths));
-        SqliteStore.Bind(cmd, "$stacked_on", t.StackedOn);
-        SqliteStore.Bind(cmd, "$feature", t.Feature);
-        SqliteStore.Bind(cmd, "$assignee", t.Assignee);
-        SqliteStore.Bind(cmd, "$worker_wanted", t.WorkerWanted);
-        SqliteStore.Bind(cmd, "$role_wanted", t.RoleWanted);
-        SqliteStore.Bind(cmd, "$agent_wanted", t.AgentWanted);
-        SqliteStore.Bind(cmd, "$attempts", t.Attempts);
-        SqliteStore.Bind(cmd, "$time_limit", t.TimeLimitMinutes);
-        SqliteStore.Bind(cmd, "$source", t.Source);
-        SqliteStore.Bind(cmd, "$external_id", t.ExternalId);
-        SqliteStore.Bind(cmd, "$branch", t.Branch);
-        SqliteStore.Bind(cmd, "$worktree", t.Worktree);
-        SqliteStore.Bind(cmd, "$summary", t.Summary);
-        SqliteStore.Bind(cmd, "$artifacts", Json(t.Artifacts));
-        SqliteStore.Bind(cmd, "$note", t.Note);
-        SqliteStore.Bind(cmd, "$created_at", SqliteStore.Format(t.CreatedAt));
-        SqliteStore.Bind(cmd, "$updated_at", SqliteStore.Format(t.UpdatedAt));
-        SqliteStore.Bind(cmd, "$started_at", SqliteStore.Format(t.StartedAt));
-        SqliteStore.Bind(cmd, "$finished_at", SqliteStore.Format(t.FinishedAt));
-        SqliteStore.Bind(cmd, "$target", t.Target);
-        SqliteStore.Bind(cmd, "$retry_at", SqliteStore.Format(t.RetryAt));
-        SqliteStore.Bind(cmd, "$nudges", t.Nudges);
-        SqliteStore.Bind(cmd, "$nudged_at", SqliteStore.Format(t.NudgedAt));
-        SqliteStore.Bind(cmd, "$gate_failures", t.GateFailures);
+        SqlStore.Bind(cmd, "@number", t.Number);
+        SqlStore.Bind(cmd, "@title", t.Title);
+        SqlStore.Bind(cmd, "@body", t.Body);
+        SqlStore.Bind(cmd, "@status", t.Status.ToText());
+        SqlStore.Bind(cmd, "@priority", t.Priority.ToText());
+        SqlStore.Bind(cmd, "@rank", (int)t.Priority);
+        SqlStore.Bind(cmd, "@labels", Json(t.Labels));
+        SqlStore.Bind(cmd, "@paths", Json(t.Paths));
+        SqlStore.Bind(cmd, "@stacked_on", t.StackedOn);
+        SqlStore.Bind(cmd, "@feature", t.Feature);
+        SqlStore.Bind(cmd, "@assignee", t.Assignee);
+        SqlStore.Bind(cmd, "@worker_wanted", t.WorkerWanted);
+        SqlStore.Bind(cmd, "@role_wanted", t.RoleWanted);
+        SqlStore.Bind(cmd, "@agent_wanted", t.AgentWanted);
+        SqlStore.Bind(cmd, "@attempts", t.Attempts);
+        SqlStore.Bind(cmd, "@time_limit", t.TimeLimitMinutes);
+        SqlStore.Bind(cmd, "@source", t.Source);
+        SqlStore.Bind(cmd, "@external_id", t.ExternalId);
+        SqlStore.Bind(cmd, "@branch", t.Branch);
+        SqlStore.Bind(cmd, "@worktree", t.Worktree);
+        SqlStore.Bind(cmd, "@summary", t.Summary);
+        SqlStore.Bind(cmd, "@artifacts", Json(t.Artifacts));
+        SqlStore.Bind(cmd, "@note", t.Note);
+        SqlStore.Bind(cmd, "@created_at", SqlStore.Format(t.CreatedAt));
+        SqlStore.Bind(cmd, "@updated_at", SqlStore.Format(t.UpdatedAt));
+        SqlStore.Bind(cmd, "@started_at", SqlStore.Format(t.StartedAt));
+        SqlStore.Bind(cmd, "@finished_at", SqlStore.Format(t.FinishedAt));
+        SqlStore.Bind(cmd, "@target", t.Target);
+        SqlStore.Bind(cmd, "@retry_at", SqlStore.Format(t.RetryAt));
+        SqlStore.Bind(cmd, "@nudges", t.Nudges);
+        SqlStore.Bind(cmd, "@nudged_at", SqlStore.Format(t.NudgedAt));
+        SqlStore.Bind(cmd, "@gate_failures", t.GateFailures);
         cmd.ExecuteNonQuery();
     }
 
-    private List<Ticket> ReadAll(SqliteCommand cmd)
+    private List<Ticket> ReadAll(DbCommand cmd)
     {
         var list = new List<Ticket>();
         using (var r = cmd.ExecuteReader())
@@ -437,10 +437,10 @@ public sealed class SqliteTicketStore : ITicketStore
         var byNumber = list.ToDictionary(t => t.Number);
         var deps = new Dictionary<long, List<long>>();
         using (var d = _db.Command(list.Count == 1
-            ? "SELECT ticket, depends_on FROM ticket_dependencies WHERE ticket = $n ORDER BY depends_on"
+            ? "SELECT ticket, depends_on FROM ticket_dependencies WHERE ticket = @n ORDER BY depends_on"
             : "SELECT ticket, depends_on FROM ticket_dependencies ORDER BY ticket, depends_on"))
         {
-            d.Parameters.AddWithValue("$n", list[0].Number);
+            SqlStore.Bind(d, "@n", list[0].Number);
             using var r = d.ExecuteReader();
             while (r.Read())
             {
@@ -455,38 +455,38 @@ public sealed class SqliteTicketStore : ITicketStore
         return list.Select(t => deps.TryGetValue(t.Number, out var l) ? t with { DependsOn = l } : t).ToList();
     }
 
-    private static Ticket Read(SqliteDataReader r) => new()
+    private static Ticket Read(DbDataReader r) => new()
     {
         Number = r.GetInt64(r.GetOrdinal("number")),
         Title = r.GetString(r.GetOrdinal("title")),
         Body = r.GetString(r.GetOrdinal("body")),
         Status = TicketStatuses.FromStored(r.GetString(r.GetOrdinal("status"))),
         Priority = Priorities.Parse(r.GetString(r.GetOrdinal("priority"))),
-        Labels = List(SqliteStore.Text(r, "labels")),
-        Feature = SqliteStore.Text(r, "feature"),
-        Assignee = SqliteStore.Text(r, "assignee"),
-        WorkerWanted = SqliteStore.Text(r, "worker_wanted"),
-        RoleWanted = SqliteStore.Text(r, "role_wanted"),
-        AgentWanted = SqliteStore.Text(r, "agent_wanted"),
-        Attempts = SqliteStore.Int(r, "attempts") ?? 0,
-        TimeLimitMinutes = SqliteStore.Int(r, "time_limit_minutes"),
-        Source = SqliteStore.Text(r, "source") ?? "local",
-        ExternalId = SqliteStore.Text(r, "external_id"),
-        Branch = SqliteStore.Text(r, "branch"),
-        Worktree = SqliteStore.Text(r, "worktree"),
-        Summary = SqliteStore.Text(r, "summary"),
-        Artifacts = List(SqliteStore.Text(r, "artifacts")),
-        Note = SqliteStore.Text(r, "note"),
-        CreatedAt = SqliteStore.Time(r, "created_at")!.Value,
-        UpdatedAt = SqliteStore.Time(r, "updated_at")!.Value,
-        StartedAt = SqliteStore.Time(r, "started_at"),
-        FinishedAt = SqliteStore.Time(r, "finished_at"),
-        Target = SqliteStore.Text(r, "target"),
-        RetryAt = SqliteStore.Time(r, "retry_at"),
-        Nudges = SqliteStore.Int(r, "nudges") ?? 0,
-        NudgedAt = SqliteStore.Time(r, "nudged_at"),
-        GateFailures = SqliteStore.Int(r, "gate_failures") ?? 0,
-        Paths = List(SqliteStore.Text(r, "paths")),
+        Labels = List(SqlStore.Text(r, "labels")),
+        Feature = SqlStore.Text(r, "feature"),
+        Assignee = SqlStore.Text(r, "assignee"),
+        WorkerWanted = SqlStore.Text(r, "worker_wanted"),
+        RoleWanted = SqlStore.Text(r, "role_wanted"),
+        AgentWanted = SqlStore.Text(r, "agent_wanted"),
+        Attempts = SqlStore.Int(r, "attempts") ?? 0,
+        TimeLimitMinutes = SqlStore.Int(r, "time_limit_minutes"),
+        Source = SqlStore.Text(r, "source") ?? "local",
+        ExternalId = SqlStore.Text(r, "external_id"),
+        Branch = SqlStore.Text(r, "branch"),
+        Worktree = SqlStore.Text(r, "worktree"),
+        Summary = SqlStore.Text(r, "summary"),
+        Artifacts = List(SqlStore.Text(r, "artifacts")),
+        Note = SqlStore.Text(r, "note"),
+        CreatedAt = SqlStore.Time(r, "created_at")!.Value,
+        UpdatedAt = SqlStore.Time(r, "updated_at")!.Value,
+        StartedAt = SqlStore.Time(r, "started_at"),
+        FinishedAt = SqlStore.Time(r, "finished_at"),
+        Target = SqlStore.Text(r, "target"),
+        RetryAt = SqlStore.Time(r, "retry_at"),
+        Nudges = SqlStore.Int(r, "nudges") ?? 0,
+        NudgedAt = SqlStore.Time(r, "nudged_at"),
+        GateFailures = SqlStore.Int(r, "gate_failures") ?? 0,
+        Paths = List(SqlStore.Text(r, "paths")),
         StackedOn = r.IsDBNull(r.GetOrdinal("stacked_on")) ? null : r.GetInt64(r.GetOrdinal("stacked_on")),
     };
 

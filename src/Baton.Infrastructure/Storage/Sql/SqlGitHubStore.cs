@@ -2,14 +2,14 @@ using Baton.Core.GitHub;
 using Baton.Core.Merge;
 using Baton.Core.Storage;
 
-namespace Baton.Infrastructure.Storage.Sqlite;
+namespace Baton.Infrastructure.Storage.Sql;
 
-/// <summary>Linked issues and pull requests in SQLite.</summary>
-public sealed class SqliteGitHubStore : IGitHubStore
+/// <summary>Linked issues and pull requests in the store (SQLite or PostgreSQL).</summary>
+public sealed class SqlGitHubStore : IGitHubStore
 {
-    private readonly SqliteStore _db;
+    private readonly SqlStore _db;
 
-    public SqliteGitHubStore(SqliteStore db)
+    public SqlGitHubStore(SqlStore db)
     {
         _db = db;
     }
@@ -17,13 +17,13 @@ public sealed class SqliteGitHubStore : IGitHubStore
     public void LinkIssue(long ticket, string repository, int issue, DateTimeOffset now) => _db.Write(() =>
     {
         using var cmd = _db.Command("""
-            INSERT INTO github_issues (ticket, repository, issue, created_at) VALUES ($ticket, $repository, $issue, $now)
+            INSERT INTO github_issues (ticket, repository, issue, created_at) VALUES (@ticket, @repository, @issue, @now)
             ON CONFLICT (ticket) DO NOTHING
             """);
-        SqliteStore.Bind(cmd, "$ticket", ticket);
-        SqliteStore.Bind(cmd, "$repository", repository);
-        SqliteStore.Bind(cmd, "$issue", issue);
-        SqliteStore.Bind(cmd, "$now", SqliteStore.Format(now));
+        SqlStore.Bind(cmd, "@ticket", ticket);
+        SqlStore.Bind(cmd, "@repository", repository);
+        SqlStore.Bind(cmd, "@issue", issue);
+        SqlStore.Bind(cmd, "@now", SqlStore.Format(now));
         cmd.ExecuteNonQuery();
     });
 
@@ -34,7 +34,7 @@ public sealed class SqliteGitHubStore : IGitHubStore
         var list = new List<LinkedIssue>();
         while (r.Read())
         {
-            list.Add(new LinkedIssue(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.IsDBNull(3) ? null : r.GetString(3)));
+            list.Add(new LinkedIssue(r.GetInt64(0), r.GetString(1), SqlStore.Int32(r, 2), r.IsDBNull(3) ? null : r.GetString(3)));
         }
 
         return list;
@@ -42,10 +42,10 @@ public sealed class SqliteGitHubStore : IGitHubStore
 
     public void MarkSynced(long ticket, string state, DateTimeOffset now) => _db.Write(() =>
     {
-        using var cmd = _db.Command("UPDATE github_issues SET synced = $state, synced_at = $now WHERE ticket = $ticket");
-        SqliteStore.Bind(cmd, "$ticket", ticket);
-        SqliteStore.Bind(cmd, "$state", state);
-        SqliteStore.Bind(cmd, "$now", SqliteStore.Format(now));
+        using var cmd = _db.Command("UPDATE github_issues SET synced = @state, synced_at = @now WHERE ticket = @ticket");
+        SqlStore.Bind(cmd, "@ticket", ticket);
+        SqlStore.Bind(cmd, "@state", state);
+        SqlStore.Bind(cmd, "@now", SqlStore.Format(now));
         cmd.ExecuteNonQuery();
     });
 
@@ -54,6 +54,6 @@ public sealed class SqliteGitHubStore : IGitHubStore
         using var cmd = _db.Command(openOnly
             ? "SELECT * FROM merge_requests WHERE kind = 'github' AND status IN ('open', 'approved') ORDER BY id"
             : "SELECT * FROM merge_requests WHERE kind = 'github' ORDER BY id");
-        return SqliteMergeStore.Read(cmd);
+        return SqlMergeStore.Read(cmd);
     }
 }
