@@ -8,7 +8,9 @@ namespace Baton.IntegrationTests.RealAgents;
 /// <summary>
 /// The real Claude Code TUI in a bubblewrap sandbox (`spawn --sandbox bwrap`) against the scripted
 /// model: its private HOME holds only ~/.claude and ~/.claude.json, it commits in its folder, its
-/// hooks reach Baton through the spool, and `baton kill` ends it.
+/// hooks reach Baton through the spool, and `baton kill` ends it. With network loopback the
+/// sandbox has a namespace of its own and reaches the model server on the host's 127.0.0.1 only
+/// through Baton's relay (the server's port, from ANTHROPIC_BASE_URL).
 /// </summary>
 public sealed class ClaudeSandboxTests : IDisposable
 {
@@ -16,8 +18,10 @@ public sealed class ClaudeSandboxTests : IDisposable
 
     public void Dispose() => _repo.Dispose();
 
-    [Fact]
-    public void Sandboxed_claude_commits_its_hooks_report_and_kill_ends_it()
+    [Theory]
+    [InlineData("allow")]
+    [InlineData("loopback")]
+    public void Sandboxed_claude_commits_its_hooks_report_and_kill_ends_it(string network)
     {
         // A linked worktree on a branch of its own, as the dispatcher gives a ticket (the worker
         // role's guard keeps main for the merge queue, inside the sandbox too).
@@ -32,7 +36,7 @@ public sealed class ClaudeSandboxTests : IDisposable
         var home = RealAgentSetup.ClaudeHome(_repo);
         RealAgentSetup.WriteClaudeProfile(_repo, server, home, tuiArgs: ["--permission-mode", "acceptEdits", "--allowedTools", "Bash(git add:*)", "Bash(git commit:*)"]);
 
-        _repo.Baton("spawn", "--agent", "claude", "--role", "worker", "--sandbox", "bwrap", "--name", "cb", "--dir", tree, "Create boxed.txt and commit it").Ok();
+        _repo.Baton("spawn", "--agent", "claude", "--role", "worker", "--sandbox", "bwrap", "--network", network, "--name", "cb", "--dir", tree, "Create boxed.txt and commit it").Ok();
 
         try
         {
@@ -48,8 +52,20 @@ public sealed class ClaudeSandboxTests : IDisposable
 
         var events = _repo.Baton("events", "recent", "200", "--worker", "cb", "--json").Ok().Json().EnumerateArray().ToList();
         var spawned = events.Single(e => e.GetProperty("type").GetString() == "worker_spawned");
-        Assert.Equal("bwrap network=allow", spawned.GetProperty("metadata").GetProperty("sandbox").GetString());
-        Assert.StartsWith("/usr/bin/bwrap ", spawned.GetProperty("metadata").GetProperty("command").GetString(), StringComparison.Ordinal);
+        var command = spawned.GetProperty("metadata").GetProperty("command").GetString();
+        if (network == "allow")
+        {
+            Assert.Equal("bwrap network=allow", spawned.GetProperty("metadata").GetProperty("sandbox").GetString());
+            Assert.StartsWith("/usr/bin/bwrap ", command, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal($"bwrap network=loopback ports {server.Port}", spawned.GetProperty("metadata").GetProperty("sandbox").GetString());
+            Assert.Contains(" sandbox net --dir ", command, StringComparison.Ordinal);
+            Assert.Contains(" --unshare-net ", command, StringComparison.Ordinal);
+            Assert.Contains($" sandbox relay --socket /tmp/.baton-net/relay.sock --port {server.Port} -- ", command, StringComparison.Ordinal);
+        }
+
         var hooks = events.Where(e => e.GetProperty("type").GetString() == "worker_hook").Select(e => e.GetProperty("message").GetString() ?? "").ToList();
         Assert.Contains(hooks, m => m.Contains("PreToolUse", StringComparison.Ordinal));
         Assert.Contains(hooks, m => m.Contains("Stop", StringComparison.Ordinal));
@@ -60,5 +76,7 @@ public sealed class ClaudeSandboxTests : IDisposable
         var outcome = _repo.Baton("kill", "cb", "--json").Ok().Json();
         Assert.True(outcome.GetProperty("graceful").GetBoolean(), outcome.ToString());
         Assert.NotEqual(0, _repo.Tmux("has-session", "-t", "baton-cb").ExitCode);
+        // Baton's side of the network went with the sandbox: its socket folder is gone.
+        Assert.DoesNotContain(Directory.EnumerateDirectories(Path.GetTempPath(), "baton-net-*"), d => command!.Contains(d, StringComparison.Ordinal));
     }
 }
