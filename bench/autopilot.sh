@@ -180,6 +180,8 @@ sleep 1
 
 nl=$'\n'
 : > "$DATA/raw.tsv"
+: > "$DATA/raw-react.tsv"
+mkfifo "$WORK/report.fifo"
 for ((i = 1; i <= DISPATCH_N; i++)); do
     body="@dump prompt-$i.txt${nl}@write out/dispatch-$i.txt done${nl}@commit dispatch $i${nl}@run baton ticket done T-$i --summary ok"
     id=$(cd "$R1" && "$BATON" ticket create "dispatch $i" --body "$body")
@@ -214,6 +216,22 @@ for ((i = 1; i <= DISPATCH_N; i++)); do
     done
     t5=$EPOCHREALTIME
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" >> "$DATA/raw.tsv"
+    # Raw reaction to a report: a reader blocked on a FIFO (the cheapest way to be told) gets the
+    # agent's "done" and runs the git checks a gate needs before it starts (clean worktree, HEAD,
+    # commits ahead), the same ones Baton runs between task_reported_done and gate_started.
+    (
+        read -r _ < "$WORK/report.fifo"
+        git -C "$WORK/raw-wt/$i" status --porcelain >/dev/null
+        git -C "$WORK/raw-wt/$i" rev-parse HEAD >/dev/null
+        git -C "$WORK/raw-wt/$i" rev-list --count main..HEAD >/dev/null
+        echo "$EPOCHREALTIME" > "$WORK/react.txt"
+    ) &
+    reader=$!
+    sleep 0.1                  # the reader is blocked in open(2) on the FIFO by now
+    t6=$EPOCHREALTIME
+    echo done > "$WORK/report.fifo"
+    wait "$reader"
+    printf '%s\t%s\t%s\n' "$i" "$t6" "$(<"$WORK/react.txt")" >> "$DATA/raw-react.tsv"
     T kill-session -t "=$s:"
     git -C "$RAW" worktree remove --force "$WORK/raw-wt/$i"
 done
@@ -348,6 +366,23 @@ with open(os.path.join(data, "raw.tsv")) as f:
         raw["total"].append(t5 - t0)
         raw["sent"].append(t4 - t0)
 n1 = len(b["disp"])
+def pctl(xs, q):  # nearest-rank percentile
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, int(-(-q * len(xs) // 100)) - 1))]
+def reactions(events):  # task_reported_done -> gate_started of the same ticket (the first of each)
+    out = []
+    for e in events:
+        if e["type"] == "task_reported_done":
+            g = next((x for x in events if x["type"] == "gate_started" and x.get("ticket") == e.get("ticket") and ts(x) >= ts(e)), None)
+            if g is not None:
+                out.append(ts(g) - ts(e))
+    return out
+react1 = reactions(ev)
+raw_react = []
+with open(os.path.join(data, "raw-react.tsv")) as f:
+    for line in f:
+        _, a, z = (float(x) for x in line.split("\t"))
+        raw_react.append(z - a)
 overhead = med(b["disp"]) - med(raw["total"])
 
 # ---- 2. CPU
@@ -377,6 +412,7 @@ chain = max(depth.values())
 lb_chain = chain * work
 lb = max(lb_chain, len(deps) * work / workers)
 ev = load("dag-events.json")
+react3 = reactions(ev)
 start = ts(first(ev, type="autopilot_started"))
 t = {}
 for tid in deps:
@@ -431,6 +467,10 @@ for n, wall, up, loop, srv, live in cpu:
     pct, lpct = 100 * sum(up) / wall, 100 * sum(loop) / wall
     goal, met = ("< 5% of a core", "yes" if pct < 5 else "**no**") if n == max(c[0] for c in cpu) else ("", "")
     p(f"| 2. idle `baton up` CPU, {n} idle workers, tick 2s, {wall:.0f} s | {pct:.2f}% | bash `tmux list-sessions` loop {lpct:.2f}% | {pct / lpct if lpct else float('inf'):.1f}× | {goal} | {met} |")
+for label, xs in ((f"one ticket at a time, tick 200ms, {len(react1)} reports", react1), (f"40-ticket DAG, 8 workers, {len(react3)} reports", react3)):
+    if xs:
+        p(f"| 1b. reaction: task_reported_done → gate_started, {label}: p50 / p95 / max | {ms(pctl(xs, 50))} / {ms(pctl(xs, 95))} / {ms(max(xs))} ms "
+          f"| FIFO wake-up + the gate's 3 git checks: p50 {ms(pctl(raw_react, 50))} / p95 {ms(pctl(raw_react, 95))} ms | p95 +{ms(pctl(xs, 95) - pctl(raw_react, 95))} ms | p95 < 100 ms | {'yes' if pctl(xs, 95) < 0.100 else '**no**'} |")
 ratio = makespan / lb
 p(f"| 3. makespan, {len(deps)}-ticket DAG, {workers} workers{'' if done and rc == 0 else ' (**did not finish**, rc ' + str(rc) + ')'} | {makespan:.1f} s "
   f"| lower bound max({chain}×{work:g} s, {len(deps)}×{work:g}/{workers}) = {lb:.1f} s | {ratio:.2f}× | ≤ 1.15× | {'yes' if ratio <= 1.15 else '**no**'} |")

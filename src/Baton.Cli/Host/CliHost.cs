@@ -214,7 +214,8 @@ public sealed class CliHost : IDisposable
 
     public Baton.Core.Conflicts.ConflictService Conflicts() => new(Git, TicketStore, ConflictStore, Paths.Root, Config.Autopilot.BaseBranch);
 
-    public Baton.Core.Dispatch.Autopilot Autopilot() => new(AutopilotContext());
+    /// <summary>The loop of `baton up`, woken by writes to the store and the hook spool (it disposes of the watch when it stops).</summary>
+    public Baton.Core.Dispatch.Autopilot Autopilot() => new(AutopilotContext() with { Wake = Baton.Infrastructure.Dispatch.FileWake.TryStart(Paths) });
 
     public Baton.Core.Dispatch.AutopilotContext AutopilotContext() => new(
         Workers(), TicketStore, MergeStore, Git, _runner, Monitor(), Tickets())

@@ -36,6 +36,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly AutopilotBackground _background;
     private readonly AutopilotRecovery _recovery;
     private readonly StepGuard _guard;
+    private readonly TickWait _wait;
 
     private readonly Dictionary<long, int> _ticketErrors = [];
     private const int MaxTicketErrors = 20;
@@ -56,6 +57,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         // The lifecycle ends agents through the background work, which calls it back only once both exist.
         _background = new AutopilotBackground(c, _dispatcher, _unfinished, () => _life!, DispatcherOf, LifecycleOf);
         _guard = new StepGuard(c);
+        _wait = new TickWait(c.Store.ChangeCounter, c.Time, c.Wake);
         _life = c.Isolate is null ? LifecycleOf(c) : new TicketLifecycle(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this) { EndLater = _background.EndLater };
         var workers = c.WorkerService();
         _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life, c.Files);
@@ -128,6 +130,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     public async Task<TickReport> TickAsync(CancellationToken ct)
     {
         var report = new TickReport();
+        _wait.TickStarted(Held());
         if (!_recovered)
         {
             await _guard.RunAsync(report, "recovering", () => { _recovery.Recover(report); return Task.CompletedTask; }).ConfigureAwait(false);
@@ -204,24 +207,13 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
     /// <summary>
     /// Waits until the next tick is due: <paramref name="tick"/> has passed, background work
-    /// finished, or another process changed the store (an agent's `baton ticket done`).
+    /// finished, another process changed the store (an agent's `baton ticket done`) or a hook was
+    /// spooled since the last tick started (<see cref="TickWait"/>).
     /// </summary>
     public async Task WaitAsync(TimeSpan tick, CancellationToken ct)
     {
-        var version = _ctx.Store.ChangeCounter();
-        var due = _ctx.Time.GetUtcNow() + tick;
-        var background = Background().ToList();
-        var any = background.Count == 0 ? null : Task.WhenAny(background);
-        while (_ctx.Time.GetUtcNow() < due && !ct.IsCancellationRequested)
-        {
-            var step = TimeSpan.FromTicks(Math.Min((due - _ctx.Time.GetUtcNow()).Ticks, StorePoll.Ticks));
-            var delay = Task.Delay(step > TimeSpan.Zero ? step : TimeSpan.Zero, _ctx.Time, ct);
-            var done = any is null ? await Task.WhenAny(delay).ConfigureAwait(false) : await Task.WhenAny(delay, any).ConfigureAwait(false);
-            if (done == any || _ctx.Store.ChangeCounter() != version)
-            {
-                return;
-            }
-        }
+        await _wait.WaitAsync(tick, Held(), ct).ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
     }
 
     /// <summary>
@@ -254,6 +246,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         }
 
         _completion.RecordStopped();
+        _ctx.Wake?.Dispose();
     }
 
     /// <summary>The dead panes of finished tickets' agents, kept for `capture` while the loop ran, go with it.</summary>
@@ -274,10 +267,11 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         }
     }
 
-    private static readonly TimeSpan StorePoll = TimeSpan.FromMilliseconds(100);
+    private IEnumerable<Task> Background() => Held().Where(t => !t.IsCompleted);
 
-    private IEnumerable<Task> Background() =>
-        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_background.Tasks).Concat(_handoffs.Running).Where(t => !t.IsCompleted);
+    /// <summary>The background work the loop holds, finished or not (it is let go when the tick collects it).</summary>
+    private IEnumerable<Task> Held() =>
+        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_background.Tasks).Concat(_handoffs.Running);
 
     private void Dispatch(TickReport report, CancellationToken ct)
     {

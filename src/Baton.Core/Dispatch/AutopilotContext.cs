@@ -84,6 +84,9 @@ public sealed record AutopilotContext(
     /// <summary>Budgets the dispatcher keeps to (`baton budget`); null: none are looked at.</summary>
     public Budgets.BudgetService? Budgets { get; init; }
 
+    /// <summary>Wakes the loop when another process writes the store or a hook is spooled; null: it polls the store only. The loop disposes of it.</summary>
+    public IAutopilotWake? Wake { get; init; }
+
     /// <summary>Reaches people through the configured channels; null: no notifications (none configured).</summary>
     public Notify.Notifier? Notifier { get; init; }
 }
