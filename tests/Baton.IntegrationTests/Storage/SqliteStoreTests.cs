@@ -8,6 +8,7 @@ using Xunit;
 
 namespace Baton.IntegrationTests.Storage;
 
+/// <summary>What only the SQLite store does (WAL, files); the shared behaviour is in <see cref="StoreContract"/>.</summary>
 public sealed class SqliteStoreTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("baton-store-").FullName;
@@ -51,48 +52,6 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     [Fact]
-    public void Events_are_append_only()
-    {
-        using (var store = SqliteStore.Open(Db, create: true))
-        {
-            store.AppendEvent(Event("note", "w"));
-        }
-
-        using var c = new SqliteConnection($"Data Source={Db}");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "UPDATE events SET message = 'changed'";
-        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery()).Message);
-        cmd.CommandText = "DELETE FROM events";
-        Assert.Contains("append-only", Assert.Throws<SqliteException>(() => cmd.ExecuteNonQuery()).Message);
-    }
-
-    [Fact]
-    public void A_live_name_cannot_be_added_twice_and_the_state_row_comes_with_its_event()
-    {
-        using var store = SqliteStore.Open(Db, create: true);
-        store.AddWorker(NewWorker("w"), Event(EventTypes.WorkerSpawned, "w"));
-
-        Assert.Throws<BatonException>(() => store.AddWorker(NewWorker("w"), Event(EventTypes.WorkerSpawned, "w")));
-        Assert.Single(store.RecentEvents(new EventQuery(10, "w")));
-    }
-
-    [Fact]
-    public void A_change_made_from_a_stale_state_is_not_applied()
-    {
-        using var store = SqliteStore.Open(Db, create: true);
-        var w = NewWorker("w");
-        store.AddWorker(w, Event(EventTypes.WorkerSpawned, "w"));
-        Assert.Equal(1, store.UpdateWorkers([new WorkerChange(w with { State = WorkerState.Exited, ExitCode = 0 }, Event(EventTypes.WorkerExited, "w"), w)]));
-
-        var applied = store.UpdateWorkers([new WorkerChange(w with { State = WorkerState.Busy }, Event("stale", "w"), w)]);
-
-        Assert.Equal(0, applied);
-        Assert.Equal(WorkerState.Exited, store.GetWorker("w")!.State);
-        Assert.DoesNotContain(store.RecentEvents(new EventQuery(10)), e => e.Type == "stale");
-    }
-
-    [Fact]
     public void Two_readers_of_the_same_hook_records_store_them_once()
     {
         using var store = SqliteStore.Open(Db, create: true);
@@ -127,24 +86,5 @@ public sealed class SqliteStoreTests : IDisposable
 
         Assert.Equal(SqliteStore.LatestSchemaVersion, store.SchemaVersion);
         store.AppendEvent(Event("note", "w"));
-    }
-
-    [Fact]
-    public void Events_after_an_id_page_through_the_log_oldest_first_without_a_gap()
-    {
-        using var store = SqliteStore.Open(Db, create: true);
-        Assert.Equal(0, store.LastEventId());
-        store.AppendEvents(Enumerable.Range(1, 25).Select(i => Event("note", "w" + i)));
-
-        var seen = new List<long>();
-        for (var after = 0L; store.EventsAfter(after, 10) is { Count: > 0 } page; after = page[^1].Id)
-        {
-            seen.AddRange(page.Select(e => e.Id));
-        }
-
-        Assert.Equal(Enumerable.Range(1, 25).Select(i => (long)i), seen);
-        Assert.Equal(25, store.LastEventId());
-        Assert.Equal(10, store.RecentEvents(new EventQuery(10, AfterId: 0)).Count); // the latest 10, not the first
-        Assert.Equal(16, store.RecentEvents(new EventQuery(10, AfterId: 0))[0].Id);
     }
 }

@@ -17,7 +17,7 @@ public sealed class SqlBudgetStore : IBudgetStore
 
     public IReadOnlyList<Budget> List()
     {
-        using var cmd = _db.Command("SELECT * FROM budgets ORDER BY rowid");
+        using var cmd = _db.Command($"SELECT * FROM budgets ORDER BY {_db.InsertionOrder}");
         using var r = cmd.ExecuteReader();
         var list = new List<Budget>();
         while (r.Read())

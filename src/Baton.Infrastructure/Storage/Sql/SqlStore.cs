@@ -40,6 +40,9 @@ public abstract class SqlStore : IStore, IDisposable
     /// <summary>A condition that the JSON array of strings in <paramref name="column"/> holds the value of <paramref name="parameter"/>.</summary>
     internal abstract string JsonArrayHas(string column, string parameter);
 
+    /// <summary>The column that orders a table's rows as first inserted where it has no id (SQLite's hidden rowid).</summary>
+    internal abstract string InsertionOrder { get; }
+
     /// <summary>Takes the write lock and lets it go: throws when the store cannot be written.</summary>
     public void CheckWritable() => Write(() => { });
 

@@ -3,7 +3,8 @@ namespace Baton.Infrastructure.Storage.Sqlite;
 /// <summary>
 /// The schema as an ordered list of migrations; <c>PRAGMA user_version</c> says how many have run.
 /// Append new migrations, never edit old ones: stores in the field are migrated forward from
-/// whatever version they are at. docs/schema.md describes the result.
+/// whatever version they are at. docs/schema.md describes the result. Each migration has its
+/// PostgreSQL twin, same number, in Storage/Postgres/PostgresSchema.cs (a test checks the counts).
 /// </summary>
 internal static class Schema
 {

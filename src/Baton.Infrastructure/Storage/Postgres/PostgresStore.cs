@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Net.Sockets;
+using Baton.Core;
+using Baton.Core.Config;
+using Baton.Core.Storage;
+using Baton.Infrastructure.Storage.Sql;
+using Npgsql;
+
+namespace Baton.Infrastructure.Storage.Postgres;
+
+/// <summary>
+/// The shared store: one PostgreSQL database that every Baton of a team points at, with the same
+/// tables and behaviour as the embedded SQLite store. Writes are serialised as SQLite's are: each
+/// write transaction first updates the one row of <c>baton_meta</c>, whose row lock it then holds
+/// until it commits, so a read-then-write (a ticket claimed only when unassigned) holds when it
+/// writes. That update also counts the change (<see cref="ChangeCounter"/>, SQLite's data_version).
+/// A lock held elsewhere longer than <see cref="BusyTimeout"/> fails with <see cref="StoreBusyException"/>
+/// (PostgreSQL's lock_timeout), never a hang.
+/// </summary>
+public sealed class PostgresStore : SqlStore
+{
+    // Held while the schema is made or migrated, so two processes starting at once do it once.
+    private const long MigrationLock = 0x6261746F6E; // "baton"
+    private readonly NpgsqlDataSource _source;
+
+    private PostgresStore(NpgsqlDataSource source, NpgsqlConnection connection, PostgresUrl url, TimeSpan wait)
+        : base(connection)
+    {
+        _source = source;
+        Url = url;
+        BusyTimeout = wait;
+    }
+
+    public PostgresUrl Url { get; }
+
+    public TimeSpan BusyTimeout { get; }
+
+    public override string Location => Url.ToString();
+
+    public static int LatestSchemaVersion => PostgresSchema.Version;
+
+    /// <summary>
+    /// Connects and brings the schema to this version. Without <paramref name="create"/> a database
+    /// with no Baton schema is refused (`baton init --store` makes it); with it, a database that
+    /// already holds the schema is joined as it is.
+    /// </summary>
+    /// <param name="password">The password when the URL has none; null: PGPASSWORD or ~/.pgpass (Npgsql reads them).</param>
+    public static PostgresStore Open(PostgresUrl url, string? password, bool create, TimeSpan? busyTimeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var wait = busyTimeout ?? BatonConfig.Default.StoreBusyTimeout;
+        var builder = new NpgsqlSlimDataSourceBuilder(new NpgsqlConnectionStringBuilder
+        {
+            Host = url.Host,
+            Port = url.Port,
+            Username = url.User,
+            Database = url.Database,
+            Password = url.Password ?? password,
+            SslMode = url.SslMode is null ? SslMode.Prefer : Enum.Parse<SslMode>(url.SslMode.Replace("-", "", StringComparison.Ordinal), ignoreCase: true),
+            Pooling = false,
+            Timeout = 10,
+            ApplicationName = "baton",
+            // Every wait for a lock is bounded, as SQLite's busy_timeout bounds it.
+            Options = $"-c lock_timeout={(long)wait.TotalMilliseconds}",
+        }.ConnectionString);
+        var source = builder.Build();
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = Connect(source, url);
+            var store = new PostgresStore(source, connection, url, wait);
+            store.Migrate(create);
+            return store;
+        }
+        catch
+        {
+            connection?.Dispose();
+            source.Dispose();
+            throw;
+        }
+    }
+
+    private static NpgsqlConnection Connect(NpgsqlDataSource source, PostgresUrl url)
+    {
+        try
+        {
+            return source.OpenConnection();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidPassword || e.SqlState == PostgresErrorCodes.InvalidAuthorizationSpecification)
+        {
+            throw new BatonException($"the PostgreSQL store at {url} refused user '{url.User}' ({e.MessageText}): set BATON_STORE_PASSWORD or PGPASSWORD, or add the password to ~/.pgpass", e);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            throw new BatonException($"the PostgreSQL server at {url.Host}:{url.Port} has no database '{url.Database}': create it first (createdb -h {url.Host} -p {url.Port} -U {url.User} {url.Database})", e);
+        }
+        catch (NpgsqlException e) when (e is not PostgresException)
+        {
+            var why = e.InnerException is SocketException s ? s.Message : e.Message;
+            throw new BatonException($"cannot reach the PostgreSQL store at {url.Host}:{url.Port} ({why}): check that the server runs and accepts connections from this machine, or point store.url / BATON_STORE_URL at the right one", e);
+        }
+    }
+
+    private void Migrate(bool create)
+    {
+        Execute("BEGIN");
+        try
+        {
+            Execute($"SELECT pg_advisory_xact_lock({MigrationLock})");
+            var exists = Scalar("SELECT to_regclass('baton_meta') IS NOT NULL") is true;
+            if (!exists && !create)
+            {
+                throw new BatonException($"no Baton store in {Url}: run `baton init --store {Url}` first");
+            }
+
+            if (!exists)
+            {
+                Execute("""
+                    CREATE TABLE baton_meta (
+                        id             INTEGER PRIMARY KEY CHECK (id = 1),
+                        schema_version INTEGER NOT NULL,
+                        changes        BIGINT NOT NULL
+                    );
+                    INSERT INTO baton_meta VALUES (1, 0, 0);
+                    """);
+            }
+
+            var current = SchemaVersion;
+            if (current > PostgresSchema.Version)
+            {
+                throw new BatonException(
+                    $"the Baton store in {Url} has schema version {current}, newer than this Baton knows ({PostgresSchema.Version}): "
+                    + "another node runs a newer Baton; upgrade this one before it uses the store. Nothing was changed");
+            }
+
+            for (var v = current; v < PostgresSchema.Version; v++)
+            {
+                Execute(PostgresSchema.Migrations[v]);
+            }
+
+            Execute($"UPDATE baton_meta SET schema_version = {PostgresSchema.Version}");
+            Execute("COMMIT");
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    public override int SchemaVersion => Convert.ToInt32(Scalar("SELECT schema_version FROM baton_meta WHERE id = 1"), CultureInfo.InvariantCulture);
+
+    public override long ChangeCounter() => Convert.ToInt64(Scalar("SELECT changes FROM baton_meta WHERE id = 1"), CultureInfo.InvariantCulture);
+
+    internal override string InsertionOrder => "seq";
+
+    internal override string JsonArrayHas(string column, string parameter) =>
+        $"EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST({column} AS jsonb)) AS l(value) WHERE l.value = {parameter})";
+
+    internal override void Write(Action body)
+    {
+        Execute("BEGIN");
+        try
+        {
+            try
+            {
+                // The store's write lock: the one meta row, held until COMMIT (see the class remarks).
+                Execute("UPDATE baton_meta SET changes = changes + 1 WHERE id = 1");
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                throw new StoreBusyException(Location, BusyTimeout, e);
+            }
+
+            body();
+            Execute("COMMIT");
+        }
+        catch
+        {
+            Rollback();
+            throw;
+        }
+    }
+
+    private void Rollback()
+    {
+        try
+        {
+            Execute("ROLLBACK");
+        }
+        catch (NpgsqlException)
+        {
+            // The connection broke: the server rolled the transaction back itself.
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            _source.Dispose();
+        }
+    }
+}
