@@ -142,6 +142,7 @@ public sealed class CliHost : IDisposable
         Files = Files,
         Variables = Variables,
         Spool = new HookSpool(Paths),
+        Processes = new ProcessTable(),
     };
 
     /// <summary>Bubblewrap here, probed once per command (sandboxed workers, `baton sandbox check`).</summary>

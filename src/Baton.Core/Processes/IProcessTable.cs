@@ -10,6 +10,9 @@ public interface IProcessTable
     /// <summary>The live processes (not zombies, not this one) whose environment has <paramref name="name"/>=<paramref name="value"/>.</summary>
     IReadOnlyList<int> WithVariable(string name, string value);
 
+    /// <summary>The live processes (not zombies, not this one) whose environment has every one of <paramref name="variables"/>.</summary>
+    IReadOnlyList<int> WithVariables(IReadOnlyDictionary<string, string> variables);
+
     /// <summary>SIGTERM to each, then SIGKILL to what is left after <paramref name="grace"/>; returns once they are gone (bounded).</summary>
     void Stop(IReadOnlyList<int> pids, TimeSpan grace);
 }

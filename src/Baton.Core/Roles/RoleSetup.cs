@@ -70,9 +70,16 @@ public sealed class RoleSetup
             else if (profile.ContextFile is { } name && !_files.FileExists(Path.Combine(directory, name)))
             {
                 var written = Write(Path.Combine(directory, name), context);
-                var excluded = _git.Exclude(directory, "/" + name);
-                // Remembered, so the worker's end removes what Baton added (and only that).
-                Write(WrittenFile(worker), string.Join('\n', written, directory, excluded ? "/" + name : "", Hash(context)) + "\n");
+                var pattern = "/" + name;
+                if (_git.Exclude(directory, pattern))
+                {
+                    // Baton's line, not the user's: removed when the last worker relying on it ends.
+                    _files.AppendText(ExcludesAdded(), pattern + "\n");
+                }
+
+                // Remembered, so the worker's end removes what Baton added (and only that). The
+                // pattern is kept even when another worker added the line first: it relies on it too.
+                Write(WrittenFile(worker), string.Join('\n', written, directory, pattern, Hash(context)) + "\n");
                 notes.Add($"context written to {name} (excluded from git)");
             }
             else
@@ -168,12 +175,34 @@ public sealed class RoleSetup
 
         _files.DeleteFile(file);
         // Linked worktrees share one info/exclude: while another worker's context file of the
-        // same name (Codex and OpenCode both read AGENTS.md) is still in place, its line stays.
-        if (pattern.Length > 0 && !StillExcluded(pattern))
+        // same name (Codex and OpenCode both read AGENTS.md) is still in place, its line stays,
+        // whichever of them added it; a line the user had before Baton is never removed.
+        if (pattern.Length > 0 && !StillExcluded(pattern) && ForgetAdded(pattern))
         {
             _git.Unexclude(directory, pattern);
         }
     }
+
+    /// <summary>Removes <paramref name="pattern"/> from the exclude lines Baton added; false when Baton did not add it.</summary>
+    private bool ForgetAdded(string pattern)
+    {
+        var file = ExcludesAdded();
+        if (!_files.FileExists(file))
+        {
+            return false;
+        }
+
+        var lines = _files.ReadText(file).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        if (!lines.Remove(pattern))
+        {
+            return false;
+        }
+
+        _files.WriteText(file, lines.Count == 0 ? "" : string.Join('\n', lines) + "\n");
+        return true;
+    }
+
+    private string ExcludesAdded() => Path.Combine(_paths.BatonDir, "context", "excludes-added");
 
     private bool StillExcluded(string pattern)
     {

@@ -44,6 +44,13 @@ public sealed record WorkerContext(
     /// <summary>Per-worker and per-role credentials for sandboxes; null: none.</summary>
     public Sandbox.ICredentialStore? Credentials { get; init; }
 
+    /// <summary>
+    /// The running processes, by the variables Baton put in an agent's environment: what of an
+    /// agent outlives its killed session (Gemini CLI's node survives the hang-up) is stopped;
+    /// null: not looked for.
+    /// </summary>
+    public IProcessTable? Processes { get; init; }
+
     public PromptTyper Typer() => new(Locks, Time, Config.SubmitRetries);
 
     public Worker RequireWorker(string name)

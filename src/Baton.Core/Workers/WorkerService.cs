@@ -291,6 +291,7 @@ public sealed class WorkerService : IWorkerControl
             else
             {
                 tmux.KillSession(worker.Session!);
+                StopLeftovers(worker);
                 how = asked
                     ? left.Contains(worker.Name) ? "agent exited on request; session removed" : "agent did not exit in time; session killed"
                     : "session killed";
@@ -312,6 +313,29 @@ public sealed class WorkerService : IWorkerControl
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// The agent's processes that outlived its session (the hang-up a killed pane sends is ignored
+    /// by some: Gemini CLI's node kept running, orphaned, holding its terminal): found by the
+    /// worker's name and this repository's store in their environment, never by a reused pid.
+    /// </summary>
+    private void StopLeftovers(Worker worker)
+    {
+        if (_ctx.Processes is not { } processes)
+        {
+            return;
+        }
+
+        var left = processes.WithVariables(new Dictionary<string, string>
+        {
+            ["BATON_WORKER"] = worker.Name,
+            ["BATON_DB"] = _ctx.Paths.Database,
+        });
+        if (left.Count > 0)
+        {
+            processes.Stop(left, TimeSpan.FromSeconds(2));
+        }
     }
 
     /// <summary>

@@ -19,7 +19,13 @@ public sealed class ProcessTable : IProcessTable
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        var wanted = Encoding.UTF8.GetBytes(name + "=" + value);
+        return WithVariables(new Dictionary<string, string> { [name] = value });
+    }
+
+    public IReadOnlyList<int> WithVariables(IReadOnlyDictionary<string, string> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        var wanted = variables.Select(v => Encoding.UTF8.GetBytes(v.Key + "=" + v.Value)).ToList();
         var self = Environment.ProcessId;
         var found = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -31,7 +37,8 @@ public sealed class ProcessTable : IProcessTable
 
             try
             {
-                if (Has(File.ReadAllBytes(Path.Combine(dir, "environ")), wanted) && IsLive(pid))
+                var environ = File.ReadAllBytes(Path.Combine(dir, "environ"));
+                if (wanted.All(w => Has(environ, w)) && IsLive(pid))
                 {
                     found.Add(pid);
                 }

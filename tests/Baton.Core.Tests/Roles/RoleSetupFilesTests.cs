@@ -131,6 +131,37 @@ public sealed class RoleSetupFilesTests
     }
 
     [Fact]
+    public void A_shared_exclude_line_another_worker_added_stays_until_the_last_worker_relying_on_it_ends()
+    {
+        // Seen in a mixed team: Codex added /AGENTS.md, OpenCode found it there; Codex ended first
+        // and took the line, and OpenCode's AGENTS.md showed as an uncommitted change.
+        const string other = "/repo/.baton/worktrees/T-2";
+        _files.CreateDirectory(other);
+        _setup.Prepare(Profile(contextFile: "AGENTS.md"), _catalog.GetRole("tester"), "w1", Checkout, "p");
+        _setup.Prepare(Profile(contextFile: "AGENTS.md"), _catalog.GetRole("tester"), "w2", other, "p");
+        Assert.Equal([(Checkout, "/AGENTS.md")], _git.Excluded);
+
+        _setup.Release("w1");
+        Assert.Contains("/AGENTS.md", _git.Lines);
+
+        _setup.Release("w2");
+        Assert.DoesNotContain("/AGENTS.md", _git.Lines);
+    }
+
+    [Fact]
+    public void An_exclude_line_the_user_had_before_baton_is_never_removed()
+    {
+        _git.Lines.Add("/AGENTS.md");
+        _setup.Prepare(Profile(contextFile: "AGENTS.md"), _catalog.GetRole("tester"), "w1", Checkout, "p");
+
+        _setup.Release("w1");
+
+        Assert.False(_files.FileExists(Checkout + "/AGENTS.md"));
+        Assert.Contains("/AGENTS.md", _git.Lines);
+        Assert.Empty(_git.Unexcluded);
+    }
+
+    [Fact]
     public void A_profile_that_names_a_settings_variable_gets_baton_hooks_in_gemini_form_through_it()
     {
         var profile = Profile() with { SettingsEnvironment = "GEMINI_CLI_SYSTEM_SETTINGS_PATH", SettingsFormat = "gemini" };
@@ -149,10 +180,13 @@ public sealed class RoleSetupFilesTests
     {
         public List<(string Directory, string Pattern)> Unexcluded { get; } = [];
 
+        /// <summary>The one info/exclude every linked worktree shares.</summary>
+        public HashSet<string> Lines { get; } = [];
+
         public bool Unexclude(string directory, string pattern)
         {
             Unexcluded.Add((directory, pattern));
-            return true;
+            return Lines.Remove(pattern);
         }
 
         public List<(string Directory, string Pattern)> Excluded { get; } = [];
@@ -161,6 +195,11 @@ public sealed class RoleSetupFilesTests
 
         public bool Exclude(string directory, string pattern)
         {
+            if (!Lines.Add(pattern))
+            {
+                return false;
+            }
+
             Excluded.Add((directory, pattern));
             return true;
         }

@@ -49,6 +49,15 @@ public static class GeminiSetup
             env["GEMINI_CLI_TRUST_WORKSPACE"] = "true";
         }
 
+        // The built-in profile's answer to a CI runner's CI=true (which makes the TUI exit 42),
+        // taken from the profile itself: without it in assets/agents/gemini.yaml these tests fail in CI.
+        foreach (var name in (string[])["CI", "GITHUB_ACTIONS"])
+        {
+            var line = RealAgentSetup.BuiltIn("gemini").Split('\n').FirstOrDefault(l => l.StartsWith($"  {name}: ", StringComparison.Ordinal))
+                ?? throw new InvalidOperationException($"the built-in gemini profile no longer sets {name}");
+            env[name] = line[(name.Length + 4)..].Trim().Trim('"');
+        }
+
         return env;
     }
 }
