@@ -310,6 +310,7 @@ public sealed class CliHost : IDisposable
             Merges = new SqlMergeStore(store),
             Conflicts = new SqlConflictStore(store),
             Handoffs = new SqlHandoffStore(store),
+            GitHubStore = parent.GitHubStore is null ? null : new SqlGitHubStore(store),
             Monitor = BuildMonitor(store, tmux, profiles, redactor),
             TicketService = BuildTickets(tickets, store, redactor, () => workers),
             Isolate = null,

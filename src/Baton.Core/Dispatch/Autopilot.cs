@@ -68,7 +68,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _bucket = new TokenBucket(c.Config.SpawnBurst, c.Config.SpawnsPerMinute, c.Time.GetUtcNow());
         _status = new StatusFiles(c.Paths, c.Files);
         _conflicts = new ConflictWatch(c.Config, c.Time, c.Git, c.Tickets, c.Conflicts, workers, c.Root);
-        _github = new GitHub.GitHubStep(c, _background.CleanUpLater);
+        _github = new GitHub.GitHubStep(c, _background.CleanUpLater) { SendBack = _life.ChangesRequestedAsync };
         _handoffs = new Handoff.HandoffWatch(c);
         _workspace = new Workspace.CleanupSchedule(c.Workers.Config.CleanupEvery, c.Time, () => Workspace.WorkspaceCleanup.For(c).Run(c.Workers.Config.CleanupAfter, dryRun: false));
         _results = new Synthesis.FeatureResults(c.Tickets, c.Store,
@@ -224,7 +224,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     public async Task DrainAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        var pending = _background.Tasks.Concat(_completion.Running).ToList();
+        var pending = _background.Tasks.Concat(_completion.Running).Append(_github.DrainAsync()).ToList();
         try
         {
             await Task.WhenAll(pending).ConfigureAwait(false);
@@ -271,7 +271,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
     /// <summary>The background work the loop holds, finished or not (it is let go when the tick collects it).</summary>
     private IEnumerable<Task> Held() =>
-        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_background.Tasks).Concat(_handoffs.Running);
+        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_background.Tasks).Concat(_handoffs.Running).Concat(_github.Running);
 
     private void Dispatch(TickReport report, CancellationToken ct)
     {

@@ -144,6 +144,25 @@ public sealed class TicketLifecycle
             var next = t with { Status = TicketStatus.InProgress, GateFailures = t.GateFailures + 1, UpdatedAt = now, Nudges = 0, NudgedAt = null };
             return new TicketMutation(next, [Dispatcher.Event(t, EventTypes.TicketUpdated, $"{t.Id} back to its agent ({t.GateFailures + 1}/{_config.GateRetries}): {what}", now)]);
         });
+        await DeliverAsync(ticket, updated, what, details, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A reviewer asked for changes on the ticket's pull request: back to its agent (or a fresh
+    /// one) with the review, not counted against gate.retries: how many rounds a review takes is
+    /// the reviewer's call.
+    /// </summary>
+    public async Task ChangesRequestedAsync(Ticket ticket, string what, string details, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var now = _time.GetUtcNow();
+        var updated = Move(ticket, t => new TicketMutation(t with { Status = TicketStatus.InProgress, UpdatedAt = now, Nudges = 0, NudgedAt = null },
+            [Dispatcher.Event(t, EventTypes.TicketUpdated, $"{t.Id} back to its agent: {what}", now)]));
+        await DeliverAsync(ticket, updated, what, details, ct).ConfigureAwait(false);
+    }
+
+    private async Task DeliverAsync(Ticket ticket, Ticket? updated, string what, string details, CancellationToken ct)
+    {
         if (updated is null)
         {
             return; // changed meanwhile (cancelled by hand): nothing to send

@@ -82,6 +82,14 @@ public static class EventTypes
 
     public const string GitHubImported = "github_imported";
     public const string GitHubIssueSynced = "github_issue_synced";
+
+    // `baton up` talking to GitHub (github.poll, pull requests): a streak of failures is recorded once, and its end.
+    public const string GitHubRateLimited = "github_rate_limited";
+    public const string GitHubUnavailable = "github_unavailable";
+    public const string GitHubAvailable = "github_available";
+
+    /// <summary>A reviewer asked for changes on a ticket's pull request; the review went back to its agent.</summary>
+    public const string PrChangesRequested = "pr_changes_requested";
     public const string PrApproved = "pr_approved";
     public const string PrClosed = "pr_closed";
 

@@ -21,9 +21,12 @@ public sealed class IssueSync
     private readonly Config.GitHubConfig _config;
     private readonly TimeProvider _time;
 
-    // Issues whose write-back failed, not tried again before then (a token without write access
-    // must not cost a request every tick). Owned by the caller's thread.
-    private readonly Dictionary<long, DateTimeOffset> _notBefore = [];
+    /// <summary>
+    /// Issues whose write-back failed, not tried again before then (a token without write access
+    /// must not cost a request every tick). Given so that the instances `baton up` makes for each
+    /// background pass share it; used by one thread at a time.
+    /// </summary>
+    public Dictionary<long, DateTimeOffset> NotBefore { get; init; } = [];
 
     public IssueSync(ITicketStore tickets, IGitHubStore store, IStore events, Config.GitHubConfig config, TimeProvider time)
     {
@@ -44,7 +47,7 @@ public sealed class IssueSync
     };
 
     /// <summary>True when some linked issue of <paramref name="repository"/> shows an older state than its ticket.</summary>
-    public bool Pending(string repository) => Work(repository).Any();
+    public bool Pending(string repository) => Work(repository).Any(w => !(NotBefore.TryGetValue(w.Ticket.Number, out var wait) && wait > _time.GetUtcNow()));
 
     public bool HasLinks => _store.LinkedIssues().Count > 0;
 
@@ -56,7 +59,7 @@ public sealed class IssueSync
         var now = _time.GetUtcNow();
         foreach (var (link, ticket, desired) in Work(github.Repository).ToList())
         {
-            if (_notBefore.TryGetValue(ticket.Number, out var wait) && wait > now)
+            if (NotBefore.TryGetValue(ticket.Number, out var wait) && wait > now)
             {
                 continue;
             }
@@ -65,7 +68,7 @@ public sealed class IssueSync
             {
                 var what = await ApplyAsync(github, link, ticket, desired, ct).ConfigureAwait(false);
                 _store.MarkSynced(ticket.Number, desired, _time.GetUtcNow());
-                _notBefore.Remove(ticket.Number);
+                NotBefore.Remove(ticket.Number);
                 if (what.Length > 0)
                 {
                     var line = $"{ticket.Id}: issue #{link.Issue} {what}";
@@ -80,9 +83,9 @@ public sealed class IssueSync
                     lines.Add(line);
                 }
             }
-            catch (BatonException e)
+            catch (BatonException e) when (e is not GitHubRateLimitException)
             {
-                _notBefore[ticket.Number] = _time.GetUtcNow() + _config.PollInterval;
+                NotBefore[ticket.Number] = _time.GetUtcNow() + _config.PollInterval;
                 lines.Add($"{ticket.Id}: issue #{link.Issue} not updated: {e.Message}");
             }
         }
@@ -127,13 +130,20 @@ public sealed class IssueSync
 
         var marker = $"<!-- baton:{ticket.Id}:done -->";
         var comments = await github.CommentsAsync(link.Issue, ct).ConfigureAwait(false);
-        if (comments.Any(c => c.Contains(marker, StringComparison.Ordinal)))
+        if (!comments.Any(c => c.Contains(marker, StringComparison.Ordinal)))
         {
-            return what;
+            await github.CommentAsync(link.Issue, ClosingComment(ticket, marker), ct).ConfigureAwait(false);
+            what += "; closing comment posted";
         }
 
-        await github.CommentAsync(link.Issue, ClosingComment(ticket, marker), ct).ConfigureAwait(false);
-        return what + "; closing comment posted";
+        if (_config.CloseIssues)
+        {
+            // After the comment, so that a closed issue always says why; closing twice is harmless.
+            await github.CloseIssueAsync(link.Issue, ct).ConfigureAwait(false);
+            what += "; closed";
+        }
+
+        return what;
     }
 
     private string ClosingComment(Ticket ticket, string marker)

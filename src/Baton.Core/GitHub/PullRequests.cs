@@ -74,7 +74,8 @@ public sealed class PullRequests
     }
 
     /// <summary>Asks GitHub about every open pull request and moves its ticket; returns what changed, one line each.</summary>
-    public async Task<IReadOnlyList<string>> FollowAsync(IGitHub github, CancellationToken ct)
+    /// <param name="reviewed">Called with each pull request still open and its reviews (the autopilot looks for changes requested).</param>
+    public async Task<IReadOnlyList<string>> FollowAsync(IGitHub github, CancellationToken ct, Func<MergeRequest, IReadOnlyList<GitHubReview>, Task>? reviewed = null)
     {
         ArgumentNullException.ThrowIfNull(github);
         var changes = new List<string>();
@@ -94,7 +95,8 @@ public sealed class PullRequests
             }
 
             // Each reviewer's latest verdict counts: approved when someone approves and nobody asks for changes.
-            var latest = (await github.ReviewsAsync(number, ct).ConfigureAwait(false))
+            var reviews = await github.ReviewsAsync(number, ct).ConfigureAwait(false);
+            var latest = reviews
                 .Where(r => r.State is "APPROVED" or "CHANGES_REQUESTED" or "DISMISSED")
                 .GroupBy(r => r.Reviewer, StringComparer.Ordinal)
                 .Select(g => g.Last().State)
@@ -103,6 +105,11 @@ public sealed class PullRequests
             if (approved != (mr.Status == MergeRequestStatus.Approved))
             {
                 changes.Add(Reviewed(mr, approved, latest.Contains("CHANGES_REQUESTED")));
+            }
+
+            if (reviewed is not null)
+            {
+                await reviewed(mr, reviews).ConfigureAwait(false);
             }
         }
 

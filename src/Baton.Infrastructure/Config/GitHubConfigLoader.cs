@@ -16,7 +16,7 @@ internal static partial class GitHubConfigLoader
 
     public static GitHubConfig Parse(YamlDocument doc, YamlMappingNode map)
     {
-        doc.AllowOnly(map, "api_url", "repository", "remote", "poll_interval", "in_progress_label", "blocked_label");
+        doc.AllowOnly(map, "api_url", "repository", "remote", "poll_interval", "in_progress_label", "blocked_label", "poll", "import_labels", "exclude_labels", "close_issues");
         var d = new GitHubConfig();
         var api = doc.String(map, "api_url");
         if (!string.IsNullOrEmpty(api) && (!Uri.TryCreate(api, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.Query.Length > 0))
@@ -44,7 +44,22 @@ internal static partial class GitHubConfigLoader
             PollInterval = doc.Duration(map, ConfigSchema.Key("github.poll_interval")) ?? d.PollInterval,
             InProgressLabel = Label(doc, map, "in_progress_label") ?? d.InProgressLabel,
             BlockedLabel = Label(doc, map, "blocked_label") ?? d.BlockedLabel,
+            Poll = doc.Bool(map, "poll") ?? d.Poll,
+            ImportLabels = Labels(doc, map, "import_labels") ?? d.ImportLabels,
+            ExcludeLabels = Labels(doc, map, "exclude_labels") ?? d.ExcludeLabels,
+            CloseIssues = doc.Bool(map, "close_issues") ?? d.CloseIssues,
         };
+    }
+
+    private static IReadOnlyList<string>? Labels(YamlDocument doc, YamlMappingNode map, string key)
+    {
+        var labels = doc.List(map, key);
+        if (labels?.FirstOrDefault(l => !LabelPattern().IsMatch(l)) is { } bad)
+        {
+            throw doc.Error(doc.Node(map, key)!, $"'{key}' has '{bad}', which is no GitHub label name (letters, digits, spaces and - _ . : /, at most 50)");
+        }
+
+        return labels;
     }
 
     private static string? Label(YamlDocument doc, YamlMappingNode map, string key)

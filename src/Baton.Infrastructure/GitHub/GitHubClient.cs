@@ -237,7 +237,14 @@ public sealed class GitHubClient : IGitHub, IDisposable
                 continue;
             }
 
-            throw Failure(what, status, message, attempt, remaining == "0" ? reset : null);
+            var refused = Failure(what, status, message, attempt, remaining == "0" ? reset : null);
+            if (status == HttpStatusCode.TooManyRequests || status == HttpStatusCode.Forbidden && GitHubRetry.IsRetryable(status, retryAfter, remaining))
+            {
+                // Told apart so that `baton up` holds every call until the reset instead of asking again each tick.
+                throw new GitHubRateLimitException(refused.Message, Until(retryAfter, remaining == "0" ? reset : null));
+            }
+
+            throw refused;
         }
     }
 
@@ -274,6 +281,18 @@ public sealed class GitHubClient : IGitHub, IDisposable
 
         text = text.Trim();
         return text.Length > 200 ? text[..200] + "..." : text.Length > 0 ? text : response.ReasonPhrase ?? "";
+    }
+
+    private DateTimeOffset? Until(string? retryAfter, string? reset)
+    {
+        if (long.TryParse(reset, NumberStyles.Integer, CultureInfo.InvariantCulture, out var r))
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(r);
+        }
+
+        return int.TryParse(retryAfter?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+            ? _time.GetUtcNow() + TimeSpan.FromSeconds(seconds)
+            : null;
     }
 
     private static string? Header(HttpResponseMessage? response, string name) =>

@@ -40,7 +40,10 @@ public sealed class YamlErrorTests
         var parsed = ConfigLoader.Parse("c.yaml", ConfigLoader.DefaultFile);
 
         // Lists and maps compare by reference in records: compare them by content.
-        Assert.Equal(d with { Autopilot = parsed.Autopilot, Handoff = parsed.Handoff, Budgets = parsed.Budgets, Sandbox = parsed.Sandbox }, parsed);
+        Assert.Equal(d with { Autopilot = parsed.Autopilot, Handoff = parsed.Handoff, Budgets = parsed.Budgets, Sandbox = parsed.Sandbox, GitHub = parsed.GitHub }, parsed);
+        Assert.Equal(d.GitHub, parsed.GitHub with { ImportLabels = d.GitHub.ImportLabels, ExcludeLabels = d.GitHub.ExcludeLabels });
+        Assert.Empty(parsed.GitHub.ImportLabels);
+        Assert.Empty(parsed.GitHub.ExcludeLabels);
         Assert.Equal(d.Budgets, parsed.Budgets with { RequestsPerMinute = d.Budgets.RequestsPerMinute, TokensPerMinute = d.Budgets.TokensPerMinute });
         Assert.Empty(parsed.Budgets.RequestsPerMinute);
         Assert.Empty(parsed.Budgets.TokensPerMinute);

@@ -19,6 +19,8 @@ public sealed class FakeGitHub : IDisposable
     private readonly string _prefix;
     private readonly List<(string PathPart, int Status, (string Name, string Value)[] Headers, string Body)> _failures = [];
     private int _next = 1;
+    private readonly ManualResetEventSlim _released = new(true);
+    private string? _held;
 
     public FakeGitHub(string token, string repository = "acme/widgets", string pathPrefix = "")
     {
@@ -63,6 +65,18 @@ public sealed class FakeGitHub : IDisposable
             return issue;
         }
     }
+
+    /// <summary>Requests whose path contains <paramref name="pathPart"/> get no answer until <see cref="Release"/> (a GitHub that hangs).</summary>
+    public void Hold(string pathPart)
+    {
+        _held = pathPart;
+        _released.Reset();
+    }
+
+    public void Release() => _released.Set();
+
+    /// <summary>How many requests to <paramref name="pathPart"/> are being held right now or were.</summary>
+    public int HeldSeen { get; private set; }
 
     /// <summary>An issue closed already (`github import --issue` refuses it).</summary>
     public FakeIssue AddClosedIssue(string title)
@@ -126,6 +140,12 @@ public sealed class FakeGitHub : IDisposable
         using var reader = new StreamReader(req.InputStream, Encoding.UTF8);
         var body = reader.ReadToEnd();
         var path = req.Url!.AbsolutePath;
+        if (_held is { } held && path.Contains(held, StringComparison.Ordinal) && !_released.IsSet)
+        {
+            HeldSeen++;
+            _released.Wait(TimeSpan.FromMinutes(2));
+        }
+
         int status;
         string text;
         var headers = new List<(string, string)>();
@@ -295,6 +315,7 @@ public sealed class FakeGitHub : IDisposable
 
     public void Dispose()
     {
+        _released.Set();
         _listener.Stop();
         _listener.Close();
     }
