@@ -257,8 +257,11 @@ public sealed class GitClient : IGit
 
     public bool FastForward(string repo, string branch, string expected, string commit)
     {
-        expected = Resolve(repo, expected) ?? throw new BatonException($"fast-forward of {branch}: {expected} is not a commit");
-        commit = Resolve(repo, commit) ?? throw new BatonException($"fast-forward of {branch}: {commit} is not a commit");
+        // The merge queue passes full object names it just had from git: resolving them again
+        // costs two processes per merge and proves nothing the ancestry check below does not
+        // (it fails loudly on a name that is not an object).
+        expected = FullObjectName(expected) ? expected : Resolve(repo, expected) ?? throw new BatonException($"fast-forward of {branch}: {expected} is not a commit");
+        commit = FullObjectName(commit) ? commit : Resolve(repo, commit) ?? throw new BatonException($"fast-forward of {branch}: {commit} is not a commit");
         if (!IsAncestor(repo, expected, commit))
         {
             throw new BatonException($"fast-forward of {branch}: {commit} does not descend from {expected}");
@@ -280,6 +283,10 @@ public sealed class GitClient : IGit
         // moves both, and fails whole (nothing changed) when local changes are in the way.
         return Run(checkout, ["merge", "--ff-only", "--quiet", commit]).ExitCode == 0;
     }
+
+    /// <summary>A SHA-1 or SHA-256 object name in full (lower-case hex), which names no ref.</summary>
+    private static bool FullObjectName(string name) =>
+        name.Length is 40 or 64 && name.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
     public void CreateBranch(string repo, string branch, string commit)
     {

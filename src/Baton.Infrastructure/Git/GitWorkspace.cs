@@ -58,6 +58,13 @@ public sealed class GitWorkspace : IGitWorkspace
         return true;
     }
 
+    /// <summary>
+    /// git runs reference-transaction at each phase of every ref update (prepared, committed,
+    /// aborted); only "prepared" can still refuse, so the others end before baton starts (one
+    /// process less per commit on an agent's critical path).
+    /// </summary>
+    private const string PreparedOnly = "[ \"$1\" = prepared ] || exit 0 # only this phase can refuse";
+
     public string? InstallGuards(string directory, IReadOnlyList<string> baton)
     {
         if (Hooks(directory, baton) is not { } found)
@@ -80,6 +87,7 @@ public sealed class GitWorkspace : IGitWorkspace
                   printf '%s\n' "$input" | "$0.baton-orig" "$@" || exit $?
                 fi
                 [ -n "$BATON_WORKER" ] || exit 0
+                {(hook == "reference-transaction" ? PreparedOnly : "")}
                 # No guard file for this worker: nothing to check, no need to start baton.
                 if [ -n "$BATON_DB" ] && [ ! -f "$(dirname "$BATON_DB")/guards/$BATON_WORKER.json" ]; then exit 0; fi
                 printf '%s\n' "$input" | exec {command} guard {hook} "$@"
