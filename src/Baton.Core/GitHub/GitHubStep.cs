@@ -189,6 +189,7 @@ public sealed class GitHubStep
         }
 
         _delivered.UnionWith(reviews);
+        text = _ctx.Workers.Redactor.Redact(text); // typed into a pane and kept in an event
         var what = $"{reviewers} asked for changes on pull request #{pr.ToString(CultureInfo.InvariantCulture)}";
         _ctx.Store.AppendEvent(Dispatcher.Event(ticket, EventTypes.PrChangesRequested, $"{ticket.Id}: {what}", _ctx.Time.GetUtcNow(),
             metadata: new Dictionary<string, string> { ["number"] = pr.ToString(CultureInfo.InvariantCulture), ["reviewers"] = reviewers, ["review"] = text }));
