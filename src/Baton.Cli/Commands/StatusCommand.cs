@@ -29,9 +29,11 @@ internal static class StatusCommand
             var features = host.TicketStore.FeatureStatuses().Where(f => name is null || f.Feature == name).ToList();
             var workers = host.Monitor().Refresh();
             var now = host.Time.GetUtcNow();
-            var blockers = host.TicketStore.ActiveBlockers().Select(b => $"{(b.Ticket is { } t ? TicketId.Format(t) + " " : "")}{b.Kind}: {b.Description}")
+            var recorded = host.TicketStore.ActiveBlockers();
+            var withRow = recorded.Select(b => b.Ticket).OfType<long>().ToHashSet();
+            var blockers = recorded.Select(b => $"{(b.Ticket is { } t ? TicketId.Format(t) + " " : "")}{b.Kind}: {b.Description}")
                 .Concat(views.Where(v => v.BlockedBy.Count > 0).Select(v => $"{v.Ticket.Id} dependency: blocked by {string.Join(", ", v.BlockedBy.Select(TicketId.Format))}"))
-                .Concat(views.Where(v => v.Ticket.Status == TicketStatus.Blocked).Select(v => $"{v.Ticket.Id} blocked: {v.Ticket.Note ?? "no reason given"}"))
+                .Concat(views.Where(v => v.Ticket.Status == TicketStatus.Blocked && !withRow.Contains(v.Ticket.Number)).Select(v => $"{v.Ticket.Id} blocked: {v.Ticket.Note ?? "no reason given"}"))
                 .ToList();
             var conflicts = host.TicketStore.ActiveConflicts().Select(c => $"{c.Severity}: {c.BranchA}{(c.BranchB.Length == 0 ? "" : " <-> " + c.BranchB)} ({FileList(c.Files)})").ToList();
             var autopilot = Autopilot(host);

@@ -195,7 +195,8 @@ internal static class TicketCommand
         var dropLabels = new Option<string[]>("--remove-label") { Description = "Take a label off (repeat, or comma-separated)" };
         var dropDeps = new Option<string[]>("--remove-dependency") { Description = "Drop a dependency (T-n; repeat, or comma-separated)" };
         var force = new Option<bool>("--force") { Description = "With --status done: also on a ticket the autopilot works on (its uncommitted work is saved first) or whose dependencies are not done" };
-        var command = new Command("update", "Change a ticket's status (checked), note, priority, labels, dependencies, branch or paths") { id, status, note, priority, labels, dropLabels, deps, dropDeps, branch, paths, force, CommandRunner.Json };
+        var blocker = new Option<string?>("--blocker") { Description = "With --status blocked: dependency, conflict, external or technical (default: dependency with unfinished dependencies, conflict with an active conflict on its branch, else technical)" };
+        var command = new Command("update", "Change a ticket's status (checked), note, priority, labels, dependencies, branch or paths") { id, status, note, priority, labels, dropLabels, deps, dropDeps, branch, paths, force, blocker, CommandRunner.Json };
         CommandRunner.Bind(command, (parse, host, _) =>
         {
             if (parse.GetValue(force) && parse.GetValue(status) is { } to && TicketStatuses.Parse(to) == TicketStatus.Done)
@@ -217,6 +218,7 @@ internal static class TicketCommand
                 DependsOn = Split(parse.GetValue(deps)),
                 Branch = parse.GetValue(branch),
                 Paths = parse.GetValue(paths) is { Length: > 0 } p ? p : null,
+                Blocker = parse.GetValue(blocker),
             });
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return Task.FromResult(0);
@@ -261,7 +263,8 @@ internal static class TicketCommand
         var view = host.Tickets().Show(id);
         if (json)
         {
-            host.Out.WriteLine(JsonSerializer.Serialize(TicketJson.From(view), CliJson.Readable.TicketJson));
+            var blockers = host.TicketStore.Blockers(view.Ticket.Number).Select(BlockerJson.From).ToList();
+            host.Out.WriteLine(JsonSerializer.Serialize(TicketJson.From(view) with { Blockers = blockers }, CliJson.Readable.TicketJson));
             return;
         }
 

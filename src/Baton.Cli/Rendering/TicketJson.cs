@@ -36,6 +36,9 @@ public sealed record TicketJson(
     IReadOnlyList<string> Paths,
     string? StackedOn)
 {
+    /// <summary>Why it is or was blocked (the blockers table), oldest first.</summary>
+    public IReadOnlyList<BlockerJson> Blockers { get; init; } = [];
+
     public static TicketJson From(TicketView v)
     {
         ArgumentNullException.ThrowIfNull(v);
@@ -74,3 +77,12 @@ public sealed record StatusJson(
 public sealed record AutopilotStatusJson(bool Running, int? Pid, DateTimeOffset? Since, string? Session);
 
 public sealed record InboxJson(IReadOnlyList<string> Imported, IReadOnlyList<string> Rejected);
+
+public sealed record BlockerJson(long Id, string Kind, string Description, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ResolvedAt)
+{
+    public static BlockerJson From(Blocker b)
+    {
+        ArgumentNullException.ThrowIfNull(b);
+        return new(b.Id, b.Kind, b.Description, b.Status, b.CreatedAt, b.ResolvedAt);
+    }
+}

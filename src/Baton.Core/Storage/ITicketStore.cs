@@ -14,6 +14,12 @@ public sealed record TicketMutation(Ticket Next, IReadOnlyList<EventRecord> Even
 
     /// <summary>Dependencies dropped with the change, in the same transaction.</summary>
     public IReadOnlyList<long>? RemovedDependencies { get; init; }
+
+    /// <summary>
+    /// The blocker opened when the change moves the ticket to blocked (null: technical, with the
+    /// ticket's note). The store opens it, and resolves the ticket's active ones when it moves on.
+    /// </summary>
+    public Tickets.BlockerReason? Blocker { get; init; }
 }
 
 /// <summary>Tickets, their dependencies and features. Every change runs inside one write transaction.</summary>
@@ -69,4 +75,7 @@ public interface ITicketStore
 
     /// <summary>Active predicted conflicts as (branch a, branch b, severity, files).</summary>
     IReadOnlyList<(string BranchA, string BranchB, string Severity, string Files)> ActiveConflicts();
+
+    /// <summary>A ticket's blockers, oldest first (active and resolved).</summary>
+    IReadOnlyList<Tickets.Blocker> Blockers(long ticket);
 }

@@ -48,6 +48,9 @@ public sealed record UpdateTicketRequest
     /// <summary>Dependencies to drop (T-n).</summary>
     public IReadOnlyList<string> RemoveDependsOn { get; init; } = [];
 
+    /// <summary>With status blocked: dependency, conflict, external or technical; null: inferred (<see cref="Blocker.Infer"/>).</summary>
+    public string? Blocker { get; init; }
+
     /// <summary>
     /// A person's "done" that skips what protects the work: on a ticket the autopilot is working on
     /// (no gate, no merge), or on one whose dependencies are not done.

@@ -152,6 +152,7 @@ public sealed partial class TicketService : ITicketResults
         }
 
         var paths = request.Paths is null ? null : PathGlobs(request.Paths);
+        CheckBlocker(request.Blocker, status);
 
         // A worker that worked on this ticket but is no longer its agent (an earlier attempt, a
         // predecessor of a handoff) reports nothing: its successor's work would be judged by it.
@@ -274,7 +275,7 @@ public sealed partial class TicketService : ITicketResults
             }
 
             events.Insert(0, Event(next, EventTypes.TicketUpdated, $"{current.Id}: " + (changes.Count == 0 ? "note" : string.Join("; ", changes)), now));
-            return new TicketMutation(next, events, deps) { RemovedDependencies = dropDeps };
+            return new TicketMutation(next, events, deps) { RemovedDependencies = dropDeps, Blocker = BlockerOf(current, next, request.Blocker) };
         });
 
         if (updated.Status.IsFinished())
@@ -283,6 +284,36 @@ public sealed partial class TicketService : ITicketResults
         }
 
         return updated;
+    }
+
+    private static void CheckBlocker(string? kind, TicketStatus? status)
+    {
+        if (kind is null)
+        {
+            return;
+        }
+
+        if (!Blocker.Kinds.Contains(kind))
+        {
+            throw BatonException.Usage($"--blocker '{kind}' is not one of {string.Join(", ", Blocker.Kinds)}");
+        }
+
+        if (status != TicketStatus.Blocked)
+        {
+            throw BatonException.Usage("--blocker says why a ticket is blocked: give it with --status blocked");
+        }
+    }
+
+    /// <summary>The blocker a move to blocked opens: the kind given, else inferred (unfinished dependencies, a conflict on its branch, else technical).</summary>
+    private BlockerReason? BlockerOf(Ticket was, Ticket next, string? kind)
+    {
+        if (next.Status != TicketStatus.Blocked || was.Status == TicketStatus.Blocked)
+        {
+            return null;
+        }
+
+        var inConflict = next.Branch is { } b && _tickets.ActiveConflicts().Any(c => c.BranchA == b || c.BranchB == b);
+        return new BlockerReason(kind ?? Blocker.Infer(next, d => _tickets.GetTicket(d)?.Status, inConflict), next.Note ?? "no reason given");
     }
 
     /// <summary>What an agent runs when it finishes: status done, with its summary and artifacts.</summary>

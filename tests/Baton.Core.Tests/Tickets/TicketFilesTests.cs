@@ -176,6 +176,8 @@ public sealed class TicketFilesTests
         public IReadOnlyList<(long? Ticket, string Kind, string Description)> ActiveBlockers() => throw Unexpected();
 
         public IReadOnlyList<(string BranchA, string BranchB, string Severity, string Files)> ActiveConflicts() => throw Unexpected();
+
+        public IReadOnlyList<Blocker> Blockers(long ticket) => throw Unexpected();
     }
 
     /// <summary>The event log alone; workers are none of the inbox's business.</summary>

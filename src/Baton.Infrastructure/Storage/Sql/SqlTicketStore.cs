@@ -222,6 +222,7 @@ public sealed class SqlTicketStore : ITicketStore
             }
 
             Save(next);
+            TrackBlocker(current, next, mutation.Blocker);
             if (mutation.MergeRequest is { } mr)
             {
                 SqlMergeStore.Save(_db, mr);
@@ -327,6 +328,41 @@ public sealed class SqlTicketStore : ITicketStore
         }
 
         return list;
+    }
+
+    public IReadOnlyList<Blocker> Blockers(long ticket)
+    {
+        using var cmd = _db.Command("SELECT id, ticket, kind, description, status, created_at, resolved_at FROM blockers WHERE ticket = @t ORDER BY id");
+        SqlStore.Bind(cmd, "@t", ticket);
+        using var r = cmd.ExecuteReader();
+        var list = new List<Blocker>();
+        while (r.Read())
+        {
+            list.Add(new Blocker(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), SqlStore.Time(r, "created_at")!.Value, SqlStore.Time(r, "resolved_at")));
+        }
+
+        return list;
+    }
+
+    /// <summary>Inside the mutation's transaction: a move to blocked opens a blocker, a move away resolves the open ones.</summary>
+    private void TrackBlocker(Ticket was, Ticket now, BlockerReason? reason)
+    {
+        if (now.Status == TicketStatus.Blocked && was.Status != TicketStatus.Blocked)
+        {
+            using var cmd = _db.Command("INSERT INTO blockers (ticket, kind, description, status, created_at) VALUES (@t, @k, @d, 'active', @at)");
+            SqlStore.Bind(cmd, "@t", now.Number);
+            SqlStore.Bind(cmd, "@k", reason?.Kind ?? Blocker.Technical);
+            SqlStore.Bind(cmd, "@d", reason?.Description ?? now.Note ?? "no reason given");
+            SqlStore.Bind(cmd, "@at", SqlStore.Format(now.UpdatedAt));
+            cmd.ExecuteNonQuery();
+        }
+        else if (was.Status == TicketStatus.Blocked && now.Status != TicketStatus.Blocked)
+        {
+            using var cmd = _db.Command("UPDATE blockers SET status = 'resolved', resolved_at = @at WHERE ticket = @t AND status = 'active'");
+            SqlStore.Bind(cmd, "@t", now.Number);
+            SqlStore.Bind(cmd, "@at", SqlStore.Format(now.UpdatedAt));
+            cmd.ExecuteNonQuery();
+        }
     }
 
     public IReadOnlyList<(string BranchA, string BranchB, string Severity, string Files)> ActiveConflicts()
