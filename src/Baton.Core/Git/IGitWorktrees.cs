@@ -28,4 +28,7 @@ public interface IGitWorktrees
 
     /// <summary>Folders of the repository's worktrees with the branch each has checked out (null when detached).</summary>
     IReadOnlyList<(string Path, string? Branch)> Worktrees(string repo);
+
+    /// <summary>Worktrees git calls prunable (their folder is gone), with git's reason; `git worktree prune` forgets them.</summary>
+    IReadOnlyList<(string Path, string Reason)> PrunableWorktrees(string repo);
 }

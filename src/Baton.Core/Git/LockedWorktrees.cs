@@ -57,4 +57,6 @@ public sealed class LockedWorktrees : IGitWorktrees
     }
 
     public IReadOnlyList<(string Path, string? Branch)> Worktrees(string repo) => _git.Worktrees(repo);
+
+    public IReadOnlyList<(string Path, string Reason)> PrunableWorktrees(string repo) => _git.PrunableWorktrees(repo);
 }

@@ -98,6 +98,11 @@ public sealed class WorkspaceValidator
             }
         }
 
+        foreach (var (dir, reason) in _worktrees.PrunableWorktrees(_paths.Root))
+        {
+            findings.Add(new(Finding.Warning, "worktree", dir, $"git still lists this worktree, but it is prunable: {reason}", "`git worktree prune` forgets it (`baton gc` does too)"));
+        }
+
         foreach (var w in workers.Values)
         {
             if (w.Mode == WorkerMode.Tmux && w.Session is { } s && w.Socket == _socket && !sessions.ContainsKey(s))

@@ -122,6 +122,25 @@ public sealed class GitClient : IGit
         return list;
     }
 
+    public IReadOnlyList<(string Path, string Reason)> PrunableWorktrees(string repo)
+    {
+        var list = new List<(string, string)>();
+        string? path = null;
+        foreach (var field in Git(repo, ["worktree", "list", "--porcelain", "-z"]).Split('\0'))
+        {
+            if (field.StartsWith("worktree ", StringComparison.Ordinal))
+            {
+                path = field["worktree ".Length..];
+            }
+            else if (path is not null && field.StartsWith("prunable", StringComparison.Ordinal))
+            {
+                list.Add((path, field.Length > "prunable ".Length ? field["prunable ".Length..] : "its folder is gone"));
+            }
+        }
+
+        return list;
+    }
+
     public bool IsDirty(string dir) =>
         Git(dir, ["status", "--porcelain", "--untracked-files=normal"]).Length > 0;
 

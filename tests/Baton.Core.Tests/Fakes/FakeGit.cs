@@ -87,6 +87,11 @@ public sealed class FakeGit : IGitWorktrees, IGitBranches, IGitHistory, IGitMerg
         }
     }
 
+    /// <summary>Worktrees whose folder is gone, as the test sets them.</summary>
+    public List<(string Path, string Reason)> Prunable { get; } = [];
+
+    public IReadOnlyList<(string Path, string Reason)> PrunableWorktrees(string repo) => [.. Prunable];
+
     public string? CurrentBranch(string dir) => Checkout ?? throw Unscripted("rev-parse --abbrev-ref HEAD");
 
     public string? Resolve(string dir, string revision)

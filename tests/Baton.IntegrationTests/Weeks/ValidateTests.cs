@@ -17,10 +17,12 @@ public sealed class ValidateTests
 
         repo.Baton("spawn", "--agent", "scripted", "--name", "w1", "@sleep 60").Ok();
         repo.WaitForState("w1", "busy");
+        // The ghost first: killing the server's only session ends the server, and a session made
+        // while it is going down was lost with it.
+        repo.Tmux("new-session", "-d", "-s", "baton-ghost", "sleep 60");    // a session no worker owns
         repo.Tmux("kill-session", "-t", "=baton-w1");                       // the session is gone, the store says live
         var worktrees = Path.Combine(repo.Dir, ".baton", "worktrees");
         Directory.CreateDirectory(Path.Combine(worktrees, "junk"));          // no git worktree
-        repo.Tmux("new-session", "-d", "-s", "baton-ghost", "sleep 60");    // a session no worker owns
 
         var bad = repo.Baton("validate", "--json");
 
@@ -63,5 +65,23 @@ public sealed class ValidateTests
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains(Findings(r), f => f.GetProperty("subject").GetString() == id && f.GetProperty("detail").GetString()!.Contains("not a live worker", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_worktree_whose_folder_was_deleted_is_reported_prunable_with_its_fix()
+    {
+        using var repo = new TestRepo();
+        var gone = Path.Combine(repo.Dir, "..", Path.GetFileName(repo.Dir) + "-gone");
+        repo.Git("worktree", "add", "-q", "-b", "by-hand", gone);
+        Directory.Delete(gone, recursive: true);
+
+        var r = repo.Baton("validate", "--json");
+
+        Assert.Equal(0, r.ExitCode); // a warning
+        var finding = Assert.Single(Findings(r), f => f.GetProperty("detail").GetString()!.Contains("prunable", StringComparison.Ordinal));
+        Assert.Equal("warning", finding.GetProperty("severity").GetString());
+        Assert.Contains("git worktree prune", finding.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        repo.Git("worktree", "prune");
+        Assert.DoesNotContain(Findings(repo.Baton("validate", "--json").Ok()), f => f.GetProperty("detail").GetString()!.Contains("prunable", StringComparison.Ordinal));
     }
 }
