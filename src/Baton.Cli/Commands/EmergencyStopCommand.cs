@@ -88,7 +88,7 @@ internal static class EmergencyStopCommand
             host.Store.AppendEvent(new Baton.Core.Events.EventRecord
             {
                 Time = host.Time.GetUtcNow(),
-                Type = "emergency_stop",
+                Type = Baton.Core.Events.EventTypes.EmergencyStop,
                 Message = $"emergency stop: loop {(loop is { } p ? $"(pid {p}) stopped" : "not running")}, {killed.Count} agents ended, {snapshots.Count} worktrees saved, {reopened.Count} tickets reopened{(problems.Count == 0 ? "" : $", {problems.Count} problems")}",
                 Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { ["by"] = "cli", ["keep_work"] = parse.GetValue(keep) ? "true" : "false" },
             });

@@ -34,6 +34,9 @@ public static class EventTypes
 
     /// <summary>A branch landed by Baton's own merge queue (a ticket's, or a feature's integration branch).</summary>
     public const string Merged = "merged";
+
+    /// <summary>`baton emergency-stop`: the loop and every agent stopped at once, work snapshotted.</summary>
+    public const string EmergencyStop = "emergency_stop";
     public const string ConflictDetected = "conflict_detected";
     public const string AutopilotStarted = "autopilot_started";
     public const string AutopilotStopped = "autopilot_stopped";

@@ -33,4 +33,21 @@ public sealed record HandoffRow
     public long? LatencyMs { get; init; }
 
     public bool IsUnderway => Status is "asking" or "switching";
+
+    /// <summary>The metadata of the <c>handoff</c> event of a finished handoff (a ticket's or the prophet's).</summary>
+    public Dictionary<string, string> DoneEventMetadata(string toAgent) => new()
+    {
+        ["handoff"] = IdText,
+        ["from_worker"] = FromWorker,
+        ["from_agent"] = FromAgent,
+        ["to_worker"] = ToWorker ?? "",
+        ["to_agent"] = toAgent,
+        ["reason"] = Reason,
+        ["trigger"] = Trigger,
+        ["source"] = Source ?? "",
+        ["fill"] = ContextPercent?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        ["latency_ms"] = LatencyMs?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        ["packet"] = PacketPath ?? "",
+        ["wip_ref"] = WipRef ?? "",
+    };
 }

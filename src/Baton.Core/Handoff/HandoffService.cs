@@ -171,21 +171,7 @@ public sealed class HandoffService
         var skipped = choice.Skipped.Count == 0 ? "" : $" (passed over: {string.Join("; ", choice.Skipped)})";
         _handoffs.Update(finished, [Dispatcher.Event(moved, EventTypes.Handoff,
             $"{row.IdText}: {ticket.Id} handed from {worker.Name} ({worker.Agent}) to {started.Name} ({choice.Agent}): {row.Reason}; packet from the {(packet.Source == "agent" ? "agent's section and Baton's record" : "record alone")}{skipped}",
-            done, started.Name, new Dictionary<string, string>
-            {
-                ["handoff"] = row.IdText,
-                ["from_worker"] = worker.Name,
-                ["from_agent"] = worker.Agent,
-                ["to_worker"] = started.Name,
-                ["to_agent"] = choice.Agent,
-                ["reason"] = row.Reason,
-                ["trigger"] = row.Trigger,
-                ["source"] = packet.Source,
-                ["fill"] = row.ContextPercent?.ToString("0.#", CultureInfo.InvariantCulture) ?? "",
-                ["latency_ms"] = finished.LatencyMs!.Value.ToString(CultureInfo.InvariantCulture),
-                ["packet"] = path,
-                ["wip_ref"] = wip ?? "",
-            })]);
+            done, started.Name, finished.DoneEventMetadata(choice.Agent))]);
         return finished;
     }
 

@@ -133,20 +133,7 @@ public sealed class ProphetHandoff
         var finished = row with { Status = "done", ToWorker = started.Name, Source = packet.Source, PacketPath = path, FinishedAt = done, LatencyMs = (long)(done - triggered).TotalMilliseconds };
         _handoffs.Update(finished, [Event(EventTypes.Handoff,
             $"{row.IdText}: the prophet handed over from {prophet.Agent} to a fresh {choice.Agent}: {row.Reason}; packet from the {(packet.Source == "agent" ? "agent's section and Baton's record" : "record alone")}",
-            done, started.Name, new Dictionary<string, string>
-            {
-                ["handoff"] = row.IdText,
-                ["from_worker"] = prophet.Name,
-                ["from_agent"] = prophet.Agent,
-                ["to_worker"] = started.Name,
-                ["to_agent"] = choice.Agent,
-                ["reason"] = row.Reason,
-                ["trigger"] = row.Trigger,
-                ["source"] = packet.Source,
-                ["fill"] = row.ContextPercent?.ToString("0.#", CultureInfo.InvariantCulture) ?? "",
-                ["latency_ms"] = finished.LatencyMs!.Value.ToString(CultureInfo.InvariantCulture),
-                ["packet"] = path,
-            })]);
+            done, started.Name, finished.DoneEventMetadata(choice.Agent))]);
         return finished;
     }
 

@@ -72,11 +72,7 @@ public sealed class OnDemandGate
             throw BatonException.Usage("no gate commands are configured: add them as gate.commands in .baton/config.yaml (e.g. [\"dotnet test\"])");
         }
 
-        if (branch!.StartsWith('-') || branch.Contains("..", StringComparison.Ordinal) || branch.Any(char.IsWhiteSpace))
-        {
-            throw BatonException.Usage($"invalid branch name '{branch}'");
-        }
-
+        branch = Git.GitRefName.ValidateBranch(branch!);
         var commit = _branches.Resolve(_root, "refs/heads/" + branch)
             ?? throw BatonException.Usage($"no branch '{branch}' in {_root} (`git branch --list` shows the branches there are)");
 

@@ -84,6 +84,16 @@ public sealed class HandoffRealAgentTests : IDisposable
             }
         }
 
+        // bench/handoff-tokens.sh: what each CLI sent its model, request by request.
+        if (Environment.GetEnvironmentVariable("BATON_BENCH_OUT") is { Length: > 0 } bench)
+        {
+            File.WriteAllText(bench, new System.Text.Json.Nodes.JsonObject
+            {
+                ["predecessor"] = Sizes(claudeModel),
+                ["successor"] = Sizes(codexModel),
+            }.ToJsonString());
+        }
+
         var h = Assert.Single(_repo.Baton("handoffs", "--json").Ok().Json().EnumerateArray());
         Assert.Equal(("threshold", "agent", "claude", "codex", 76.0), (h.GetProperty("trigger").GetString(), h.GetProperty("source").GetString(),
             h.GetProperty("from_agent").GetString(), h.GetProperty("to_agent").GetString(), h.GetProperty("context_percent").GetDouble()));
@@ -100,6 +110,15 @@ public sealed class HandoffRealAgentTests : IDisposable
         Assert.Equal("finished by Codex\n", File.ReadAllText(Path.Combine(_repo.Dir, "final.txt")));
         Assert.Equal("part one\n", File.ReadAllText(Path.Combine(_repo.Dir, "part1.txt")));
     }
+
+    /// <summary>Per model request (side requests left out): its script step, the whole body's size and the conversation's (without system prompt and tools).</summary>
+    private static System.Text.Json.Nodes.JsonArray Sizes(ScriptedModelServer server) =>
+        [.. server.Requests.Where(r => !r.IsSide && r.Body is not null).Select(r => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["step"] = r.Step,
+            ["chars"] = r.Body!.ToJsonString().Length,
+            ["conversation_chars"] = (r.Body["messages"] ?? r.Body["input"])?.ToJsonString().Length ?? 0,
+        })];
 
     private static string Tail(string? text) => text is null ? "" : text.Length > 4000 ? text[^4000..] : text;
 
