@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sandboxed workers benchmark, both halves in the same run:
 #   1. spawn overhead: `baton spawn --agent scripted --sandbox bwrap` until the agent is ready,
-#      against the same spawn with `--sandbox none` (alternating, N each; medians and the difference);
+#      against the same spawn with `--sandbox none` (alternating, N each; medians and the difference),
+#      and with `--network loopback` and a model API on 127.0.0.1 (the relay's two halves started);
 #   2. escape attempts: a sandboxed headless scripted agent (network none) tries 6 ways out
 #      (write outside its worktree, read a fake ~/.ssh key, read another worktree, reach a listener
 #      on the host's 127.0.0.1, kill a sibling process, rewrite .git/hooks); each is checked on
@@ -42,23 +43,30 @@ cd "$repo"
 "${baton[@]}" sandbox check >/dev/null || { "${baton[@]}" sandbox check; exit 1; }
 
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
-spawn_ms() { # mode name
-    local t0 t1
-    t0=$(ms); "${baton[@]}" spawn --agent scripted --sandbox "$1" --name "$2" >/dev/null; t1=$(ms)
+spawn_ms() { # mode name [network]
+    local t0 t1 agent=scripted net=()
+    [[ -n "${3:-}" ]] && agent=scripted-net && net=(--network "$3")
+    t0=$(ms); "${baton[@]}" spawn --force --agent "$agent" --sandbox "$1" "${net[@]}" --name "$2" >/dev/null; t1=$(ms)
     echo $((t1 - t0))
     "${baton[@]}" kill "$2" >/dev/null
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
 
+# The scripted agent with a model API on the host's loopback: network loopback forwards its port,
+# so `baton sandbox net` runs around bubblewrap and `baton sandbox relay` inside it.
+mkdir -p .baton/agents
+{ sed 's/^name: scripted$/name: scripted-net/' "$root/assets/agents/scripted.yaml"; printf 'env:\n  ANTHROPIC_BASE_URL: http://127.0.0.1:11434\n'; } > .baton/agents/scripted-net.yaml
+
 echo "==> 1. spawn until ready, $N each (alternating)" >&2
-spawn_ms none warm >/dev/null; spawn_ms bwrap warmb >/dev/null   # first-run costs out of the figures
-: > "$work/none.txt"; : > "$work/bwrap.txt"
+spawn_ms none warm >/dev/null; spawn_ms bwrap warmb >/dev/null; spawn_ms bwrap warml loopback >/dev/null   # first-run costs out of the figures
+: > "$work/none.txt"; : > "$work/bwrap.txt"; : > "$work/loop.txt"
 for i in $(seq 1 "$N"); do
     spawn_ms none "n$i" >> "$work/none.txt"
     spawn_ms bwrap "b$i" >> "$work/bwrap.txt"
+    spawn_ms bwrap "l$i" loopback >> "$work/loop.txt"
 done
-none_ms=$(median < "$work/none.txt"); bwrap_ms=$(median < "$work/bwrap.txt")
-overhead=$((bwrap_ms - none_ms))
+none_ms=$(median < "$work/none.txt"); bwrap_ms=$(median < "$work/bwrap.txt"); loop_ms=$(median < "$work/loop.txt")
+overhead=$((bwrap_ms - none_ms)); loop_overhead=$((loop_ms - none_ms))
 
 echo "==> 2. escape attempts" >&2
 home=$work/home; mkdir -p "$home/.ssh"; echo FAKE-KEY-BENCH > "$home/.ssh/id_ed25519"
@@ -74,7 +82,7 @@ task="@run echo escaped > $repo/outside.txt
 @run kill -9 $sibling_pid
 @run echo 'exit 0 # evil' > $repo/.git/hooks/pre-commit
 @exit"
-HOME=$home "${baton[@]}" spawn --headless --agent scripted --sandbox bwrap --network none --name esc --dir .baton/worktrees/esc "$task" >/dev/null
+HOME=$home "${baton[@]}" spawn --force --headless --agent scripted --sandbox bwrap --network none --name esc --dir .baton/worktrees/esc "$task" >/dev/null
 for _ in $(seq 1 100); do
     [[ "$("${baton[@]}" list --all --json | python3 -c 'import json,sys; print(next((w["state"] for w in json.load(sys.stdin) if w["name"]=="esc"), ""))')" == exited ]] && break
     sleep 0.2
@@ -100,6 +108,8 @@ out="$RESULTS_DIR/sandbox-$stamp.md"
     echo "| unconfined (--sandbox none) | $none_ms |"
     echo "| bubblewrap (--sandbox bwrap) | $bwrap_ms |"
     echo "| overhead (goal <= 50) | $overhead |"
+    echo "| bubblewrap, network loopback with the relay (--network loopback) | $loop_ms |"
+    echo "| overhead of that | $loop_overhead |"
     echo
     echo "Escape attempts blocked: $blocked of $total ($((100 * blocked / total))%, goal 100%)${escaped:+; escaped: ${escaped[*]}}"
 } | tee "$out"

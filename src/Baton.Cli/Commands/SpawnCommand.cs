@@ -18,7 +18,7 @@ internal static class SpawnCommand
         var headless = new Option<bool>("--headless") { Description = "Run the agent's non-interactive mode as a child process; output goes to .baton/logs/NAME.log" };
         var sandbox = new Option<string?>("--sandbox") { Description = "Confinement: bwrap (the agent sees only its worktree, its own HOME and /tmp; docs/sandbox.md) or none; default: the role's or config's sandbox.mode" };
         sandbox.AcceptOnlyFromAmong("none", "bwrap");
-        var network = new Option<string?>("--network") { Description = "With a sandbox: allow (default), none or loopback (a network namespace of its own)" };
+        var network = new Option<string?>("--network") { Description = "With a sandbox: allow (default), none (a network namespace of its own) or loopback (that, and the host 127.0.0.1 ports it needs: its model API's, allow_hosts'); docs/sandbox.md" };
         network.AcceptOnlyFromAmong("allow", "none", "loopback");
         var force = new Option<bool>("--force") { Description = "Start it even when autopilot.max_workers, the spawn rate or the profile's max_instances says no" };
         var prompt = new Argument<string?>("prompt") { Description = "The task to type into the agent; '-' reads it from standard input", Arity = ArgumentArity.ZeroOrOne };

@@ -86,6 +86,13 @@ public sealed record SandboxNetPlan
             }
         }
 
+        if (forward.FirstOrDefault(p => p < 1024) is > 0 and var low)
+        {
+            // The sandbox's user holds no capability in its network namespace (as any user, root
+            // too, once bubblewrap drops them), so the relay cannot listen below 1024 there.
+            throw BatonException.Usage($"sandbox: the host loopback port {low.ToString(CultureInfo.InvariantCulture)} cannot be forwarded into a sandbox (ports below 1024 cannot be listened on inside it): serve it on a port from 1024, or use network allow");
+        }
+
         var proxyPort = DefaultProxyPort;
         while (forward.Contains(proxyPort))
         {

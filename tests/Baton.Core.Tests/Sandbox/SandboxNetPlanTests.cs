@@ -65,6 +65,15 @@ public sealed class SandboxNetPlanTests
     }
 
     [Fact]
+    public void A_port_below_1024_is_refused_at_spawn_rather_than_failing_inside()
+    {
+        var env = new Dictionary<string, string> { ["ANTHROPIC_BASE_URL"] = "http://localhost/" };
+
+        var e = Assert.Throws<BatonException>(() => SandboxNetPlan.For(new SandboxSettings { Network = SandboxNetwork.Loopback }, env));
+        Assert.Contains("port 80 cannot be forwarded", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_loopback_entry_must_name_its_port()
     {
         var e = Assert.Throws<BatonException>(() => SandboxNetPlan.For(new SandboxSettings { AllowHosts = ["localhost"] }, NoEnv));
