@@ -25,6 +25,7 @@ public sealed class GitHubStep
     private readonly GitHubPollSchedule _schedule;
     private readonly Dictionary<long, DateTimeOffset> _openNotBefore = [];
     private readonly HashSet<long> _delivered = [];
+    private readonly Dictionary<long, DateTimeOffset> _pushChecked = [];
     private readonly CancellationTokenSource _stopping = new();
     private Task<GitHubPassOutcome>? _pass;
     private string? _repository;
@@ -120,9 +121,14 @@ public sealed class GitHubStep
             {
                 open.Add(ticket.Number);
             }
-            else if (pr is not null && ticket.Branch is { } branch && Moved(branch))
+            else if (pr is not null && ticket.Branch is { } branch && _pushChecked.GetValueOrDefault(ticket.Number) != ticket.UpdatedAt)
             {
-                push.Add(ticket.Number);
+                // Two git calls, so once per change of the ticket (its return to review), not every tick.
+                _pushChecked[ticket.Number] = ticket.UpdatedAt;
+                if (Moved(branch))
+                {
+                    push.Add(ticket.Number);
+                }
             }
         }
 
@@ -176,6 +182,11 @@ public sealed class GitHubStep
         foreach (var (number, pr, reviews, reviewers, text) in outcome.Feedback)
         {
             await DeliverAsync(number, pr, reviews, reviewers, text, report, ct).ConfigureAwait(false);
+        }
+
+        if (outcome.Failure is not null)
+        {
+            _pushChecked.Clear(); // a push the failed pass did not make is looked for again
         }
 
         Record(outcome.Failure, report);
