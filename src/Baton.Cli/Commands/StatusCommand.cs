@@ -39,6 +39,7 @@ internal static class StatusCommand
             var autopilot = Autopilot(host);
             var budgets = host.Budgets().Overview();
             var held = budgets.Held.Select(h => $"{h.Scope}: {h.Why}").ToList();
+            var disk = Disk(host, views.Select(v => v.Ticket).ToList());
 
             if (parse.GetValue(CommandRunner.Json))
             {
@@ -48,6 +49,7 @@ internal static class StatusCommand
                 {
                     Budgets = budgets.Budgets.Where(l => l.State != "ok" && l.Counts).Select(l => $"{l.Ticket ?? l.Budget.Scope}: {l.Budget.Name} {l.State} ({l.Budget.Format(l.Spent)} of {l.Budget.Format(l.Budget.Limit)})").ToList(),
                     Held = held,
+                    Disk = disk,
                 }, CliJson.Readable.StatusJson));
                 return Task.FromResult(0);
             }
@@ -91,9 +93,29 @@ internal static class StatusCommand
                 host.Out.WriteLine("  " + c);
             }
 
+            host.Out.WriteLine($"worktrees: {disk.Worktrees.Count}, {WorktreeDiskJson.Human(disk.TotalBytes)} on disk" + (disk.Worktrees.Count == 0 ? "" : " (`baton gc` removes finished tickets' ones)"));
+            foreach (var w in disk.Worktrees.OrderByDescending(w => w.Bytes).Take(10))
+            {
+                host.Out.WriteLine($"  {WorktreeDiskJson.Human(w.Bytes),10}  {w.Ticket ?? "-"}  {w.Path}");
+            }
+
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>Each linked worktree git knows (wherever it is: the main checkout aside) with its ticket and size.</summary>
+    private static WorktreeDiskJson Disk(Baton.Cli.Host.CliHost host, IReadOnlyList<Ticket> tickets)
+    {
+        var root = Path.GetFullPath(host.Paths.Root).TrimEnd('/');
+        var owners = tickets.Where(t => t.Worktree is not null).GroupBy(t => Path.GetFullPath(t.Worktree!).TrimEnd('/'), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Number).First().Id, StringComparer.Ordinal);
+        var rows = host.Git.Worktrees(host.Paths.Root)
+            .Select(w => (Path: Path.GetFullPath(w.Path).TrimEnd('/'), w.Branch))
+            .Where(w => w.Path != root && Directory.Exists(w.Path))
+            .Select(w => new WorktreeUsageJson(w.Path, owners.GetValueOrDefault(w.Path), w.Branch, WorktreeDiskJson.SizeOf(w.Path)))
+            .ToList();
+        return new WorktreeDiskJson(rows.Sum(r => r.Bytes), rows);
     }
 
     /// <summary>Whether a loop holds the lock (asked without taking it), since its last start, and its session when detached.</summary>

@@ -137,6 +137,7 @@ public sealed record ConflictsJson(
 [JsonSerializable(typeof(AssignJson))]
 [JsonSerializable(typeof(FeatureJson))]
 [JsonSerializable(typeof(StatusJson))]
+[JsonSerializable(typeof(WorktreeDiskJson))]
 [JsonSerializable(typeof(InboxJson))]
 [JsonSerializable(typeof(AutopilotStateJson))]
 [JsonSerializable(typeof(AutopilotSummaryJson))]

@@ -71,6 +71,9 @@ public sealed record StatusJson(
 
     /// <summary>What holds new launches back (budgets, subscription windows, rates, usage limits) and why.</summary>
     public IReadOnlyList<string> Held { get; init; } = [];
+
+    /// <summary>Disk used by the repository's worktrees (the main checkout aside).</summary>
+    public WorktreeDiskJson? Disk { get; init; }
 }
 
 /// <summary>Whether `baton up` runs on this repository: its pid, since when, and its tmux session when detached.</summary>
