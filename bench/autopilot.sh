@@ -246,7 +246,8 @@ events_json "$R1" "$DATA/dispatch-events.json"
 log "2. monitoring CPU: ${WORKER_COUNTS[*]} idle workers, ${CPU_SECONDS}s windows"
 R2="$WORK/monitor"
 new_repo "$R2"
-config "$R2" default 4
+# max_workers: as many as the largest count (`baton spawn` keeps to it); no tickets, so nothing is dispatched.
+config "$R2" default "$(printf '%s\n' "${WORKER_COUNTS[@]}" | sort -n | tail -1)"
 : > "$DATA/cpu.tsv"
 have=0
 for n in "${WORKER_COUNTS[@]}"; do
