@@ -44,11 +44,17 @@ internal static class SandboxCommand
             roles,
             ["the worker's folder", "the repository's git folder (objects, refs, the worktree's own folder)", ".baton (the store, the spool, role files, the baton shim)", "the HOME entries its agent profile names (sandbox.home)"],
             [.. probe.System.Select(s => s.LinkTarget is null ? s.Path : $"{s.Path} -> {s.LinkTarget}"), "git hooks and config", "Baton's binaries", "the agent's install"],
-            ["every other worktree", "the main checkout's files", "the rest of HOME (~/.ssh included)", "/tmp and /var/tmp (private)", "/etc/shadow, /etc/gshadow", "other processes (own PID namespace)", "the host network with network none or loopback"]);
+            ["every other worktree", "the main checkout's files", "the rest of HOME (~/.ssh included)", "/tmp and /var/tmp (private)", "/etc/shadow, /etc/gshadow", "other processes (own PID namespace)", "the host network with network none, loopback or allow_hosts (only the model API's and named loopback ports, and listed hosts through Baton's proxy)"]);
     }
 
     private static SandboxRoleJson Row(string name, SandboxSettings s) =>
-        new(name, SandboxSettings.Text(s.Mode ?? SandboxMode.None), SandboxSettings.Text(s.Network ?? SandboxNetwork.Allow), s.MemoryMb, s.Processes, s.CpuSeconds);
+        new(name, SandboxSettings.Text(s.Mode ?? SandboxMode.None), Network(s), s.MemoryMb, s.Processes, s.CpuSeconds);
+
+    /// <summary>The network setting as said, with its allowlist (which confines even under allow).</summary>
+    private static string Network(SandboxSettings s) =>
+        s.AllowHosts is { Count: > 0 } hosts
+            ? "loopback allow_hosts " + string.Join(',', hosts) // network none with hosts is refused when loaded
+            : SandboxSettings.Text(s.Network ?? SandboxNetwork.Allow);
 
     private static void Print(TextWriter o, SandboxCheckJson r)
     {
