@@ -92,6 +92,7 @@ public static class Program
         root.Subcommands.Add(ProphetCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(WipCommand.Create());
+        root.Subcommands.Add(StoreCommand.Create());
         root.Subcommands.Add(HandoffCommand.Create());
         root.Subcommands.Add(HandoffCommand.CreateList());
         root.Subcommands.Add(ConflictsCommand.Create());

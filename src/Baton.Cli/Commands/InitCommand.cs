@@ -10,10 +10,12 @@ internal static class InitCommand
     public static Command Create()
     {
         var command = new Command("init", "Create .baton/ (config.yaml, the store) at the root of this git repository; safe to run again");
+        var store = new Option<string?>("--store") { Description = "Use a shared PostgreSQL store, postgres://USER@HOST[:PORT]/DATABASE (saved without a password; docs/storage.md)" };
+        command.Options.Add(store);
         command.Options.Add(CommandRunner.Json);
         CommandRunner.Bind(command, (parse, host, _) =>
         {
-            var result = host.Init().Init(host.Environment.WorkingDirectory);
+            var result = host.Init().Init(host.Environment.WorkingDirectory, parse.GetValue(store));
             var paths = result.Paths;
             if (parse.GetValue(CommandRunner.Json))
             {

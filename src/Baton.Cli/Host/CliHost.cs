@@ -30,7 +30,7 @@ public sealed class CliHost : IDisposable
 {
     private readonly ProcessRunner _runner = new();
     private readonly Dictionary<string, TmuxClient> _tmux = new(StringComparer.Ordinal);
-    private SqliteStore? _store;
+    private SqlStore? _store;
     private Baton.Infrastructure.Notify.NotificationChannels? _channels;
     private BatonConfig? _config;
     private BatonPaths? _paths;
@@ -79,9 +79,36 @@ public sealed class CliHost : IDisposable
     /// A store connection of its own for a reader on another thread (the dashboard's event poller):
     /// this host's connection is not thread-safe. The caller disposes it.
     /// </summary>
-    public SqliteStore OpenConnection() => SqliteStore.Open(Paths.Database, create: false, StoreBusyTimeout);
+    public SqlStore OpenConnection() => OpenStore(StoreBusyTimeout);
 
-    private SqliteStore Sqlite => _store ??= SqliteStore.Open(Paths.Database, create: false, StoreBusyTimeout);
+    private SqlStore Sqlite => _store ??= OpenStore(StoreBusyTimeout);
+
+    /// <summary>
+    /// The shared PostgreSQL store when BATON_STORE_URL or store.url names one (the password from
+    /// BATON_STORE_PASSWORD, else PGPASSWORD or ~/.pgpass), else .baton/baton.db.
+    /// </summary>
+    private SqlStore OpenStore(TimeSpan busyTimeout) => SharedStoreUrl() is { } url
+        ? Baton.Infrastructure.Storage.Postgres.PostgresStore.Open(Baton.Infrastructure.Storage.Postgres.PostgresUrl.Parse(url), Environment.Variable("BATON_STORE_PASSWORD"), create: false, busyTimeout)
+        : SqliteStore.Open(Paths.Database, create: false, busyTimeout);
+
+    private string? SharedStoreUrl()
+    {
+        if (Environment.Variable("BATON_STORE_URL") is { } fromEnv)
+        {
+            return fromEnv;
+        }
+
+        try
+        {
+            return Config.StoreUrl;
+        }
+        catch (BatonException) when (File.Exists(Paths.Database))
+        {
+            // A config that does not load leaves the SQLite store usable, as the busy wait's
+            // default does; without that file the config's error is the one to show.
+            return null;
+        }
+    }
 
     /// <summary>
     /// The store's wait from config.yaml. A config that does not load leaves the default: commands
@@ -290,7 +317,7 @@ public sealed class CliHost : IDisposable
     /// </summary>
     private (Baton.Core.Dispatch.AutopilotContext Context, IDisposable Lease) Isolate(Baton.Core.Dispatch.AutopilotContext parent)
     {
-        var store = SqliteStore.Open(parent.Paths.Database, create: false, parent.Workers.Config.StoreBusyTimeout);
+        var store = OpenStore(parent.Workers.Config.StoreBusyTimeout);
         var profiles = new AgentProfiles(parent.Paths.AgentsDir);
         var redactor = Secrets();
         Func<string?, ITmux> tmux = socket => new TmuxClient(_runner, socket);
@@ -385,7 +412,7 @@ public sealed class CliHost : IDisposable
 
     public Baton.Core.Events.EventService Events() => new(Store, Time, Secrets());
 
-    public Baton.Core.Config.InitService Init() => new(Files, GitWorkspace, _runner, new ProjectSetup());
+    public Baton.Core.Config.InitService Init() => new(Files, GitWorkspace, _runner, new ProjectSetup(() => Environment.Variable("BATON_STORE_PASSWORD")));
 
     public WorkerMonitor Monitor() => BuildMonitor(Store, socket => Tmux(socket), Profiles, Secrets());
 
@@ -411,7 +438,8 @@ public sealed class CliHost : IDisposable
         var start = Environment.WorkingDirectory;
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, ".baton", "baton.db")))
+            // The SQLite store, or the config of a repository whose store is shared (store.url).
+            if (File.Exists(Path.Combine(dir.FullName, ".baton", "baton.db")) || File.Exists(Path.Combine(dir.FullName, ".baton", "config.yaml")))
             {
                 return BatonPaths.ForRoot(dir.FullName);
             }

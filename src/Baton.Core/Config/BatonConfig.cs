@@ -19,6 +19,9 @@ public sealed record BatonConfig
     /// <summary>How long a write waits for another process's write lock on the store before the command fails (<c>store.busy_timeout</c>).</summary>
     public TimeSpan StoreBusyTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The shared store's URL (<c>store.url</c>, postgres://USER@HOST[:PORT]/DB, no password); null: .baton/baton.db.</summary>
+    public string? StoreUrl { get; init; }
+
     public AutopilotConfig Autopilot { get; init; } = new();
 
     public GitHubConfig GitHub { get; init; } = new();

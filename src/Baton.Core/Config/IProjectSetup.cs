@@ -14,4 +14,7 @@ public interface IProjectSetup
 
     /// <summary>Creates the store (or migrates one that exists).</summary>
     void CreateStore(string database);
+
+    /// <summary>Creates the schema in the shared store at <paramref name="url"/>, or joins one that holds it; returns the URL to save (no password).</summary>
+    string CreateSharedStore(string url);
 }

@@ -28,12 +28,15 @@ public sealed class InitService
         _setup = setup;
     }
 
-    public InitResult Init(string directory)
+    /// <param name="storeUrl">The shared store to make or join (`--store`); null: .baton/baton.db.</param>
+    public InitResult Init(string directory, string? storeUrl = null)
     {
         var root = RepositoryRoot(directory);
         var paths = BatonPaths.ForRoot(root);
         var written = new List<string>();
-        var created = !_files.FileExists(paths.Database);
+        var created = storeUrl is null ? !_files.FileExists(paths.Database) : !_files.FileExists(paths.ConfigFile);
+        // Connected first: a database that cannot be reached leaves nothing half made.
+        var saved = storeUrl is null ? null : _setup.CreateSharedStore(storeUrl);
         foreach (var dir in new[] { paths.BatonDir, paths.LogsDir, paths.LocksDir, paths.AgentsDir })
         {
             if (!_files.DirectoryExists(dir))
@@ -45,13 +48,19 @@ public sealed class InitService
 
         if (!_files.FileExists(paths.ConfigFile))
         {
-            _files.WriteText(paths.ConfigFile, _setup.DefaultConfig);
+            _files.WriteText(paths.ConfigFile, saved is null ? _setup.DefaultConfig : WithStoreUrl(_setup.DefaultConfig, saved, paths.ConfigFile));
             written.Add(Relative(root, paths.ConfigFile));
         }
         else
         {
             // Fail now, with file and line, rather than at the first spawn.
-            _setup.CheckConfig(paths.ConfigFile, _files.ReadText(paths.ConfigFile));
+            var text = _files.ReadText(paths.ConfigFile);
+            _setup.CheckConfig(paths.ConfigFile, text);
+            if (saved is not null && WithStoreUrl(text, saved, paths.ConfigFile) is var updated && updated != text)
+            {
+                _files.WriteText(paths.ConfigFile, updated);
+                written.Add(Relative(root, paths.ConfigFile) + " (store.url)");
+            }
         }
 
         foreach (var builtIn in _setup.BuiltIns())
@@ -66,8 +75,12 @@ public sealed class InitService
             }
         }
 
-        _setup.CreateStore(paths.Database);
-        if (created)
+        if (saved is null)
+        {
+            _setup.CreateStore(paths.Database);
+        }
+
+        if (created && saved is null)
         {
             written.Add(Relative(root, paths.Database));
         }
@@ -119,4 +132,24 @@ public sealed class InitService
     }
 
     private static string Relative(string root, string path) => Path.GetRelativePath(root, path);
+
+    /// <summary>The config with store.url set: the template's empty line filled in; a config that sets another by hand is refused.</summary>
+    private static string WithStoreUrl(string config, string url, string file)
+    {
+        const string Empty = "\n  url: \"\"\n";
+        var line = $"\n  url: \"{url}\"\n";
+        if (config.Contains(line, StringComparison.Ordinal))
+        {
+            return config;
+        }
+
+        var store = config.StartsWith("store:\n", StringComparison.Ordinal) ? 0 : config.IndexOf("\nstore:\n", StringComparison.Ordinal);
+        var empty = store < 0 ? -1 : config.IndexOf(Empty, store, StringComparison.Ordinal);
+        if (empty < 0)
+        {
+            throw new BatonException($"{file} has no empty store.url to fill in: set `url: \"{url}\"` under `store:` by hand, then run `baton init` again");
+        }
+
+        return config[..empty] + line + config[(empty + Empty.Length)..];
+    }
 }

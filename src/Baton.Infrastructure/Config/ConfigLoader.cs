@@ -70,8 +70,12 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "store") is { } store)
         {
-            doc.AllowOnly(store, "busy_timeout");
-            config = config with { StoreBusyTimeout = doc.Duration(store, ConfigSchema.Key("store.busy_timeout")) ?? config.StoreBusyTimeout };
+            doc.AllowOnly(store, "busy_timeout", "url");
+            config = config with
+            {
+                StoreBusyTimeout = doc.Duration(store, ConfigSchema.Key("store.busy_timeout")) ?? config.StoreBusyTimeout,
+                StoreUrl = doc.String(store, "url") is { Length: > 0 } url ? url : null,
+            };
         }
 
         if (doc.Map(doc.Root, "autopilot") is { } auto)

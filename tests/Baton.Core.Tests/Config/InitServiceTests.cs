@@ -47,6 +47,24 @@ public sealed class InitServiceTests
     }
 
     [Fact]
+    public void Init_with_a_shared_store_fills_in_store_url_without_the_password_and_makes_no_sqlite_file()
+    {
+        _setup.Template = "store:\n  url: \"\"\n  busy_timeout: 10s\n";
+
+        var result = Service().Init(Root, "postgres://ann:secret@db/baton");
+
+        Assert.True(result.Created);
+        Assert.Equal("store:\n  url: \"postgres://ann@db/baton\"\n  busy_timeout: 10s\n", _files.ReadText("/repo/.baton/config.yaml"));
+        Assert.Equal(["postgres://ann:secret@db/baton"], _setup.Stores);
+        Assert.DoesNotContain(".baton/baton.db", result.Written);
+
+        // A config whose store section was edited by hand is not rewritten: it says what to set.
+        _files.WriteText("/repo/.baton/config.yaml", "store:\n  busy_timeout: 10s\n");
+        var e = Assert.Throws<BatonException>(() => Service().Init(Root, "postgres://ann@db/other"));
+        Assert.Contains("url: \"postgres://ann@db/other\"", e.Message);
+    }
+
+    [Fact]
     public void Outside_a_git_repository_init_says_so_and_writes_nothing()
     {
         var e = Assert.Throws<BatonException>(() => Service(exitCode: 128).Init("/tmp/x"));
@@ -99,12 +117,20 @@ public sealed class InitServiceTests
 
         public List<string> Checked { get; } = [];
 
-        public string DefaultConfig => "config: template\n";
+        public string Template { get; set; } = "config: template\n";
+
+        public string DefaultConfig => Template;
 
         public void CheckConfig(string path, string text) => Checked.Add(path);
 
         public IReadOnlyList<BuiltInFile> BuiltIns() => [new("roles", "worker", "role: worker\n")];
 
         public void CreateStore(string database) => Stores.Add(database);
+
+        public string CreateSharedStore(string url)
+        {
+            Stores.Add(url);
+            return url.Replace(":secret", "", StringComparison.Ordinal);
+        }
     }
 }

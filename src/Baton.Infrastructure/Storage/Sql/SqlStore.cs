@@ -270,7 +270,8 @@ public abstract class SqlStore : IStore, IDisposable
         var p = cmd.CreateParameter();
         p.ParameterName = name;
         p.Value = (object?)value ?? DBNull.Value;
-        if (value is null)
+        // An object-typed null (a row copied as it is) stays untyped: the column gives its type.
+        if (value is null && typeof(T) != typeof(object))
         {
             p.DbType = NullType(typeof(T));
         }
