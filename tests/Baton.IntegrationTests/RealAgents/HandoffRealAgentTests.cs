@@ -71,7 +71,7 @@ public sealed class HandoffRealAgentTests : IDisposable
         {
             try
             {
-                if (!Eventually(() => Status(_repo, id) == "done", 300))
+                if (!Eventually(() => Status(_repo, id) is "done" or "failed", 240) || Status(_repo, id) != "done")
                 {
                     Assert.Fail($"not done: {Status(_repo, id)}\nhandoffs: {_repo.Baton("handoffs").Stdout}\nevents:\n{string.Join('\n', Events(_repo, ticket: id).Select(e => e.GetProperty("type").GetString() + ": " + e.GetProperty("message").GetString()))}\nclaude:\n{claudeModel.Describe()}\ncodex:\n{codexModel.Describe()}\nlast codex input:\n{Tail(codexModel.Requests.LastOrDefault(r => !r.IsSide)?.Body?["input"]?.ToJsonString())}\nworktree: {_repo.Git("-C", worktree, "log", "--oneline", "-3")} {_repo.Git("-C", worktree, "status", "--short")}");
                 }

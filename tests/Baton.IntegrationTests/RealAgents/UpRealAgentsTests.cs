@@ -83,8 +83,9 @@ public sealed class UpRealAgentsTests : IDisposable
         using var loop = _repo.StartBaton("up", "--plain");
         try
         {
-            // A failed ticket ends the wait: nothing retries it.
-            if (!Eventually(() => ids.Select(id => Status(_repo, id)).ToList() is var all && (all.All(s => s == "done") || all.Contains("failed")), 420)
+            // A failed ticket ends the wait: nothing retries it. Below the suite's 5-minute hang
+            // timeout, so a stuck run fails with its events instead of aborting the whole test host.
+            if (!Eventually(() => ids.Select(id => Status(_repo, id)).ToList() is var all && (all.All(s => s == "done") || all.Contains("failed")), 240)
                 || ids.Any(id => Status(_repo, id) != "done"))
             {
                 Assert.Fail($"not done: {string.Join(", ", ids.Select(id => id + "=" + Status(_repo, id)))}\nevents:\n"
