@@ -5,6 +5,7 @@ using Baton.Core.Processes;
 using Baton.Core.Workers;
 using Baton.Infrastructure.Agents;
 using Baton.Infrastructure.Config;
+using Baton.Infrastructure.Storage.Postgres;
 using Baton.Infrastructure.Storage.Sqlite;
 
 namespace Baton.Infrastructure.Diagnostics;
@@ -81,6 +82,62 @@ public sealed class Doctor
             return null;
         }
 
+        if (SharedStoreUrl(paths) is { } url)
+        {
+            checks.Add(Shared(url));
+        }
+        else
+        {
+            Local(paths, checks);
+        }
+
+        try
+        {
+            var config = ConfigLoader.Load(paths.ConfigFile, null);
+            checks.Add(new("config", DoctorCheck.Ok, $"{paths.ConfigFile}: valid"));
+            return config;
+        }
+        catch (BatonException e)
+        {
+            checks.Add(new("config", DoctorCheck.Fail, e.Message, "fix the file at the line named"));
+            return null;
+        }
+    }
+
+    /// <summary>BATON_STORE_URL, else store.url of a config that loads (its errors are the config check's).</summary>
+    private static string? SharedStoreUrl(BatonPaths paths)
+    {
+        if (Environment.GetEnvironmentVariable("BATON_STORE_URL") is { Length: > 0 } url)
+        {
+            return url;
+        }
+
+        try
+        {
+            return ConfigLoader.Load(paths.ConfigFile, null).StoreUrl;
+        }
+        catch (BatonException)
+        {
+            return null;
+        }
+    }
+
+    private static DoctorCheck Shared(string url)
+    {
+        try
+        {
+            using var store = PostgresStore.Open(PostgresUrl.Parse(url), Environment.GetEnvironmentVariable("BATON_STORE_PASSWORD"), create: false);
+            store.CheckWritable();
+            return new("store", DoctorCheck.Ok, $"{store.Location}: schema version {store.SchemaVersion}, writable");
+        }
+        catch (BatonException e)
+        {
+            return new("store", DoctorCheck.Fail, e.Message, "see docs/storage.md: the server, the password (BATON_STORE_PASSWORD, PGPASSWORD, ~/.pgpass) and `baton init --store`");
+        }
+    }
+
+    private static void Local(BatonPaths paths, List<DoctorCheck> checks)
+    {
         try
         {
             using var store = SqliteStore.Open(paths.Database, create: false);
@@ -99,18 +156,6 @@ public sealed class Doctor
         catch (Exception e) when (e is BatonException or Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
             checks.Add(new("store", DoctorCheck.Fail, $"{paths.Database}: {e.Message}", "check the file's permissions and free disk space; a damaged store can be moved away and recreated with `baton init`"));
-        }
-
-        try
-        {
-            var config = ConfigLoader.Load(paths.ConfigFile, null);
-            checks.Add(new("config", DoctorCheck.Ok, $"{paths.ConfigFile}: valid"));
-            return config;
-        }
-        catch (BatonException e)
-        {
-            checks.Add(new("config", DoctorCheck.Fail, e.Message, "fix the file at the line named"));
-            return null;
         }
     }
 

@@ -56,6 +56,10 @@ public sealed class PostgresCliTests : IClassFixture<PostgresServer>, IDisposabl
 
         Assert.Equal(["done", "open"], statuses);
 
+        // And doctor checks the shared store, not a SQLite file
+        var doctor = _repo.Baton("doctor");
+        Assert.Contains($"{_db.Url}: schema version", doctor.Stdout + doctor.Stderr);
+
         // And a second init joins the store as it is
         _repo.Baton("init", "--store", _db.Url).Ok();
         Assert.Equal(2, _repo.Baton("ticket", "list", "--json").Ok().Json().GetArrayLength());
