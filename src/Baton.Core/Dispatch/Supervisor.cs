@@ -38,8 +38,14 @@ public sealed class Supervisor
     // Idle spells already read for a usage limit (keyed by worker and the time its state began),
     // and the last question answered or reported per worker. Owned by the loop.
     private readonly HashSet<string> _handled = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string? Evidence, DateTimeOffset At)> _questions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string? Evidence, DateTimeOffset At, DateTimeOffset Pressed, int Presses)> _questions = new(StringComparer.Ordinal);
     private static readonly TimeSpan QuestionMemory = TimeSpan.FromSeconds(10);
+
+    // An agent's hook can announce a question before its TUI draws the dialog (Gemini CLI's
+    // Notification, Claude Code's PermissionRequest): keys pressed that early are lost and the
+    // agent waits for ever. A question still up this long after the answer is answered again.
+    private static readonly TimeSpan ApproveAgainAfter = TimeSpan.FromSeconds(8);
+    private const int MaxApprovals = 3;
 
     public Supervisor(AutopilotConfig config, TimeProvider time, ITicketStore tickets, IStore store, IGitHistory history, IWorkerControl workers,
         IAgentProfiles profiles, Func<IRoleCatalog> roles, Redactor redactor, TicketLifecycle life, IFiles files)
@@ -153,21 +159,29 @@ public sealed class Supervisor
         // up (a screen that flickers between waiting and busy does not make it a new one); it is
         // forgotten once the worker has been out of waiting for a while (see SuperviseAsync).
         var now = _time.GetUtcNow();
+        var role = worker.Role is null ? null : _roles().GetRole(worker.Role);
+        var approve = role?.AutoApprove == true && worker.Session is not null;
+        var again = false;
         if (_questions.TryGetValue(worker.Name, out var last) && last.Evidence == worker.Evidence)
         {
-            _questions[worker.Name] = (last.Evidence, now);
-            return;
+            again = approve && last.Presses is > 0 and < MaxApprovals && now - last.Pressed >= ApproveAgainAfter;
+            if (!again)
+            {
+                _questions[worker.Name] = last with { At = now };
+                return;
+            }
         }
 
-        _questions[worker.Name] = (worker.Evidence, now);
-        var role = worker.Role is null ? null : _roles().GetRole(worker.Role);
-        if (role?.AutoApprove == true && worker.Session is not null)
+        var presses = again ? last.Presses + 1 : approve ? 1 : 0;
+        _questions[worker.Name] = (worker.Evidence, now, approve ? now : default, presses);
+        if (approve)
         {
             var profile = _profiles.Get(worker.Agent);
             await Task.Run(() => _workers.PressKeys(worker, profile.ApproveKeys), ct).ConfigureAwait(false);
+            var note = again ? $" (again, answer {presses} of {MaxApprovals}: the question was still up {(now - last.Pressed).TotalSeconds:0} s after the last one)" : "";
             _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.PermissionApproved,
-                $"{worker.Name}: permission question approved by policy (role {role.Name} has auto_approve): {worker.Evidence}", now, worker.Name));
-            report.Add("approved", ticket.Id, worker.Name, $"{ticket.Id}: approved {worker.Name}'s permission question (auto_approve)");
+                $"{worker.Name}: permission question approved by policy (role {role!.Name} has auto_approve){note}: {worker.Evidence}", now, worker.Name));
+            report.Add("approved", ticket.Id, worker.Name, $"{ticket.Id}: approved {worker.Name}'s permission question (auto_approve){note}");
             return;
         }
 

@@ -107,6 +107,29 @@ public sealed class PausePolicyTests
     }
 
     [Fact]
+    public async Task A_question_still_up_after_its_answer_is_answered_again_a_bounded_number_of_times()
+    {
+        // Gemini CLI's hook announced a shell question before the dialog was drawn: the keys were
+        // lost and the worker waited for ever on a question the policy thought answered.
+        using var rig = new AutopilotRig();
+        rig.Roles.Extra["trusted"] = rig.Roles.GetRole("worker") with { Name = "trusted", AutoApprove = true };
+        var ticket = rig.InProgress("t1-1", role: "trusted");
+        rig.AddWorker("t1-1", WorkerState.Waiting, ticket.Number, role: "trusted");
+        var supervisor = rig.Supervisor(rig.Life());
+
+        for (var tick = 0; tick < 20; tick++)
+        {
+            await rig.SuperviseAsync(supervisor, ticket.Number, "t1-1");
+            rig.Advance(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.Equal(3, rig.Workers.Pressed.Count);
+        var approvals = rig.Events(EventTypes.PermissionApproved);
+        Assert.Equal(3, approvals.Count);
+        Assert.Contains("again, answer 2 of 3", approvals[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_permission_question_without_auto_approve_is_reported_for_a_human_once_per_question()
     {
         using var rig = new AutopilotRig();
