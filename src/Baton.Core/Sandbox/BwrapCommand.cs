@@ -13,6 +13,15 @@ public static class BwrapCommand
     /// <summary>Files under /etc a root-owned sandbox could still read (uid 0 owns them): replaced by empty ones.</summary>
     private static readonly string[] HiddenSystemFiles = ["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-"];
 
+    /// <summary>
+    /// What under .baton a worker reads but must not change: the `baton` shim every agent and hook
+    /// runs, roles and profiles (its own permissions and auto_approve), the config, the settings,
+    /// guards, context and MCP records Baton wrote for each worker. The rest of .baton (the store,
+    /// the spool, logs, locks, handoff packets) stays writable: hooks and `baton` commands inside
+    /// write there as they do outside.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ReadOnlyBatonEntries = ["bin", "roles", "agents", "config.yaml", "settings", "guards", "context", "mcp"];
+
     public static IReadOnlyList<string> Build(SandboxHost host, SandboxRequest request, IReadOnlyList<string> command)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -52,6 +61,8 @@ public static class BwrapCommand
         mounts.AddRange(request.ReadOnlyAt.Select(f => new Mount("--ro-bind", f.Key, f.Value)));
         mounts.AddRange(request.ReadOnly.Distinct(StringComparer.Ordinal).Select(p => new Mount("--ro-bind", p, p)));
         mounts.Add(new Mount("--bind", request.BatonDir, request.BatonDir));
+        mounts.AddRange(ReadOnlyBatonEntries.Select(e => Path.Combine(request.BatonDir, e)).Select(p => new Mount("--ro-bind-try", p, p)));
+        mounts.AddRange(request.Hidden.Select(f => new Mount("--ro-bind", "/dev/null", f)));
         var worktrees = Path.Combine(request.BatonDir, "worktrees");
         if (Under(request.Worktree, worktrees))
         {

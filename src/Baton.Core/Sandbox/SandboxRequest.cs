@@ -21,6 +21,9 @@ public sealed record SandboxRequest
     /// <summary>Programs' folders shown read-only: Baton's own binaries, the agent's install.</summary>
     public IReadOnlyList<string> ReadOnly { get; init; } = [];
 
+    /// <summary>Files that exist and the sandbox must not read (the dashboard's and MCP server's tokens): an empty file in their place.</summary>
+    public IReadOnlyList<string> Hidden { get; init; } = [];
+
     /// <summary>Files shown read-only at another place (the user's git identity in the private HOME).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ReadOnlyAt { get; init; } = [];
 

@@ -24,6 +24,9 @@ public sealed class SandboxWrap
     public static SandboxSettings Effective(SandboxSettings? request, SandboxSettings? role, SandboxSettings project) =>
         (request ?? SandboxSettings.Unset).Over(role ?? SandboxSettings.Unset).Over(project);
 
+    /// <summary>The front doors' token files in .baton (the dashboard's, the MCP server's).</summary>
+    public static readonly IReadOnlyList<string> TokenFiles = ["dashboard.token", "mcp.token"];
+
     /// <summary>The sandboxed command; <paramref name="environment"/> gains the worker's credentials.</summary>
     public IReadOnlyList<string> Wrap(SandboxSettings settings, AgentProfile profile, string worker, string? role, string directory,
         IReadOnlyList<string> command, Dictionary<string, string> environment, (string Own, string Common)? git)
@@ -109,6 +112,9 @@ public sealed class SandboxWrap
             ReadOnlyAt = identity,
             // Nothing under a hidden folder needs binding twice, and a system folder is there already.
             ReadOnly = readOnly.Where(p => !host.System.Any(s => p == s.Path || p.StartsWith(s.Path + "/", StringComparison.Ordinal))).ToList(),
+            // A worker holding the orchestrator's keys could steer every other worker. Only files
+            // that exist: bwrap would make a missing one, an empty token, in the real .baton.
+            Hidden = TokenFiles.Select(f => Path.Combine(_ctx.Paths.BatonDir, f)).Where(_ctx.Files.FileExists).ToList(),
             Network = plan.Network,
             Limits = settings,
         };

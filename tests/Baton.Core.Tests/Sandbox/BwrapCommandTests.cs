@@ -69,6 +69,25 @@ public sealed class BwrapCommandTests
     }
 
     [Fact]
+    public void Batons_shim_roles_profiles_and_config_are_read_only_over_the_writable_store_and_tokens_are_hidden()
+    {
+        var request = Request() with { Hidden = ["/home/u/repo/.baton/mcp.token"] };
+
+        var mounts = Mounts(BwrapCommand.Build(Host, request, ["claude"]));
+
+        foreach (var entry in (string[])["bin", "roles", "agents", "config.yaml", "settings", "guards", "context", "mcp"])
+        {
+            Assert.True(At(mounts, "--bind", "/home/u/repo/.baton") < At(mounts, "--ro-bind-try", "/home/u/repo/.baton/" + entry), entry);
+        }
+
+        var args = BwrapCommand.Build(Host, request, ["claude"]);
+        var hidden = At(mounts, "--ro-bind", "/home/u/repo/.baton/mcp.token");
+        Assert.True(hidden > At(mounts, "--bind", "/home/u/repo/.baton"));
+        Assert.Contains(args.Select((a, i) => (a, i)), x => x.a == "/dev/null" && args[x.i + 1] == "/home/u/repo/.baton/mcp.token");
+        Assert.DoesNotContain(mounts, m => m.Target is "/home/u/repo/.baton/spool" or "/home/u/repo/.baton/baton.db");
+    }
+
+    [Fact]
     public void The_main_checkout_as_the_folder_keeps_its_git_hooks_read_only()
     {
         var request = Request() with { Worktree = "/home/u/repo" };

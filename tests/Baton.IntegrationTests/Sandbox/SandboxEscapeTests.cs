@@ -19,6 +19,7 @@ public sealed class SandboxEscapeTests
     private const string OtherWorktreeText = "other-worktree-secret-77";
     private const string OtherCredential = "other-worker-secret-123";
     private const string OwnCredential = "own-role-secret-456";
+    private const string OrchestratorToken = "orchestrator-mcp-token-789";
 
     [Fact]
     public void Every_escape_attempt_is_blocked_and_the_ticket_still_completes_through_gate_and_merge()
@@ -38,6 +39,9 @@ public sealed class SandboxEscapeTests
         repo.BatonIn(repo.Dir, OtherCredential, "credentials", "set", "sib", "OTHER_TOKEN").Ok();
         repo.BatonIn(repo.Dir, OwnCredential, "credentials", "set", "worker", "OWN_TOKEN").Ok();
         var hook = Path.Combine(repo.Dir, ".git", "hooks", "pre-commit");
+        var shim = Path.Combine(repo.Dir, ".baton", "bin", "baton");
+        var config = Path.Combine(repo.Dir, ".baton", "config.yaml");
+        File.WriteAllText(Path.Combine(repo.Dir, ".baton", "mcp.token"), OrchestratorToken + "\n");
 
         // A sibling agent outside any sandbox, and a server on the host's loopback nobody may reach.
         repo.Baton("spawn", "--agent", "scripted", "--sandbox", "none", "--name", "sib").Ok();
@@ -57,6 +61,10 @@ public sealed class SandboxEscapeTests
             $"@run python3 -c \"import socket; socket.create_connection(('127.0.0.1', {port}), 3)\" >> tries.txt 2>&1; echo connect-rc=$? >> tries.txt",
             $"@run kill -9 {sibling} >> tries.txt 2>&1; echo kill-rc=$? >> tries.txt",
             $"@run echo 'exit 0 # evil' > {hook} 2>> tries.txt; echo hook-rc=$? >> tries.txt",
+            // The shim every agent and hook runs, and the config every role comes from.
+            $"@run echo 'exit 0 # evil' >> {shim} 2>> tries.txt; echo shim-rc=$? >> tries.txt",
+            $"@run echo '# evil' >> {config} 2>> tries.txt; echo config-rc=$? >> tries.txt",
+            $"@run cat {repo.Dir}/.baton/mcp.token >> tries.txt 2>&1; echo token-rc=$? >> tries.txt",
             "@write result.txt done",
             "@commit T-1: escape attempts",
             "@run baton ticket done T-1 --summary \"tried every way out\"");
@@ -79,6 +87,9 @@ public sealed class SandboxEscapeTests
             ["connect to 127.0.0.1 on the host"] = !listener.Pending() && tries.Contains("connect-rc=1", StringComparison.Ordinal),
             ["kill a sibling agent"] = Alive(sibling) && !tries.Contains("kill-rc=0", StringComparison.Ordinal),
             ["rewrite .git/hooks"] = !(File.Exists(hook) && File.ReadAllText(hook).Contains("evil", StringComparison.Ordinal)) && !tries.Contains("hook-rc=0", StringComparison.Ordinal),
+            ["rewrite Baton's shim"] = !(File.Exists(shim) && File.ReadAllText(shim).Contains("evil", StringComparison.Ordinal)) && !tries.Contains("shim-rc=0", StringComparison.Ordinal),
+            ["rewrite Baton's config"] = !File.ReadAllText(config).Contains("evil", StringComparison.Ordinal) && !tries.Contains("config-rc=0", StringComparison.Ordinal),
+            ["read the MCP server's token"] = !tries.Contains(OrchestratorToken, StringComparison.Ordinal),
         };
         Assert.True(blocked.Values.All(b => b), "escaped: " + string.Join(", ", blocked.Where(b => !b.Value).Select(b => b.Key)) + "\n" + tries);
         var own = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(OwnCredential)));
