@@ -12,7 +12,7 @@ internal static class StoreCommand
     {
         var store = new Command("store", "The store itself: move a repository's SQLite history into the shared PostgreSQL store");
         var from = new Option<string?>("--from") { Description = "The SQLite store to copy (default: .baton/baton.db)" };
-        var migrate = new Command("migrate", "Copy every row of the SQLite store into the empty PostgreSQL store named by BATON_STORE_URL or store.url") { from };
+        var migrate = new Command("migrate", "Copy every row of the SQLite store into the empty PostgreSQL store named by BATON_STORE_URL or store.url") { from, CommandRunner.Json };
         CommandRunner.Bind(migrate, (parse, host, _) =>
         {
             var source = parse.GetValue(from) is { } path ? Path.GetFullPath(path, host.Environment.WorkingDirectory) : host.Paths.Database;
@@ -21,6 +21,13 @@ internal static class StoreCommand
             using var sqlite = SqliteStore.Open(source, create: false, host.Config.StoreBusyTimeout);
             using var postgres = PostgresStore.Open(PostgresUrl.Parse(url), host.Environment.Variable("BATON_STORE_PASSWORD"), create: true, host.Config.StoreBusyTimeout);
             var counts = StoreCopy.Copy(sqlite, postgres);
+            if (parse.GetValue(CommandRunner.Json))
+            {
+                host.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Rendering.StoreMigrateJson(source, postgres.Location, counts.Sum(c => c.Rows),
+                    counts.Select(c => new Rendering.StoreTableJson(c.Table, c.Rows)).ToList()), Rendering.CliJson.Readable.StoreMigrateJson));
+                return Task.FromResult(0);
+            }
+
             host.Out.WriteLine($"Copied {source} into {postgres.Location}:");
             foreach (var (table, rows) in counts.Where(c => c.Rows > 0))
             {

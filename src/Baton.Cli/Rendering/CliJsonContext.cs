@@ -57,6 +57,10 @@ public sealed record GcItemJson(string Kind, string Target, string Reason, bool 
 
 public sealed record GcJson(bool DryRun, string OlderThan, IReadOnlyList<GcItemJson> Items);
 
+public sealed record StoreTableJson(string Table, int Rows);
+
+public sealed record StoreMigrateJson(string From, string To, int Rows, IReadOnlyList<StoreTableJson> Tables);
+
 public sealed record FindingJson(string Severity, string Kind, string Subject, string Detail, string Fix);
 
 public sealed record ValidateJson(int Errors, int Warnings, IReadOnlyList<FindingJson> Findings);
@@ -115,6 +119,7 @@ public sealed record ConflictsJson(
 [JsonSerializable(typeof(List<NotificationJson>))]
 [JsonSerializable(typeof(OnDemandGateJson))]
 [JsonSerializable(typeof(GcJson))]
+[JsonSerializable(typeof(StoreMigrateJson))]
 [JsonSerializable(typeof(EmergencyStopJson))]
 [JsonSerializable(typeof(ValidateJson))]
 [JsonSerializable(typeof(CiGenerateJson))]

@@ -101,10 +101,10 @@ public sealed class PostgresCliTests : IClassFixture<PostgresServer>, IDisposabl
         // When it moves to PostgreSQL
         _repo.SetEnv("BATON_STORE_PASSWORD", _db.Password);
         _repo.Baton("init", "--store", _db.Url).Ok();
-        var migrated = _repo.Baton("store", "migrate", "--from", ".baton/baton.db").Ok();
+        var migrated = _repo.Baton("store", "migrate", "--from", ".baton/baton.db", "--json").Ok().Json();
 
         // Then the CLI reads the same history from PostgreSQL, and new rows number on
-        Assert.Contains("tickets: 2", migrated.Stdout);
+        Assert.Contains(migrated.GetProperty("tables").EnumerateArray(), t => t.GetProperty("table").GetString() == "tickets" && t.GetProperty("rows").GetInt32() == 2);
         Assert.Equal(events, _repo.Baton("events", "recent", "100", "--json").Ok().Json().GetArrayLength());
         var second = _repo.Baton("ticket", "show", "T-2", "--json").Ok().Json();
         Assert.Equal("T-1", second.GetProperty("depends_on")[0].GetString());
@@ -112,7 +112,7 @@ public sealed class PostgresCliTests : IClassFixture<PostgresServer>, IDisposabl
         Assert.Equal("T-3", Create("Third"));
 
         // And a second copy is refused: the store is no longer empty
-        var again = _repo.Baton("store", "migrate");
+        var again = _repo.Baton("store", "migrate", "--json");
         Assert.Equal(1, again.ExitCode);
         Assert.Contains("empty store only", again.Stderr);
     }
