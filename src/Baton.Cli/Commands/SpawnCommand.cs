@@ -36,6 +36,12 @@ internal static class SpawnCommand
                 throw BatonException.Usage("a headless agent needs its task as the prompt argument");
             }
 
+            // Bad input is said before a limit that would only make the user wait to hear it.
+            if (parse.GetValue(name) is { } given)
+            {
+                Baton.Core.Workers.WorkerName.Validate(given);
+            }
+
             if (!parse.GetValue(force))
             {
                 CheckLimits(host, parse.GetValue(agent), parse.GetValue(role));

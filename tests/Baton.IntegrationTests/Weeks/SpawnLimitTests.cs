@@ -37,5 +37,10 @@ public sealed class SpawnLimitTests
 
         Assert.Equal(1, third.ExitCode);
         Assert.Contains("spawn rate limit: 2 at once, 1 a minute", third.Stderr, StringComparison.Ordinal);
+
+        // A bad name is said first: waiting out the limit would only lead to that refusal.
+        var bad = repo.Baton("spawn", "--agent", "scripted", "--name", "Bad Name");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.DoesNotContain("spawn rate limit", bad.Stderr, StringComparison.Ordinal);
     }
 }
