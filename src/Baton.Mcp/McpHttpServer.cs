@@ -19,7 +19,7 @@ namespace Baton.Mcp;
 public sealed class McpHttpServer : IAsyncDisposable
 {
     public const int DefaultPort = 7778;
-    public const string TokenFile = "mcp.token";
+    public const string TokenFile = Baton.Core.Config.BatonPaths.McpTokenFile;
     public const string Path = "/mcp";
 
     private readonly WebApplication _app;

@@ -9,7 +9,7 @@ namespace Baton.Web;
 /// </summary>
 public static class DashboardToken
 {
-    public const string FileName = "dashboard.token";
+    public const string FileName = Baton.Core.Config.BatonPaths.DashboardTokenFile;
 
     public static string LoadOrCreate(IFiles files, string batonDir) => LoadOrCreate(files, batonDir, FileName);
 

@@ -3,6 +3,12 @@ namespace Baton.Core.Config;
 /// <summary>Where Baton keeps its files for one repository.</summary>
 public sealed record BatonPaths(string Root, string BatonDir, string Database)
 {
+    /// <summary>The dashboard's token, in <see cref="BatonDir"/>.</summary>
+    public const string DashboardTokenFile = "dashboard.token";
+
+    /// <summary>The orchestrator's token for `baton mcp --http`, in <see cref="BatonDir"/>.</summary>
+    public const string McpTokenFile = "mcp.token";
+
     public string ConfigFile => Path.Combine(BatonDir, "config.yaml");
     public string LogsDir => Path.Combine(BatonDir, "logs");
     public string LocksDir => Path.Combine(BatonDir, "locks");

@@ -25,7 +25,7 @@ public sealed class SandboxWrap
         (request ?? SandboxSettings.Unset).Over(role ?? SandboxSettings.Unset).Over(project);
 
     /// <summary>The front doors' token files in .baton (the dashboard's, the MCP server's).</summary>
-    public static readonly IReadOnlyList<string> TokenFiles = ["dashboard.token", "mcp.token"];
+    public static readonly IReadOnlyList<string> TokenFiles = [Config.BatonPaths.DashboardTokenFile, Config.BatonPaths.McpTokenFile];
 
     /// <summary>The sandboxed command; <paramref name="environment"/> gains the worker's credentials.</summary>
     public IReadOnlyList<string> Wrap(SandboxSettings settings, AgentProfile profile, string worker, string? role, string directory,
