@@ -49,14 +49,16 @@ public sealed class ReportWakeTests
         using var wake = FileWake.TryStart(paths);
         Assert.NotNull(wake);
 
-        var before = wake.Mark;
-        File.AppendAllText(paths.SpoolFile("w1"), "{\"event\":\"Stop\"}\n");
-        await wake.NextAsync(before, CancellationToken.None).WaitAsync(Safety);
-        TestRepo.WaitUntil(() => wake.Mark.Hooks > before.Hooks, "the spooled hook counted", 30);
-
+        // The store write first: one append to a spool file fires several events (created,
+        // changed), and one arriving late was once counted after the snapshot taken here.
         var hooks = wake.Mark;
         repo.Baton("ticket", "create", "written by another process").Ok();
         TestRepo.WaitUntil(() => wake.Mark.Store > hooks.Store, "the store write counted", 30);
         Assert.Equal(hooks.Hooks, wake.Mark.Hooks);
+
+        var before = wake.Mark;
+        File.AppendAllText(paths.SpoolFile("w1"), "{\"event\":\"Stop\"}\n");
+        await wake.NextAsync(before, CancellationToken.None).WaitAsync(Safety);
+        TestRepo.WaitUntil(() => wake.Mark.Hooks > before.Hooks, "the spooled hook counted", 30);
     }
 }
