@@ -79,6 +79,12 @@ for f in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(f).getroot().find("t:ResultSummary/t:Counters", ns)
     passed += int(c.get("passed", 0)); failed += int(c.get("failed", 0))
     skipped += int(c.get("notExecuted", 0))
+    # Each failure again at the very end, short: a CI log that keeps only its tail still names them all.
+    for r in ET.parse(f).getroot().iter("{%s}UnitTestResult" % ns["t"]):
+        if r.get("outcome") == "Failed":
+            msg = r.find("t:Output/t:ErrorInfo/t:Message", ns)
+            text = (msg.text or "").strip().splitlines() if msg is not None else []
+            print(f"FAILED {r.get('testName')} ({r.get('duration')}): " + " | ".join(text[:3])[:600])
 print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
 PY
 exit $status

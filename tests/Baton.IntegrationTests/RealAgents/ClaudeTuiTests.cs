@@ -39,8 +39,10 @@ public sealed class ClaudeTuiTests : IDisposable
         TestRepo.WaitUntil(() => _repo.Baton("capture", "cc", "--lines", "40").Ok().Stdout.Contains("Do you want to create hello.txt?", StringComparison.Ordinal), "the permission dialog on the screen", 30);
 
         // When the person answers through Baton, the file is written and the (settings-allowed) commit follows.
-        _repo.Baton("send", "cc", "1").Ok();
-        TestRepo.WaitUntil(() => _repo.Git("log", "--oneline", "-1").Contains("Add hello.txt from the TUI", StringComparison.Ordinal), "the agent committed hello.txt", 60);
+        RealAgentSetup.Answer(_repo, () => _repo.Baton("capture", "cc", "--lines", "40").Ok().Stdout.Contains("Do you want to create hello.txt?", StringComparison.Ordinal), "send", "cc", "1");
+
+        TestRepo.WaitUntil(() => _repo.Git("log", "--oneline", "-1").Contains("Add hello.txt from the TUI", StringComparison.Ordinal), "the agent committed hello.txt", 60,
+            () => "screen:\n" + _repo.Baton("capture", "cc", "--lines", "40").Stdout + "\nmodel: " + server.Describe() + "\nevents:\n" + string.Join("\n", Events("cc").Select(e => e.Type + " " + e.Message)));
         Assert.Equal("hello from the TUI\n", File.ReadAllText(file));
         _repo.WaitForState("cc", "idle", 60);
 

@@ -41,13 +41,13 @@ public sealed class GeminiTuiTests : IDisposable
         _repo.WaitForState("gm", "waiting", 90);
         TestRepo.WaitUntil(() => Screen().Contains("Apply this change?", StringComparison.Ordinal), "the write approval on the screen", 30);
         Assert.False(File.Exists(Path.Combine(_repo.Dir, "notes.txt")));
-        _repo.Baton("send", "gm", "1").Ok();
-        TestRepo.WaitUntil(() => File.Exists(Path.Combine(_repo.Dir, "notes.txt")), "notes.txt written", 30);
+        RealAgentSetup.Answer(_repo, () => Screen().Contains("Apply this change?", StringComparison.Ordinal), "send", "gm", "1");
+        TestRepo.WaitUntil(() => File.Exists(Path.Combine(_repo.Dir, "notes.txt")), "notes.txt written", 30, () => $"screen:\n{Screen()}\n{server.Describe()}");
 
         TestRepo.WaitUntil(() => Screen().Contains("Allow execution of", StringComparison.Ordinal), "the shell approval on the screen", 30);
         _repo.WaitForState("gm", "waiting", 30);
-        _repo.Baton("send", "gm", "1").Ok();
-        TestRepo.WaitUntil(() => _repo.Git("log", "--oneline", "-1").Contains("Gemini TUI: notes", StringComparison.Ordinal), $"the commit; screen:\n{Screen()}\n{server.Describe()}", 60);
+        RealAgentSetup.Answer(_repo, () => Screen().Contains("Allow execution of", StringComparison.Ordinal), "send", "gm", "1");
+        TestRepo.WaitUntil(() => _repo.Git("log", "--oneline", "-1").Contains("Gemini TUI: notes", StringComparison.Ordinal), "the commit", 60, () => $"screen:\n{Screen()}\n{server.Describe()}");
         Assert.Equal("written by the Gemini TUI\n", File.ReadAllText(Path.Combine(_repo.Dir, "notes.txt")));
         _repo.WaitForState("gm", "idle", 60);
         Assert.True(server.ScriptDone, server.Describe());

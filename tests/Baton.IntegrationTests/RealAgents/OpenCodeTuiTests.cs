@@ -37,13 +37,13 @@ public sealed class OpenCodeTuiTests : IDisposable
         _repo.WaitForState("oc", "waiting", 120);
         TestRepo.WaitUntil(() => Screen().Contains("Permission required", StringComparison.Ordinal), "the edit permission on the screen", 30);
         Assert.False(File.Exists(file));
-        _repo.Baton("approve", "oc").Ok();
-        TestRepo.WaitUntil(() => File.Exists(file), "notes.txt written", 30);
+        RealAgentSetup.Answer(_repo, () => Screen().Contains("Permission required", StringComparison.Ordinal), "approve", "oc");
+        TestRepo.WaitUntil(() => File.Exists(file), "notes.txt written", 30, () => $"screen:\n{Screen()}\n{server.Describe()}");
 
         TestRepo.WaitUntil(() => Screen().Contains("# Shell command", StringComparison.Ordinal), "the command permission on the screen", 30);
         _repo.WaitForState("oc", "waiting", 30);
-        _repo.Baton("approve", "oc").Ok();
-        TestRepo.WaitUntil(() => _repo.Git("log", "--oneline", "-1").Contains("OpenCode TUI: notes", StringComparison.Ordinal), $"the commit; screen:\n{Screen()}\n{server.Describe()}", 60);
+        RealAgentSetup.Answer(_repo, () => Screen().Contains("# Shell command", StringComparison.Ordinal), "approve", "oc");
+        TestRepo.WaitUntil(() => _repo.Git("log", "--oneline", "-1").Contains("OpenCode TUI: notes", StringComparison.Ordinal), "the commit", 60, () => $"screen:\n{Screen()}\n{server.Describe()}");
         Assert.Equal("written by the OpenCode TUI\n", File.ReadAllText(file));
         _repo.WaitForState("oc", "idle", 60);
         Assert.True(server.ScriptDone, server.Describe());

@@ -101,20 +101,32 @@ public sealed class TestRepo : IDisposable
         throw new Xunit.Sdk.XunitException($"worker {name} never became {state}; last: {last}\nscreen:\n{screen.Stdout}{screen.Stderr}");
     }
 
-    public static void WaitUntil(Func<bool> condition, string what, int seconds = 20)
+    public static void WaitUntil(Func<bool> condition, string what, int seconds = 20) => WaitUntil(condition, what, seconds, null);
+
+    /// <summary>Waits for a condition; on a timeout the failure carries what <paramref name="diagnose"/> saw
+    /// (a screen, the model server's script), since a CI log is all that is left of a flaky run.</summary>
+    public static void WaitUntil(Func<bool> condition, string what, int seconds, Func<string>? diagnose)
+    {
+        if (!TryWaitUntil(condition, seconds))
+        {
+            throw new Xunit.Sdk.XunitException("timed out waiting until " + what + (diagnose is null ? "" : "\n" + diagnose()));
+        }
+    }
+
+    public static bool TryWaitUntil(Func<bool> condition, int seconds)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (DateTime.UtcNow < deadline)
         {
             if (condition())
             {
-                return;
+                return true;
             }
 
             Thread.Sleep(100);
         }
 
-        throw new Xunit.Sdk.XunitException("timed out waiting until " + what);
+        return false;
     }
 
     public static CliResult Run(string file, IReadOnlyList<string> args, string cwd, string? stdin, IReadOnlyDictionary<string, string> env, TimeSpan timeout)

@@ -56,6 +56,18 @@ public static partial class RealAgentSetup
         File.WriteAllText(Path.Combine(repo.Dir, ".baton", "agents", agent + ".yaml"), text);
     }
 
+    /// <summary>Answers a dialog with a baton command (<c>send W 1</c>, <c>approve W</c>) as a person would:
+    /// a TUI drops keys that arrive before the dialog listens for input, so one still up after 10 s is
+    /// answered again.</summary>
+    public static void Answer(TestRepo repo, Func<bool> dialogUp, params string[] command)
+    {
+        repo.Baton(command).Ok();
+        if (!TestRepo.TryWaitUntil(() => !dialogUp(), 10))
+        {
+            repo.Baton(command).Ok();
+        }
+    }
+
     public static string BuiltIn(string agent) => File.ReadAllText(Path.Combine(RepoPaths.Root, "assets", "agents", agent + ".yaml"));
 
     public static string Flow(IEnumerable<string> items) => "[" + string.Join(", ", items.Select(Quote)) + "]";
