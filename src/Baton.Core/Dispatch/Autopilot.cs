@@ -55,10 +55,10 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _dispatcher = DispatcherOf(c);
         _unfinished = new UnfinishedCleanUps(c.Config, c.Tickets, c.Store, c.Git, c.Files, c.Root, TicketWorktrees.For(c), c.Workers.Redactor, c.Time);
         // The lifecycle ends agents through the background work, which calls it back only once both exist.
-        _background = new AutopilotBackground(c, _dispatcher, _unfinished, () => _life!, DispatcherOf, LifecycleOf);
+        _background = new AutopilotBackground(c, _dispatcher, _unfinished, () => _life!, DispatcherOf, LifecycleOf) { Keeps = KeepsOf(c) };
         _guard = new StepGuard(c);
         _wait = new TickWait(c.Store.ChangeCounter, c.Time, c.Wake);
-        _life = c.Isolate is null ? LifecycleOf(c) : new TicketLifecycle(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this) { EndLater = _background.EndLater };
+        _life = c.Isolate is null ? LifecycleOf(c) : new TicketLifecycle(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this) { EndLater = _background.EndLater, Keeps = KeepsOf(c) };
         var workers = c.WorkerService();
         _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life, c.Files);
         var gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor) { Root = c.Root, Processes = c.Processes };
@@ -122,7 +122,10 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
     /// <summary>The ticket moves on <paramref name="c"/>'s ports; restarts come back to this loop.</summary>
     private TicketLifecycle LifecycleOf(AutopilotContext c) =>
-        new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this);
+        new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this) { Keeps = KeepsOf(c) };
+
+    /// <summary>A finished ticket's agent stays when its role says <c>exit_when_done: false</c>.</summary>
+    private static Func<Workers.Worker, Ticket, bool> KeepsOf(AutopilotContext c) => (w, _) => KeptAgents.Keeps(RolesOf(c)(), w);
 
     /// <summary>Background work still going: gates, merges, spawns, clean-ups.</summary>
     public int Running => Background().Count();

@@ -44,6 +44,9 @@ public sealed class AutopilotBackground
 
     private TicketLifecycle Life => _lifeOf();
 
+    /// <summary>Whether a finished ticket's live agent is kept (<see cref="TicketLifecycle.Keeps"/>): the clean-up of finished tickets leaves it alone.</summary>
+    public Func<Worker, Ticket, bool>? Keeps { get; init; }
+
     /// <summary>The agents being started, by ticket.</summary>
     public IReadOnlyDictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> Spawns => _spawns;
 
@@ -181,7 +184,8 @@ public sealed class AutopilotBackground
             var t = _ctx.Tickets.GetTicket(w.Ticket!.Value);
             var busy = t is not null && _cleanups.TryGetValue(t.Number, out var c) && !c.IsCompleted
                 || _endings.TryGetValue(w.Name, out var ending) && !ending.Task.IsCompleted; // being ended already
-            if (t is not null && !busy && !_spawns.ContainsKey(t.Number) && (t.Status.IsFinished() || t.Assignee != w.Name))
+            var kept = t is not null && t.Assignee == w.Name && t.Status == TicketStatus.Done && Keeps?.Invoke(w, t) == true;
+            if (t is not null && !busy && !kept && !_spawns.ContainsKey(t.Number) && (t.Status.IsFinished() || t.Assignee != w.Name))
             {
                 CleanUpLater(t.Assignee == w.Name ? t : t with { Assignee = w.Name, Status = t.Status.IsFinished() ? t.Status : TicketStatus.InProgress });
             }

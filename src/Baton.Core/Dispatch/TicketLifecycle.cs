@@ -45,6 +45,12 @@ public sealed class TicketLifecycle
     /// </summary>
     public Action<Ticket, string, bool>? EndLater { get; init; }
 
+    /// <summary>
+    /// Whether a finished ticket's live agent stays (its role's <c>exit_when_done: false</c>): then
+    /// the clean-up neither ends it nor removes the worktree it sits in. Null: every agent is ended.
+    /// </summary>
+    public Func<Worker, Ticket, bool>? Keeps { get; init; }
+
     /// <summary>How long the end of a finished ticket's agent waits for its turn to end before typing the exit command.</summary>
     public static readonly TimeSpan TurnWait = TimeSpan.FromSeconds(30);
 
@@ -192,6 +198,11 @@ public sealed class TicketLifecycle
         ArgumentNullException.ThrowIfNull(ticket);
         if (ticket.Assignee is not null && _store.GetWorker(ticket.Assignee) is { } w && w.State.IsLive())
         {
+            if (ticket.Status is TicketStatus.Review or TicketStatus.Done && Keeps?.Invoke(w, ticket) == true)
+            {
+                return; // kept alive in its worktree, which stays while it runs there
+            }
+
             // Its work is over, but its last turn (which ran `baton ticket done`) may not be:
             // the exit command waits for that turn's end, bounded.
             await EndWorkerAsync(w.Name, ct, TurnWait).ConfigureAwait(false);

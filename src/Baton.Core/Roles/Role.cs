@@ -21,7 +21,8 @@ public sealed record Role
 
     /// <summary>Most tickets in progress at once with this role (<c>max_tasks</c>); null for no limit. Unlike <see cref="Capacity"/>, agents not on a ticket do not count.</summary>
     public int? MaxTasks { get; init; }
-    public bool ExitWhenDone { get; init; }
+    /// <summary>Whether the autopilot ends the agent once its ticket is finished (<c>exit_when_done</c>, default true); false keeps it alive and idle (<see cref="Dispatch.KeptAgents"/>).</summary>
+    public bool ExitWhenDone { get; init; } = true;
     public bool CommitBeforeStop { get; init; }
     public bool AutoApprove { get; init; }
 

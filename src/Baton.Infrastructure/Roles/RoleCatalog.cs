@@ -118,7 +118,7 @@ public sealed partial class RoleCatalog : IRoleCatalog
             HandoffTo = doc.List(root, "handoff_to") ?? [],
             Specialities = doc.List(root, "specialities") ?? [],
             MaxTasks = doc.Int(root, "max_tasks", 1, 1000),
-            ExitWhenDone = Bool(doc, root, "exit_when_done"),
+            ExitWhenDone = doc.String(root, "exit_when_done") is null || Bool(doc, root, "exit_when_done"), // ending is the default
             CommitBeforeStop = Bool(doc, root, "commit_before_stop"),
             AutoApprove = Bool(doc, root, "auto_approve"),
             Mcp = doc.Choice(root, "mcp", ("true", RoleMcp.Worker), ("false", RoleMcp.None), ("worker", RoleMcp.Worker), ("orchestrator", RoleMcp.Orchestrator)) ?? RoleMcp.None,
