@@ -22,7 +22,7 @@ internal static class GateCommand
             var json = parse.GetValue(CommandRunner.Json);
             var config = host.Config.Autopilot;
             var gate = new OnDemandGate(new Baton.Core.Git.LockedWorktrees(host.Git), host.Git, new GateRunner(host.Runner, Baton.Core.Security.Redactor.From(host.Variables)),
-                host.MergeStore, host.Store, host.TicketStore, host.Files, host.Time, host.Paths.Root, System.IO.Path.Combine(host.Paths.BatonDir, "worktrees"));
+                host.MergeStore, host.Store, host.TicketStore, host.Files, host.Time, host.Paths.Root, host.WorkPaths.WorktreesDir);
             var asked = parse.GetValue(role);
             if (asked is not null)
             {

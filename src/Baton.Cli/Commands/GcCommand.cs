@@ -53,6 +53,6 @@ internal static class GcCommand
         var worktrees = new Baton.Core.Git.LockedWorktrees(host.Git);
         var ticketWorktrees = new Baton.Core.Dispatch.TicketWorktrees(worktrees, host.Git, host.Git, host.Store, host.Time, host.Paths.Root, host.Files);
         return new WorkspaceCleanup(host.TicketStore, host.Store, host.MergeStore, worktrees, host.Git, host.Git, host.Git, ticketWorktrees,
-            host.Tmux(host.Config.TmuxSocket), host.Files, host.Paths, host.Config.SessionPrefix, host.Time);
+            host.Tmux(host.Config.TmuxSocket), host.Files, host.WorkPaths, host.Config.SessionPrefix, host.Time);
     }
 }

@@ -17,7 +17,7 @@ internal static class ValidateCommand
         CommandRunner.Bind(command, (parse, host, _) =>
         {
             var socket = host.Config.TmuxSocket;
-            var findings = new WorkspaceValidator(host.TicketStore, host.Store, host.Git, host.Git, host.Tmux(socket), socket, host.Files, host.Paths,
+            var findings = new WorkspaceValidator(host.TicketStore, host.Store, host.Git, host.Git, host.Tmux(socket), socket, host.Files, host.WorkPaths,
                 host.Config.SessionPrefix, pid => Directory.Exists("/proc/" + pid.ToString(System.Globalization.CultureInfo.InvariantCulture))).Check();
             var errors = findings.Count(f => f.Severity == Finding.Error);
             if (parse.GetValue(CommandRunner.Json))

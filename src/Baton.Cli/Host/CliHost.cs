@@ -34,6 +34,7 @@ public sealed class CliHost : IDisposable
     private Baton.Infrastructure.Notify.NotificationChannels? _channels;
     private BatonConfig? _config;
     private BatonPaths? _paths;
+    private BatonPaths? _workPaths;
     private AgentProfiles? _profiles;
     private Executables? _executables;
     private AgentVersions? _versions;
@@ -70,6 +71,13 @@ public sealed class CliHost : IDisposable
     public ProcessEnvironment Variables { get; } = new();
 
     public BatonPaths Paths => _paths ??= FindPaths();
+
+    /// <summary>
+    /// <see cref="Paths"/> with the worktrees where <c>workspace.base_dir</c> puts them. It needs the
+    /// config, so only what makes or looks for worktrees asks for it (a bad config.yaml must not
+    /// stop `baton down`).
+    /// </summary>
+    public BatonPaths WorkPaths => _workPaths ??= Paths.WithWorktreesIn(Config.WorktreeBaseDir);
 
     public IStore Store => Sqlite;
 
@@ -158,9 +166,9 @@ public sealed class CliHost : IDisposable
         new FileSessionLock(Paths.LocksDir),
         Secrets(),
         Config,
-        Paths,
+        WorkPaths,
         Time,
-        () => new RoleSetup(Roles(), GitWorkspace, Paths, Executables.Self, Executables.Hook, Files))
+        () => new RoleSetup(Roles(), GitWorkspace, WorkPaths, Executables.Self, Executables.Hook, Files))
     {
         Versions = Versions,
         Usage = UsageStore,
@@ -271,7 +279,7 @@ public sealed class CliHost : IDisposable
         var dispatcher = new Lazy<Baton.Core.Dispatch.Dispatcher>(() =>
         {
             var workers = Workers();
-            return new(Config.Autopilot, Config.DefaultAgent, Time, TicketStore, Git, () => workers.RoleSetup().Roles.Catalog, Profiles, Paths, Files) { WorkerNamed = Store.GetWorker };
+            return new(Config.Autopilot, Config.DefaultAgent, Time, TicketStore, Git, () => workers.RoleSetup().Roles.Catalog, Profiles, WorkPaths, Files) { WorkerNamed = Store.GetWorker };
         });
         return new(BudgetStore, Store, UsageStore, TicketStore, Config.Budgets, Time)
         {
@@ -348,7 +356,7 @@ public sealed class CliHost : IDisposable
     /// <summary>The single-instance lock of `baton up` on this repository.</summary>
     public Baton.Core.Dispatch.IAutopilotLock AutopilotLock => new Baton.Infrastructure.Dispatch.AutopilotLockFile(Paths);
 
-    public Baton.Core.Dispatch.AutopilotPreflight Preflight() => new(_runner, Roles().Catalog, Profiles, Git, Paths)
+    public Baton.Core.Dispatch.AutopilotPreflight Preflight() => new(_runner, Roles().Catalog, Profiles, Git, WorkPaths)
     {
         Executables = Executables,
         Tickets = TicketStore,

@@ -32,6 +32,9 @@ public sealed record BatonConfig
     /// <summary>Age past which `baton gc` (and `baton up`, every <see cref="CleanupEvery"/>) removes failed and cancelled tickets' worktrees, closed branches, ended sessions and logs (<c>workspace.cleanup_after</c>).</summary>
     public TimeSpan CleanupAfter { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>Where worktrees are made (<c>workspace.base_dir</c>, relative to the repository's root); null: .baton/worktrees. <see cref="BatonPaths.WithWorktreesIn"/> resolves it.</summary>
+    public string? WorktreeBaseDir { get; init; }
+
     /// <summary>How often `baton up` runs the workspace clean-up (<c>workspace.cleanup_every</c>; 0 turns it off).</summary>
     public TimeSpan CleanupEvery { get; init; } = TimeSpan.FromHours(1);
 

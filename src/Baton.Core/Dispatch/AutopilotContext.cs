@@ -26,7 +26,7 @@ public sealed record AutopilotContext(
     public IStore Store => Workers.Store;
     public string Root => Workers.Paths.Root;
     public IFiles Files => Workers.Files;
-    public string WorktreesDir => Path.Combine(Workers.Paths.BatonDir, "worktrees");
+    public string WorktreesDir => Workers.Paths.WorktreesDir;
 
     public WorkerService WorkerService() => new(Workers);
 

@@ -76,6 +76,12 @@ public sealed partial class AutopilotPreflight
             throw new BatonException($"{_paths.ConfigFile}: autopilot.base_branch '{branch}' does not exist in {_paths.Root}");
         }
 
+        if (Files is { } files)
+        {
+            // A base_dir on a disk that is not mounted fails here, not on every dispatch.
+            Workspace.WorktreeFolder.Ensure(files, _paths);
+        }
+
         CheckWaitingTickets(config);
         var template = Path.Combine(_paths.BatonDir, "templates", "ticket.md");
         if (Files is not null && Files.FileExists(template))

@@ -47,7 +47,7 @@ public sealed class Dispatcher
     /// <summary>The stored worker of a name (tickets from the inbox may name one), or null.</summary>
     public Func<string, Workers.Worker?>? WorkerNamed { get; init; }
 
-    private string WorktreesDir => Path.Combine(_paths.BatonDir, "worktrees");
+    private string WorktreesDir => _paths.WorktreesDir;
 
     /// <summary>Ready tickets with the role and agent each would run with; tickets waiting out a retry delay are left out.</summary>
     public IReadOnlyList<DispatchCandidate> Candidates(DateTimeOffset now, TickReport report)
@@ -250,7 +250,7 @@ public sealed class Dispatcher
         ArgumentNullException.ThrowIfNull(spawner);
         ArgumentNullException.ThrowIfNull(claimed);
         ArgumentNullException.ThrowIfNull(candidate);
-        _files.CreateDirectory(WorktreesDir);
+        Workspace.WorktreeFolder.Ensure(_files, _paths);
         worktrees.AddWorktree(_paths.Root, claimed.Worktree!, claimed.Branch!, StartPoint(_tickets, _branches, _paths.Root, claimed));
         return await spawner.SpawnAsync(new SpawnRequest
         {

@@ -75,7 +75,7 @@ public sealed class FeatureMerges
             }
 
             var feature = FeatureOf(mr)!;
-            var scratch = Path.Combine(Path.Combine(_paths.BatonDir, "worktrees"), $"_merge-{mr.Id}");
+            var scratch = Path.Combine(_paths.WorktreesDir, $"_merge-{mr.Id}");
             var message = $"Merge feature {feature} into {mr.Target}\n\nIntegration branch {mr.Branch} merged by Baton after the gate passed on the result.";
             var (commands, timeout) = (_config.GateCommandsFor("overseer"), _config.GateTimeout);
             var stopping = _stopping;

@@ -284,7 +284,7 @@ public sealed class GatesAndMerges
                 continue;
             }
 
-            var scratch = Path.Combine(Path.Combine(_paths.BatonDir, "worktrees"), $"_merge-{mr.Id}");
+            var scratch = Path.Combine(_paths.WorktreesDir, $"_merge-{mr.Id}");
             var message = $"Merge {ticket.Id}: {ticket.Title}\n\nBranch {mr.Branch} merged by Baton after its gate passed.\nBaton-Ticket: {ticket.Id}";
             var commands = _config.GateCommandsFor(RoleOf(ticket));
             var timeout = _config.GateTimeout;

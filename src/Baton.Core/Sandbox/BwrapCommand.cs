@@ -63,7 +63,7 @@ public static class BwrapCommand
         mounts.Add(new Mount("--bind", request.BatonDir, request.BatonDir));
         mounts.AddRange(ReadOnlyBatonEntries.Select(e => Path.Combine(request.BatonDir, e)).Select(p => new Mount("--ro-bind-try", p, p)));
         mounts.AddRange(request.Hidden.Select(f => new Mount("--ro-bind", "/dev/null", f)));
-        var worktrees = Path.Combine(request.BatonDir, "worktrees");
+        var worktrees = request.WorktreesDir ?? Path.Combine(request.BatonDir, "worktrees");
         if (Under(request.Worktree, worktrees))
         {
             // Every other worker's folder lives here: none of them is visible, only this one.

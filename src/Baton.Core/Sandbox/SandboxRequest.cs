@@ -12,6 +12,9 @@ public sealed record SandboxRequest
     /// <summary>Baton's folder (.baton): the store, the spool, the shim, the role files; read-write, with every other worktree under it hidden.</summary>
     public required string BatonDir { get; init; }
 
+    /// <summary>Where every worker's worktree lives (<see cref="Config.BatonPaths.WorktreesDir"/>): hidden but for this worker's own; null: .baton/worktrees.</summary>
+    public string? WorktreesDir { get; init; }
+
     /// <summary>The agent's HOME: an empty tmpfs holding only <see cref="HomeEntries"/>.</summary>
     public required string Home { get; init; }
 

@@ -107,6 +107,7 @@ public sealed class SandboxWrap
             Worktree = directory,
             GitCommonDir = common,
             BatonDir = _ctx.Paths.BatonDir,
+            WorktreesDir = _ctx.Paths.WorktreesDir,
             Home = home,
             HomeEntries = entries,
             ReadOnlyAt = identity,

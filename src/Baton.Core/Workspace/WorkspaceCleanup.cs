@@ -18,7 +18,7 @@ public sealed record CleanupItem(string Kind, string Target, string Reason, bool
 /// <summary>
 /// What piles up when `baton up` runs for weeks, cleaned up (`baton gc`, and `up` on its
 /// `workspace.cleanup_every`): worktrees of failed and cancelled tickets, merged or closed tickets'
-/// branches, folders under .baton/worktrees no ticket owns, sessions of agents that ended, their logs
+/// branches, folders in the worktrees folder (.baton/worktrees or workspace.base_dir) no ticket owns, sessions of agents that ended, their logs
 /// and hook spools. Never unsaved work: uncommitted changes of a ticket's worktree are saved as a
 /// refs/baton/wip/ snapshot first, and a dirty folder that is no ticket's is left (and said so).
 /// Never a live ticket's or a live worker's things. Safe beside a running loop: each item is
@@ -66,7 +66,7 @@ public sealed class WorkspaceCleanup
             c.Workers.Tmux(c.Workers.Config.TmuxSocket), c.Files, c.Workers.Paths, c.Workers.Config.SessionPrefix, c.Time);
     }
 
-    private string WorktreesDir => Path.Combine(_paths.BatonDir, "worktrees");
+    private string WorktreesDir => _paths.WorktreesDir;
 
     public IReadOnlyList<CleanupItem> Run(TimeSpan olderThan, bool dryRun)
     {
@@ -202,7 +202,7 @@ public sealed class WorkspaceCleanup
         }
     }
 
-    /// <summary>Folders under .baton/worktrees that no ticket owns: a clean registered worktree goes, anything else is reported.</summary>
+    /// <summary>Folders in the worktrees folder that no ticket owns: a clean registered worktree goes, anything else is reported.</summary>
     private void Orphans(List<Ticket> tickets, DateTimeOffset cutoff, bool dryRun, List<CleanupItem> items)
     {
         if (!_files.DirectoryExists(WorktreesDir))

@@ -86,15 +86,15 @@ public sealed class WorkspaceValidator
         }
 
         var owned = tickets.Select(t => t.Worktree).OfType<string>().Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
-        var worktreesDir = Path.Combine(_paths.BatonDir, "worktrees");
+        var worktreesDir = _paths.WorktreesDir;
         if (_files.DirectoryExists(worktreesDir))
         {
             var known = registered.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
             foreach (var dir in _files.ListDirectories(worktreesDir, "*").Select(Path.GetFullPath).Where(d => !owned.Contains(d)))
             {
                 findings.Add(known.Contains(dir)
-                    ? new(Finding.Warning, "worktree", dir, "a git worktree under .baton/worktrees that is no ticket's", "`baton gc` removes it when it is clean and old; else look at it and `git worktree remove` it")
-                    : new(Finding.Error, "folder", dir, "a folder under .baton/worktrees that is not a git worktree", "look at it, then remove it by hand (`rm -r`)"));
+                    ? new(Finding.Warning, "worktree", dir, "a git worktree in the worktrees folder that is no ticket's", "`baton gc` removes it when it is clean and old; else look at it and `git worktree remove` it")
+                    : new(Finding.Error, "folder", dir, "a folder in the worktrees folder that is not a git worktree", "look at it, then remove it by hand (`rm -r`)"));
             }
         }
 

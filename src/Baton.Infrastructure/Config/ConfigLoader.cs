@@ -113,9 +113,25 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "workspace") is { } workspace)
         {
-            doc.AllowOnly(workspace, "cleanup_after", "cleanup_every");
+            doc.AllowOnly(workspace, "cleanup_after", "cleanup_every", "base_dir");
+            var baseDir = doc.String(workspace, "base_dir");
+            if (!string.IsNullOrWhiteSpace(baseDir))
+            {
+                // The config sits in ROOT/.baton/: a base_dir inside ROOT/.git is refused here, with its line.
+                var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(source))) ?? "/";
+                try
+                {
+                    _ = BatonPaths.ForRoot(root).WithWorktreesIn(baseDir);
+                }
+                catch (Baton.Core.BatonException e)
+                {
+                    throw doc.Error(doc.Node(workspace, "base_dir")!, e.Message);
+                }
+            }
+
             config = config with
             {
+                WorktreeBaseDir = string.IsNullOrWhiteSpace(baseDir) ? null : baseDir.Trim(),
                 CleanupAfter = doc.Duration(workspace, ConfigSchema.Key("workspace.cleanup_after")) ?? config.CleanupAfter,
                 CleanupEvery = doc.Duration(workspace, ConfigSchema.Key("workspace.cleanup_every")) ?? config.CleanupEvery,
             };
