@@ -93,6 +93,8 @@ public static class Program
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(WipCommand.Create());
         root.Subcommands.Add(StoreCommand.Create());
+        root.Subcommands.Add(NodeCommand.Create());
+        root.Subcommands.Add(NodesCommand.Create());
         root.Subcommands.Add(HandoffCommand.Create());
         root.Subcommands.Add(HandoffCommand.CreateList());
         root.Subcommands.Add(ConflictsCommand.Create());

@@ -37,7 +37,8 @@ internal static class TicketCommand
         var agent = new Option<string?>("--agent") { Description = "The agent profile that should take it" };
         var limit = new Option<int?>("--time-limit") { Description = "Most minutes it may run once started" };
         var paths = new Option<string[]>("--paths") { Description = "Files it expects to change: globs, comma-separated or repeated (src/api/**); see hold_on_overlap" };
-        var command = new Command("create", "File a new ticket; prints its id") { title, body, priority, labels, feature, deps, role, agent, limit, paths, CommandRunner.Json };
+        var requires = new Option<string[]>("--requires") { Description = "A label the node that runs it must have (`baton node --labels`; repeat, or comma-separated); kept as the label requires:LABEL" };
+        var command = new Command("create", "File a new ticket; prints its id") { title, body, priority, labels, feature, deps, role, agent, limit, paths, requires, CommandRunner.Json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var text = parse.GetValue(body) ?? "";
@@ -51,7 +52,7 @@ internal static class TicketCommand
                 Title = parse.GetValue(title)!,
                 Body = text,
                 Priority = parse.GetValue(priority),
-                Labels = parse.GetValue(labels) ?? [],
+                Labels = [.. parse.GetValue(labels) ?? [], .. (parse.GetValue(requires) ?? []).SelectMany(r => r.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(r => Baton.Core.Nodes.LeaseKeeper.RequiresPrefix + r)],
                 Feature = parse.GetValue(feature),
                 DependsOn = Split(parse.GetValue(deps)),
                 Role = parse.GetValue(role),

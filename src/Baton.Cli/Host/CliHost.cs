@@ -270,6 +270,37 @@ public sealed class CliHost : IDisposable
         Budgets = Budgets(),
     };
 
+    public Baton.Core.Nodes.ILeaseStore LeaseStore => new SqlLeaseStore(Sqlite);
+
+    /// <summary>
+    /// The loop of `baton node`: the autopilot's own, with this node's view of the tickets (its
+    /// leases, the work it can run), the merge queue while it holds it, and its capacity. On
+    /// PostgreSQL it is locked by node name (several nodes per repository); on SQLite by the
+    /// repository's autopilot lock, as `baton up`.
+    /// </summary>
+    public Baton.Core.Dispatch.AutopilotRun NodeRun(Baton.Core.Nodes.LeaseKeeper keeper)
+    {
+        ArgumentNullException.ThrowIfNull(keeper);
+        var leases = LeaseStore;
+        Baton.Core.Dispatch.IAutopilotLoop Loop()
+        {
+            var context = AutopilotContext();
+            var workers = context.Workers with { Config = context.Workers.Config with { Autopilot = context.Config with { MaxWorkers = keeper.Node.Capacity } } };
+            return new Baton.Core.Dispatch.Autopilot(context with
+            {
+                Workers = workers,
+                Tickets = new Baton.Core.Nodes.NodeTickets(context.Tickets, keeper),
+                Merges = new Baton.Core.Nodes.NodeMerges(context.Merges, leases),
+                Node = new Baton.Core.Nodes.NodeDuty(keeper, leases, Store, Time, (name, ct) => new WorkerService(workers).KillAsync(name, ct)),
+                Wake = Baton.Infrastructure.Dispatch.FileWake.TryStart(Paths),
+            });
+        }
+
+        Baton.Core.Dispatch.IAutopilotLock held = Sqlite is Baton.Infrastructure.Storage.Postgres.PostgresStore
+            ? new Baton.Infrastructure.Nodes.StoreNodeLock(Sqlite, keeper.Node.Name) : AutopilotLock;
+        return new(held, Loop, Store, Time, Config.Autopilot.Tick);
+    }
+
     public Baton.Core.Budgets.IBudgetStore BudgetStore => new SqlBudgetStore(Sqlite);
 
     /// <summary>Budgets for `baton budget`, `status`, the MCP server and the loop.</summary>

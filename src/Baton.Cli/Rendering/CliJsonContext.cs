@@ -59,6 +59,12 @@ public sealed record GcJson(bool DryRun, string OlderThan, IReadOnlyList<GcItemJ
 
 public sealed record StoreTableJson(string Table, int Rows);
 
+public sealed record NodeLeaseJson(string Ticket, string Worker, long Token, DateTimeOffset ExpiresAt);
+
+public sealed record NodeJson(string Name, string Status, string Host, int Pid, int Capacity, IReadOnlyList<string> Labels, DateTimeOffset HeartbeatAt, long HeartbeatSecondsAgo, IReadOnlyList<NodeLeaseJson> Leases);
+
+public sealed record NodesJson(IReadOnlyList<NodeJson> Nodes, IReadOnlyList<string> Pruned);
+
 public sealed record StoreMigrateJson(string From, string To, int Rows, IReadOnlyList<StoreTableJson> Tables);
 
 public sealed record FindingJson(string Severity, string Kind, string Subject, string Detail, string Fix);
@@ -166,6 +172,7 @@ public sealed record ConflictsJson(
 [JsonSerializable(typeof(DirectiveJson))]
 [JsonSerializable(typeof(List<DirectiveJson>))]
 [JsonSerializable(typeof(MemoryJson))]
+[JsonSerializable(typeof(NodesJson))]
 internal sealed partial class CliJsonContext : JsonSerializerContext
 {
 }

@@ -26,6 +26,9 @@ public sealed record BatonConfig
 
     public GitHubConfig GitHub { get; init; } = new();
 
+    /// <summary>Leases of `baton node` (nodes.lease_ttl, nodes.heartbeat).</summary>
+    public Nodes.NodesConfig Nodes { get; init; } = new();
+
     /// <summary>How a CI runner gets Baton (<c>ci.install</c>, a shell command): `baton ci generate` adds a conflicts job only with it.</summary>
     public string? CiInstall { get; init; }
 

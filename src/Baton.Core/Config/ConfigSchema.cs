@@ -25,6 +25,8 @@ public static class ConfigSchema
         new("send", "submit_retries", ConfigValueType.Int, "3", "1", "10", ["How often Enter is retried when typed text was not submitted."], c => N(c.SubmitRetries)),
         new("store", "url", ConfigValueType.Text, "\"\"", null, null, ["The shared store: postgres://USER@HOST[:PORT]/DATABASE (docs/storage.md); empty: .baton/baton.db.", "BATON_STORE_URL overrides it; the password comes from BATON_STORE_PASSWORD, PGPASSWORD or ~/.pgpass."], c => Q(c.StoreUrl ?? "")),
         new("store", "busy_timeout", ConfigValueType.Duration, "10s", "1s", "10m", ["How long a command waits for another process's write lock on .baton/baton.db before it fails", "with \"the store is busy\" (1s to 10m)."], c => D(c.StoreBusyTimeout)),
+        new("nodes", "lease_ttl", ConfigValueType.Duration, "60s", "1s", "1h", ["`baton node`: a ticket's lease not renewed this long is released and the ticket re-queued (docs/nodes.md)."], c => D(c.Nodes.LeaseTtl)),
+        new("nodes", "heartbeat", ConfigValueType.Duration, "0s", "0s", "1h", ["How often a node renews its leases; 0s: a third of lease_ttl."], c => D(c.Nodes.Heartbeat)),
         new("autopilot", "max_workers", ConfigValueType.Int, "4", "1", "200", ["Most live workers `baton up` runs at once (1 to 200)."], c => N(c.Autopilot.MaxWorkers)),
         new("autopilot", "spawns_per_minute", ConfigValueType.Int, "12", "1", "600", ["Spawn rate limit: a token bucket of this many spawns a minute, at most `spawn_burst` at once."], c => N(c.Autopilot.SpawnsPerMinute)),
         new("autopilot", "spawn_burst", ConfigValueType.Int, "4", "1", "200", [], c => N(c.Autopilot.SpawnBurst)),

@@ -134,6 +134,11 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     {
         var report = new TickReport();
         _wait.TickStarted(Held());
+        if (_ctx.Node is { } node)
+        {
+            await _guard.RunAsync(report, "the node's leases", () => node.StepAsync(report, ct)).ConfigureAwait(false);
+        }
+
         if (!_recovered)
         {
             await _guard.RunAsync(report, "recovering", () => { _recovery.Recover(report); return Task.CompletedTask; }).ConfigureAwait(false);
@@ -291,7 +296,8 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         }
 
         // Agents being started count like live ones (their rows may not exist yet).
-        var live = _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive()).ToList();
+        // A node counts its own agents only: another node's run on that node's capacity.
+        var live = _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && (_ctx.Node?.Runs(w) ?? true)).ToList();
         var counted = live.Where(w => w.Ticket is not { } n || !_background.Spawns.ContainsKey(n)).Select(w => (w.Role, w.Agent))
             .Concat(_background.Spawns.Values.Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)))
             .ToList();

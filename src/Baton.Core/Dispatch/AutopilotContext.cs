@@ -87,6 +87,9 @@ public sealed record AutopilotContext(
     /// <summary>Wakes the loop when another process writes the store or a hook is spooled; null: it polls the store only. The loop disposes of it.</summary>
     public IAutopilotWake? Wake { get; init; }
 
+    /// <summary>Set when the loop runs as a node of a fleet (`baton node`): heartbeat, lease expiry, capacity counted on its own workers.</summary>
+    public Nodes.NodeDuty? Node { get; init; }
+
     /// <summary>Reaches people through the configured channels; null: no notifications (none configured).</summary>
     public Notify.Notifier? Notifier { get; init; }
 }

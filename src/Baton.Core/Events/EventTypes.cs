@@ -46,6 +46,15 @@ public static class EventTypes
     public const string TaskRestacked = "task_restacked";
     public const string TaskRetryScheduled = "task_retry_scheduled";
     public const string TaskRequeued = "task_requeued";
+
+    /// <summary>A node's lease on a ticket was not renewed within lease_ttl: the ticket went back to the queue.</summary>
+    public const string LeaseExpired = "lease_expired";
+
+    /// <summary>A node found that a lease it held is gone (expired, or a newer one taken) and stopped acting on the ticket.</summary>
+    public const string LeaseLost = "lease_lost";
+
+    public const string NodeStarted = "node_started";
+    public const string NodeStopped = "node_stopped";
     public const string TaskReportedDone = "task_reported_done";
     public const string TaskTimeLimit = "task_time_limit";
     public const string WorkerNudged = "worker_nudged";

@@ -20,6 +20,15 @@ public sealed record TicketMutation(Ticket Next, IReadOnlyList<EventRecord> Even
     /// ticket's note). The store opens it, and resolves the ticket's active ones when it moves on.
     /// </summary>
     public Tickets.BlockerReason? Blocker { get; init; }
+
+    /// <summary>Takes a lease on the ticket for its new assignee in the same transaction (a node's claim); null: none.</summary>
+    public Nodes.LeaseClaim? Lease { get; init; }
+
+    /// <summary>
+    /// The fencing token of the lease the writer acts under: the store refuses the whole change
+    /// (<see cref="Nodes.LeaseLostException"/>) when the ticket has a newer lease or this one expired.
+    /// </summary>
+    public long? Fence { get; init; }
 }
 
 /// <summary>Tickets, their dependencies and features. Every change runs inside one write transaction.</summary>

@@ -162,9 +162,12 @@ public sealed partial class TicketService : ITicketResults
         var now = _time.GetUtcNow();
         var updated = _tickets.Mutate(number, current =>
         {
-            if (reporter is { Ticket: { } worked } && worked == current.Number && current.Assignee is { } assignee && assignee != reporter.Name)
+            // Nobody assigned counts too: the ticket went back to the queue (its lease expired, a
+            // retry), and a report from the attempt that lost it would complete it twice.
+            if (reporter is { Ticket: { } worked } && worked == current.Number && current.Assignee != reporter.Name)
             {
-                throw new BatonException($"{reporter.Name} is no longer {current.Id}'s agent ({assignee} is, since a retry or a handoff): its report is ignored; stop working on {current.Id}");
+                var who = current.Assignee is { } assignee ? $"{assignee} is, since a retry or a handoff" : "it went back to the queue";
+                throw new BatonException($"{reporter.Name} is no longer {current.Id}'s agent ({who}): its report is ignored; stop working on {current.Id}");
             }
 
             var next = current with { UpdatedAt = now };

@@ -22,7 +22,7 @@ public static class ConfigLoader
     public static BatonConfig Parse(string source, string text)
     {
         var doc = YamlDocument.Parse(source, text);
-        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "handoff", "budgets", "notify", "ci", "workspace", "sandbox");
+        doc.AllowOnly(doc.Root, "tmux", "agents", "send", "store", "autopilot", "gate", "merge", "conflicts", "github", "handoff", "budgets", "notify", "ci", "workspace", "sandbox", "nodes");
         var config = BatonConfig.Default;
         if (doc.Map(doc.Root, "tmux") is { } tmux)
         {
@@ -163,6 +163,19 @@ public static class ConfigLoader
                     ConflictNotify = doc.Bool(conflicts, "notify") ?? config.Autopilot.ConflictNotify,
                 },
             };
+        }
+
+        if (doc.Map(doc.Root, "nodes") is { } nodes)
+        {
+            doc.AllowOnly(nodes, "lease_ttl", "heartbeat");
+            var d = config.Nodes;
+            // heartbeat < lease_ttl is checked where both are used (`baton node`): either may come alone.
+            var next = d with
+            {
+                LeaseTtl = doc.Duration(nodes, ConfigSchema.Key("nodes.lease_ttl")) ?? d.LeaseTtl,
+                Heartbeat = doc.Duration(nodes, ConfigSchema.Key("nodes.heartbeat")) ?? d.Heartbeat,
+            };
+            config = config with { Nodes = next };
         }
 
         if (doc.Map(doc.Root, "github") is { } github)

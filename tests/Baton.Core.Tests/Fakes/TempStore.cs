@@ -31,6 +31,8 @@ public sealed class TempStore : IDisposable
 
     public Baton.Core.Usage.IUsageStore Usage => new SqlUsageStore(_db);
 
+    public Baton.Core.Nodes.ILeaseStore Leases => new SqlLeaseStore(_db);
+
     public void Dispose()
     {
         _db.Dispose();

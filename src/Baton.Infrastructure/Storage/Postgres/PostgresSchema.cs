@@ -351,6 +351,35 @@ internal static class PostgresSchema
         ALTER TABLE conflicts ADD COLUMN note TEXT;
         ALTER TABLE conflicts ADD COLUMN resolution TEXT;
         """,
+
+        // 15: nodes (`baton node`) and their leases on tickets: a lease is taken with the claim, its
+        // token (an identity: never reused, always increasing) fences every later write.
+        """
+        CREATE TABLE nodes (
+            name         TEXT PRIMARY KEY,
+            host         TEXT NOT NULL,
+            pid          BIGINT NOT NULL,
+            capacity     BIGINT NOT NULL,
+            labels       TEXT NOT NULL DEFAULT '[]',
+            lease_ttl_ms BIGINT NOT NULL,
+            started_at   TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL,
+            stopped_at   TEXT
+        );
+        CREATE TABLE leases (
+            token      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            ticket     BIGINT NOT NULL,
+            node       TEXT NOT NULL,
+            worker     TEXT NOT NULL,
+            state      TEXT NOT NULL CHECK (state IN ('held', 'released', 'expired')),
+            taken_at   TEXT NOT NULL,
+            renewed_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            ended_at   TEXT
+        );
+        CREATE INDEX leases_ticket ON leases(ticket, token);
+        CREATE INDEX leases_held ON leases(state, expires_at);
+        """,
     ];
 
     public static int Version => Migrations.Length;

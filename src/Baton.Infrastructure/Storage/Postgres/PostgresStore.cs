@@ -154,6 +154,28 @@ public sealed class PostgresStore : SqlStore
 
     internal override string InsertionOrder => "seq";
 
+    internal override string SkipLocked => " FOR UPDATE SKIP LOCKED";
+
+    // Session advisory locks this connection holds; asking again would stack another hold.
+    private readonly HashSet<long> _advisory = [];
+
+    internal override bool HoldAdvisoryLock(long key)
+    {
+        if (_advisory.Contains(key))
+        {
+            return true;
+        }
+
+        // Held until this connection closes: when the node dies, the server lets it go for another.
+        if (Scalar($"SELECT pg_try_advisory_lock({key.ToString(CultureInfo.InvariantCulture)})") is true)
+        {
+            _advisory.Add(key);
+            return true;
+        }
+
+        return false;
+    }
+
     internal override string JsonArrayHas(string column, string parameter) =>
         $"EXISTS (SELECT 1 FROM jsonb_array_elements_text(CAST({column} AS jsonb)) AS l(value) WHERE l.value = {parameter})";
 

@@ -43,6 +43,18 @@ public abstract class SqlStore : IStore, IDisposable
     /// <summary>The column that orders a table's rows as first inserted where it has no id (SQLite's hidden rowid).</summary>
     internal abstract string InsertionOrder { get; }
 
+    /// <summary>
+    /// What a row-locking read appends on this engine: PostgreSQL's <c>FOR UPDATE SKIP LOCKED</c>;
+    /// nothing on SQLite, whose one writer already holds the whole store.
+    /// </summary>
+    internal abstract string SkipLocked { get; }
+
+    /// <summary>
+    /// Takes (or keeps) a lock held for this connection's life; false when another connection
+    /// holds it. SQLite has one writer per repository already (the autopilot lock): always true.
+    /// </summary>
+    internal virtual bool HoldAdvisoryLock(long key) => true;
+
     /// <summary>Takes the write lock and lets it go: throws when the store cannot be written.</summary>
     public void CheckWritable() => Write(() => { });
 

@@ -179,63 +179,83 @@ public sealed class SqlTicketStore : ITicketStore
     {
         ArgumentNullException.ThrowIfNull(change);
         Ticket? result = null;
-        _db.Write(() =>
-        {
-            var current = GetTicket(number) ?? throw BatonException.Usage($"unknown ticket {TicketId.Format(number)}: `baton ticket list` shows the tickets");
-            var mutation = change(current);
-            var next = mutation.Next with { Number = number };
-            if (mutation.NewDependencies is { Count: > 0 } deps)
-            {
-                foreach (var dep in deps)
-                {
-                    if (GetTicket(dep) is null)
-                    {
-                        throw BatonException.Usage($"{TicketId.Format(dep)} does not exist, so nothing can depend on it");
-                    }
-                }
-
-                var cycle = TicketRules.FindCycle(DependencyGraph(), number, deps);
-                if (cycle is not null)
-                {
-                    throw BatonException.Usage($"refused: that dependency would make a cycle: {TicketRules.DescribeCycle(cycle)}");
-                }
-
-                foreach (var dep in deps.Distinct())
-                {
-                    AddDependency(number, dep);
-                }
-
-                next = next with { DependsOn = current.DependsOn.Concat(deps).Distinct().Order().ToList() };
-            }
-
-            if (mutation.RemovedDependencies is { Count: > 0 } removed)
-            {
-                foreach (var dep in removed.Distinct())
-                {
-                    using var delete = _db.Command("DELETE FROM ticket_dependencies WHERE ticket = @t AND depends_on = @d");
-                    SqlStore.Bind(delete, "@t", number);
-                    SqlStore.Bind(delete, "@d", dep);
-                    delete.ExecuteNonQuery();
-                }
-
-                next = next with { DependsOn = next.DependsOn.Except(removed).ToList() };
-            }
-
-            Save(next);
-            TrackBlocker(current, next, mutation.Blocker);
-            if (mutation.MergeRequest is { } mr)
-            {
-                SqlMergeStore.Save(_db, mr);
-            }
-
-            foreach (var e in mutation.Events)
-            {
-                _db.Insert(e);
-            }
-
-            result = next;
-        });
+        _db.Write(() => result = Apply(number, change));
         return result!;
+    }
+
+    /// <summary>The body of <see cref="Mutate"/>, inside a write transaction the caller holds (lease expiry re-queues with it).</summary>
+    internal Ticket Apply(long number, Func<Ticket, TicketMutation> change)
+    {
+        var current = GetTicket(number) ?? throw BatonException.Usage($"unknown ticket {TicketId.Format(number)}: `baton ticket list` shows the tickets");
+        var mutation = change(current);
+        if (mutation.Fence is { } fence)
+        {
+            SqlLeases.CheckFence(_db, number, fence);
+        }
+
+        var next = mutation.Next with { Number = number };
+        if (mutation.Lease is { } claim)
+        {
+            // Before any write: a ticket row another claim has locked is skipped, not waited for.
+            SqlLeases.Take(_db, number, next.Assignee ?? throw new InvalidOperationException("a lease needs an assignee"), claim);
+        }
+
+        if (mutation.NewDependencies is { Count: > 0 } deps)
+        {
+            foreach (var dep in deps)
+            {
+                if (GetTicket(dep) is null)
+                {
+                    throw BatonException.Usage($"{TicketId.Format(dep)} does not exist, so nothing can depend on it");
+                }
+            }
+
+            var cycle = TicketRules.FindCycle(DependencyGraph(), number, deps);
+            if (cycle is not null)
+            {
+                throw BatonException.Usage($"refused: that dependency would make a cycle: {TicketRules.DescribeCycle(cycle)}");
+            }
+
+            foreach (var dep in deps.Distinct())
+            {
+                AddDependency(number, dep);
+            }
+
+            next = next with { DependsOn = current.DependsOn.Concat(deps).Distinct().Order().ToList() };
+        }
+
+        if (mutation.RemovedDependencies is { Count: > 0 } removed)
+        {
+            foreach (var dep in removed.Distinct())
+            {
+                using var delete = _db.Command("DELETE FROM ticket_dependencies WHERE ticket = @t AND depends_on = @d");
+                SqlStore.Bind(delete, "@t", number);
+                SqlStore.Bind(delete, "@d", dep);
+                delete.ExecuteNonQuery();
+            }
+
+            next = next with { DependsOn = next.DependsOn.Except(removed).ToList() };
+        }
+
+        Save(next);
+        TrackBlocker(current, next, mutation.Blocker);
+        if (mutation.MergeRequest is { } mr)
+        {
+            SqlMergeStore.Save(_db, mr);
+        }
+
+        foreach (var e in mutation.Events)
+        {
+            _db.Insert(e);
+        }
+
+        if (mutation.Lease is null && next.Status is not (TicketStatus.InProgress or TicketStatus.Testing))
+        {
+            // The work left the node (review, done, failed, cancelled, back to the queue): its lease goes with it.
+            SqlLeases.Release(_db, number, next.UpdatedAt);
+        }
+
+        return next;
     }
 
     public Feature AddFeature(Feature feature, EventRecord added)

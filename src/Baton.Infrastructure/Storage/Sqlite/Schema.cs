@@ -372,6 +372,35 @@ internal static class Schema
         ALTER TABLE conflicts ADD COLUMN note TEXT;
         ALTER TABLE conflicts ADD COLUMN resolution TEXT;
         """,
+
+        // 15: nodes (`baton node`) and their leases on tickets: a lease is taken with the claim, its
+        // token (AUTOINCREMENT: never reused, always increasing) fences every later write.
+        """
+        CREATE TABLE nodes (
+            name         TEXT PRIMARY KEY,
+            host         TEXT NOT NULL,
+            pid          INTEGER NOT NULL,
+            capacity     INTEGER NOT NULL,
+            labels       TEXT NOT NULL DEFAULT '[]',
+            lease_ttl_ms INTEGER NOT NULL,
+            started_at   TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL,
+            stopped_at   TEXT
+        );
+        CREATE TABLE leases (
+            token      INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket     INTEGER NOT NULL,
+            node       TEXT NOT NULL,
+            worker     TEXT NOT NULL,
+            state      TEXT NOT NULL CHECK (state IN ('held', 'released', 'expired')),
+            taken_at   TEXT NOT NULL,
+            renewed_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            ended_at   TEXT
+        );
+        CREATE INDEX leases_ticket ON leases(ticket, token);
+        CREATE INDEX leases_held ON leases(state, expires_at);
+        """,
     ];
 
     public static int Version => Migrations.Length;

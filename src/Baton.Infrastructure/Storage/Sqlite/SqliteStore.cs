@@ -124,6 +124,8 @@ public sealed class SqliteStore : SqlStore
 
     internal override string InsertionOrder => "rowid";
 
+    internal override string SkipLocked => "";
+
     internal override string JsonArrayHas(string column, string parameter) =>
         $"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = {parameter})";
 
