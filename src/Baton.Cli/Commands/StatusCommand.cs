@@ -23,23 +23,26 @@ internal static class StatusCommand
                 throw BatonException.Usage($"unknown feature '{name}': add it with `baton feature add {name} \"TITLE\"`");
             }
 
-            var views = host.Tickets().List(new TicketQuery(Feature: name), readyOnly: false);
-            var counts = TicketStatuses.All.ToDictionary(s => s.ToText(), s => views.Count(v => v.Ticket.Status == s));
-            var ready = TicketRules.DispatchOrder(views.Where(v => v.Ready).Select(v => v.Ticket)).Select(t => t.Id).ToList();
+            // Counted and listed by the store, never read row by row: status stays quick at 100,000 tickets.
+            var byStatus = host.TicketStore.StatusCounts(name);
+            var counts = TicketStatuses.All.ToDictionary(s => s.ToText(), s => byStatus.GetValueOrDefault(s));
+            var total = byStatus.Values.Sum();
+            var ready = host.TicketStore.ReadyNumbers(name).Select(TicketId.Format).ToList();
             var features = host.TicketStore.FeatureStatuses().Where(f => name is null || f.Feature == name).ToList();
             var workers = host.Monitor().Refresh();
             var now = host.Time.GetUtcNow();
             var recorded = host.TicketStore.ActiveBlockers();
             var withRow = recorded.Select(b => b.Ticket).OfType<long>().ToHashSet();
             var blockers = recorded.Select(b => $"{(b.Ticket is { } t ? TicketId.Format(t) + " " : "")}{b.Kind}: {b.Description}")
-                .Concat(views.Where(v => v.BlockedBy.Count > 0).Select(v => $"{v.Ticket.Id} dependency: blocked by {string.Join(", ", v.BlockedBy.Select(TicketId.Format))}"))
-                .Concat(views.Where(v => v.Ticket.Status == TicketStatus.Blocked && !withRow.Contains(v.Ticket.Number)).Select(v => $"{v.Ticket.Id} blocked: {v.Ticket.Note ?? "no reason given"}"))
+                .Concat(host.TicketStore.StuckDependencies(name).GroupBy(d => d.Ticket)
+                    .Select(g => $"{TicketId.Format(g.Key)} dependency: blocked by {string.Join(", ", g.Select(d => d.DependsOn).Distinct().Order().Select(TicketId.Format))}"))
+                .Concat(host.TicketStore.ListTickets(new TicketQuery(TicketStatus.Blocked, Feature: name)).Where(t => !withRow.Contains(t.Number)).Select(t => $"{t.Id} blocked: {t.Note ?? "no reason given"}"))
                 .ToList();
             var conflicts = host.TicketStore.ActiveConflicts().Select(c => $"{c.Severity}: {c.BranchA}{(c.BranchB.Length == 0 ? "" : " <-> " + c.BranchB)} ({FileList(c.Files)})").ToList();
             var autopilot = Autopilot(host);
             var budgets = host.Budgets().Overview();
             var held = budgets.Held.Select(h => $"{h.Scope}: {h.Why}").ToList();
-            var disk = Disk(host, views.Select(v => v.Ticket).ToList());
+            var disk = Disk(host);
 
             if (parse.GetValue(CommandRunner.Json))
             {
@@ -59,9 +62,9 @@ internal static class StatusCommand
                 host.Out.WriteLine($"feature {f.Feature}: {f.Title} — {f.Done}/{f.Tickets} done, {f.Active} active, {f.Waiting} waiting, {f.Blocked} blocked, {f.Failed} failed");
             }
 
-            host.Out.WriteLine(views.Count == 0
+            host.Out.WriteLine(total == 0
                 ? "tickets: none yet (file one with `baton ticket create \"TITLE\"`)"
-                : $"tickets: {views.Count} — " + string.Join(", ", counts.Where(c => c.Value > 0).Select(c => $"{c.Value} {c.Key}")));
+                : $"tickets: {total} — " + string.Join(", ", counts.Where(c => c.Value > 0).Select(c => $"{c.Value} {c.Key}")));
             host.Out.WriteLine("ready: " + (ready.Count == 0 ? "none" : string.Join(", ", ready.Take(20)) + (ready.Count > 20 ? $" (+{ready.Count - 20})" : "")));
             host.Out.WriteLine("autopilot: " + (!autopilot.Running ? "not running (start it with `baton up`)"
                 : $"running (pid {(autopilot.Pid is { } pid and > 0 ? pid.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")}"
@@ -105,11 +108,11 @@ internal static class StatusCommand
     }
 
     /// <summary>Each linked worktree git knows (wherever it is: the main checkout aside) with its ticket and size.</summary>
-    private static WorktreeDiskJson Disk(Baton.Cli.Host.CliHost host, IReadOnlyList<Ticket> tickets)
+    private static WorktreeDiskJson Disk(Baton.Cli.Host.CliHost host)
     {
         var root = Path.GetFullPath(host.Paths.Root).TrimEnd('/');
-        var owners = tickets.Where(t => t.Worktree is not null).GroupBy(t => Path.GetFullPath(t.Worktree!).TrimEnd('/'), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Number).First().Id, StringComparer.Ordinal);
+        var owners = host.TicketStore.Worktrees().GroupBy(t => Path.GetFullPath(t.Worktree).TrimEnd('/'), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => TicketId.Format(g.Max(t => t.Ticket)), StringComparer.Ordinal);
         var rows = host.Git.Worktrees(host.Paths.Root)
             .Select(w => (Path: Path.GetFullPath(w.Path).TrimEnd('/'), w.Branch))
             .Where(w => w.Path != root && Directory.Exists(w.Path))

@@ -116,7 +116,7 @@ public sealed class BudgetService
             UsageToday = _store.RecentEvents(new EventQuery(100_000, Type: EventTypes.WorkerUsage, Since: day)),
             Rows = _usage.List(),
             Workers = _store.ListWorkers(includeKilled: true),
-            Done = _tickets.ListTickets(new TicketQuery(TicketStatus.Done)).Select(t => t.Number).ToList(),
+            Done = _tickets.Numbers(TicketStatus.Done),
         };
     }
 

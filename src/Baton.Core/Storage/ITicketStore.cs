@@ -4,7 +4,11 @@ using Baton.Core.Tickets;
 namespace Baton.Core.Storage;
 
 /// <summary>Filters for listing tickets; null means any.</summary>
-public sealed record TicketQuery(TicketStatus? Status = null, string? Label = null, string? Feature = null, string? Assignee = null);
+public sealed record TicketQuery(TicketStatus? Status = null, string? Label = null, string? Feature = null, string? Assignee = null)
+{
+    /// <summary>At most this many, lowest numbers first (null: all).</summary>
+    public int? Limit { get; init; }
+}
 
 /// <summary>What a change does to a ticket: its new row, the events that say so, and dependencies it gains.</summary>
 public sealed record TicketMutation(Ticket Next, IReadOnlyList<EventRecord> Events, IReadOnlyList<long>? NewDependencies = null)
@@ -51,6 +55,24 @@ public interface ITicketStore
 
     /// <summary>Open or queued tickets whose dependencies are all done, in dispatch order.</summary>
     IReadOnlyList<Ticket> ReadyTickets(int limit);
+
+    /// <summary>Ready tickets matching <paramref name="filter"/> in dispatch order, filtered before the limit.</summary>
+    IReadOnlyList<Ticket> ReadyTickets(int limit, TicketQuery filter);
+
+    /// <summary>How many tickets have each status (only the feature's when given): one grouped query, no rows read.</summary>
+    IReadOnlyDictionary<TicketStatus, int> StatusCounts(string? feature);
+
+    /// <summary>Numbers of the ready tickets (only the feature's when given) in dispatch order.</summary>
+    IReadOnlyList<long> ReadyNumbers(string? feature);
+
+    /// <summary>Every (ticket, dependency) where the dependency failed or was cancelled (<see cref="TicketRules.BlockedBy"/>), by ticket.</summary>
+    IReadOnlyList<(long Ticket, long DependsOn)> StuckDependencies(string? feature);
+
+    /// <summary>Numbers of the tickets with <paramref name="status"/>, without reading their rows.</summary>
+    IReadOnlyList<long> Numbers(TicketStatus status);
+
+    /// <summary>Every ticket with a worktree recorded, with that path.</summary>
+    IReadOnlyList<(long Ticket, string Worktree)> Worktrees();
 
     /// <summary>The status of every ticket, for readiness and blocking.</summary>
     IReadOnlyDictionary<long, TicketStatus> Statuses();

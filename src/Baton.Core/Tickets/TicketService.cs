@@ -115,18 +115,18 @@ public sealed partial class TicketService : ITicketResults
             ValidateFeatureName(query.Feature);
         }
 
-        var statuses = _tickets.Statuses();
         var dependents = _tickets.AllDependents();
         if (readyOnly)
         {
-            // The store orders ready tickets itself (priority, then age), with an index.
-            return _tickets.ReadyTickets(limit)
-                .Where(t => Matches(t, query))
-                .Select(t => View(t, statuses, dependents))
+            // The store filters and orders ready tickets itself (priority, then age), with an index;
+            // ready means every dependency is done, so none blocks and no status needs reading.
+            return _tickets.ReadyTickets(limit, query)
+                .Select(t => new TicketView(t, true, [], dependents.TryGetValue(t.Number, out var d) ? d : []))
                 .ToList();
         }
 
-        return _tickets.ListTickets(query).Take(limit).Select(t => View(t, statuses, dependents)).ToList();
+        var statuses = _tickets.Statuses();
+        return _tickets.ListTickets(query with { Limit = limit }).Select(t => View(t, statuses, dependents)).ToList();
     }
 
     /// <summary>Changes status (checked), note, priority, labels or dependencies, with the events that say so.</summary>

@@ -155,6 +155,18 @@ public sealed class TicketFilesTests
 
         public IReadOnlyList<Ticket> ReadyTickets(int limit) => throw Unexpected();
 
+        public IReadOnlyList<Ticket> ReadyTickets(int limit, TicketQuery filter) => throw Unexpected();
+
+        public IReadOnlyDictionary<TicketStatus, int> StatusCounts(string? feature) => throw Unexpected();
+
+        public IReadOnlyList<long> ReadyNumbers(string? feature) => throw Unexpected();
+
+        public IReadOnlyList<(long Ticket, long DependsOn)> StuckDependencies(string? feature) => throw Unexpected();
+
+        public IReadOnlyList<long> Numbers(TicketStatus status) => throw Unexpected();
+
+        public IReadOnlyList<(long Ticket, string Worktree)> Worktrees() => throw Unexpected();
+
         public IReadOnlyDictionary<long, TicketStatus> Statuses() => throw Unexpected();
 
         public IReadOnlyList<long> Dependents(long number) => throw Unexpected();

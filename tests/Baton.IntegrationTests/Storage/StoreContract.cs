@@ -206,6 +206,39 @@ public abstract class StoreContract : IDisposable
     }
 
     [Fact]
+    public void Counts_ready_numbers_stuck_dependencies_and_worktrees_come_from_the_store_as_the_row_rules_say()
+    {
+        var tickets = new SqlTicketStore(Open());
+        tickets.AddFeature(new Feature("auth", "Log in", "", DateTimeOffset.UtcNow), Event("feature.added"));
+        Ticket Add(Ticket draft) => tickets.CreateTicket(draft, t => Event("ticket.created", ticket: t.Id));
+        var failed = Add(Draft("fails") with { Feature = "auth" });
+        var low = Add(Draft("low") with { Priority = Priority.Low, Feature = "auth" });
+        var waits = Add(Draft("waits on the failed one", "x") with { DependsOn = [failed.Number], Feature = "auth" });
+        var high = Add(Draft("high", "x") with { Priority = Priority.High });
+        var later = Add(Draft("waits on high") with { DependsOn = [high.Number, failed.Number] });
+        tickets.Mutate(failed.Number, t => new TicketMutation(t with { Status = TicketStatus.Failed, Worktree = "/w/fails" }, []));
+        tickets.Mutate(high.Number, t => new TicketMutation(t with { Status = TicketStatus.InProgress, Worktree = "/w/high" }, []));
+
+        Assert.Equal(new Dictionary<TicketStatus, int> { [TicketStatus.Failed] = 1, [TicketStatus.Open] = 3, [TicketStatus.InProgress] = 1 }, tickets.StatusCounts(null));
+        Assert.Equal(new Dictionary<TicketStatus, int> { [TicketStatus.Failed] = 1, [TicketStatus.Open] = 2 }, tickets.StatusCounts("auth"));
+        Assert.Equal([low.Number], tickets.ReadyNumbers(null));
+        Assert.Equal([(waits.Number, failed.Number), (later.Number, failed.Number)], tickets.StuckDependencies(null));
+        Assert.Equal([(waits.Number, failed.Number)], tickets.StuckDependencies("auth"));
+        Assert.Equal([failed.Number], tickets.Numbers(TicketStatus.Failed));
+        Assert.Equal([(failed.Number, "/w/fails"), (high.Number, "/w/high")], tickets.Worktrees());
+
+        tickets.Mutate(high.Number, t => new TicketMutation(t with { Status = TicketStatus.Done }, []));
+        tickets.Mutate(failed.Number, t => new TicketMutation(t with { Status = TicketStatus.Done }, []));
+        // Dispatch order: priority, then age; the filter is applied before the limit.
+        Assert.Equal([waits.Number, later.Number, low.Number], tickets.ReadyNumbers(null));
+        Assert.Equal([waits.Number, later.Number, low.Number], tickets.ReadyTickets(10).Select(t => t.Number));
+        Assert.Equal([waits.Number], tickets.ReadyTickets(1, new TicketQuery(Feature: "auth")).Select(t => t.Number));
+        Assert.Equal([waits.Number], tickets.ReadyTickets(5, new TicketQuery(Label: "x")).Select(t => t.Number));
+        Assert.Equal([low.Number, waits.Number], tickets.ListTickets(new TicketQuery(Status: TicketStatus.Open) { Limit = 2 }).Select(t => t.Number));
+        Assert.Empty(tickets.StuckDependencies(null));
+    }
+
+    [Fact]
     public void Usage_adds_up_per_run_and_budgets_keep_their_cents()
     {
         var store = Open();

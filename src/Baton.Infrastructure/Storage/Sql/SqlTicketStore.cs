@@ -8,7 +8,7 @@ using System.Data.Common;
 namespace Baton.Infrastructure.Storage.Sql;
 
 /// <summary>Tickets, dependencies and features in the same store (and transactions) as events.</summary>
-public sealed class SqlTicketStore : ITicketStore
+public sealed partial class SqlTicketStore : ITicketStore
 {
     private readonly SqlStore _db;
 
@@ -110,7 +110,13 @@ public sealed class SqlTicketStore : ITicketStore
               AND (@assignee IS NULL OR assignee = @assignee)
               AND (@label IS NULL OR {_db.JsonArrayHas("tickets.labels", "@label")})
             ORDER BY number
+            {(query.Limit is null ? "" : "LIMIT @limit")}
             """);
+        if (query.Limit is { } limit)
+        {
+            SqlStore.Bind(cmd, "@limit", limit);
+        }
+
         SqlStore.Bind(cmd, "@status", query.Status?.ToText());
         SqlStore.Bind(cmd, "@feature", query.Feature);
         SqlStore.Bind(cmd, "@assignee", query.Assignee);
@@ -118,18 +124,28 @@ public sealed class SqlTicketStore : ITicketStore
         return ReadAll(cmd);
     }
 
-    public IReadOnlyList<Ticket> ReadyTickets(int limit)
+    public IReadOnlyList<Ticket> ReadyTickets(int limit) => ReadyTickets(limit, new TicketQuery());
+
+    public IReadOnlyList<Ticket> ReadyTickets(int limit, TicketQuery filter)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         // The dispatch index (status, priority_rank, created_at, number) serves both the filter
-        // and the order; the NOT EXISTS probes the dependency primary key.
-        using var cmd = _db.Command("""
+        // and the order; the NOT EXISTS probes the dependency primary key. The filter is applied
+        // before the limit, so a feature's ready tickets are not cut by other features' ones.
+        using var cmd = _db.Command($"""
             SELECT * FROM tickets t
-            WHERE t.status IN ('open', 'queued')
-              AND NOT EXISTS (SELECT 1 FROM ticket_dependencies d JOIN tickets p ON p.number = d.depends_on
-                              WHERE d.ticket = t.number AND p.status <> 'done')
+            WHERE {ReadyCondition}
+              AND (@status IS NULL OR t.status = @status)
+              AND (@feature IS NULL OR t.feature = @feature)
+              AND (@assignee IS NULL OR t.assignee = @assignee)
+              AND (@label IS NULL OR {_db.JsonArrayHas("t.labels", "@label")})
             ORDER BY t.priority_rank, t.created_at, t.number
             LIMIT @limit
             """);
+        SqlStore.Bind(cmd, "@status", filter.Status?.ToText());
+        SqlStore.Bind(cmd, "@feature", filter.Feature);
+        SqlStore.Bind(cmd, "@assignee", filter.Assignee);
+        SqlStore.Bind(cmd, "@label", filter.Label);
         SqlStore.Bind(cmd, "@limit", limit);
         return ReadAll(cmd);
     }
