@@ -36,6 +36,18 @@ public sealed class NodeTickets : ITicketStore
 
     public IReadOnlyList<Ticket> ReadyTickets(int limit) => _inner.ReadyTickets(limit).Where(_keeper.CanRun).ToList();
 
+    public IReadOnlyList<Ticket> ReadyTickets(int limit, TicketQuery filter) => _inner.ReadyTickets(limit, filter).Where(_keeper.CanRun).ToList();
+
+    public IReadOnlyDictionary<TicketStatus, int> StatusCounts(string? feature) => _inner.StatusCounts(feature);
+
+    public IReadOnlyList<long> ReadyNumbers(string? feature) => _inner.ReadyNumbers(feature);
+
+    public IReadOnlyList<(long Ticket, long DependsOn)> StuckDependencies(string? feature) => _inner.StuckDependencies(feature);
+
+    public IReadOnlyList<long> Numbers(TicketStatus status) => _inner.Numbers(status);
+
+    public IReadOnlyList<(long Ticket, string Worktree)> Worktrees() => _inner.Worktrees();
+
     public Ticket Mutate(long number, Func<Ticket, TicketMutation> change)
     {
         ArgumentNullException.ThrowIfNull(change);
