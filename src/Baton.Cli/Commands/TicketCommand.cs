@@ -38,7 +38,8 @@ internal static class TicketCommand
         var limit = new Option<int?>("--time-limit") { Description = "Most minutes it may run once started" };
         var paths = new Option<string[]>("--paths") { Description = "Files it expects to change: globs, comma-separated or repeated (src/api/**); see hold_on_overlap" };
         var requires = new Option<string[]>("--requires") { Description = "A label the node that runs it must have (`baton node --labels`; repeat, or comma-separated); kept as the label requires:LABEL" };
-        var command = new Command("create", "File a new ticket; prints its id") { title, body, priority, labels, feature, deps, role, agent, limit, paths, requires, CommandRunner.Json };
+        var implementor = new Option<string?>("--implementor") { Description = "With --feature: run it on the feature's implementor branch feature/FEATURE/impl-NAME (role implementor unless --role)" };
+        var command = new Command("create", "File a new ticket; prints its id") { title, body, priority, labels, feature, deps, role, agent, limit, paths, requires, implementor, CommandRunner.Json };
         CommandRunner.Bind(command, async (parse, host, ct) =>
         {
             var text = parse.GetValue(body) ?? "";
@@ -59,6 +60,7 @@ internal static class TicketCommand
                 Agent = parse.GetValue(agent),
                 TimeLimitMinutes = parse.GetValue(limit),
                 Paths = parse.GetValue(paths) ?? [],
+                Implementor = parse.GetValue(implementor),
             });
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return 0;

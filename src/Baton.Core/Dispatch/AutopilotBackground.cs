@@ -107,18 +107,34 @@ public sealed class AutopilotBackground
         // An agent of this ticket still being ended (a restart) leaves its worktree first.
         var ending = _endings.Values.Where(e => e.Ticket == claimed.Number && !e.Task.IsCompleted).Select(e => e.Task).ToList();
         Task<Worker> task = isolate is null
-            ? _dispatcher.LaunchAsync(_ctx.Worktrees, new WorkerSpawner(_ctx.Workers), claimed, candidate, prefix, CancellationToken.None)
+            ? LaunchOn(_ctx, _dispatcher, claimed, candidate, prefix)
             : Task.Run(async () =>
             {
                 await Settled(ending).ConfigureAwait(false);
                 var (context, lease) = isolate(_ctx);
                 using (lease)
                 {
+                    ReleaseBranch(context, claimed);
                     return await _dispatcherOf(context).LaunchAsync(context.Worktrees, new WorkerSpawner(context.Workers), claimed, candidate, prefix, CancellationToken.None).ConfigureAwait(false);
                 }
             });
         _spawns[claimed.Number] = (candidate with { Ticket = claimed }, task);
         return claimed;
+    }
+
+    private static Task<Worker> LaunchOn(AutopilotContext context, Dispatcher dispatcher, Ticket claimed, DispatchCandidate candidate, string? prefix)
+    {
+        ReleaseBranch(context, claimed);
+        return dispatcher.LaunchAsync(context.Worktrees, new WorkerSpawner(context.Workers), claimed, candidate, prefix, CancellationToken.None);
+    }
+
+    /// <summary>A feature's implementor branch an earlier, finished ticket's worktree still holds is freed for this one.</summary>
+    private static void ReleaseBranch(AutopilotContext context, Ticket claimed)
+    {
+        if (Tickets.FeatureBranches.IsLongLived(claimed.Branch))
+        {
+            TicketWorktrees.For(context).ReleaseBranch(claimed, context.Tickets.ListTickets(new Storage.TicketQuery(Feature: claimed.Feature)));
+        }
     }
 
     /// <summary>Waits for <paramref name="tasks"/>, whatever their outcome (each is reported where it is collected).</summary>

@@ -54,11 +54,20 @@ public sealed class Dispatcher
     {
         var roles = _roles();
         var list = new List<DispatchCandidate>();
-        foreach (var t in Ready())
+        var ready = Ready();
+        var shared = SharedBranchHolders(ready);
+        foreach (var t in ready)
         {
             if (t.RetryAt is { } at && at > now)
             {
                 report.Waiting.Add((t.Id, $"retry at {at.ToLocalTime():HH:mm:ss}"));
+                continue;
+            }
+
+            if (t.Branch is { } branch && shared.TryGetValue(branch, out var holder) && holder != t.Number)
+            {
+                // git checks a branch out in one worktree at a time: an implementor's tickets take turns.
+                report.Waiting.Add((t.Id, $"{TicketId.Format(holder)} works on {branch} first"));
                 continue;
             }
 
@@ -109,6 +118,35 @@ public sealed class Dispatcher
         var pairs = Specialities.Pairs(speciality, ticket.AgentWanted, roles, profiles, catalog.GetRole(_config.DefaultRole), _defaultAgent);
         _ = _profiles.Get(pairs[0].Agent); // an unknown agent is refused here, not after a worktree was made
         return new DispatchCandidate(ticket, pairs[0].Role, pairs[0].Agent) { Alternatives = [.. pairs.Skip(1)] };
+    }
+
+    /// <summary>
+    /// For each feature branch ready tickets share (an implementor's): the ticket that has it now,
+    /// an unfinished one that started on it, else the first ready one in dispatch order.
+    /// </summary>
+    private Dictionary<string, long> SharedBranchHolders(IReadOnlyList<Ticket> ready)
+    {
+        var holders = new Dictionary<string, long>(StringComparer.Ordinal);
+        var wanted = ready.Where(t => FeatureBranches.IsLongLived(t.Branch)).ToList();
+        if (wanted.Count == 0)
+        {
+            return holders;
+        }
+
+        foreach (var feature in wanted.Select(t => t.Feature).Distinct())
+        {
+            foreach (var t in _tickets.ListTickets(new TicketQuery(Feature: feature)).Where(t => t.Branch is not null && !t.Status.IsFinished() && t.Worktree is not null).OrderBy(t => t.Number))
+            {
+                holders.TryAdd(t.Branch!, t.Number);
+            }
+        }
+
+        foreach (var t in wanted)
+        {
+            holders.TryAdd(t.Branch!, t.Number);
+        }
+
+        return holders;
     }
 
     /// <summary>Ready tickets in dispatch order; with stack_dependents also those whose one unmerged dependency passed its gate.</summary>

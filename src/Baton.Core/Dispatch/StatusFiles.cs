@@ -9,7 +9,8 @@ namespace Baton.Core.Dispatch;
 
 /// <summary>
 /// <c>.baton/ORCHESTRATION_STATUS.md</c> (workers, their tickets, states, last activity) and
-/// <c>.baton/features/NAME/tasks.md</c> (a checklist per feature), rewritten only when their
+/// <c>.baton/features/NAME/tasks.md</c> (a checklist per feature), <c>.baton/features/NAME/overseer.md</c>
+/// (the overseer's view of a feature whose tickets run on implementor branches, <see cref="OverseerStatus"/>), rewritten only when their
 /// content changes, atomically (readers never see half a file). They live in .baton/ so the
 /// repository's own `git status` stays clean.
 /// </summary>
@@ -32,12 +33,18 @@ public sealed class StatusFiles
 
     public string TasksFile(string feature) => Path.Combine(_paths.BatonDir, "features", feature, "tasks.md");
 
+    public string OverseerFile(string feature) => Path.Combine(_paths.BatonDir, "features", feature, "overseer.md");
+
     public void Write(IReadOnlyList<Worker> workers, IReadOnlyList<Ticket> tickets, DateTimeOffset now)
     {
         WriteIfChanged(StatusFile, Orchestration(workers, tickets));
         foreach (var group in tickets.Where(t => t.Feature is not null).GroupBy(t => t.Feature!))
         {
             WriteIfChanged(TasksFile(group.Key), Tasks(group.Key, group.ToList()));
+            if (OverseerStatus.Render(group.Key, group.ToList(), workers) is { } overseer)
+            {
+                WriteIfChanged(OverseerFile(group.Key), overseer);
+            }
         }
     }
 

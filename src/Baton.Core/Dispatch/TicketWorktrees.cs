@@ -57,13 +57,14 @@ public sealed class TicketWorktrees
 
         var snapshot = Snapshot(ticket, ticket.Status == TicketStatus.Done ? "merged" : "abandoned");
         _worktrees.RemoveWorktree(_root, ticket.Worktree, force: snapshot is not null);
-        if (merged)
+        var keep = FeatureBranches.IsLongLived(ticket.Branch); // an implementor's branch outlives its tickets
+        if (merged && !keep)
         {
             _worktrees.DeleteBranch(_root, ticket.Branch!);
         }
 
         _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorktreeRemoved,
-            $"{ticket.Id}: worktree {ticket.Worktree} removed ({(merged ? $"{ticket.Branch} merged into {ticket.Target}; branch deleted" : "abandoned; branch kept")})", _time.GetUtcNow()));
+            $"{ticket.Id}: worktree {ticket.Worktree} removed ({(merged ? $"{ticket.Branch} merged into {ticket.Target}; branch {(keep ? "kept (the feature's)" : "deleted")}" : "abandoned; branch kept")})", _time.GetUtcNow()));
     }
 
     /// <summary>
@@ -83,7 +84,7 @@ public sealed class TicketWorktrees
             return _files.DirectoryExists(ticket.Worktree) ? null : $"{ticket.Id}: finished the clean-up an earlier run began (worktree removed)";
         }
 
-        if (ticket.Status != TicketStatus.Done || !branchExists || ticket.Target is null
+        if (ticket.Status != TicketStatus.Done || !branchExists || ticket.Target is null || FeatureBranches.IsLongLived(ticket.Branch)
             || _history.MergeState(_root, ticket.Branch!, ticket.Target) == MergeState.NotMerged)
         {
             return null; // unmerged work stays where it is
@@ -98,6 +99,30 @@ public sealed class TicketWorktrees
         _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorktreeRemoved,
             $"{ticket.Id}: clean-up finished after an earlier run stopped in it: {ticket.Branch} merged into {ticket.Target}; branch deleted", _time.GetUtcNow()));
         return $"{ticket.Id}: finished the clean-up an earlier run began (branch {ticket.Branch} deleted)";
+    }
+
+    /// <summary>
+    /// Before <paramref name="next"/> starts on a branch other tickets used (a feature's
+    /// implementor branch): a finished one's worktree that still holds it is removed (git checks a
+    /// branch out in one worktree only), its uncommitted changes saved first; its commits are on
+    /// the branch itself. Returns the tickets whose worktree went.
+    /// </summary>
+    public IReadOnlyList<string> ReleaseBranch(Ticket next, IEnumerable<Ticket> others)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(others);
+        var released = new List<string>();
+        foreach (var t in others.Where(t => t.Number != next.Number && t.Branch == next.Branch && t.Status.IsFinished()
+            && t.Worktree is not null && t.Worktree != next.Worktree && _files.DirectoryExists(t.Worktree)))
+        {
+            var snapshot = Snapshot(t, $"{next.Id} starts on {t.Branch}");
+            _worktrees.RemoveWorktree(_root, t.Worktree!, force: true);
+            _store.AppendEvent(Dispatcher.Event(t, EventTypes.WorktreeRemoved,
+                $"{t.Id}: worktree {t.Worktree} removed: {next.Id} starts on its branch {t.Branch}{(snapshot is null ? "" : $" (uncommitted changes saved as {snapshot})")}; branch kept", _time.GetUtcNow()));
+            released.Add(t.Id);
+        }
+
+        return released;
     }
 
     /// <summary>Saves uncommitted changes in the ticket's worktree on refs/baton/wip/T-n/TIME; returns the ref, or null when there was nothing.</summary>

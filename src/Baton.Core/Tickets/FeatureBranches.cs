@@ -33,13 +33,27 @@ public sealed partial class FeatureBranches
 
     public static string Implementor(string feature, string implementor) => $"feature/{feature}/impl-{implementor}";
 
+    /// <summary>
+    /// A feature's own branches (its overseer branch and implementor branches) live as long as the
+    /// feature: the tickets worked on them come and go, so no clean-up deletes them when merged.
+    /// </summary>
+    public static bool IsLongLived(string? branch) => branch is not null && LongLivedPattern().IsMatch(branch);
+
+    /// <summary>An implementor's name (<c>--implementor</c>, <c>--implementors</c>): it becomes part of a branch name.</summary>
+    public static string ValidateImplementor(string name, string option = "--implementor")
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return ImplementorPattern().IsMatch(name) ? name
+            : throw BatonException.Usage($"invalid implementor name '{name}' in {option}: use lowercase letters, digits and '-' (e.g. data,api,ui)");
+    }
+
     public FeatureInitResult Init(string name, string? title, IReadOnlyList<string> implementors, string? baseBranch, string? configuredBase)
     {
         ArgumentNullException.ThrowIfNull(implementors);
         TicketService.ValidateFeatureName(name);
-        foreach (var impl in implementors.Where(i => !ImplementorPattern().IsMatch(i)))
+        foreach (var impl in implementors)
         {
-            throw BatonException.Usage($"invalid implementor name '{impl}' in --implementors: use lowercase letters, digits and '-' (e.g. data,api,ui)");
+            ValidateImplementor(impl, "--implementors");
         }
 
         var existing = _tickets.GetFeature(name);
@@ -88,4 +102,7 @@ public sealed partial class FeatureBranches
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex ImplementorPattern();
+
+    [GeneratedRegex("^feature/[^/]+/(overseer|impl-[a-z0-9][a-z0-9-]{0,39})$")]
+    private static partial Regex LongLivedPattern();
 }

@@ -11,6 +11,9 @@ public sealed record CreateTicketRequest
     public string? Role { get; init; }
     public string? Agent { get; init; }
     public string? Worker { get; init; }
+
+    /// <summary>The feature's implementor it is for (<c>--implementor</c>): it runs on <c>feature/F/impl-NAME</c>, with the implementor role unless <see cref="Role"/> says otherwise.</summary>
+    public string? Implementor { get; init; }
     public int? TimeLimitMinutes { get; init; }
     public string Source { get; init; } = "local";
     public string? ExternalId { get; init; }

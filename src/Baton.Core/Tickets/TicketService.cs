@@ -43,6 +43,9 @@ public sealed partial class TicketService : ITicketResults
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,79}$")]
     private static partial Regex FeaturePattern();
 
+    /// <summary>The role an implementor's ticket runs with when it names none.</summary>
+    public const string ImplementorRole = "implementor";
+
     public Ticket Create(CreateTicketRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -68,7 +71,18 @@ public sealed partial class TicketService : ITicketResults
             WorkerName.Validate(request.Worker);
         }
 
-        CheckWanted(request.Role, request.Agent);
+        string? branch = null;
+        var role = request.Role;
+        if (request.Implementor is { } implementor)
+        {
+            var feature = request.Feature is null
+                ? throw BatonException.Usage($"--implementor {implementor} needs --feature: an implementor works on one feature's branch feature/FEATURE/impl-{implementor}")
+                : ValidateFeatureName(request.Feature);
+            branch = FeatureBranches.Implementor(feature, FeatureBranches.ValidateImplementor(implementor));
+            role ??= ImplementorRole;
+        }
+
+        CheckWanted(role, request.Agent);
 
         var now = _time.GetUtcNow();
         var draft = new Ticket
@@ -81,9 +95,10 @@ public sealed partial class TicketService : ITicketResults
             Labels = Labels(request.Labels),
             Feature = request.Feature is null ? null : ValidateFeatureName(request.Feature),
             DependsOn = request.DependsOn.Select(TicketId.Parse).ToList(),
-            RoleWanted = request.Role,
+            RoleWanted = role,
             AgentWanted = request.Agent,
             WorkerWanted = request.Worker,
+            Branch = branch,
             TimeLimitMinutes = request.TimeLimitMinutes,
             Source = request.Source,
             ExternalId = request.ExternalId,

@@ -170,7 +170,8 @@ public sealed class WorkspaceCleanup
         var pullRequests = _merges.MergeRequests(openOnly: false)
             .Where(m => m.Kind == MergeRequestKind.GitHub && m.Status is MergeRequestStatus.Merged or MergeRequestStatus.Closed && m.Ticket is not null)
             .GroupBy(m => m.Ticket!.Value).ToDictionary(g => g.Key, g => g.OrderBy(m => m.Id).Last());
-        foreach (var ticket in tickets.Where(t => t.Branch is not null && t.Status.IsFinished() && heads.ContainsKey(t.Branch) && !liveTickets.Contains(t.Number)))
+        // A feature's implementor branch outlives its tickets: the next one works on it.
+        foreach (var ticket in tickets.Where(t => t.Branch is not null && t.Status.IsFinished() && heads.ContainsKey(t.Branch) && !liveTickets.Contains(t.Number) && !FeatureBranches.IsLongLived(t.Branch)))
         {
             if (ticket.Worktree is not null && _files.DirectoryExists(ticket.Worktree))
             {

@@ -68,4 +68,19 @@ public sealed class StatusFilesWriteTests
 
         Assert.Equal(StatusFiles.Orchestration([], tickets), _files.ReadText("/repo/.baton/ORCHESTRATION_STATUS.md"));
     }
+
+    [Fact]
+    public void The_overseers_page_is_written_for_a_feature_on_implementor_branches_and_again_as_its_tickets_move()
+    {
+        var status = new StatusFiles(Paths, _files);
+        var onBranch = Ticket(1, TicketStatus.InProgress) with { Branch = "feature/auth/impl-data", Worktree = "/w/T-1", Assignee = "t1-1" };
+
+        status.Write([], [onBranch], T0);
+        status.Write([], [onBranch], T0);
+        status.Write([], [onBranch with { Status = TicketStatus.Done }], T0);
+
+        Assert.Equal(2, _files.Writes.Count(w => w == status.OverseerFile("auth")));
+        Assert.Equal("/repo/.baton/features/auth/overseer.md", status.OverseerFile("auth"));
+        Assert.Contains("| data | feature/auth/impl-data | - | - | 1 | - |", _files.ReadText(status.OverseerFile("auth")), StringComparison.Ordinal);
+    }
 }
