@@ -35,7 +35,7 @@ internal static class ListCommand
             }
 
             var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("NAME", "AGENT", "STATE", "DIRECTORY", "AGE", "QUIET", "CONTEXT");
+            table.AddColumns("NAME", "AGENT", "STATE", "TICKET", "DIRECTORY", "AGE", "QUIET", "CONTEXT");
             if (parse.GetValue(why))
             {
                 table.AddColumn("WHY");
@@ -49,6 +49,7 @@ internal static class ListCommand
                     Markup.Escape(w.Name),
                     Markup.Escape(w.Agent + (w.Mode == WorkerMode.Headless ? " (headless)" : "")),
                     StateMarkup(w),
+                    w.Ticket is { } ticket ? Baton.Core.Tickets.TicketId.Format(ticket) : "",
                     Markup.Escape(ShortPath(host, w.Directory)),
                     WorkerRows.Duration((long)(now - w.CreatedAt).TotalSeconds),
                     WorkerRows.Duration(WorkerRows.SecondsSinceOutput(w, v.Session, now)),

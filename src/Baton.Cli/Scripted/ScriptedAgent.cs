@@ -11,6 +11,9 @@ namespace Baton.Cli.Scripted;
 internal sealed class ScriptedAgent : IScriptedHost
 {
     private const string Ready = "· ready — type a task, /exit to leave";
+
+    // Queued like a task, so a reset typed while a task runs takes effect after it (as /clear does in Claude Code).
+    private const string Clear = "\u0000clear";
     private readonly ScriptedScreen _screen = new();
     private readonly ScriptedInput _input = new();
     private readonly Channel<string> _tasks = Channel.CreateUnbounded<string>();
@@ -134,7 +137,11 @@ internal sealed class ScriptedAgent : IScriptedHost
                         Exit(0);
                     }
 
-                    if (task.Trim().Length > 0)
+                    if (task.Trim() == "/clear")
+                    {
+                        _tasks.Writer.TryWrite(Clear);
+                    }
+                    else if (task.Trim().Length > 0)
                     {
                         _screen.Print("> " + task.Split('\n')[0] + (task.Contains('\n', StringComparison.Ordinal) ? $" [+{task.Count(c => c == '\n')} lines]" : ""));
                         _tasks.Writer.TryWrite(task);
@@ -152,6 +159,16 @@ internal sealed class ScriptedAgent : IScriptedHost
         var runner = new ScriptedRunner(this, _contextFile);
         await foreach (var task in _tasks.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            if (task == Clear)
+            {
+                // A new conversation: pending @next answers are forgotten; the folder stays the
+                // one the agent started in (no agent CLI can change it), the context file is read again.
+                runner = new ScriptedRunner(this, _contextFile);
+                _screen.Print("● context cleared; cwd: " + Directory.GetCurrentDirectory() + (_contextFile is not null && File.Exists(_contextFile) ? $"; context: {File.ReadLines(_contextFile).FirstOrDefault() ?? ""}" : ""));
+                _screen.Status(Ready);
+                continue;
+            }
+
             using var cts = new CancellationTokenSource();
             lock (_gate)
             {

@@ -21,6 +21,13 @@ public sealed record AgentProfile
     /// <summary>What the agent understands as "leave", typed like a prompt.</summary>
     public string ExitCommand { get; init; } = "/exit";
 
+    /// <summary>
+    /// What the agent understands as "forget this conversation, start a new one", typed like a
+    /// prompt (<c>reset</c>: /clear, /new); null when it has none: such an agent is never reused
+    /// for another ticket (autopilot.reuse_agents), it is ended and a fresh one started.
+    /// </summary>
+    public string? Reset { get; init; }
+
     /// <summary>Options that hand the agent its role context: <c>{context}</c> (the text) or <c>{context_file}</c> (its path).</summary>
     public IReadOnlyList<string> ContextArgument { get; init; } = [];
 

@@ -80,6 +80,9 @@ public sealed record AutopilotConfig
     /// <summary>Start a ticket whose one unmerged dependency passed its gate on a branch made from that dependency's.</summary>
     public bool StackDependents { get; init; }
 
+    /// <summary>Keep a finished ticket's agent (whose profile can reset) until its ticket landed, then give it the next ready ticket of its role and profile.</summary>
+    public bool ReuseAgents { get; init; }
+
     /// <summary><c>merge</c>: a merge commit on the target; <c>rebase</c>: the branch's commits replayed onto it (linear history).</summary>
     public MergeStrategy MergeStrategy { get; init; } = MergeStrategy.Merge;
 

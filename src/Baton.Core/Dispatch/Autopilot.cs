@@ -125,7 +125,30 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         new(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this) { Keeps = KeepsOf(c) };
 
     /// <summary>A finished ticket's agent stays when its role says <c>exit_when_done: false</c>.</summary>
-    private static Func<Workers.Worker, Ticket, bool> KeepsOf(AutopilotContext c) => (w, _) => KeptAgents.Keeps(RolesOf(c)(), w);
+    private static Func<Workers.Worker, Ticket, bool> KeepsOf(AutopilotContext c) => (w, _) => KeptAgents.Keeps(RolesOf(c)(), w) || WaitsForReuse(c, w);
+
+    /// <summary>
+    /// reuse_agents: an agent that can take another ticket stays until its own ticket landed (the
+    /// local merge queue lands it within minutes; a pull request may take days, so not then).
+    /// </summary>
+    private static bool WaitsForReuse(AutopilotContext c, Workers.Worker w) =>
+        c.Config.ReuseAgents && c.Config.AutoMerge && !c.Config.PullRequests && w.Mode == WorkerMode.Tmux && ProfileOf(c, w.Agent)?.Reset is not null;
+
+    private static Agents.AgentProfile? ProfileOf(AutopilotContext c, string agent)
+    {
+        try
+        {
+            return c.Workers.Profiles.Get(agent);
+        }
+        catch (BatonException)
+        {
+            return null; // a profile removed meanwhile: its agents are not reused
+        }
+    }
+
+    /// <summary>Live agents whose ticket landed and that nothing else is doing with: they may take the next ticket.</summary>
+    private List<Worker> FreeAgents(IEnumerable<Worker> live) =>
+        [.. live.Where(w => w.Ticket is { } n && !_background.Settling(w) && _ctx.Tickets.GetTicket(n) is { Status: TicketStatus.Done } t && t.Assignee == w.Name)];
 
     /// <summary>Background work still going: gates, merges, spawns, clean-ups.</summary>
     public int Running => Background().Count();
@@ -290,14 +313,18 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             candidates = HoldOverlapping(candidates, report, now);
         }
 
+        // A node counts its own agents only: another node's run on that node's capacity.
+        var all = _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && (_ctx.Node?.Runs(w) ?? true)).ToList();
+        var free = _ctx.Config.ReuseAgents ? FreeAgents(all) : [];
         if (candidates.Count == 0)
         {
+            ReleaseUnused(free, report);
             return;
         }
 
-        // Agents being started count like live ones (their rows may not exist yet).
-        // A node counts its own agents only: another node's run on that node's capacity.
-        var live = _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && (_ctx.Node?.Runs(w) ?? true)).ToList();
+        // Agents being started count like live ones (their rows may not exist yet); agents whose
+        // ticket landed are counted below, once it is known which of them stay.
+        var live = all.Where(w => !free.Contains(w) && !_background.Reusing(w.Name)).ToList();
         var counted = live.Where(w => w.Ticket is not { } n || !_background.Spawns.ContainsKey(n)).Select(w => (w.Role, w.Agent))
             .Concat(_background.Spawns.Values.Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)))
             .ToList();
@@ -317,6 +344,18 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             held.TryAdd(agent, why);
         }
 
+        if (free.Count > 0)
+        {
+            var awaited = new HashSet<string>(StringComparer.Ordinal);
+            candidates = Reuse(candidates, free, counted, tasks, held, gate, report, awaited);
+            counted.AddRange(free.Where(w => awaited.Contains(w.Name)).Select(w => (w.Role, w.Agent)));
+            free.RemoveAll(w => _background.Reusing(w.Name) || awaited.Contains(w.Name));
+            // A kept agent (exit_when_done: false) that found nothing stays, and holds its slot.
+            var staying = free.Where(w => KeptAgents.Keeps(RolesOf(_ctx)(), w)).ToList();
+            counted.AddRange(staying.Select(w => (w.Role, w.Agent)));
+            ReleaseUnused(free.Except(staying).ToList(), report);
+        }
+
         var plan = DispatchPlanner.Plan(candidates, counted, _dispatcher.Limits(_bucket.Available(now), held) with { Admit = gate.Admit }, tasks);
         foreach (var (c, reason) in plan.Waiting)
         {
@@ -332,6 +371,68 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             {
                 _ctx.FaultPoint?.Invoke("after_dispatch");
                 report.Add("dispatched", c.Ticket.Id, claimed.Assignee, $"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}", new Dictionary<string, string> { ["role"] = c.Role, ["agent"] = c.Agent, ["branch"] = claimed.Branch ?? "" });
+            }
+        }
+    }
+
+    /// <summary>
+    /// reuse_agents: the tickets every limit would start now (spawn tokens aside: a reused agent
+    /// spawns nothing) go first to free agents of their role and profile (<see cref="WarmPool"/>);
+    /// returns the candidates left for fresh agents. A reused agent counts in the limits from now.
+    /// </summary>
+    private List<DispatchCandidate> Reuse(IReadOnlyList<DispatchCandidate> candidates, List<Worker> free, List<(string? Role, string Agent)> counted,
+        List<(string? Role, string Agent)> tasks, IReadOnlyDictionary<string, string> held, Budgets.BudgetGate gate, TickReport report, HashSet<string> awaited)
+    {
+        var fits = DispatchPlanner.Plan(candidates, counted, _dispatcher.Limits(int.MaxValue, held), tasks).Start;
+        var left = candidates.ToList();
+        foreach (var (c, agent) in WarmPool.Match(fits, free, a => ProfileOf(_ctx, a)))
+        {
+            if (_ctx.Tickets.GetTicket(agent.Ticket!.Value) is not { } previous)
+            {
+                continue;
+            }
+
+            if (!WarmPool.Idle(agent))
+            {
+                // Still ending the turn that reported its ticket done (usually well under a
+                // second): the ticket waits for it, up to the time an exit would wait for it.
+                if (_ctx.Time.GetUtcNow() - (previous.FinishedAt ?? previous.UpdatedAt) < TicketLifecycle.TurnWait)
+                {
+                    left.Remove(c);
+                    awaited.Add(agent.Name);
+                    report.Waiting.Add((c.Ticket.Id, $"waiting for {agent.Name} to end its turn, to reuse it (reuse_agents)"));
+                }
+
+                continue;
+            }
+
+            if (gate.Admit?.Invoke(c) is not null)
+            {
+                continue; // over budget: the plan below says why it waits
+            }
+
+            if (_background.Reuse(c, agent, previous) is { } claimed)
+            {
+                left.Remove(c);
+                counted.Add((c.Role, c.Agent));
+                tasks.Add((c.Role, c.Agent));
+                report.Add("dispatched", c.Ticket.Id, claimed.Assignee, $"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}, reusing it after {previous.Id}",
+                    new Dictionary<string, string> { ["role"] = c.Role, ["agent"] = c.Agent, ["branch"] = claimed.Branch ?? "", ["reused"] = "true" });
+            }
+        }
+
+        return left;
+    }
+
+    /// <summary>Free agents that found no ticket and whose role does not keep them are ended, and their worktrees removed.</summary>
+    private void ReleaseUnused(IReadOnlyList<Worker> unused, TickReport report)
+    {
+        foreach (var w in unused.Where(w => !KeptAgents.Keeps(RolesOf(_ctx)(), w)))
+        {
+            if (_ctx.Tickets.GetTicket(w.Ticket!.Value) is { } t)
+            {
+                _background.ReleaseLater(t);
+                report.Add("released", t.Id, w.Name, $"{w.Name}: no ready ticket for it after {t.Id}: ended");
             }
         }
     }

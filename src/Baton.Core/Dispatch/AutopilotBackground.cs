@@ -27,6 +27,7 @@ public sealed class AutopilotBackground
     private readonly Dictionary<string, (long Ticket, Task Task)> _endings = new(StringComparer.Ordinal);
     private readonly HashSet<string> _kept = new(StringComparer.Ordinal); // exited agents of finished tickets kept for `capture`
     private readonly HashSet<long> _cleaned = [];
+    private readonly Dictionary<string, Task> _reusing = new(StringComparer.Ordinal); // agents being given their next ticket
 
     /// <param name="life">The loop's lifecycle (made after this, as it ends agents through <see cref="EndLater"/>).</param>
     /// <param name="dispatcherOf">A dispatcher on another context's ports (an isolated spawn).</param>
@@ -51,7 +52,7 @@ public sealed class AutopilotBackground
     public IReadOnlyDictionary<long, (DispatchCandidate Candidate, Task<Worker> Task)> Spawns => _spawns;
 
     /// <summary>All the work started here (finished or not): spawns, clean-ups, agents being ended.</summary>
-    public IEnumerable<Task> Tasks => _spawns.Values.Select(s => (Task)s.Task).Concat(_cleanups.Values).Concat(_endings.Values.Select(e => e.Task));
+    public IEnumerable<Task> Tasks => _spawns.Values.Select(s => (Task)s.Task).Concat(_cleanups.Values).Concat(_endings.Values.Select(e => e.Task)).Concat(_reusing.Values);
 
     /// <summary>Takes in finished spawns and clean-ups: a spawn that failed goes to the retry policy.</summary>
     public async Task CollectAsync(TickReport report)
@@ -71,6 +72,11 @@ public sealed class AutopilotBackground
             }
 
             report.Add("spawn_failed", candidate.Ticket.Id, null, $"{candidate.Ticket.Id}: could not start its agent: {why}", new Dictionary<string, string> { ["reason"] = why });
+        }
+
+        foreach (var name in _reusing.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
+        {
+            _reusing.Remove(name); // its outcome is the spawn's, taken in above
         }
 
         foreach (var (name, (number, task)) in _endings.Where(e => e.Value.Task.IsCompleted).ToList())
@@ -135,6 +141,77 @@ public sealed class AutopilotBackground
         {
             TicketWorktrees.For(context).ReleaseBranch(claimed, context.Tickets.ListTickets(new Storage.TicketQuery(Feature: claimed.Feature)));
         }
+    }
+
+    /// <summary>
+    /// Claims the ticket for <paramref name="agent"/>, whose <paramref name="previous"/> ticket
+    /// landed, and gives it to it in the background (<see cref="WorkerReuse"/>). The previous
+    /// ticket lets go of the folder first, so its clean-up never removes the new ticket's worktree.
+    /// </summary>
+    public Ticket? Reuse(DispatchCandidate candidate, Worker agent, Ticket previous)
+    {
+        var claimed = _dispatcher.Claim(candidate, agent);
+        if (claimed is null)
+        {
+            return null;
+        }
+
+        _ctx.Tickets.Mutate(previous.Number, t => new TicketMutation(t with { Worktree = null }, []));
+        var prompt = _dispatcher.Prompt(claimed, null);
+        var isolate = _ctx.Isolate;
+        Task<Worker> task = isolate is null
+            ? ReuseOn(_ctx, agent, previous, claimed, prompt)
+            : Task.Run(async () =>
+            {
+                var (context, lease) = isolate(_ctx);
+                using (lease)
+                {
+                    return await ReuseOn(context, agent, previous, claimed, prompt).ConfigureAwait(false);
+                }
+            });
+        _spawns[claimed.Number] = (candidate with { Ticket = claimed }, task);
+        _reusing[agent.Name] = task;
+        return claimed;
+    }
+
+    private static async Task<Worker> ReuseOn(AutopilotContext c, Worker agent, Ticket previous, Ticket claimed, string prompt)
+    {
+        var reuse = new WorkerReuse(c.Store, c.WorkerService(), c.Workers.Profiles, c.Git, c.Worktrees, c.Git, TicketWorktrees.For(c), c.Time, c.Root)
+        {
+            Prepare = (w, text) =>
+            {
+                var setup = c.Workers.RoleSetup();
+                var role = w.Role is null ? null : setup.Roles.Catalog.GetRole(w.Role);
+                return setup.Prepare(c.Workers.Profiles.Get(w.Agent), role, w.Name, w.Directory, text).Prompt;
+            },
+        };
+        try
+        {
+            return await reuse.ReuseAsync(agent, previous, claimed, Dispatcher.StartPoint(c.Tickets, c.Git, c.Root, claimed), prompt, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The folder never got to the new branch: the retry must make a worktree of its own,
+            // not adopt one on another branch (the agent sitting in it is ended by the clean-up).
+            if (c.Git.CurrentBranch(agent.Directory) != claimed.Branch)
+            {
+                c.Tickets.Mutate(claimed.Number, t => new TicketMutation(t.Worktree == agent.Directory ? t with { Worktree = null } : t, []));
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Whether the agent named <paramref name="worker"/> is being given its next ticket.</summary>
+    public bool Reusing(string worker) => _reusing.TryGetValue(worker, out var r) && !r.IsCompleted;
+
+    /// <summary>Whether <paramref name="worker"/> is being given a ticket, ended, or cleaned up after: not free for another ticket.</summary>
+    public bool Settling(Worker worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        return _reusing.TryGetValue(worker.Name, out var r) && !r.IsCompleted
+            || _endings.TryGetValue(worker.Name, out var e) && !e.Task.IsCompleted
+            || worker.Ticket is { } n && (_cleanups.TryGetValue(n, out var c) && !c.IsCompleted || _spawns.ContainsKey(n));
     }
 
     /// <summary>Waits for <paramref name="tasks"/>, whatever their outcome (each is reported where it is collected).</summary>
@@ -251,12 +328,17 @@ public sealed class AutopilotBackground
     }
 
     /// <summary>Ends the ticket's agent and removes its worktree in the background; clean-ups of one ticket run one after the other.</summary>
-    public void CleanUpLater(Ticket ticket)
+    public void CleanUpLater(Ticket ticket) => CleanUpLater(ticket, release: false);
+
+    /// <summary>As <see cref="CleanUpLater(Ticket)"/> for a kept agent that found no next ticket: it is ended whatever its role says.</summary>
+    public void ReleaseLater(Ticket ticket) => CleanUpLater(ticket, release: true);
+
+    private void CleanUpLater(Ticket ticket, bool release)
     {
         var previous = _cleanups.TryGetValue(ticket.Number, out var running) && !running.IsCompleted ? running : Task.CompletedTask;
         var isolate = _ctx.Isolate;
         _cleanups[ticket.Number] = isolate is null
-            ? Life.CleanUpAsync(ticket, CancellationToken.None)
+            ? (release ? Life.ReleaseAsync(ticket, CancellationToken.None) : Life.CleanUpAsync(ticket, CancellationToken.None))
             : Task.Run(async () =>
             {
                 try
@@ -272,7 +354,8 @@ public sealed class AutopilotBackground
                 using (lease)
                 {
                     // A clean-up never requeues, so this lifecycle never calls back into the loop from this thread.
-                    await _lifecycleOf(context).CleanUpAsync(ticket, CancellationToken.None).ConfigureAwait(false);
+                    var life = _lifecycleOf(context);
+                    await (release ? life.ReleaseAsync(ticket, CancellationToken.None) : life.CleanUpAsync(ticket, CancellationToken.None)).ConfigureAwait(false);
                 }
             });
     }

@@ -216,8 +216,9 @@ public sealed class Dispatcher
     /// <summary>
     /// Claims the ticket for a new worker (assignee, branch, worktree, attempt) in one write
     /// transaction that checks it is still ready and unassigned; null when it is not any more.
+    /// <paramref name="reuse"/>: a running agent that takes it (autopilot.reuse_agents), in its own folder.
     /// </summary>
-    public Ticket? Claim(DispatchCandidate candidate)
+    public Ticket? Claim(DispatchCandidate candidate, Workers.Worker? reuse = null)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         var now = _time.GetUtcNow();
@@ -239,9 +240,9 @@ public sealed class Dispatcher
                 var into = current.Target ?? parent?.Target ?? target;
 
                 var attempt = current.Attempts + 1;
-                var worker = WorkerNameFor(current, attempt);
+                var worker = reuse?.Name ?? WorkerNameFor(current, attempt);
                 var branch = current.Branch ?? BranchName.For(_config.BranchPattern, current, now);
-                var worktree = current.Worktree ?? Path.Combine(WorktreesDir, $"{current.Id}-{BranchName.Slug(current.Title)}");
+                var worktree = current.Worktree ?? reuse?.Directory ?? Path.Combine(WorktreesDir, $"{current.Id}-{BranchName.Slug(current.Title)}");
                 var next = current with
                 {
                     Assignee = worker,
@@ -259,8 +260,9 @@ public sealed class Dispatcher
                 };
                 return new TicketMutation(next,
                 [
-                    Event(next, EventTypes.TaskDispatched, $"{current.Id} dispatched to {worker} ({candidate.Role}, {candidate.Agent}) on {branch}" + (parent is null ? "" : $", stacked on {parent.Id}'s {parent.Branch}") + $", attempt {attempt}", now, worker, new Dictionary<string, string>
+                    Event(next, EventTypes.TaskDispatched, $"{current.Id} dispatched to {worker} ({candidate.Role}, {candidate.Agent}) on {branch}" + (parent is null ? "" : $", stacked on {parent.Id}'s {parent.Branch}") + (reuse is null ? "" : ", reusing the running agent") + $", attempt {attempt}", now, worker, new Dictionary<string, string>
                     {
+                        ["reused"] = reuse is null ? "false" : "true",
                         ["role"] = candidate.Role,
                         ["agent"] = candidate.Agent,
                         ["branch"] = branch,

@@ -193,12 +193,17 @@ public sealed class TicketLifecycle
     }
 
     /// <summary>Ends the agent of a finished ticket; removes a merged or cancelled ticket's worktree (after a snapshot of anything uncommitted).</summary>
-    public async Task CleanUpAsync(Ticket ticket, CancellationToken ct)
+    public Task CleanUpAsync(Ticket ticket, CancellationToken ct) => CleanUpAsync(ticket, keep: true, ct);
+
+    /// <summary>As <see cref="CleanUpAsync(Ticket, CancellationToken)"/>, whatever <see cref="Keeps"/> says: a kept agent that found no next ticket.</summary>
+    public Task ReleaseAsync(Ticket ticket, CancellationToken ct) => CleanUpAsync(ticket, keep: false, ct);
+
+    private async Task CleanUpAsync(Ticket ticket, bool keep, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         if (ticket.Assignee is not null && _store.GetWorker(ticket.Assignee) is { } w && w.State.IsLive())
         {
-            if (ticket.Status is TicketStatus.Review or TicketStatus.Done && Keeps?.Invoke(w, ticket) == true)
+            if (keep && ticket.Status is (TicketStatus.Review or TicketStatus.Done) && Keeps?.Invoke(w, ticket) == true)
             {
                 return; // kept alive in its worktree, which stays while it runs there
             }

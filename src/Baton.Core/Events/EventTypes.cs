@@ -3,6 +3,7 @@ namespace Baton.Core.Events;
 public static class EventTypes
 {
     public const string WorkerSpawned = "worker_spawned";
+    public const string WorkerReused = "worker_reused";
     public const string WorkerStartupAnswered = "worker_startup_answered";
     public const string WorkerReady = "worker_ready";
     public const string WorkerPromptSent = "worker_prompt_sent";

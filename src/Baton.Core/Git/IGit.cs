@@ -7,7 +7,7 @@ namespace Baton.Core.Git;
 /// Every call names the folder it works in (the adapter passes it as <c>git -C DIR</c>); nothing
 /// depends on the current directory. A git command that fails is a <see cref="GitCommandFailedException"/>.
 /// </summary>
-public interface IGit : IGitWorktrees, IGitBranches, IGitHistory, IGitMerging, IGitChanges, IGitRemote;
+public interface IGit : IGitWorktrees, IGitBranches, IGitHistory, IGitMerging, IGitChanges, IGitRemote, IGitCheckouts;
 
 /// <summary>One commit of a history walk: its parents and the files it changed.</summary>
 public sealed record CommitFiles(string Sha, IReadOnlyList<string> Parents, IReadOnlyList<string> Files);

@@ -13,7 +13,7 @@ public static class ProfileLoader
     {
         var doc = YamlDocument.Parse(source, text);
         var root = doc.Root;
-        doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "approve_keys", "max_instances", "specialities", "max_tasks",
+        doc.AllowOnly(root, "name", "description", "command", "headless", "multiline", "exit_command", "reset", "approve_keys", "max_instances", "specialities", "max_tasks",
             "ready_timeout", "ready_settle_ms", "exit_timeout", "screen", "startup", "env", "pass_env", "context", "settings_argument", "settings_env", "settings_format", "notify_argument", "mcp_argument", "version", "sandbox");
         IReadOnlyList<string> contextArgument = [];
         string? contextFile = null;
@@ -116,6 +116,7 @@ public static class ProfileLoader
             HeadlessOutput = headlessOutput,
             Multiline = multiline,
             ExitCommand = doc.String(root, "exit_command") ?? "/exit",
+            Reset = doc.String(root, "reset") is { Length: > 0 } reset ? reset : null,
             ReadyTimeout = TimeSpan.FromSeconds(doc.Int(root, "ready_timeout", 1, 600) ?? 30),
             ReadySettle = TimeSpan.FromMilliseconds(doc.Int(root, "ready_settle_ms", 0, 60_000) ?? 0),
             ExitTimeout = TimeSpan.FromSeconds(doc.Int(root, "exit_timeout", 0, 120) ?? 5),

@@ -317,6 +317,14 @@ public sealed class GitClient : IGit
         Git(repo, ["branch", branch, commit]);
     }
 
+    public void SwitchFresh(string worktree, string branch, string startPoint)
+    {
+        // -f drops local changes, -B makes (or resets) the branch at the start point; clean -ffdx
+        // removes untracked and ignored files, nested repositories included (the second -f).
+        Git(worktree, ["checkout", "-q", "-f", "-B", branch, startPoint]);
+        Git(worktree, ["clean", "-q", "-ffdx"]);
+    }
+
     public bool DeleteBranch(string repo, string branch)
     {
         if (!BranchExists(repo, branch))

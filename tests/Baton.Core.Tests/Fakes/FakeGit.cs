@@ -7,7 +7,7 @@ namespace Baton.Core.Tests.Fakes;
 /// dirty checkouts, worktrees, and scripted answers for merges. A call the test gave no answer
 /// for throws, so a policy that reaches for git unexpectedly fails its test.
 /// </summary>
-public sealed class FakeGit : IGitWorktrees, IGitBranches, IGitHistory, IGitMerging, IGitChanges
+public sealed class FakeGit : IGitWorktrees, IGitBranches, IGitHistory, IGitMerging, IGitChanges, IGitCheckouts
 {
     private readonly List<string> _calls = [];
     private readonly Lock _lock = new();
@@ -55,6 +55,16 @@ public sealed class FakeGit : IGitWorktrees, IGitBranches, IGitHistory, IGitMerg
         lock (_lock)
         {
             Trees.Add((path, branch));
+        }
+    }
+
+    public void SwitchFresh(string worktree, string branch, string startPoint)
+    {
+        Record($"switch {worktree} {branch} {startPoint}");
+        lock (_lock)
+        {
+            Trees.RemoveAll(t => t.Path == worktree);
+            Trees.Add((worktree, branch));
         }
     }
 

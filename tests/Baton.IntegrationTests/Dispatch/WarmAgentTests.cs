@@ -27,4 +27,42 @@ public sealed class WarmAgentTests
         Assert.Empty(Events(repo, "worker_exit_requested"));
         Assert.True(Directory.Exists(Show(repo, id).GetProperty("worktree").GetString()), "the worktree the kept agent sits in was removed");
     }
+
+    [Fact]
+    public void With_reuse_agents_the_agent_of_a_landed_ticket_takes_its_dependent_after_a_reset_and_nothing_of_the_first_ticket_leaks()
+    {
+        // Given a chain of two tickets; the first leaves an ignored file in its folder and an
+        // answer queued for its next message (@next), as a conversation's memory would
+        using var repo = new TestRepo();
+        Configure(repo, "reuse_agents: true");
+        var first = Ticket(repo, "First", "@write .gitignore build/\n@write build/junk.txt junk\n" + Work("T-1", "a.txt", "a") + "\n@next\n@write leak-memory.txt remembered\n@commit T-1 memory");
+        var second = Ticket(repo, "Second", "@run sh -c 'test -e build/junk.txt && echo leaked > leak-file.txt; true'\n" + Work("T-2", "b.txt", "b"), "--depends-on", first);
+
+        // When the autopilot runs both
+        var up = Up(repo);
+
+        // Then both landed, and one agent did both: started once, reused once for the second
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, first));
+        Assert.Equal("done", Status(repo, second));
+        Assert.Single(Events(repo, "worker_spawned"));
+        var reused = Assert.Single(Events(repo, "worker_reused"));
+        Assert.Equal("t1-1", reused.GetProperty("worker").GetString());
+        Assert.Equal(second, reused.GetProperty("ticket").GetString());
+        Assert.Equal(first, reused.GetProperty("metadata").GetProperty("previous_ticket").GetString());
+        Assert.Equal("t1-1", Show(repo, second).GetProperty("assignee").GetString());
+        Assert.Equal(second, repo.Worker("t1-1").GetProperty("ticket").GetString());
+
+        // And nothing of the first ticket reached the second: no ignored file, no remembered answer
+        var files = repo.Git("ls-tree", "-r", "--name-only", "main");
+        Assert.Contains("a.txt", files, StringComparison.Ordinal);
+        Assert.Contains("b.txt", files, StringComparison.Ordinal);
+        Assert.DoesNotContain("leak-file.txt", files, StringComparison.Ordinal);
+        Assert.DoesNotContain("leak-memory.txt", files, StringComparison.Ordinal);
+
+        // And once no ticket was left for it, the agent was ended and its folder removed
+        Assert.NotEqual("idle", repo.Worker("t1-1").GetProperty("state").GetString());
+        Assert.False(Directory.Exists(Show(repo, second).GetProperty("worktree").GetString()));
+    }
 }
+
