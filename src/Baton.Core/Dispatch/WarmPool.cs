@@ -6,7 +6,8 @@ namespace Baton.Core.Dispatch;
 /// <summary>
 /// Which finished tickets' agents take which ready tickets (autopilot.reuse_agents). Pure. An
 /// agent is free once its ticket landed; it can take a ticket of its own role and profile that
-/// never had a worktree (a retried ticket goes on in its own), that names no other worker, if it
+/// never had a worktree or a branch (a retried ticket goes on in its own; a feature implementor's
+/// ticket runs on its long-lived branch, which a fresh checkout would reset), that names no other worker, if it
 /// runs in tmux and its profile can reset (<see cref="AgentProfile.Reset"/>). It gets the ticket
 /// once it is idle: one still ending the turn that reported done is paired all the same, and the
 /// caller holds the ticket for it a moment (<see cref="Idle"/>).
@@ -20,7 +21,7 @@ public static class WarmPool
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(candidate);
         return profile?.Reset is not null && agent.Mode == WorkerMode.Tmux && agent.State is WorkerState.Idle or WorkerState.Busy
-            && agent.Role == candidate.Role && agent.Agent == candidate.Agent && candidate.Ticket.Worktree is null
+            && agent.Role == candidate.Role && agent.Agent == candidate.Agent && candidate.Ticket.Worktree is null && candidate.Ticket.Branch is null
             && (candidate.Ticket.WorkerWanted is null || candidate.Ticket.WorkerWanted == agent.Name);
     }
 

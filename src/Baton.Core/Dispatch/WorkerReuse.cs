@@ -67,7 +67,7 @@ public sealed class WorkerReuse
         // The folder, made the new ticket's: nothing of the previous one may stay in it.
         _ticketWorktrees.Snapshot(previous with { Worktree = agent.Directory }, "reused");
         _checkouts.SwitchFresh(agent.Directory, claimed.Branch!, startPoint);
-        if (previous.Branch is { } old && previous.Target is { } target && _history.MergeState(_root, old, target) != MergeState.NotMerged)
+        if (previous.Branch is { } old && !FeatureBranches.IsLongLived(old) && previous.Target is { } target && _history.MergeState(_root, old, target) != MergeState.NotMerged)
         {
             _worktrees.DeleteBranch(_root, old);
         }

@@ -45,6 +45,8 @@ public sealed class WarmPoolTests
     public void A_retried_ticket_keeps_its_own_worktree_and_a_ticket_for_a_named_worker_waits_for_it()
     {
         Assert.False(WarmPool.CanTake(Agent("a"), Candidate(2, worktree: "/r/.baton/worktrees/T-2-x"), Resettable));
+        var implementor = Candidate(3) with { Ticket = Candidate(3).Ticket with { Branch = "feature/f/impl-a" } };
+        Assert.False(WarmPool.CanTake(Agent("a"), implementor, Resettable)); // a long-lived branch is never reset by a fresh checkout
         Assert.False(WarmPool.CanTake(Agent("a"), Candidate(2, wanted: "b"), Resettable));
         Assert.True(WarmPool.CanTake(Agent("b"), Candidate(2, wanted: "b"), Resettable));
     }
