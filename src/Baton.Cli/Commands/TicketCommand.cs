@@ -62,6 +62,17 @@ internal static class TicketCommand
                 Paths = parse.GetValue(paths) ?? [],
                 Implementor = parse.GetValue(implementor),
             });
+            if (parse.GetValue(implementor) is { } name && ticket.Feature is { } featureName)
+            {
+                // Its branch merges into the overseer branch: both exist before it is dispatched (as `feature init` makes them).
+                var made = new Baton.Core.Tickets.FeatureBranches(host.Git, host.TicketStore, host.Store, host.Time, host.Paths.Root)
+                    .Init(featureName, null, [name], null, host.Config.Autopilot.BaseBranch);
+                foreach (var (branch, _) in made.Branches.Where(b => b.Created))
+                {
+                    host.Error.WriteLine($"created {branch} from {made.BaseBranch}");
+                }
+            }
+
             Print(host, ticket.Id, parse.GetValue(CommandRunner.Json), quiet: true);
             return 0;
         });

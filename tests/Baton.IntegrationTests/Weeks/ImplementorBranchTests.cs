@@ -86,7 +86,13 @@ public sealed class ImplementorBranchTests
         Assert.Equal(2, role.ExitCode);
         Assert.Contains("astronaut", role.Stderr, StringComparison.Ordinal);
         Assert.Empty(repo.Baton("ticket", "list", "--json").Ok().Json().EnumerateArray());
-        var own = Ticket(repo, "Mine", "@exit", "--feature", "f1", "--implementor", "ui", "--role", "worker");
-        Assert.Equal("worker", Show(repo, own).GetProperty("role_wanted").GetString());
+        var own = repo.Baton("ticket", "create", "Mine", "--feature", "f1", "--implementor", "ui", "--role", "worker").Ok();
+        Assert.Equal("worker", Show(repo, own.Stdout.Split(" ")[0]).GetProperty("role_wanted").GetString());
+
+        // The implementor's branch and the overseer branch it merges into are made when missing, once.
+        Assert.Contains("created feature/f1/impl-ui from main", own.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual("", repo.Git("branch", "--list", "feature/f1/impl-ui").Trim());
+        Assert.NotEqual("", repo.Git("branch", "--list", "feature/f1/overseer").Trim());
+        Assert.DoesNotContain("created", repo.Baton("ticket", "create", "More", "--feature", "f1", "--implementor", "ui").Ok().Stderr, StringComparison.Ordinal);
     }
 }
