@@ -30,14 +30,16 @@ public sealed class AutopilotRecovery
     {
         // First, before any folder is removed or any gate starts: the gates a killed loop left
         // running would otherwise share their folder with the next gate, or lose it mid-run.
-        var stopped = _gateRunner.StopLeftovers();
+        // A node shares the repository with other nodes (until each has its own clone): their
+        // gates and scratch merge worktrees are not leftovers, so a node leaves both alone.
+        var stopped = _ctx.Node is null ? _gateRunner.StopLeftovers() : 0;
         var gates = stopped == 0 ? "" : $"; stopped {stopped} gate process{(stopped == 1 ? "" : "es")} an earlier run left running";
         if (stopped > 0)
         {
             report.Add(gates[2..]);
         }
 
-        if (_ctx.Files.DirectoryExists(_ctx.WorktreesDir))
+        if (_ctx.Node is null && _ctx.Files.DirectoryExists(_ctx.WorktreesDir))
         {
             foreach (var scratch in _ctx.Files.ListDirectories(_ctx.WorktreesDir, "_merge-*"))
             {

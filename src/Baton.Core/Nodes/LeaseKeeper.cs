@@ -19,6 +19,11 @@ public sealed class LeaseKeeper
     // left the node (review, done) runs here until it exits, and counts against the capacity.
     private readonly HashSet<string> _workers = new(StringComparer.Ordinal);
 
+    // The token of the last lease this node took on each ticket, kept after the lease was lost:
+    // a late write of this node on work that is in progress or testing elsewhere must still
+    // carry it, so that the store refuses it. Dropped when the node itself hands the work on.
+    private readonly Dictionary<long, long> _fences = [];
+
     // Leases a refused write found gone, for the node's next step to act on (end the agent).
     private readonly List<Lease> _refused = [];
     private DateTimeOffset? _nextBeat;
@@ -46,6 +51,9 @@ public sealed class LeaseKeeper
 
     public long? TokenFor(long ticket) => _held.TryGetValue(ticket, out var l) ? l.Token : null;
 
+    /// <summary>The token of the last lease this node took on the ticket, held or lost (null once it handed the work on).</summary>
+    public long? FenceFor(long ticket) => _fences.TryGetValue(ticket, out var token) ? token : null;
+
     public bool Holds(long ticket) => _held.ContainsKey(ticket);
 
     public bool HoldsWorker(string worker) => _held.Values.Any(l => l.Worker == worker);
@@ -59,12 +67,17 @@ public sealed class LeaseKeeper
         if (_leases.CurrentLease(ticket) is { State: LeaseState.Held } lease && lease.Node == Node.Name && lease.Worker == worker)
         {
             _held[ticket] = lease;
+            _fences[ticket] = lease.Token;
             _workers.Add(worker);
         }
     }
 
     /// <summary>The work left this node (released with the write), or a fenced write found the lease gone.</summary>
-    public void Forget(long ticket) => _held.Remove(ticket);
+    public void Forget(long ticket)
+    {
+        _held.Remove(ticket);
+        _fences.Remove(ticket);
+    }
 
     /// <summary>A fenced write was refused: the lease is gone; its agent is ended at the node's next step.</summary>
     public void Refused(long ticket)
@@ -99,6 +112,7 @@ public sealed class LeaseKeeper
         foreach (var lease in still)
         {
             _held[lease.Ticket] = lease;
+            _fences[lease.Ticket] = lease.Token;
             _workers.Add(lease.Worker);
         }
 

@@ -58,17 +58,19 @@ public sealed class NodeTickets : ITicketStore
             {
                 var m = change(current);
                 claimed = IsClaim(current, m);
+                // A ticket this node took is fenced with its token, held or lost, until the work was
+                // handed on: the merge queue's writes on a ticket in review (perhaps another node's work) are not.
                 return claimed ? m with { Lease = m.Lease ?? _keeper.ClaimNow() }
-                    : _keeper.TokenFor(number) is { } token && m.Fence is null ? m with { Fence = token }
+                    : current.Status is not (TicketStatus.Review or TicketStatus.Done) && _keeper.FenceFor(number) is { } token && m.Fence is null ? m with { Fence = token }
                     : m;
             });
             if (claimed)
             {
                 _keeper.Claimed(number, next.Assignee!);
             }
-            else if (next.Status is not (TicketStatus.InProgress or TicketStatus.Testing))
+            else if (next.Status is not (TicketStatus.InProgress or TicketStatus.Testing) && _keeper.TokenFor(number) is not null)
             {
-                _keeper.Forget(number); // the store released the lease with the change
+                _keeper.Forget(number); // this node handed its work on: the store released the lease with the change
             }
 
             return next;

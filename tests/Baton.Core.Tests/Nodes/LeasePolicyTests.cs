@@ -215,4 +215,27 @@ public sealed class LeasePolicyTests : IDisposable
         Assert.Empty(merges.MergeRequests(openOnly: true));
         Assert.Single(_db.Merges.MergeRequests(openOnly: true));
     }
+
+    [Fact]
+    public void A_node_that_learnt_it_lost_a_lease_still_cannot_write_the_work_now_running_elsewhere()
+    {
+        var a = Keeper("a");
+        var b = Keeper("b");
+        var t = NewTicket();
+        var asA = new NodeTickets(_db.Tickets, a);
+        Claim(asA, t.Number, "t1-1");
+        _time.Advance(Ttl + TimeSpan.FromSeconds(1));
+        b.ExpireOverdue();
+        var asB = new NodeTickets(_db.Tickets, b);
+        Claim(asB, t.Number, "t1-2");
+        Assert.Single(a.Beat()); // a knows it lost the lease
+
+        // a's gate, started before it was cut off, finishes: its outcome must not land.
+        Assert.Throws<LeaseLostException>(() => Report(asA, t.Number, TicketStatus.Review));
+
+        // Once b hands the work on, the merge queue on a may finish it (no fence on review).
+        Report(asB, t.Number, TicketStatus.Testing);
+        Report(asB, t.Number, TicketStatus.Review);
+        Assert.Equal(TicketStatus.Done, Report(asA, t.Number, TicketStatus.Done).Status);
+    }
 }
