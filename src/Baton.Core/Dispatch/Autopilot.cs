@@ -37,6 +37,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly AutopilotRecovery _recovery;
     private readonly StepGuard _guard;
     private readonly TickWait _wait;
+    private readonly StackOrphans _orphans;
 
     private readonly Dictionary<long, int> _ticketErrors = [];
     private const int MaxTicketErrors = 20;
@@ -58,7 +59,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _background = new AutopilotBackground(c, _dispatcher, _unfinished, () => _life!, DispatcherOf, LifecycleOf) { Keeps = KeepsOf(c) };
         _guard = new StepGuard(c);
         _wait = new TickWait(c.Store.ChangeCounter, c.Time, c.Wake);
-        _life = c.Isolate is null ? LifecycleOf(c) : new TicketLifecycle(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this) { EndLater = _background.EndLater, Keeps = KeepsOf(c) };
+        _life = c.Isolate is null ? LifecycleOf(c) : new TicketLifecycle(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this) { EndLater = _background.EndLater, DiscardLater = _background.DiscardLater, Keeps = KeepsOf(c) };
         var workers = c.WorkerService();
         _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life, c.Files);
         var gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor) { Root = c.Root, Processes = c.Processes };
@@ -73,6 +74,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _workspace = new Workspace.CleanupSchedule(c.Workers.Config.CleanupEvery, c.Time, () => Workspace.WorkspaceCleanup.For(c).Run(c.Workers.Config.CleanupAfter, dryRun: false));
         _results = new Synthesis.FeatureResults(c.Tickets, c.Store,
             c.Patches is { } patches ? new Synthesis.DossierBuilder(c.Merges, patches, c.Git, c.Git, c.Root, c.Workers.Redactor) { BaseBranch = c.Config.BaseBranch } : null, c.Files, c.Paths, c.Time);
+        _orphans = new StackOrphans(c.Tickets, c.Merges, _life);
         _recovery = new AutopilotRecovery(c, gateRunner, mergeJob, _life);
         _budgets = c.Budgets is { } budgets ? new Budgets.BudgetWatch(budgets, c.Store, c.Time, t => _dispatcher.CandidateFor(t)) : null;
     }
@@ -204,6 +206,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             }
         }
 
+        await _guard.RunAsync(report, "stacked tickets whose parent failed", () => _orphans.StepAsync(report, ct)).ConfigureAwait(false);
         await _guard.RunAsync(report, "context handoffs", () => { _handoffs.Step(report); return Task.CompletedTask; }).ConfigureAwait(false);
         await _guard.RunAsync(report, "gates and merges", () => _completion.StepAsync(report, ct)).ConfigureAwait(false);
         await _guard.RunAsync(report, "predicting conflicts", () => _conflicts.StepAsync(report, ct)).ConfigureAwait(false);

@@ -259,6 +259,38 @@ public sealed class AutopilotBackground
         }));
     }
 
+    /// <summary>
+    /// Ends the ticket's agent (if any), then discards its worktree (<see cref="TicketWorktrees.Discard"/>),
+    /// in the background; a new attempt of the ticket waits for it (<see cref="Launch"/>).
+    /// </summary>
+    public void DiscardLater(Ticket ticket, string why)
+    {
+        var isolate = _ctx.Isolate!;
+        var key = ticket.Assignee ?? ticket.Id;
+        var previous = _endings.TryGetValue(key, out var running) && !running.Task.IsCompleted ? running.Task : Task.CompletedTask;
+        _endings[key] = (ticket.Number, Task.Run(async () =>
+        {
+            await Settled([previous]).ConfigureAwait(false);
+            var (context, lease) = isolate(_ctx);
+            using (lease)
+            {
+                if (ticket.Assignee is { } worker)
+                {
+                    try
+                    {
+                        await context.WorkerService().KillAsync(worker, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (BatonException)
+                    {
+                        // Already gone: nothing to end.
+                    }
+                }
+
+                TicketWorktrees.For(context).Discard(ticket, why);
+            }
+        }));
+    }
+
     /// <summary>Finished tickets whose agent still runs (or agents left over from a restart), and cancelled tickets' worktrees, are cleaned up.</summary>
     public void CleanUpFinished(TickReport report)
     {

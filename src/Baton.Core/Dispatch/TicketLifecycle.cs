@@ -1,5 +1,6 @@
 using System.Globalization;
 using Baton.Core.Events;
+using Baton.Core.Merge;
 using Baton.Core.Config;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
@@ -50,6 +51,12 @@ public sealed class TicketLifecycle
     /// the clean-up neither ends it nor removes the worktree it sits in. Null: every agent is ended.
     /// </summary>
     public Func<Worker, Ticket, bool>? Keeps { get; init; }
+
+    /// <summary>
+    /// Ends a ticket's agent (if it names one) and then discards its worktree (<see cref="TicketWorktrees.Discard"/>)
+    /// off the caller's thread; a new attempt of the ticket waits for it. Null: done here.
+    /// </summary>
+    public Action<Ticket, string>? DiscardLater { get; init; }
 
     /// <summary>How long the end of a finished ticket's agent waits for its turn to end before typing the exit command.</summary>
     public static readonly TimeSpan TurnWait = TimeSpan.FromSeconds(30);
@@ -132,6 +139,45 @@ public sealed class TicketLifecycle
 
         _worktrees.Snapshot(ticket, "stopped");
         Fail(ticket, why, eventType);
+    }
+
+    /// <summary>
+    /// stack_dependents: the ticket was started on <paramref name="parent"/>'s tested branch, and
+    /// the parent failed or was cancelled, so its branch carries work that will not land. It is
+    /// stopped (agent ended, uncommitted work saved, worktree removed; the branch is kept) and
+    /// requeued from scratch: it starts again on a fresh branch from its target once its
+    /// dependency is done, like any dependent. A merge request it had waits no longer.
+    /// </summary>
+    public async Task UnstackAsync(Ticket ticket, Ticket parent, MergeRequest? open, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(parent);
+        var now = _time.GetUtcNow();
+        var why = $"{parent.Id}, which it was stacked on, {(parent.Status == TicketStatus.Cancelled ? "was cancelled" : "failed")}";
+        var back = Move(ticket, t => new TicketMutation(
+            t with { Status = TicketStatus.Queued, Assignee = null, StackedOn = null, Branch = null, Worktree = null, RetryAt = null, GateFailures = 0, Nudges = 0, NudgedAt = null, UpdatedAt = now },
+            [Dispatcher.Event(t, EventTypes.TaskRequeued, $"{t.Id} stopped and requeued: {why}; it starts again from {t.Target} once its dependencies are done (what it did stays on {t.Branch})", now, t.Assignee,
+                new Dictionary<string, string> { ["reason"] = "stack_parent_failed", ["parent"] = parent.Id, ["branch"] = t.Branch ?? "" })])
+        {
+            MergeRequest = open is null ? null : open with { Status = MergeRequestStatus.Cancelled, Detail = "its stack parent " + parent.Id + " did not land", UpdatedAt = now },
+        });
+        if (back is null)
+        {
+            return;
+        }
+
+        if (DiscardLater is { } later)
+        {
+            later(ticket, "stack parent did not land");
+            return;
+        }
+
+        if (ticket.Assignee is not null)
+        {
+            await EndWorkerAsync(ticket.Assignee, ct).ConfigureAwait(false);
+        }
+
+        _worktrees.Discard(ticket, "stack parent did not land");
     }
 
     /// <summary>The gate (or the merge) failed: back to the same agent with the details, up to gate.retries, then failed.</summary>

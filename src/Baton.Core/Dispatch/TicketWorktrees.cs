@@ -68,6 +68,24 @@ public sealed class TicketWorktrees
     }
 
     /// <summary>
+    /// Removes a worktree whose branch will not go on (a stacked ticket whose parent failed starts
+    /// again from its target): uncommitted work is saved first, the branch is kept with what was
+    /// committed on it.
+    /// </summary>
+    public void Discard(Ticket ticket, string why)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        if (ticket.Worktree is null || !_files.DirectoryExists(ticket.Worktree))
+        {
+            return;
+        }
+
+        Snapshot(ticket, why);
+        _worktrees.RemoveWorktree(_root, ticket.Worktree, force: true);
+        _store.AppendEvent(Dispatcher.Event(ticket, EventTypes.WorktreeRemoved, $"{ticket.Id}: worktree {ticket.Worktree} removed ({why}; branch {ticket.Branch} kept)", _time.GetUtcNow()));
+    }
+
+    /// <summary>
     /// Finishes the clean-up of a done or cancelled ticket that an earlier run began and did not
     /// end (it was killed between removing the worktree, deleting the branch and recording it):
     /// a worktree still there goes as <see cref="RemoveIfFinished"/> removes it; a merged branch

@@ -66,6 +66,43 @@ public sealed class StackAndRebaseTests
     }
 
     [Fact]
+    public void A_stacked_dependent_is_stopped_and_requeued_from_scratch_when_its_parent_fails()
+    {
+        // Given T-2 working on a branch stacked on T-1, which passed its gate and waits for a person to merge it
+        using var repo = new TestRepo();
+        Configure(repo, autopilot: "max_workers: 3\nstack_dependents: true");
+        File.AppendAllText(Path.Combine(repo.Dir, ".baton", "config.yaml"), "merge:\n  auto: false\n");
+        var parent = Ticket(repo, "Parser", Work("T-1", "parser.txt", "parser v1"));
+        var child = Ticket(repo, "Child", Work("T-2", "user.txt", "uses it", before: "@sleep 60"), "--depends-on", parent);
+        using var loop = repo.StartBaton("up", "--plain");
+        try
+        {
+            TestRepo.WaitUntil(() => Events(repo, "task_dispatched", child).Count > 0, "T-2 dispatched (stacked)", 60);
+            var worktree = Show(repo, child).GetProperty("worktree").GetString()!;
+            var branch = Show(repo, child).GetProperty("branch").GetString()!;
+            TestRepo.WaitUntil(() => Directory.Exists(worktree), "T-2's worktree", 30);
+
+            // When a person fails the parent (a review said no)
+            repo.Baton("ticket", "update", parent, "--status", "failed").Ok();
+
+            // Then T-2's agent is ended, its worktree removed (its branch kept), and it waits again, unstacked, for a fresh start
+            TestRepo.WaitUntil(() => Events(repo, "task_requeued", child).Count > 0, "T-2 requeued", 60);
+            TestRepo.WaitUntil(() => !Directory.Exists(worktree), "T-2's worktree to go", 30);
+            TestRepo.WaitUntil(() => repo.Worker("t2-1").GetProperty("state").GetString() is "killed" or "exited", "T-2's agent to end", 30);
+            var shown = Show(repo, child);
+            Assert.Equal("queued", shown.GetProperty("status").GetString());
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, shown.GetProperty("stacked_on").ValueKind);
+            Assert.Equal(System.Text.Json.JsonValueKind.Null, shown.GetProperty("branch").ValueKind);
+            Assert.Contains(branch, repo.Git("branch", "--list", branch), StringComparison.Ordinal);
+        }
+        finally
+        {
+            repo.Baton("down");
+            loop.WaitForExit(30_000);
+        }
+    }
+
+    [Fact]
     public void The_rebase_strategy_lands_branches_without_merge_commits()
     {
         using var repo = new TestRepo();
