@@ -251,7 +251,7 @@ public sealed class CliHost : IDisposable
     public Baton.Core.Conflicts.ConflictService Conflicts() => new(Git, TicketStore, ConflictStore, Paths.Root, Config.Autopilot.BaseBranch);
 
     /// <summary>The loop of `baton up`, woken by writes to the store and the hook spool (it disposes of the watch when it stops).</summary>
-    public Baton.Core.Dispatch.Autopilot Autopilot() => new(AutopilotContext() with { Wake = Baton.Infrastructure.Dispatch.FileWake.TryStart(Paths) });
+    public Baton.Core.Dispatch.Autopilot Autopilot() => new(AutopilotContext() with { Wake = LoopWake() });
 
     public Baton.Core.Dispatch.AutopilotContext AutopilotContext() => new(
         Workers(), TicketStore, MergeStore, Git, _runner, Monitor(), Tickets())
@@ -269,6 +269,15 @@ public sealed class CliHost : IDisposable
         FaultPoint = Baton.Infrastructure.Diagnostics.FaultKill.From(Variables.Get(Baton.Infrastructure.Diagnostics.FaultKill.Variable)),
         Budgets = Budgets(),
     };
+
+    /// <summary>What wakes the loop: the store's WAL and the hook spool; on PostgreSQL, LISTEN/NOTIFY and the spool.</summary>
+    private Baton.Core.Dispatch.IAutopilotWake? LoopWake()
+    {
+        var files = Baton.Infrastructure.Dispatch.FileWake.TryStart(Paths);
+        return Sqlite is Baton.Infrastructure.Storage.Postgres.PostgresStore pg
+            ? (Baton.Core.Dispatch.IAutopilotWake?)Baton.Infrastructure.Storage.Postgres.PostgresWake.TryStart(pg, files) ?? files
+            : files;
+    }
 
     public Baton.Core.Nodes.ILeaseStore LeaseStore => new SqlLeaseStore(Sqlite);
 
@@ -292,7 +301,7 @@ public sealed class CliHost : IDisposable
                 Tickets = new Baton.Core.Nodes.NodeTickets(context.Tickets, keeper),
                 Merges = new Baton.Core.Nodes.NodeMerges(context.Merges, leases),
                 Node = new Baton.Core.Nodes.NodeDuty(keeper, leases, Store, Time, (name, ct) => new WorkerService(workers).KillAsync(name, ct)),
-                Wake = Baton.Infrastructure.Dispatch.FileWake.TryStart(Paths),
+                Wake = LoopWake(),
             });
         }
 

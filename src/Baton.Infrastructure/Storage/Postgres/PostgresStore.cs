@@ -148,6 +148,9 @@ public sealed class PostgresStore : SqlStore
         }
     }
 
+    /// <summary>Another connection to the same database, for a listener (the caller disposes of it).</summary>
+    internal NpgsqlConnection OpenConnection() => _source.OpenConnection();
+
     public override int SchemaVersion => Convert.ToInt32(Scalar("SELECT schema_version FROM baton_meta WHERE id = 1"), CultureInfo.InvariantCulture);
 
     public override long ChangeCounter() => Convert.ToInt64(Scalar("SELECT changes FROM baton_meta WHERE id = 1"), CultureInfo.InvariantCulture);
@@ -193,6 +196,9 @@ public sealed class PostgresStore : SqlStore
             {
                 throw new StoreBusyException(Location, BusyTimeout, e);
             }
+
+            // Delivered when (and only if) this transaction commits: wakes every listening loop (PostgresWake).
+            Execute("NOTIFY " + PostgresWake.Channel);
 
             body();
             Execute("COMMIT");
