@@ -46,11 +46,11 @@ internal sealed class AutopilotRenderer
     {
         _host = host;
         _view = view;
-        var tickets = host.TicketStore.ListTickets(new TicketQuery());
-        _failedBefore = tickets.Where(t => t.Status == TicketStatus.Failed).Select(t => t.Number).ToHashSet();
-        _doneBefore = tickets.Where(t => t.Status == TicketStatus.Done).Select(t => t.Number).ToHashSet();
-        _noTickets = tickets.Count == 0;
-        _statuses = tickets.ToDictionary(t => t.Number, t => t.Status);
+        // Statuses only: the rows are read for the few tickets that finish while the loop runs.
+        _statuses = host.TicketStore.Statuses().ToDictionary();
+        _failedBefore = _statuses.Where(s => s.Value == TicketStatus.Failed).Select(s => s.Key).ToHashSet();
+        _doneBefore = _statuses.Where(s => s.Value == TicketStatus.Done).Select(s => s.Key).ToHashSet();
+        _noTickets = _statuses.Count == 0;
     }
 
     private const string NoTickets = "no tickets yet, so nothing to dispatch: file one with `baton ticket create \"TITLE\" --body \"what to do\"` (a running loop takes it within a tick)";
@@ -175,11 +175,12 @@ internal sealed class AutopilotRenderer
     /// </summary>
     private void Outcomes(TickReport report)
     {
-        foreach (var t in _host.TicketStore.ListTickets(new TicketQuery()))
+        foreach (var (number, status) in _host.TicketStore.Statuses())
         {
-            var before = _statuses.GetValueOrDefault(t.Number, t.Status);
-            _statuses[t.Number] = t.Status;
-            if (before == t.Status || !t.Status.IsFinished() || report.Items.Any(i => i.Ticket == t.Id && i.Type == "merged"))
+            var before = _statuses.GetValueOrDefault(number, status);
+            _statuses[number] = status;
+            if (before == status || !status.IsFinished() || report.Items.Any(i => i.Ticket == TicketId.Format(number) && i.Type == "merged")
+                || _host.TicketStore.GetTicket(number) is not { } t)
             {
                 continue;
             }

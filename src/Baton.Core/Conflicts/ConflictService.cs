@@ -39,7 +39,7 @@ public sealed class ConflictService
     public IReadOnlyList<LiveBranch> LiveBranches(string? feature = null, IReadOnlyList<string>? globs = null, IReadOnlyDictionary<string, string>? heads = null, string? against = null)
     {
         var list = new List<LiveBranch>();
-        foreach (var t in _tickets.ListTickets(new TicketQuery(Feature: feature)).Where(t => !t.Status.IsFinished() && t.Branch is not null).OrderBy(t => t.Number))
+        foreach (var t in _tickets.ListTickets(new TicketQuery(Feature: feature) { Unfinished = true }).Where(t => t.Branch is not null).OrderBy(t => t.Number))
         {
             list.Add(new LiveBranch(t.Branch!, t.Target ?? Base(), t.Id, t.Status == TicketStatus.InProgress ? t.Assignee : null, t.Feature));
         }

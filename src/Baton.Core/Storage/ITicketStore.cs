@@ -8,6 +8,9 @@ public sealed record TicketQuery(TicketStatus? Status = null, string? Label = nu
 {
     /// <summary>At most this many, lowest numbers first (null: all).</summary>
     public int? Limit { get; init; }
+
+    /// <summary>Only tickets not finished (done, failed or cancelled ones left out by the store, not after reading them).</summary>
+    public bool Unfinished { get; init; }
 }
 
 /// <summary>What a change does to a ticket: its new row, the events that say so, and dependencies it gains.</summary>

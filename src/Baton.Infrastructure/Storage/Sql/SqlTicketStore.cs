@@ -109,6 +109,7 @@ public sealed partial class SqlTicketStore : ITicketStore
               AND (@feature IS NULL OR feature = @feature)
               AND (@assignee IS NULL OR assignee = @assignee)
               AND (@label IS NULL OR {_db.JsonArrayHas("tickets.labels", "@label")})
+              {(query.Unfinished ? "AND status NOT IN ('done', 'failed', 'cancelled')" : "")}
             ORDER BY number
             {(query.Limit is null ? "" : "LIMIT @limit")}
             """);
