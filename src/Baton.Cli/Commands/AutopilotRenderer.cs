@@ -39,6 +39,7 @@ internal sealed class AutopilotRenderer
     private readonly HashSet<long> _doneBefore;
     private readonly bool _noTickets;
     private readonly Dictionary<long, TicketStatus> _statuses;
+    private long? _statusesVersion;
     private string _stuckShown = "";
     private List<(string Ticket, string Reason)> _stuck = [];
 
@@ -175,6 +176,14 @@ internal sealed class AutopilotRenderer
     /// </summary>
     private void Outcomes(TickReport report)
     {
+        // Nothing written since the last look: nothing finished either.
+        var version = _host.Store.Version();
+        if (version == _statusesVersion)
+        {
+            return;
+        }
+
+        _statusesVersion = version;
         foreach (var (number, status) in _host.TicketStore.Statuses())
         {
             var before = _statuses.GetValueOrDefault(number, status);

@@ -31,6 +31,11 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly UnfinishedCleanUps _unfinished;
     private readonly Handoff.HandoffWatch _handoffs;
     private readonly Synthesis.FeatureResults _results;
+
+    // Every ticket as last read, and the store's version then: an idle tick (nothing written since)
+    // reuses it instead of reading 100,000 rows again.
+    private IReadOnlyList<Ticket> _all = [];
+    private long? _allVersion;
     private readonly Budgets.BudgetWatch? _budgets;
     private readonly Workspace.CleanupSchedule _workspace;
     private readonly AutopilotBackground _background;
@@ -221,7 +226,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             await _guard.RunAsync(report, "notifications", () => { notifier.Step(); return Task.CompletedTask; }).ConfigureAwait(false);
         }
 
-        var all = _ctx.Tickets.ListTickets(new TicketQuery());
+        var all = AllTickets();
         var open = _ctx.Merges.MergeRequests(openOnly: true);
         var queued = open.Select(m => m.Ticket).OfType<long>().ToHashSet();
         var stuck = Stuck(all, report);
@@ -237,6 +242,19 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         }
 
         return report;
+    }
+
+    /// <summary>Every ticket, read again only when the store changed since the last read (the version is taken first, so a write during the read is seen next time).</summary>
+    private IReadOnlyList<Ticket> AllTickets()
+    {
+        var version = _ctx.Store.Version();
+        if (version != _allVersion)
+        {
+            _all = _ctx.Tickets.ListTickets(new TicketQuery());
+            _allVersion = version;
+        }
+
+        return _all;
     }
 
     /// <summary>

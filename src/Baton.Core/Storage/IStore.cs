@@ -30,6 +30,12 @@ public interface IStore : IEventFeed
     /// <summary>A number that changes whenever another connection commits a change (SQLite's data_version): a cheap "did anything happen?".</summary>
     long ChangeCounter();
 
+    /// <summary>
+    /// A number that moves whenever any connection, this one included, commits a change: what a
+    /// reader keys a cache on (an idle loop keeps its ticket list while nothing was written).
+    /// </summary>
+    long Version();
+
     /// <summary>Appends many events in one transaction (scripts, imports); returns how many.</summary>
     int AppendEvents(IEnumerable<EventRecord> records);
 }

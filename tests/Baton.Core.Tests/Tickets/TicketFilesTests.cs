@@ -211,6 +211,8 @@ public sealed class TicketFilesTests
 
         public long ChangeCounter() => throw Unexpected();
 
+        public long Version() => throw Unexpected();
+
         public int AppendEvents(IEnumerable<EventRecord> records) => throw Unexpected();
 
         public IReadOnlyList<EventRecord> EventsAfter(long afterId, int limit) => throw Unexpected();

@@ -135,6 +135,23 @@ public abstract class StoreContract : IDisposable
     }
 
     [Fact]
+    public void The_version_moves_with_this_connections_writes_and_anothers_and_only_then()
+    {
+        var store = Open();
+        var v0 = store.Version();
+        Assert.Equal(v0, store.Version());
+        store.RecentEvents(new EventQuery(5));
+        Assert.Equal(v0, store.Version());
+
+        store.AppendEvent(Event("note", "w"));
+        var v1 = store.Version();
+        Assert.NotEqual(v0, v1);
+
+        Open(again: true).AppendEvent(Event("note", "w"));
+        Assert.NotEqual(v1, store.Version());
+    }
+
+    [Fact]
     public void Tickets_are_numbered_with_their_dependencies_and_become_ready_when_those_are_done()
     {
         var tickets = new SqlTicketStore(Open());

@@ -155,6 +155,9 @@ public sealed class PostgresStore : SqlStore
 
     public override long ChangeCounter() => Convert.ToInt64(Scalar("SELECT changes FROM baton_meta WHERE id = 1"), CultureInfo.InvariantCulture);
 
+    // Every write transaction, this connection's too, counts itself in baton_meta.
+    public override long Version() => ChangeCounter();
+
     internal override string InsertionOrder => "seq";
 
     internal override string SkipLocked => " FOR UPDATE SKIP LOCKED";

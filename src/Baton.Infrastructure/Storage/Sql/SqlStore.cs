@@ -34,6 +34,9 @@ public abstract class SqlStore : IStore, IDisposable
     /// <inheritdoc />
     public abstract long ChangeCounter();
 
+    /// <inheritdoc />
+    public abstract long Version();
+
     /// <summary>One write transaction: all of <paramref name="body"/> or none of it, serialised with every other writer.</summary>
     internal abstract void Write(Action body);
 

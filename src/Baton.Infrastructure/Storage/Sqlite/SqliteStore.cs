@@ -131,6 +131,9 @@ public sealed class SqliteStore : SqlStore
 
     public override long ChangeCounter() => Convert.ToInt64(Scalar("PRAGMA data_version"), CultureInfo.InvariantCulture);
 
+    // data_version moves with other connections' commits only; total_changes() counts this one's rows.
+    public override long Version() => (ChangeCounter() << 32) ^ Convert.ToInt64(Scalar("SELECT total_changes()"), CultureInfo.InvariantCulture);
+
     /// <summary>One write transaction; a lock held elsewhere past <see cref="BusyTimeout"/> fails it with <see cref="StoreBusyException"/>.</summary>
     internal override void Write(Action body)
     {
