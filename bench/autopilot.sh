@@ -4,7 +4,10 @@
 #      ready poll + send-keys of the same prompt;
 #   2. monitoring CPU of an idle `baton up` with 10/50/100 idle workers, vs a bash loop running
 #      `tmux list-sessions` every 2 s;
-#   3. makespan of a 40-ticket dependency DAG on 8 workers, vs its critical-path lower bound.
+#   3. makespan of a 40-ticket dependency DAG on 8 workers, vs its critical-path lower bound,
+#      with fresh agents for every ticket and again with autopilot.reuse_agents (warm agents);
+#   4. a chain of BENCH_CHAIN_N tickets on one worker, cold (a fresh agent per ticket) vs warm
+#      (the same agent reset and reused): per link, parent reported done -> child's prompt taken.
 # Usage: bash bench/autopilot.sh      (BATON=/path/to/baton to use another binary,
 #                                      BENCH_DISPATCH_N=N tickets in part 1, default 10,
 #                                      BENCH_CPU_SECONDS=S measuring window in part 2, default 30,
@@ -26,6 +29,7 @@ DAG_LAYERS=8
 DAG_WIDTH=5
 DAG_WORK=${BENCH_DAG_WORK:-2}   # seconds of `@sleep` per ticket in part 3 (BENCH_DAG_WORK)
 DAG_WORKERS=8
+CHAIN_N=${BENCH_CHAIN_N:-8}     # tickets in part 4's chain (BENCH_CHAIN_N)
 POLL=0.01                      # raw baseline's capture-pane poll interval (s)
 
 log() { printf '\n==> %s\n' "$*" >&2; }
@@ -90,12 +94,13 @@ new_repo() {  # new_repo DIR : git repo on branch main with one commit, `baton i
     (cd "$1" && "$BATON" init >/dev/null)
 }
 
-config() {  # config DIR TICK MAX_WORKERS : .baton/config.yaml for the scripted agent, no gate commands
+config() {  # config DIR TICK MAX_WORKERS [REUSE] : .baton/config.yaml for the scripted agent, no gate commands
     {
         echo "agents:"
         echo "  default: scripted"
         echo "autopilot:"
         echo "  max_workers: $3"
+        [[ ${4:-} == reuse ]] && echo "  reuse_agents: true"
         echo "  spawns_per_minute: 600"
         echo "  spawn_burst: 8"
         [[ $2 == default ]] || echo "  tick: $2"
@@ -308,15 +313,57 @@ for ((L = 0; L < DAG_LAYERS; L++)); do
         printf 'T-%s\t%s\t%s\n' "$n" "$L" "$(IFS=,; echo "${deps[*]:-}")" >> "$DATA/dag.tsv"
     done
 done
-m0=$EPOCHREALTIME
-rc=0
-(cd "$R3" && timeout 300 "$BATON" up --until-done --plain) > "$DATA/up-dag.log" 2>&1 || rc=$?
-m1=$EPOCHREALTIME
-echo "$m0 $m1 $rc" > "$DATA/makespan.txt"
-((rc == 0)) || echo "bench: warning: baton up --until-done exited with $rc (124 = timed out after 300 s); see the log below" >&2
-tail -3 "$DATA/up-dag.log" >&2
-events_json "$R3" "$DATA/dag-events.json"
-(cd "$R3" && "$BATON" kill-all >/dev/null 2>&1) || true
+# The same DAG twice: fresh agents (as configured by default), then warm agents (reuse_agents).
+run_dag() {  # run_dag DIR SUFFIX : time `baton up --until-done` on the DAG already filed in DIR
+    local m0 m1 rc=0
+    m0=$EPOCHREALTIME
+    (cd "$1" && timeout 300 "$BATON" up --until-done --plain) > "$DATA/up-dag$2.log" 2>&1 || rc=$?
+    m1=$EPOCHREALTIME
+    echo "$m0 $m1 $rc" > "$DATA/makespan$2.txt"
+    ((rc == 0)) || echo "bench: warning: baton up --until-done exited with $rc (124 = timed out after 300 s); see the log below" >&2
+    tail -3 "$DATA/up-dag$2.log" >&2
+    events_json "$1" "$DATA/dag-events$2.json"
+    (cd "$1" && "$BATON" kill-all >/dev/null 2>&1) || true
+}
+R3W="$WORK/dag-warm"
+new_repo "$R3W"
+config "$R3W" 200ms "$DAG_WORKERS" reuse
+while IFS=$'\t' read -r tid L d; do
+    j=$(( (${tid#T-} - 1) % DAG_WIDTH ))
+    body="@sleep $DAG_WORK${nl}@write out/$tid.txt layer $L${nl}@commit $tid: layer $L${nl}@run baton ticket done $tid --summary ok"
+    args=(ticket create "L$L-$j" --body "$body")
+    [[ -n $d ]] && args+=(--depends-on "$d")
+    (cd "$R3W" && "$BATON" "${args[@]}" >/dev/null)
+done < "$DATA/dag.tsv"
+run_dag "$R3" ""
+log "3b. the same DAG with autopilot.reuse_agents"
+run_dag "$R3W" "-warm"
+
+# ================================ 4. cold spawn vs warm reuse on a chain, one worker
+# T-1 <- T-2 <- ... : each ticket writes a file, commits and reports done at once (no @sleep), so
+# each link is Baton's own time: gate, merge, then a fresh agent (cold) or the same agent reset
+# and given the next prompt (warm).
+log "4. chain of $CHAIN_N tickets on one worker: cold spawn vs warm reuse"
+for mode in cold warm; do
+    R4="$WORK/chain-$mode"
+    new_repo "$R4"
+    config "$R4" 200ms 1 "$([[ $mode == warm ]] && echo reuse)"
+    prev=""
+    for ((k = 1; k <= CHAIN_N; k++)); do
+        body="@write out/c-$k.txt link $k${nl}@commit T-$k: link $k${nl}@run baton ticket done T-$k --summary ok"
+        args=(ticket create "link $k" --body "$body")
+        [[ -n $prev ]] && args+=(--depends-on "$prev")
+        (cd "$R4" && "$BATON" "${args[@]}" >/dev/null)
+        prev="T-$k"
+    done
+    c0=$EPOCHREALTIME
+    rc=0
+    (cd "$R4" && timeout 300 "$BATON" up --until-done --plain) > "$DATA/up-chain-$mode.log" 2>&1 || rc=$?
+    c1=$EPOCHREALTIME
+    echo "$c0 $c1 $rc" > "$DATA/chain-$mode.txt"
+    events_json "$R4" "$DATA/chain-$mode-events.json"
+    (cd "$R4" && "$BATON" kill-all >/dev/null 2>&1) || true
+done
 
 # ------------------------------------------------------------------ summary
 facts_end
@@ -453,6 +500,29 @@ for tid in deps:
     best[tid] = agent[tid] + max((best[d] for d in deps[tid]), default=0.0)
 lb_agent = max(max(best.values()), sum(agent.values()) / workers)
 
+# ---- 3b. the DAG with warm agents; 4. the chain, cold vs warm
+def count(events, typ): return sum(1 for e in events if e["type"] == typ)
+w0, w1, wrc = open(os.path.join(data, "makespan-warm.txt")).read().split()
+makespan_w, wrc = float(w1) - float(w0), int(wrc)
+evw = load("dag-events-warm.json")
+done_w = all(first(evw, type="merged", ticket=tid) for tid in deps)
+def links(mode):
+    c0, c1, crc = open(os.path.join(data, f"chain-{mode}.txt")).read().split()
+    ev = load(f"chain-{mode}-events.json")
+    rows = []
+    for k in range(2, 10000):
+        tid, parent = f"T-{k}", f"T-{k - 1}"
+        rep, d, merged = first(ev, type="task_reported_done", ticket=parent), first(ev, type="task_dispatched", ticket=tid), first(ev, type="merged", ticket=parent)
+        if rep is None or d is None or merged is None:
+            break
+        # Prompt taken: a reused agent's worker_reused (written once its new prompt was taken), else the fresh agent's worker_prompt_sent.
+        taken = first(ev, type="worker_reused", ticket=tid) or first(ev, type="worker_prompt_sent", worker=d["worker"])
+        if taken is None:
+            break
+        rows.append((ts(taken) - ts(rep), ts(taken) - ts(merged), ts(taken) - ts(d)))
+    return float(c1) - float(c0), int(crc), rows, count(ev, "worker_spawned"), count(ev, "worker_reused")
+chain_cold, chain_warm = links("cold"), links("warm")
+
 # ---- report
 facts = open(os.path.join(data, "facts.md")).read().rstrip()
 p("# Baton autopilot benchmark (`bash bench/autopilot.sh`)")
@@ -475,6 +545,24 @@ for label, xs in ((f"one ticket at a time, tick 200ms, {len(react1)} reports", r
 ratio = makespan / lb
 p(f"| 3. makespan, {len(deps)}-ticket DAG, {workers} workers{'' if done and rc == 0 else ' (**did not finish**, rc ' + str(rc) + ')'} | {makespan:.1f} s "
   f"| lower bound max({chain}×{work:g} s, {len(deps)}×{work:g}/{workers}) = {lb:.1f} s | {ratio:.2f}× | ≤ 1.15× | {'yes' if ratio <= 1.15 else '**no**'} |")
+ratio_w = makespan_w / lb
+p(f"| 3b. the same DAG with `autopilot.reuse_agents` ({count(evw, 'worker_spawned')} agents started, {count(evw, 'worker_reused')} reuses){'' if done_w and wrc == 0 else ' (**did not finish**, rc ' + str(wrc) + ')'} | {makespan_w:.1f} s "
+  f"| same bound {lb:.1f} s; fresh agents above {makespan:.1f} s | {ratio_w:.2f}× | ≤ 1.15× | {'yes' if ratio_w <= 1.15 else '**no**'} |")
+if chain_warm[2]:
+    per_link = med([r[0] for r in chain_warm[2]])
+    p(f"| 4. per link on a chain, warm agent: parent reported done → child's prompt taken, median of {len(chain_warm[2])} | {ms(per_link)} ms "
+      f"| cold (a fresh agent per ticket) {ms(med([r[0] for r in chain_cold[2]]))} ms | {ms(per_link - med([r[0] for r in chain_cold[2]]))} ms | ≤ 300 ms | {'yes' if per_link <= 0.3 else '**no**'} |")
+p("")
+p(f"**4. Cold spawn vs warm reuse** (a chain of {len(chain_cold[2]) + 1} tickets on one worker, no work in the tickets; medians over the links, ms):")
+p("")
+p("| per link | cold | warm | warm − cold |")
+p("|---|---:|---:|---:|")
+for i, name in enumerate(("parent reported done → child's prompt taken", "parent merged → child's prompt taken", "child dispatched → prompt taken (spawn + ready vs checkout + reset + ready)")):
+    if chain_cold[2] and chain_warm[2]:
+        a, b2 = med([r[i] for r in chain_cold[2]]), med([r[i] for r in chain_warm[2]])
+        p(f"| {name} | {ms(a)} | {ms(b2)} | {ms(b2 - a)} |")
+p(f"| whole chain (`up --until-done`), s | {chain_cold[0]:.2f} | {chain_warm[0]:.2f} | {chain_warm[0] - chain_cold[0]:.2f} |")
+p(f"| agents started / reused | {chain_cold[3]} / {chain_cold[4]} | {chain_warm[3]} / {chain_warm[4]} | |")
 p("")
 p("**1. Dispatch, per step** (medians in ms; Baton from its events, raw from the shell's clock):")
 p("")
