@@ -30,6 +30,7 @@ DAG_WIDTH=5
 DAG_WORK=${BENCH_DAG_WORK:-2}   # seconds of `@sleep` per ticket in part 3 (BENCH_DAG_WORK)
 DAG_WORKERS=8
 CHAIN_N=${BENCH_CHAIN_N:-8}     # tickets in part 4's chain (BENCH_CHAIN_N)
+SLOW_START=${BENCH_SLOW_START:-3} # part 4 again with an agent that takes this long to start (s; 0: not run)
 POLL=0.01                      # raw baseline's capture-pane poll interval (s)
 
 log() { printf '\n==> %s\n' "$*" >&2; }
@@ -344,10 +345,16 @@ run_dag "$R3W" "-warm"
 # each link is Baton's own time: gate, merge, then a fresh agent (cold) or the same agent reset
 # and given the next prompt (warm).
 log "4. chain of $CHAIN_N tickets on one worker: cold spawn vs warm reuse"
-for mode in cold warm; do
+modes=(cold warm)
+[[ $SLOW_START == 0 ]] || modes+=(cold-slow warm-slow)
+for mode in "${modes[@]}"; do
     R4="$WORK/chain-$mode"
     new_repo "$R4"
-    config "$R4" 200ms 1 "$([[ $mode == warm ]] && echo reuse)"
+    config "$R4" 200ms 1 "$([[ $mode == warm* ]] && echo reuse)"
+    if [[ $mode == *-slow ]]; then
+        # The scripted agent, slowed to start like a real agent CLI (seconds before its prompt).
+        { cat "$root/assets/agents/scripted.yaml"; printf 'env:\n  SCRIPTED_START_DELAY: "%s"\n' "$SLOW_START"; } > "$R4/.baton/agents/scripted.yaml"
+    fi
     prev=""
     for ((k = 1; k <= CHAIN_N; k++)); do
         body="@write out/c-$k.txt link $k${nl}@commit T-$k: link $k${nl}@run baton ticket done T-$k --summary ok"
@@ -367,7 +374,7 @@ done
 
 # ------------------------------------------------------------------ summary
 facts_end
-python3 - "$DATA" "$DAG_WORK" "$DAG_WORKERS" "$CLK_TCK" > "$DATA/summary.md" <<'PY'
+python3 - "$DATA" "$DAG_WORK" "$DAG_WORKERS" "$CLK_TCK" "$SLOW_START" > "$DATA/summary.md" <<'PY'
 import json, os, statistics, sys
 from datetime import datetime
 
@@ -522,6 +529,8 @@ def links(mode):
         rows.append((ts(taken) - ts(rep), ts(taken) - ts(merged), ts(taken) - ts(d)))
     return float(c1) - float(c0), int(crc), rows, count(ev, "worker_spawned"), count(ev, "worker_reused")
 chain_cold, chain_warm = links("cold"), links("warm")
+slow = os.path.exists(os.path.join(data, "chain-cold-slow.txt"))
+chain_cold_slow, chain_warm_slow = (links("cold-slow"), links("warm-slow")) if slow else (None, None)
 
 # ---- report
 facts = open(os.path.join(data, "facts.md")).read().rstrip()
@@ -563,6 +572,17 @@ for i, name in enumerate(("parent reported done → child's prompt taken", "pare
         p(f"| {name} | {ms(a)} | {ms(b2)} | {ms(b2 - a)} |")
 p(f"| whole chain (`up --until-done`), s | {chain_cold[0]:.2f} | {chain_warm[0]:.2f} | {chain_warm[0] - chain_cold[0]:.2f} |")
 p(f"| agents started / reused | {chain_cold[3]} / {chain_cold[4]} | {chain_warm[3]} / {chain_warm[4]} | |")
+if slow and chain_cold_slow[2] and chain_warm_slow[2]:
+    p("")
+    p(f"The same chain with the scripted agent slowed to start like a real agent CLI (`SCRIPTED_START_DELAY={sys.argv[5]}` s before its prompt appears):")
+    p("")
+    p("| per link | cold | warm | warm − cold |")
+    p("|---|---:|---:|---:|")
+    for i, name in enumerate(("parent reported done → child's prompt taken", "parent merged → child's prompt taken", "child dispatched → prompt taken")):
+        a, b2 = med([r[i] for r in chain_cold_slow[2]]), med([r[i] for r in chain_warm_slow[2]])
+        p(f"| {name} | {ms(a)} | {ms(b2)} | {ms(b2 - a)} |")
+    p(f"| whole chain, s | {chain_cold_slow[0]:.2f} | {chain_warm_slow[0]:.2f} | {chain_warm_slow[0] - chain_cold_slow[0]:.2f} |")
+    p(f"| agents started / reused | {chain_cold_slow[3]} / {chain_cold_slow[4]} | {chain_warm_slow[3]} / {chain_warm_slow[4]} | |")
 p("")
 p("**1. Dispatch, per step** (medians in ms; Baton from its events, raw from the shell's clock):")
 p("")
