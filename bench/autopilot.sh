@@ -12,7 +12,9 @@
 #                                      BENCH_DISPATCH_N=N tickets in part 1, default 10,
 #                                      BENCH_CPU_SECONDS=S measuring window in part 2, default 30,
 #                                      BENCH_WORKER_COUNTS="10 50 100" idle workers in part 2,
-#                                      BENCH_KEEP=1 keeps the temp folder with the three repos)
+#                                      BENCH_CHAIN_N=N tickets in part 4's chain, default 8,
+#                                      BENCH_SLOW_START=S part 4 again with a 3 s agent start, 0 skips,
+#                                      BENCH_KEEP=1 keeps the temp folder with the repos)
 # Results: bench/results/autopilot-<UTC date-time>.md (and autopilot-latest.md), printed too.
 set -euo pipefail
 
