@@ -36,7 +36,18 @@ internal static partial class NodeCommand
                 : parse.GetValue(plain) || host.Output.IsOutputRedirected ? AutopilotView.Plain
                 : AutopilotView.Live;
             using var signals = new StopSignals(ct);
-            using var session = host.NodeRun(keeper).Start();
+            Core.Dispatch.AutopilotSession started;
+            try
+            {
+                started = host.NodeRun(keeper).Start();
+            }
+            catch (BatonException) when (host.SharedStore)
+            {
+                // The lock refused is the node name's, not the repository's `baton up` lock.
+                throw new BatonException($"a node named '{node.Name}' is already running on this store: stop it first, or give this one another --name");
+            }
+
+            using var session = started;
             var render = new AutopilotRenderer(host, view);
             render.Announce($"Node '{node.Name}': capacity {node.Capacity.ToString(CultureInfo.InvariantCulture)}, labels {(node.Labels.Count == 0 ? "none" : string.Join(",", node.Labels))}, lease_ttl {node.LeaseTtl.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s");
             var reason = "on request";

@@ -281,6 +281,9 @@ public sealed class CliHost : IDisposable
 
     public Baton.Core.Nodes.ILeaseStore LeaseStore => new SqlLeaseStore(Sqlite);
 
+    /// <summary>Whether this repository's store is the shared PostgreSQL one.</summary>
+    public bool SharedStore => Sqlite is Baton.Infrastructure.Storage.Postgres.PostgresStore;
+
     /// <summary>
     /// The loop of `baton node`: the autopilot's own, with this node's view of the tickets (its
     /// leases, the work it can run), the merge queue while it holds it, and its capacity. On

@@ -116,6 +116,9 @@ public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
 
         // When the node holding T-1 is killed with SIGKILL while its agent works
         TestRepo.WaitUntil(() => Leases(1).Any(l => l.State == "held"), "a node leased T-1", 120, Diagnose);
+        var twin = _repo.Baton("node", "--name", Leases(1).Single().Node, "--until-done", "--plain");
+        Assert.Equal(1, twin.ExitCode);
+        Assert.Contains("is already running on this store", twin.Stderr, StringComparison.Ordinal);
         var victim = Leases(1).Single(l => l.State == "held");
         TestRepo.WaitUntil(() => Events(_repo, "worker_prompt_sent").Any(e => e.GetProperty("worker").GetString() == victim.Worker), $"{victim.Worker} got its ticket", 60, Diagnose);
         _nodes[victim.Node].Kill(entireProcessTree: false);
