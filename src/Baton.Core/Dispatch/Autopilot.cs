@@ -36,6 +36,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     // reuses it instead of reading 100,000 rows again.
     private IReadOnlyList<Ticket> _all = [];
     private long? _allVersion;
+    private List<(string Ticket, string Reason)> _stuck = [];
     private readonly Budgets.BudgetWatch? _budgets;
     private readonly Workspace.CleanupSchedule _workspace;
     private readonly AutopilotBackground _background;
@@ -90,19 +91,20 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     /// The waiting tickets that cannot move without a person: those the dispatcher found (unknown
     /// role, agent or worker) and those whose dependency failed or was cancelled, added to the report.
     /// </summary>
-    private static HashSet<string> Stuck(IReadOnlyList<Ticket> all, TickReport report)
+    private static List<(string Ticket, string Reason)> Stuck(IReadOnlyList<Ticket> all)
     {
+        var stuck = new List<(string, string)>();
         var statusOf = all.ToDictionary(t => t.Number, t => t.Status);
         foreach (var t in all.Where(t => t.Status is TicketStatus.Open or TicketStatus.Queued))
         {
             if (TicketRules.BlockedBy(t, statusOf) is { Count: > 0 } dead)
             {
-                report.Stuck.Add((t.Id, "its dependency " + string.Join(", ", dead.Select(d => $"{TicketId.Format(d)} ({statusOf[d].ToText()})"))
+                stuck.Add((t.Id, "its dependency " + string.Join(", ", dead.Select(d => $"{TicketId.Format(d)} ({statusOf[d].ToText()})"))
                     + " will never be done: reopen it, remove the dependency (`baton ticket update " + t.Id + " --remove-dependency T-n`) or cancel this ticket"));
             }
         }
 
-        return report.Stuck.Select(s => s.Ticket).ToHashSet(StringComparer.Ordinal);
+        return stuck;
     }
 
     /// <summary>Task files dropped into .baton/inbox/ become tickets within a tick; a malformed one is set aside with its reason.</summary>
@@ -226,13 +228,25 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             await _guard.RunAsync(report, "notifications", () => { notifier.Step(); return Task.CompletedTask; }).ConfigureAwait(false);
         }
 
-        var all = AllTickets();
+        // What follows is worked out from the tickets and workers alone: when the store has not changed
+        // since the last tick (an idle loop), the last answers stand and 100,000 tickets cost nothing.
+        var (all, fresh) = AllTickets();
         var open = _ctx.Merges.MergeRequests(openOnly: true);
         var queued = open.Select(m => m.Ticket).OfType<long>().ToHashSet();
-        var stuck = Stuck(all, report);
-        await _guard.RunAsync(report, "feature results", () => { _results.Step(all, report); return Task.CompletedTask; }).ConfigureAwait(false);
+        if (fresh)
+        {
+            _stuck = Stuck(all);
+        }
+
+        report.Stuck.AddRange(_stuck);
+        var stuck = report.Stuck.Select(s => s.Ticket).ToHashSet(StringComparer.Ordinal);
+        if (fresh)
+        {
+            await _guard.RunAsync(report, "feature results", () => { _results.Step(all, report); return Task.CompletedTask; }).ConfigureAwait(false);
+        }
+
         report.AllSettled = Running == 0 && !open.Any(m => FeatureMerges.FeatureOf(m) is not null) && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || stuck.Contains(t.Id) || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge && !queued.Contains(t.Number)));
-        if (_ctx.Config.StatusFiles)
+        if (_ctx.Config.StatusFiles && fresh)
         {
             await _guard.RunAsync(report, "writing the status files", () =>
             {
@@ -245,16 +259,17 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     }
 
     /// <summary>Every ticket, read again only when the store changed since the last read (the version is taken first, so a write during the read is seen next time).</summary>
-    private IReadOnlyList<Ticket> AllTickets()
+    private (IReadOnlyList<Ticket> All, bool Fresh) AllTickets()
     {
         var version = _ctx.Store.Version();
-        if (version != _allVersion)
+        if (version == _allVersion)
         {
-            _all = _ctx.Tickets.ListTickets(new TicketQuery());
-            _allVersion = version;
+            return (_all, false);
         }
 
-        return _all;
+        _all = _ctx.Tickets.ListTickets(new TicketQuery());
+        _allVersion = version;
+        return (_all, true);
     }
 
     /// <summary>
