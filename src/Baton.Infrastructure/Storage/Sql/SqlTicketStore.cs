@@ -103,25 +103,45 @@ public sealed partial class SqlTicketStore : ITicketStore
     public IReadOnlyList<Ticket> ListTickets(TicketQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var cmd = _db.Command($"""
-            SELECT * FROM tickets
-            WHERE (@status IS NULL OR status = @status)
-              AND (@feature IS NULL OR feature = @feature)
-              AND (@assignee IS NULL OR assignee = @assignee)
-              AND (@label IS NULL OR {_db.JsonArrayHas("tickets.labels", "@label")})
-              {(query.Unfinished ? "AND status NOT IN ('done', 'failed', 'cancelled')" : "")}
-            ORDER BY number
-            {(query.Limit is null ? "" : "LIMIT @limit")}
-            """);
+        // Only the filters given go into the WHERE clause: "@status IS NULL OR status = @status"
+        // keeps the planner off the status and feature indexes, a scan of every row per call.
+        var where = new List<string>();
+        using var cmd = _db.Command("");
+        if (query.Status is { } status)
+        {
+            where.Add("status = @status");
+            SqlStore.Bind(cmd, "@status", status.ToText());
+        }
+        else if (query.Unfinished)
+        {
+            where.Add(UnfinishedCondition);
+        }
+
+        if (query.Feature is { } feature)
+        {
+            where.Add("feature = @feature");
+            SqlStore.Bind(cmd, "@feature", feature);
+        }
+
+        if (query.Assignee is { } assignee)
+        {
+            where.Add("assignee = @assignee");
+            SqlStore.Bind(cmd, "@assignee", assignee);
+        }
+
+        if (query.Label is { } label)
+        {
+            where.Add(_db.JsonArrayHas("tickets.labels", "@label"));
+            SqlStore.Bind(cmd, "@label", label);
+        }
+
         if (query.Limit is { } limit)
         {
             SqlStore.Bind(cmd, "@limit", limit);
         }
 
-        SqlStore.Bind(cmd, "@status", query.Status?.ToText());
-        SqlStore.Bind(cmd, "@feature", query.Feature);
-        SqlStore.Bind(cmd, "@assignee", query.Assignee);
-        SqlStore.Bind(cmd, "@label", query.Label);
+        cmd.CommandText = "SELECT * FROM tickets" + (where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where))
+            + " ORDER BY number" + (query.Limit is null ? "" : " LIMIT @limit");
         return ReadAll(cmd);
     }
 
@@ -490,6 +510,9 @@ public sealed partial class SqlTicketStore : ITicketStore
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Up to this many tickets have their dependencies read by number rather than with the whole table.</summary>
+    private const int ShortList = 500;
+
     private List<Ticket> ReadAll(DbCommand cmd)
     {
         var list = new List<Ticket>();
@@ -506,14 +529,15 @@ public sealed partial class SqlTicketStore : ITicketStore
             return list;
         }
 
-        // Dependencies of all tickets read, in one query.
+        // Dependencies of all tickets read, in one query: by their numbers for a short list (the
+        // primary key serves it; the numbers are the store's own integers), the whole table otherwise.
         var byNumber = list.ToDictionary(t => t.Number);
         var deps = new Dictionary<long, List<long>>();
-        using (var d = _db.Command(list.Count == 1
-            ? "SELECT ticket, depends_on FROM ticket_dependencies WHERE ticket = @n ORDER BY depends_on"
+        using (var d = _db.Command(list.Count <= ShortList
+            ? "SELECT ticket, depends_on FROM ticket_dependencies WHERE ticket IN ("
+                + string.Join(",", list.Select(t => t.Number.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ") ORDER BY ticket, depends_on"
             : "SELECT ticket, depends_on FROM ticket_dependencies ORDER BY ticket, depends_on"))
         {
-            SqlStore.Bind(d, "@n", list[0].Number);
             using var r = d.ExecuteReader();
             while (r.Read())
             {
