@@ -109,14 +109,17 @@ public sealed class BudgetService
     public BudgetInputs Inputs(DateTimeOffset now)
     {
         var day = DayStart(now);
+        var workers = _store.ListWorkers(includeKilled: true);
+        // A done ticket whose agent still runs has not reported its last usage: not history yet.
+        var live = workers.Where(w => w.State.IsLive() && w.Ticket is not null).Select(w => w.Ticket!.Value).ToHashSet();
         return new BudgetInputs
         {
             Now = now,
             DayStart = day,
             UsageToday = _store.RecentEvents(new EventQuery(100_000, Type: EventTypes.WorkerUsage, Since: day)),
             Rows = _usage.List(),
-            Workers = _store.ListWorkers(includeKilled: true),
-            Done = _tickets.Numbers(TicketStatus.Done),
+            Workers = workers,
+            Done = _tickets.Numbers(TicketStatus.Done).Where(n => !live.Contains(n)).ToList(),
         };
     }
 
@@ -139,6 +142,17 @@ public sealed class BudgetService
             if (scope is { } s)
             {
                 list.Add((t.Number, s.Role, s.Agent));
+            }
+        }
+
+        // Done ones too while their agent still runs: a fast gate and merge land a ticket before its
+        // headless agent's closing usage is in, and the next ticket would start on spend not counted.
+        foreach (var w in _store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && w.Ticket is not null))
+        {
+            var n = w.Ticket!.Value;
+            if (list.TrueForAll(l => l.Item1 != n) && _tickets.GetTicket(n) is { Status: TicketStatus.Done })
+            {
+                list.Add((n, w.Role, w.Agent));
             }
         }
 

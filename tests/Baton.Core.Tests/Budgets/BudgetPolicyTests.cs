@@ -77,6 +77,30 @@ public sealed class BudgetPolicyTests
     }
 
     [Fact]
+    public void A_ticket_that_landed_before_its_agent_ended_keeps_its_reservation_and_is_no_history_yet()
+    {
+        // Given a daily budget of 2500 tokens, the per-ticket estimate 1000, and a ticket whose gate and
+        // merge landed while its headless agent, still running, had reported only 300 of its spend
+        using var b = new BudgetRig();
+        b.Set(BudgetPeriod.Day, BudgetMetric.Tokens, 2500);
+        b.Set(BudgetPeriod.Ticket, BudgetMetric.Tokens, 1000);
+        var (landed, worker) = b.Running("w1");
+        b.Turn(worker, 300);
+        b.Finish(landed.Number);
+        b.Running("w2");
+
+        // When two tickets are ready
+        var plan = b.Plan([b.Ready("A"), b.Ready("B")]);
+        var line = Assert.Single(b.Service.Overview().Budgets, l => l.Budget.Period == BudgetPeriod.Day);
+
+        // Then the landed ticket still holds 700 and is not an average of 300 for the next: 300 spent
+        // + 700 + 1000 reserved leaves no room for a ticket of 1000
+        Assert.Empty(plan.Start);
+        Assert.Equal(300, line.Spent);
+        Assert.Equal(1700, line.Reserved);
+    }
+
+    [Fact]
     public void Once_tickets_finished_their_average_spend_is_what_a_new_one_reserves()
     {
         // Given two done tickets that spent 200 and 400 tokens, and a daily budget of 1600
@@ -88,6 +112,7 @@ public sealed class BudgetPolicyTests
             var (t, w) = b.Running(name);
             b.Turn(w, tokens);
             b.Finish(t.Number);
+            b.Rig.SetState(name, Baton.Core.Workers.WorkerState.Exited); // its spend is final once its agent ended
         }
 
         // When eight tickets are ready: 600 spent, 300 expected each
