@@ -23,10 +23,12 @@ internal sealed class ScriptedAgent : IScriptedHost
     private CancellationTokenSource? _current;
     private RawTerminal? _terminal;
     private readonly string? _contextFile;
+    private readonly ScriptedHooks _hooks;
 
-    public ScriptedAgent(string? contextFile)
+    public ScriptedAgent(string? contextFile, ScriptedHooks? hooks = null)
     {
         _contextFile = contextFile;
+        _hooks = hooks ?? ScriptedHooks.Load(null);
     }
 
     public async Task<int> RunAsync(bool trustDialog, TimeSpan startDelay)
@@ -68,6 +70,7 @@ internal sealed class ScriptedAgent : IScriptedHost
                 await Task.Delay(startDelay).ConfigureAwait(false);
             }
 
+            await _hooks.FireAsync("SessionStart", new Dictionary<string, object> { ["source"] = "startup" }).ConfigureAwait(false);
             _screen.Status(Ready);
             _ = Task.Run(WorkLoopAsync);
             await foreach (var e in _input.Events.ReadAllAsync().ConfigureAwait(false))
@@ -165,10 +168,25 @@ internal sealed class ScriptedAgent : IScriptedHost
                 // one the agent started in (no agent CLI can change it), the context file is read again.
                 runner = new ScriptedRunner(this, _contextFile);
                 _screen.Print("● context cleared; cwd: " + Directory.GetCurrentDirectory() + (_contextFile is not null && File.Exists(_contextFile) ? $"; context: {File.ReadLines(_contextFile).FirstOrDefault() ?? ""}" : ""));
+                await _hooks.FireAsync("SessionStart", new Dictionary<string, object> { ["source"] = "clear" }).ConfigureAwait(false);
                 _screen.Status(Ready);
                 continue;
             }
 
+            await RunTurnAsync(runner, task).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One turn: the task, then the Stop hooks; a Stop hook that blocks (commit_before_stop) gives
+    /// the agent its reason as the next message, and the next Stop says the hook is active, as
+    /// Claude Code does (so a hook that blocks every time cannot keep the agent going for ever).
+    /// </summary>
+    private async Task RunTurnAsync(ScriptedRunner runner, string task)
+    {
+        await _hooks.FireAsync("UserPromptSubmit", new Dictionary<string, object> { ["prompt"] = task }).ConfigureAwait(false);
+        for (var active = false; ; active = true)
+        {
             using var cts = new CancellationTokenSource();
             lock (_gate)
             {
@@ -193,15 +211,23 @@ internal sealed class ScriptedAgent : IScriptedHost
                 _current = null;
             }
 
-            _screen.Status(Ready);
+            if (await _hooks.FireAsync("Stop", new Dictionary<string, object> { ["stop_hook_active"] = active }).ConfigureAwait(false) is not { } reason || active)
+            {
+                break;
+            }
+
+            Print("● Stop hook: " + reason.Split('\n')[0]);
+            task = reason;
         }
+
+        _screen.Status(Ready);
     }
 
     public void Print(string line) => _screen.Print(line);
 
     public void Busy(string doing) => _screen.Status($"⠿ {doing}… (esc to interrupt)");
 
-    public Task<bool> AskAsync(string question, CancellationToken ct)
+    public async Task<bool> AskAsync(string question, CancellationToken ct)
     {
         var tcs = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -210,8 +236,11 @@ internal sealed class ScriptedAgent : IScriptedHost
         }
 
         _screen.Status($"? Allow: {question} [y/n]");
-        ct.Register(() => tcs.TrySetCanceled(ct));
-        return tcs.Task;
+        using var registration = ct.Register(() => tcs.TrySetCanceled(ct));
+        await _hooks.FireAsync("Notification", new Dictionary<string, object> { ["notification_type"] = "permission_prompt", ["message"] = "Claude needs your permission to use " + question }).ConfigureAwait(false);
+        var allowed = await tcs.Task.ConfigureAwait(false);
+        await _hooks.FireAsync("PostToolUse", new Dictionary<string, object> { ["tool_name"] = "Bash" }).ConfigureAwait(false);
+        return allowed;
     }
 
     public void Exit(int code)

@@ -64,5 +64,43 @@ public sealed class WarmAgentTests
         Assert.NotEqual("idle", repo.Worker("t1-1").GetProperty("state").GetString());
         Assert.False(Directory.Exists(Show(repo, second).GetProperty("worktree").GetString()));
     }
-}
 
+    [Fact]
+    public void With_hooks_the_reuse_follows_the_agents_stop_hook_instead_of_its_quiet_screen()
+    {
+        // Given the scripted agent given Claude Code's hook settings (it runs them as Claude Code
+        // does), and a chain of two tickets with reuse_agents
+        using var repo = new TestRepo();
+        Configure(repo, "reuse_agents: true");
+        HookedScripted(repo);
+        var first = Ticket(repo, "First", Work("T-1", "a.txt", "a"));
+        var second = Ticket(repo, "Second", Work("T-2", "b.txt", "b"), "--depends-on", first);
+
+        // When the autopilot runs both
+        var up = Up(repo);
+
+        // Then the agent reported its turns through the hooks, and the state that freed it for
+        // the second ticket came from its Stop hook, not from the screen's idle debounce
+        Assert.True(up.ExitCode == 0, Describe(repo, up));
+        Assert.Equal("done", Status(repo, second));
+        var hooks = Events(repo, "worker_hook").Select(e => e.GetProperty("message").GetString()!).ToList();
+        Assert.Contains(hooks, m => m.StartsWith("hook: SessionStart", StringComparison.Ordinal));
+        Assert.Contains(hooks, m => m.StartsWith("hook: UserPromptSubmit", StringComparison.Ordinal));
+        Assert.Contains(hooks, m => m.StartsWith("hook: Stop", StringComparison.Ordinal));
+        var reused = Assert.Single(Events(repo, "worker_reused"));
+        var dispatched = Time(Assert.Single(Events(repo, "task_dispatched", second)));
+        var freed = Events(repo, "worker_state_changed", first)
+            .Where(e => e.GetProperty("metadata").GetProperty("to").GetString() == "idle" && Time(e) <= dispatched)
+            .OrderBy(Time).Last();
+        Assert.StartsWith("hook: Stop", freed.GetProperty("metadata").GetProperty("evidence").GetString(), StringComparison.Ordinal);
+        Assert.Equal(first, reused.GetProperty("metadata").GetProperty("previous_ticket").GetString());
+    }
+
+    /// <summary>The built-in scripted profile, passing the role's Claude Code settings file (hooks) to the agent.</summary>
+    internal static void HookedScripted(TestRepo repo)
+    {
+        Directory.CreateDirectory(Path.Combine(repo.Dir, ".baton", "agents"));
+        File.WriteAllText(Path.Combine(repo.Dir, ".baton", "agents", "scripted.yaml"),
+            File.ReadAllText(Path.Combine(RepoPaths.Root, "assets", "agents", "scripted.yaml")) + "settings_argument: [\"--settings\", \"{settings_file}\"]\n");
+    }
+}
