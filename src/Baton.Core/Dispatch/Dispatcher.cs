@@ -227,7 +227,9 @@ public sealed class Dispatcher
         {
             return _tickets.Mutate(candidate.Ticket.Number, current =>
             {
-                var statuses = _tickets.Statuses();
+                // Readiness and the stack parent need the dependencies' statuses only (at 100,000
+                // tickets every status is a 30 ms read inside the claim's transaction).
+                var statuses = _tickets.Statuses(current.DependsOn);
                 var parent = TicketRules.IsReady(current, statuses) || !_config.StackDependents ? null
                     : TicketRules.StackParent(current, statuses) is { } p ? _tickets.GetTicket(p) : null;
                 if (current.Assignee is not null || (!TicketRules.IsReady(current, statuses) && parent?.Branch is null) || current.RetryAt > now)

@@ -97,6 +97,8 @@ public sealed class NodeTickets : ITicketStore
 
     public IReadOnlyDictionary<long, TicketStatus> Statuses() => _inner.Statuses();
 
+    public IReadOnlyDictionary<long, TicketStatus> Statuses(IReadOnlyCollection<long> numbers) => _inner.Statuses(numbers);
+
     public IReadOnlyList<long> Dependents(long number) => _inner.Dependents(number);
 
     public IReadOnlyDictionary<long, IReadOnlyList<long>> AllDependents() => _inner.AllDependents();

@@ -80,6 +80,9 @@ public interface ITicketStore
     /// <summary>The status of every ticket, for readiness and blocking.</summary>
     IReadOnlyDictionary<long, TicketStatus> Statuses();
 
+    /// <summary>The status of the tickets named (those that exist): a ticket's dependencies, without reading every row.</summary>
+    IReadOnlyDictionary<long, TicketStatus> Statuses(IReadOnlyCollection<long> numbers);
+
     /// <summary>Numbers of the tickets that depend on <paramref name="number"/>.</summary>
     IReadOnlyList<long> Dependents(long number);
 

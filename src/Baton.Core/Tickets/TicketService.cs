@@ -119,7 +119,7 @@ public sealed partial class TicketService : ITicketResults
     {
         var number = TicketId.Parse(id);
         var ticket = _tickets.GetTicket(number) ?? throw Unknown(number);
-        return View(ticket, _tickets.Statuses());
+        return View(ticket, _tickets.Statuses(ticket.DependsOn));
     }
 
     public IReadOnlyList<TicketView> List(TicketQuery query, bool readyOnly, int limit = int.MaxValue)
@@ -367,7 +367,7 @@ public sealed partial class TicketService : ITicketResults
                 throw new BatonException($"{current.Id} is already assigned to {current.Assignee}");
             }
 
-            var statuses = _tickets.Statuses();
+            var statuses = _tickets.Statuses(current.DependsOn);
             if (!TicketRules.IsReady(current, statuses))
             {
                 var blockers = TicketRules.BlockedBy(current, statuses);

@@ -169,6 +169,8 @@ public sealed class TicketFilesTests
 
         public IReadOnlyDictionary<long, TicketStatus> Statuses() => throw Unexpected();
 
+        public IReadOnlyDictionary<long, TicketStatus> Statuses(IReadOnlyCollection<long> numbers) => throw Unexpected();
+
         public IReadOnlyList<long> Dependents(long number) => throw Unexpected();
 
         public IReadOnlyDictionary<long, IReadOnlyList<long>> AllDependents() => throw Unexpected();

@@ -74,4 +74,34 @@ public sealed class MigrationTests : IDisposable
         Assert.Empty(tickets.ListTickets(new TicketQuery()));
         Assert.Empty(tickets.FeatureStatuses());
     }
+
+    [Fact]
+    public void A_version_15_store_gets_its_ready_flags_counted_from_the_dependencies_it_holds()
+    {
+        // Given a store at schema 15 with a done ticket, an open one, and dependents on each
+        using (var c = new SqliteConnection($"Data Source={Db};Pooling=False"))
+        {
+            c.Open();
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = string.Join(";\n", Schema.Migrations.Take(15)) + """
+                ;INSERT INTO tickets (number, title, status, priority, priority_rank, created_at, updated_at)
+                 VALUES (1, 'done', 'done', 'medium', 2, '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:01.000Z'),
+                        (2, 'open', 'open', 'medium', 2, '2026-01-01T00:00:02.000Z', '2026-01-01T00:00:02.000Z'),
+                        (3, 'on the done one', 'queued', 'medium', 2, '2026-01-01T00:00:03.000Z', '2026-01-01T00:00:03.000Z'),
+                        (4, 'on both', 'open', 'medium', 2, '2026-01-01T00:00:04.000Z', '2026-01-01T00:00:04.000Z');
+                INSERT INTO ticket_dependencies (ticket, depends_on) VALUES (3, 1), (4, 1), (4, 2);
+                PRAGMA user_version = 15;
+                """;
+            cmd.ExecuteNonQuery();
+        }
+
+        // When a current baton opens it
+        using var store = SqliteStore.Open(Db, create: false);
+        var tickets = new SqlTicketStore(store);
+
+        // Then the ready tickets are those whose dependencies are done, and they move as before
+        Assert.Equal([2L, 3L], tickets.ReadyNumbers(null));
+        tickets.Mutate(2, t => new TicketMutation(t with { Status = Baton.Core.Tickets.TicketStatus.Done }, []));
+        Assert.Equal([3L, 4L], tickets.ReadyNumbers(null));
+    }
 }

@@ -256,6 +256,46 @@ public abstract class StoreContract : IDisposable
     }
 
     [Fact]
+    public void The_ready_flag_the_store_keeps_follows_dependencies_added_dropped_finished_and_reopened()
+    {
+        var tickets = new SqlTicketStore(Open());
+        Ticket Add(Ticket draft) => tickets.CreateTicket(draft, t => Event("ticket.created", ticket: t.Id));
+        void Move(Ticket t, TicketStatus status, IReadOnlyList<long>? add = null, IReadOnlyList<long>? drop = null) =>
+            tickets.Mutate(t.Number, c => new TicketMutation(c with { Status = status }, [], add) { RemovedDependencies = drop });
+        var a = Add(Draft("a"));
+        var b = Add(Draft("b"));
+        var c = Add(Draft("c") with { DependsOn = [a.Number, b.Number] });
+        var d = Add(Draft("d"));
+        var all = new[] { a, b, c, d };
+
+        // Every step: the store's ready tickets are exactly those the row rule calls ready.
+        void Check(params Ticket[] expected)
+        {
+            var statuses = tickets.Statuses();
+            Assert.Equal(expected.Select(t => t.Number), tickets.ReadyNumbers(null));
+            Assert.Equal(all.Select(t => tickets.GetTicket(t.Number)!).Where(t => TicketRules.IsReady(t, statuses)).Select(t => t.Number), tickets.ReadyNumbers(null));
+        }
+
+        Check(a, b, d);
+        Move(a, TicketStatus.Done);
+        Check(b, d);
+        Move(b, TicketStatus.InProgress);
+        Check(d);
+        Move(b, TicketStatus.Done);
+        Check(c, d);
+        Move(a, TicketStatus.Queued);            // reopened: its dependent waits again
+        Check(a, d);
+        Move(c, TicketStatus.Open, drop: [a.Number]);
+        Check(a, c, d);
+        Move(c, TicketStatus.Open, add: [d.Number]);
+        Check(a, d);
+        Move(d, TicketStatus.Cancelled);         // only done releases a dependent
+        Check(a);
+        Move(d, TicketStatus.Done);
+        Check(a, c);
+    }
+
+    [Fact]
     public void Usage_adds_up_per_run_and_budgets_keep_their_cents()
     {
         var store = Open();

@@ -380,6 +380,36 @@ internal static class PostgresSchema
         CREATE INDEX leases_ticket ON leases(ticket, token);
         CREATE INDEX leases_held ON leases(state, expires_at);
         """,
+        // 16: the ready flag, kept by the store itself (see the SQLite migration 16): pending_deps
+        // moved by triggers, ready a stored generated column, one ordered index range.
+        """
+        ALTER TABLE tickets ADD COLUMN pending_deps BIGINT NOT NULL DEFAULT 0;
+        UPDATE tickets t SET pending_deps = (SELECT count(*) FROM ticket_dependencies d JOIN tickets p ON p.number = d.depends_on
+                                             WHERE d.ticket = t.number AND p.status <> 'done');
+        ALTER TABLE tickets ADD COLUMN ready BIGINT GENERATED ALWAYS AS (CASE WHEN status IN ('open', 'queued') AND pending_deps = 0 THEN 1 ELSE 0 END) STORED;
+        CREATE INDEX tickets_ready ON tickets(ready, priority_rank, created_at, number);
+        CREATE FUNCTION baton_pending_on_status() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE tickets SET pending_deps = pending_deps + (CASE WHEN NEW.status = 'done' THEN -1 ELSE 1 END)
+            WHERE number IN (SELECT ticket FROM ticket_dependencies WHERE depends_on = NEW.number);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER tickets_pending_status AFTER UPDATE OF status ON tickets FOR EACH ROW
+            WHEN ((OLD.status = 'done') IS DISTINCT FROM (NEW.status = 'done')) EXECUTE FUNCTION baton_pending_on_status();
+        CREATE FUNCTION baton_pending_on_dependency() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                UPDATE tickets SET pending_deps = pending_deps + 1
+                WHERE number = NEW.ticket AND (SELECT status FROM tickets WHERE number = NEW.depends_on) <> 'done';
+            ELSE
+                UPDATE tickets SET pending_deps = pending_deps - 1
+                WHERE number = OLD.ticket AND (SELECT status FROM tickets WHERE number = OLD.depends_on) <> 'done';
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER ticket_dependencies_pending AFTER INSERT OR DELETE ON ticket_dependencies FOR EACH ROW
+            EXECUTE FUNCTION baton_pending_on_dependency();
+        """,
     ];
 
     public static int Version => Migrations.Length;

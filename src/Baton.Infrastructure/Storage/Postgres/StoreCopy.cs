@@ -26,6 +26,10 @@ public static class StoreCopy
         ("blockers", "id"), ("worker_usage", "id"), ("notifications", "id"), ("handoffs", "id"), ("budgets", "seq"),
     ];
 
+    // Kept by the store itself (schema 16): the target's triggers count pending_deps again as the
+    // dependencies are copied after their tickets, and ready is generated (it cannot be written).
+    private static readonly string[] Derived = ["pending_deps", "ready"];
+
     /// <summary>Copies every row; returns the rows copied per table, in copy order.</summary>
     public static IReadOnlyList<(string Table, int Rows)> Copy(SqliteStore from, PostgresStore to)
     {
@@ -66,8 +70,9 @@ public static class StoreCopy
     {
         using var read = from.Command($"SELECT * FROM {table}");
         using var rows = read.ExecuteReader();
-        var columns = Enumerable.Range(0, rows.FieldCount).Select(rows.GetName).ToList();
-        var insert = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)))})";
+        var columns = Enumerable.Range(0, rows.FieldCount).Select(i => (Index: i, Name: rows.GetName(i)))
+            .Where(c => !Derived.Contains(c.Name, StringComparer.Ordinal)).ToList();
+        var insert = $"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture)))})";
         var copied = 0;
         while (rows.Read())
         {
@@ -75,7 +80,8 @@ public static class StoreCopy
             for (var i = 0; i < columns.Count; i++)
             {
                 // SQLite gives long, double, string or null: the column types PostgreSQL has for them.
-                SqlStore.Bind(write, "@p" + i.ToString(CultureInfo.InvariantCulture), rows.IsDBNull(i) ? null : rows.GetValue(i));
+                var at = columns[i].Index;
+                SqlStore.Bind(write, "@p" + i.ToString(CultureInfo.InvariantCulture), rows.IsDBNull(at) ? null : rows.GetValue(at));
             }
 
             write.ExecuteNonQuery();

