@@ -86,6 +86,9 @@ public sealed record AutopilotConfig
     /// <summary><c>merge</c>: a merge commit on the target; <c>rebase</c>: the branch's commits replayed onto it (linear history).</summary>
     public MergeStrategy MergeStrategy { get; init; } = MergeStrategy.Merge;
 
+    /// <summary>How many queued merges are merged and gated ahead while one lands (0: none); a prepared result is used only if the target is where it assumed.</summary>
+    public int MergePrepareAhead { get; init; } = 2;
+
     /// <summary><c>local</c>: the merge queue merges into the target; <c>pull_request</c>: a pull request is opened on GitHub and followed.</summary>
     public MergeMode MergeMode { get; init; } = MergeMode.Local;
 

@@ -180,6 +180,9 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         }
 
         await _guard.RunAsync(report, "collecting background work", () => _background.CollectAsync(report)).ConfigureAwait(false);
+        // An agent's report (`baton ticket done`, its hook) usually woke this tick: its gate starts
+        // before the monitor and the supervisor, which cost a process per busy worker.
+        await _guard.RunAsync(report, "starting gates", () => _completion.StartGatesAsync(report, ct)).ConfigureAwait(false);
         var views = new Dictionary<string, Monitoring.WorkerView>(StringComparer.Ordinal);
         await _guard.RunAsync(report, "looking at the workers", () =>
         {

@@ -40,6 +40,7 @@ public sealed class GatesAndMerges
     private const int MaxMergeTries = 10;
     private (MergeRequest Request, Ticket Ticket, Task<MergeOutcome> Task)? _merge;
     private readonly CancellationToken _stopping;
+    private readonly MergePipeline _pipeline;
 
     /// <param name="cleanUp">Ends a ticket's agent and removes what it leaves, in the background (the autopilot's).</param>
     public GatesAndMerges(
@@ -77,13 +78,14 @@ public sealed class GatesAndMerges
         _mergeJob = mergeJob;
         _features = new FeatureMerges(config, time, tickets, merges, mergeJob, paths, stopping);
         _stopping = stopping;
+        _pipeline = new MergePipeline(mergeJob, branches, paths.Root, config.MergePrepareAhead, stopping);
     }
 
     /// <summary>Called after a gate pass and a merge were recorded (crash tests kill the loop there); null: nothing.</summary>
     public Action<string>? FaultPoint { get; init; }
 
     /// <summary>Gate runs and the merge still going.</summary>
-    public IEnumerable<Task> Running => _gates.Values.Select(g => (Task)g.Task).Concat(_merge is { } m ? [m.Task] : []).Concat(_features.Running is { } f ? [f] : []);
+    public IEnumerable<Task> Running => _gates.Values.Select(g => (Task)g.Task).Concat(_merge is { } m ? [m.Task] : []).Concat(_features.Running is { } f ? [f] : []).Concat(_pipeline.Running);
 
     public MergeJob MergeJob => _mergeJob;
 
@@ -144,6 +146,16 @@ public sealed class GatesAndMerges
             }
         }
 
+        await StartGatesAsync(report, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts the gate of every ticket in testing that has none running. The loop calls it first in
+    /// a tick as well (before the monitor and the supervisor look at every worker), so an agent's
+    /// report starts its gate within a query and the gate's own git checks, not a tick's work.
+    /// </summary>
+    public async Task StartGatesAsync(TickReport report, CancellationToken ct)
+    {
         foreach (var ticket in _tickets.ListTickets(new TicketQuery(TicketStatus.Testing)))
         {
             if (_stopping.IsCancellationRequested)
@@ -222,22 +234,84 @@ public sealed class GatesAndMerges
 
     private async Task MergesAsync(TickReport report, CancellationToken ct)
     {
-        if (_merge is { } running)
+        // A prepared merge that was ready lands at once (one fast-forward), so several can land in one step.
+        while (true)
         {
-            if (!running.Task.IsCompleted)
+            if (_merge is { } running)
             {
+                if (!running.Task.IsCompleted)
+                {
+                    PrepareAhead(running.Request);
+                    return;
+                }
+
+                _merge = null;
+                if (running.Task.IsCanceled)
+                {
+                    _pipeline.DiscardAll();
+                    return; // stopped with the autopilot: the request stays queued, no try counted
+                }
+
+                await LandedAsync(running.Request, running.Ticket, running.Task, report, ct).ConfigureAwait(false);
+            }
+
+            if (!await StartNextAsync(report, ct).ConfigureAwait(false))
+            {
+                _pipeline.DiscardAll();
                 return;
             }
+        }
+    }
 
-            _merge = null;
-            if (running.Task.IsCanceled)
-            {
-                return; // stopped with the autopilot: the request stays queued, no try counted
-            }
-
-            await LandedAsync(running.Request, running.Ticket, running.Task, report, ct).ConfigureAwait(false);
+    /// <summary>
+    /// merge.prepare_ahead: the requests that will land after <paramref name="current"/> (in queue
+    /// order, same target, in review, not waiting out a retry or for a stack parent) are prepared
+    /// while it lands. Only a guess of the order: <see cref="MergePipeline"/> uses a prepared result
+    /// only if its turn comes as guessed, on the target it was made on.
+    /// </summary>
+    private void PrepareAhead(MergeRequest current)
+    {
+        if (_config.MergePrepareAhead == 0 || _stopping.IsCancellationRequested)
+        {
+            return;
         }
 
+        var now = _time.GetUtcNow();
+        var next = new List<MergeCandidate>();
+        foreach (var mr in _merges.MergeRequests(openOnly: true))
+        {
+            if (next.Count == _config.MergePrepareAhead)
+            {
+                break;
+            }
+
+            if (mr.Id == current.Id || mr.Ticket is not { } number || _tickets.GetTicket(number) is not { Status: TicketStatus.Review, StackedOn: null } ticket
+                || (_mergeWaits.TryGetValue(mr.Id, out var wait) && wait.NotBefore > now) || Tested(mr) is not { } tested)
+            {
+                continue; // the queue skips it too, for now
+            }
+
+            if (mr.Target != current.Target)
+            {
+                break; // it lands next, and moves another branch: the order after it is not known
+            }
+
+            next.Add(Candidate(mr, ticket, tested));
+        }
+
+        _pipeline.PrepareAhead(next);
+    }
+
+    private static string? Tested(MergeRequest mr) => mr.Detail is { } d && d.StartsWith(TestedPrefix, StringComparison.Ordinal) ? d[TestedPrefix.Length..] : null;
+
+    private MergeCandidate Candidate(MergeRequest mr, Ticket ticket, string? tested) =>
+        new(mr, tested, Path.Combine(_paths.WorktreesDir, $"_merge-{mr.Id}"),
+            $"Merge {ticket.Id}: {ticket.Title}\n\nBranch {mr.Branch} merged by Baton after its gate passed.\nBaton-Ticket: {ticket.Id}",
+            _config.GateCommandsFor(RoleOf(ticket)), _config.GateTimeout);
+
+    /// <summary>Starts landing the first request in the queue that can land now; false when none can.</summary>
+    private async Task<bool> StartNextAsync(TickReport report, CancellationToken ct)
+    {
         // Without merge.auto the queue holds only what people asked for with `baton merge`.
         foreach (var mr in _merges.MergeRequests(openOnly: true))
         {
@@ -271,7 +345,7 @@ public sealed class GatesAndMerges
                 continue;
             }
 
-            var tested = mr.Detail is { } d && d.StartsWith(TestedPrefix, StringComparison.Ordinal) ? d[TestedPrefix.Length..] : null;
+            var tested = Tested(mr);
             if (tested is not null && _branches.Resolve(_paths.Root, "refs/heads/" + mr.Branch) is { } head && head != tested)
             {
                 // Commits arrived after the gate passed: they are tested before anything lands.
@@ -284,15 +358,12 @@ public sealed class GatesAndMerges
                 continue;
             }
 
-            var scratch = Path.Combine(_paths.WorktreesDir, $"_merge-{mr.Id}");
-            var message = $"Merge {ticket.Id}: {ticket.Title}\n\nBranch {mr.Branch} merged by Baton after its gate passed.\nBaton-Ticket: {ticket.Id}";
-            var commands = _config.GateCommandsFor(RoleOf(ticket));
-            var timeout = _config.GateTimeout;
-            var stopping = _stopping;
-            _merge = (mr, ticket, Task.Run(() => _mergeJob.RunAsync(_paths.Root, scratch, mr, tested, message, commands, timeout, stopping), CancellationToken.None));
+            _merge = (mr, ticket, _pipeline.Land(Candidate(mr, ticket, tested)));
             report.Add("merging", ticket.Id, ticket.Assignee, $"{ticket.Id}: merging {mr.Branch} into {mr.Target}", new Dictionary<string, string> { ["branch"] = mr.Branch, ["target"] = mr.Target });
-            return; // one at a time, in order
+            return true; // one at a time, in order
         }
+
+        return false;
     }
 
     private async Task LandedAsync(MergeRequest mr, Ticket ticket, Task<MergeOutcome> task, TickReport report, CancellationToken ct)
@@ -328,7 +399,7 @@ public sealed class GatesAndMerges
                 var done = _tickets.Mutate(ticket.Number, t => new TicketMutation(
                     t with { Status = TicketStatus.Done, UpdatedAt = now, FinishedAt = now },
                     [
-                        Dispatcher.Event(t, EventTypes.Merged, $"{t.Id}: {outcome.Detail}", now, metadata: new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "", ["target"] = mr.Target }),
+                        Dispatcher.Event(t, EventTypes.Merged, $"{t.Id}: {outcome.Detail}", now, metadata: MergedMetadata(outcome, mr)),
                         Dispatcher.Event(t, EventTypes.TaskCompleted, $"{t.Id} done", now),
                     ])
                 {
@@ -355,6 +426,18 @@ public sealed class GatesAndMerges
                 report.Add("merge_failed", ticket.Id, ticket.Assignee, $"{ticket.Id}: {outcome.Detail}");
                 break;
         }
+    }
+
+    /// <summary>The merged event's values: the commit, the target, and how a merge prepared ahead went (merge.prepare_ahead).</summary>
+    private static Dictionary<string, string> MergedMetadata(MergeOutcome outcome, MergeRequest mr)
+    {
+        var values = new Dictionary<string, string> { ["commit"] = outcome.Commit ?? "", ["target"] = mr.Target };
+        if (outcome.Prepared is { } prepared)
+        {
+            values["prepared"] = prepared;
+        }
+
+        return values;
     }
 
     private static string Tail(string output)

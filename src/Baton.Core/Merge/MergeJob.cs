@@ -13,6 +13,9 @@ public sealed record MergeOutcome(string Result, string Detail, string? Commit =
 
     /// <summary>The target moved or its checkout could not take the change: the request stays queued.</summary>
     public const string Retry = "retry";
+
+    /// <summary>How a merge prepared ahead went (<see cref="MergePipeline"/>): null when none was prepared; "used", or why it was discarded and redone.</summary>
+    public string? Prepared { get; init; }
 }
 
 /// <summary>
@@ -51,65 +54,119 @@ public sealed class MergeJob
     public bool Rebase { get; init; }
 
     /// <param name="tested">The commit the branch's gate passed on; it is what gets merged (null: the branch's head).</param>
-    public async Task<MergeOutcome> RunAsync(string repo, string scratch, MergeRequest request, string? tested, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout, CancellationToken cancellationToken)
+    public async Task<MergeOutcome> RunAsync(string repo, string scratch, MergeRequest request, string? tested, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout, CancellationToken cancellationToken) =>
+        Land(repo, request, await PrepareAsync(repo, scratch, request, tested, message, gateCommands, gateTimeout, null, null, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Works out the merge of <paramref name="request"/> onto <paramref name="onto"/> (null: the
+    /// target's head now) and runs the gate on the result where it must (see <see cref="RunAsync"/>),
+    /// without moving the target: <see cref="Land"/> does that, and only while the target is still at
+    /// the commit the merge was made on. A pipelined merge is prepared onto the commit the landing
+    /// before it will produce, while that one lands (<see cref="MergePipeline"/>).
+    /// </summary>
+    /// <param name="composed">Told, once and before the gate runs, the commit the target will be at once this merge lands
+    /// (the merge result; the target's own commit when the merge conflicts or the branch is already in it), or null when no
+    /// merge could be worked out; the next merge in the queue can be prepared onto it.</param>
+    public async Task<PreparedMerge> PrepareAsync(string repo, string scratch, MergeRequest request, string? tested, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout,
+        string? onto, Action<string?>? composed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(gateCommands);
-        var before = _branches.Resolve(repo, "refs/heads/" + request.Target)
-            ?? throw new BatonException($"target branch '{request.Target}' does not exist");
-        var branchHead = tested ?? _branches.Resolve(repo, "refs/heads/" + request.Branch)
-            ?? throw new BatonException($"branch '{request.Branch}' does not exist");
-
-        if (Rebase)
+        var told = false;
+        void Tell(string? commit)
         {
-            return await RebasedAsync(repo, scratch, request, before, branchHead, tested is null, gateCommands, gateTimeout, cancellationToken).ConfigureAwait(false);
-        }
-
-        // The merge is computed without a checkout; only the gate needs files on disk.
-        var attempt = _merging.MergeCommit(repo, before, branchHead, message);
-        if (!attempt.Merged)
-        {
-            return new MergeOutcome(MergeOutcome.Conflict, $"merging {request.Branch} into {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles);
-        }
-
-        var merged = attempt.Commit!;
-        if (merged == before)
-        {
-            return new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} was already in {request.Target} (merged by hand, squash or rebase)", before);
-        }
-
-        // When the target has not moved since the branch was made, the merge result holds
-        // exactly what the gate already passed on the branch; otherwise test the combination.
-        // A branch queued by hand (`baton merge`) passed no gate: the result is always tested.
-        if (gateCommands.Count > 0 && (tested is null || _history.CommitsAhead(repo, branchHead, before) > 0))
-        {
-            RemoveScratch(repo, scratch);
-            _worktrees.AddDetachedWorktree(repo, scratch, merged);
-            try
+            if (!told)
             {
-                var gate = await _gate.RunAsync(scratch, gateCommands, gateTimeout, cancellationToken).ConfigureAwait(false);
-                if (!gate.Passed)
-                {
-                    return new MergeOutcome(MergeOutcome.GateFailed, $"the gate failed on {request.Branch} merged onto {request.Target}: {gate.Summary}", null, null, gate);
-                }
+                told = true;
+                composed?.Invoke(commit);
             }
-            finally
+        }
+
+        try
+        {
+            var before = onto ?? _branches.Resolve(repo, "refs/heads/" + request.Target)
+                ?? throw new BatonException($"target branch '{request.Target}' does not exist");
+            var branchHead = tested ?? _branches.Resolve(repo, "refs/heads/" + request.Branch)
+                ?? throw new BatonException($"branch '{request.Branch}' does not exist");
+
+            if (Rebase)
+            {
+                return await RebasedAsync(repo, scratch, request, before, branchHead, tested is null, gateCommands, gateTimeout, Tell, cancellationToken).ConfigureAwait(false);
+            }
+
+            // The merge is computed without a checkout; only the gate needs files on disk.
+            var attempt = _merging.MergeCommit(repo, before, branchHead, message);
+            if (!attempt.Merged)
+            {
+                Tell(before);
+                return new PreparedMerge(before, null, new MergeOutcome(MergeOutcome.Conflict, $"merging {request.Branch} into {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles));
+            }
+
+            var merged = attempt.Commit!;
+            Tell(merged);
+            if (merged == before)
+            {
+                return new PreparedMerge(before, null, new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} was already in {request.Target} (merged by hand, squash or rebase)", before));
+            }
+
+            // When the target has not moved since the branch was made, the merge result holds
+            // exactly what the gate already passed on the branch; otherwise test the combination.
+            // A branch queued by hand (`baton merge`) passed no gate: the result is always tested.
+            if (gateCommands.Count > 0 && (tested is null || _history.CommitsAhead(repo, branchHead, before) > 0))
             {
                 RemoveScratch(repo, scratch);
+                _worktrees.AddDetachedWorktree(repo, scratch, merged);
+                try
+                {
+                    var gate = await _gate.RunAsync(scratch, gateCommands, gateTimeout, cancellationToken).ConfigureAwait(false);
+                    if (!gate.Passed)
+                    {
+                        return new PreparedMerge(before, null, new MergeOutcome(MergeOutcome.GateFailed, $"the gate failed on {request.Branch} merged onto {request.Target}: {gate.Summary}", null, null, gate));
+                    }
+                }
+                finally
+                {
+                    RemoveScratch(repo, scratch);
+                }
             }
+
+            return new PreparedMerge(before, merged, null);
+        }
+        finally
+        {
+            Tell(null);
+        }
+    }
+
+    /// <summary>
+    /// Lands a prepared merge: its conclusion (a conflict, a failed gate, already in), or a checked
+    /// fast-forward of the target from the commit the merge was made on to the tested result. When
+    /// the target moved meanwhile nothing moves (<see cref="MergeOutcome.Retry"/>): the gate never
+    /// passed on what the target would then hold.
+    /// </summary>
+    public MergeOutcome Land(string repo, MergeRequest request, PreparedMerge prepared)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(prepared);
+        if (prepared.Conclusion is { } conclusion)
+        {
+            return conclusion;
         }
 
-        return _branches.FastForward(repo, request.Target, before, merged)
-            ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} merged into {request.Target} at {merged[..Math.Min(12, merged.Length)]}", merged)
+        var merged = prepared.Commit!;
+        var how = Rebase ? "rebased onto" : "merged into";
+        return _branches.FastForward(repo, request.Target, prepared.Onto, merged)
+            ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} {how} {request.Target} at {merged[..Math.Min(12, merged.Length)]}", merged)
             : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");
     }
 
     /// <summary>
     /// The rebase strategy: a rebase needs a checkout, so it runs in the scratch worktree (detached
     /// at the branch's tested commit); the gate runs there on the result when the target moved
-    /// since the branch was made (or the branch was queued by hand), then the target fast-forwards.
+    /// since the branch was made (or the branch was queued by hand); <see cref="Land"/> then fast-forwards the target.
     /// </summary>
-    private async Task<MergeOutcome> RebasedAsync(string repo, string scratch, MergeRequest request, string before, string branchHead, bool untested, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout, CancellationToken cancellationToken)
+    private async Task<PreparedMerge> RebasedAsync(string repo, string scratch, MergeRequest request, string before, string branchHead, bool untested, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout,
+        Action<string?> tell, CancellationToken cancellationToken)
     {
         RemoveScratch(repo, scratch);
         _worktrees.AddDetachedWorktree(repo, scratch, branchHead);
@@ -118,13 +175,15 @@ public sealed class MergeJob
             var attempt = _merging.Rebase(scratch, before);
             if (!attempt.Merged)
             {
-                return new MergeOutcome(MergeOutcome.Conflict, $"rebasing {request.Branch} onto {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles);
+                tell(before);
+                return new PreparedMerge(before, null, new MergeOutcome(MergeOutcome.Conflict, $"rebasing {request.Branch} onto {request.Target} conflicts in {string.Join(", ", attempt.ConflictFiles)}", null, attempt.ConflictFiles));
             }
 
             var rebased = attempt.Commit!;
+            tell(rebased);
             if (rebased == before)
             {
-                return new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} was already in {request.Target} (merged by hand, squash or rebase)", before);
+                return new PreparedMerge(before, null, new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} was already in {request.Target} (merged by hand, squash or rebase)", before));
             }
 
             if (gateCommands.Count > 0 && (untested || rebased != branchHead))
@@ -132,13 +191,11 @@ public sealed class MergeJob
                 var gate = await _gate.RunAsync(scratch, gateCommands, gateTimeout, cancellationToken).ConfigureAwait(false);
                 if (!gate.Passed)
                 {
-                    return new MergeOutcome(MergeOutcome.GateFailed, $"the gate failed on {request.Branch} rebased onto {request.Target}: {gate.Summary}", null, null, gate);
+                    return new PreparedMerge(before, null, new MergeOutcome(MergeOutcome.GateFailed, $"the gate failed on {request.Branch} rebased onto {request.Target}: {gate.Summary}", null, null, gate));
                 }
             }
 
-            return _branches.FastForward(repo, request.Target, before, rebased)
-                ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} rebased onto {request.Target} at {rebased[..Math.Min(12, rebased.Length)]}", rebased)
-                : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");
+            return new PreparedMerge(before, rebased, null);
         }
         finally
         {

@@ -139,7 +139,7 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "merge") is { } merge)
         {
-            doc.AllowOnly(merge, "auto", "mode", "strategy");
+            doc.AllowOnly(merge, "auto", "mode", "strategy", "prepare_ahead");
             config = config with
             {
                 Autopilot = config.Autopilot with
@@ -147,6 +147,7 @@ public static class ConfigLoader
                     AutoMerge = doc.Bool(merge, "auto") ?? config.Autopilot.AutoMerge,
                     MergeMode = doc.Choice(merge, "mode", ("local", MergeMode.Local), ("pull_request", MergeMode.PullRequest)) ?? config.Autopilot.MergeMode,
                     MergeStrategy = doc.Choice(merge, "strategy", ("merge", MergeStrategy.Merge), ("rebase", MergeStrategy.Rebase)) ?? config.Autopilot.MergeStrategy,
+                    MergePrepareAhead = doc.Int(merge, ConfigSchema.Key("merge.prepare_ahead")) ?? config.Autopilot.MergePrepareAhead,
                 },
             };
         }
