@@ -303,7 +303,11 @@ public sealed class CliHost : IDisposable
                 Workers = workers,
                 Tickets = new Baton.Core.Nodes.NodeTickets(context.Tickets, keeper),
                 Merges = new Baton.Core.Nodes.NodeMerges(context.Merges, leases),
-                Node = new Baton.Core.Nodes.NodeDuty(keeper, leases, Store, Time, (name, ct) => new WorkerService(workers).KillAsync(name, ct)),
+                Node = new Baton.Core.Nodes.NodeDuty(keeper, leases, Store, Time, (name, ct) => new WorkerService(workers).KillAsync(name, ct))
+                {
+                    Link = Sqlite is Baton.Infrastructure.Storage.Postgres.PostgresStore pg ? new Baton.Infrastructure.Nodes.NodeStoreLink(pg, keeper.Node.Name) : null,
+                    Pump = HeartbeatPump(keeper),
+                },
                 Wake = LoopWake(),
             });
         }
@@ -311,6 +315,13 @@ public sealed class CliHost : IDisposable
         Baton.Core.Dispatch.IAutopilotLock held = Sqlite is Baton.Infrastructure.Storage.Postgres.PostgresStore
             ? new Baton.Infrastructure.Nodes.StoreNodeLock(Sqlite, keeper.Node.Name) : AutopilotLock;
         return new(held, Loop, Store, Time, Config.Autopilot.Tick);
+    }
+
+    /// <summary>The node's heartbeat on a timer and a store connection of its own (the loop's is not thread-safe).</summary>
+    private Baton.Core.Nodes.HeartbeatPump HeartbeatPump(Baton.Core.Nodes.LeaseKeeper keeper)
+    {
+        var own = OpenStore(StoreBusyTimeout);
+        return new(keeper, new SqlLeaseStore(own), own as IStoreLink, Time, own);
     }
 
     public Baton.Core.Budgets.IBudgetStore BudgetStore => new SqlBudgetStore(Sqlite);
@@ -380,7 +391,8 @@ public sealed class CliHost : IDisposable
             Redactor = redactor,
             Usage = new SqlUsageStore(store),
         };
-        var tickets = new SqlTicketStore(store);
+        // A node's background writes (a spawn's worktree, a clean-up) carry its fencing tokens as the loop's do.
+        ITicketStore tickets = parent.Tickets is Baton.Core.Nodes.NodeTickets node ? node.Over(new SqlTicketStore(store)) : new SqlTicketStore(store);
         var context = parent with
         {
             Workers = workers,

@@ -64,7 +64,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         // The lifecycle ends agents through the background work, which calls it back only once both exist.
         _background = new AutopilotBackground(c, _dispatcher, _unfinished, () => _life!, DispatcherOf, LifecycleOf) { Keeps = KeepsOf(c) };
         _guard = new StepGuard(c);
-        _wait = new TickWait(c.Store.ChangeCounter, c.Time, c.Wake);
+        _wait = new TickWait(c.Node is null ? c.Store.ChangeCounter : ChangeCounterOrLast, c.Time, c.Wake);
         _life = c.Isolate is null ? LifecycleOf(c) : new TicketLifecycle(c.Config, c.Time, c.Tickets, c.Store, c.WorkerService(), c.TicketService, TicketWorktrees.For(c), this) { EndLater = _background.EndLater, DiscardLater = _background.DiscardLater, Keeps = KeepsOf(c) };
         var workers = c.WorkerService();
         _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life, c.Files);
@@ -83,6 +83,21 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _orphans = new StackOrphans(c.Tickets, c.Merges, _life);
         _recovery = new AutopilotRecovery(c, gateRunner, mergeJob, _life);
         _budgets = c.Budgets is { } budgets ? new Budgets.BudgetWatch(budgets, c.Store, c.Time, t => _dispatcher.CandidateFor(t)) : null;
+    }
+
+    // A node away from its store waits out its ticks on the last count it read, rather than failing the wait.
+    private long _lastCount;
+
+    private long ChangeCounterOrLast()
+    {
+        try
+        {
+            return _lastCount = _ctx.Store.ChangeCounter();
+        }
+        catch (Exception) when (_ctx.Node?.Link is { Connected: false })
+        {
+            return _lastCount;
+        }
     }
 
     private static Func<Roles.IRoleCatalog> RolesOf(AutopilotContext c) => () => c.Workers.RoleSetup().Roles.Catalog;
@@ -165,6 +180,31 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     public async Task<TickReport> TickAsync(CancellationToken ct)
     {
         var report = new TickReport();
+        if (_ctx.Node is not { } away)
+        {
+            await TickStepsAsync(report, ct).ConfigureAwait(false);
+            return report;
+        }
+
+        try
+        {
+            // A node away from its store ticks no further until it reconnects: it dispatches
+            // nothing, and judges no agent gone on what it cannot read; its agents run on.
+            if (await away.ReachableAsync(report, ct).ConfigureAwait(false))
+            {
+                await TickStepsAsync(report, ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException && away.StoreLost(e, report))
+        {
+            // Reported in the tick's one line; the next ticks try to reconnect.
+        }
+
+        return report;
+    }
+
+    private async Task TickStepsAsync(TickReport report, CancellationToken ct)
+    {
         _wait.TickStarted(Held());
         if (_ctx.Node is { } node)
         {
@@ -186,7 +226,8 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         var views = new Dictionary<string, Monitoring.WorkerView>(StringComparer.Ordinal);
         await _guard.RunAsync(report, "looking at the workers", () =>
         {
-            views = _ctx.Monitor.Refresh().ToDictionary(v => v.Worker.Name, StringComparer.Ordinal);
+            // A node looks at its own agents only: on another machine another node's are not in its tmux, not gone.
+            views = _ctx.Monitor.Refresh(only: _ctx.Node is { } mine ? mine.Runs : null).ToDictionary(v => v.Worker.Name, StringComparer.Ordinal);
             return Task.CompletedTask;
         }).ConfigureAwait(false);
         var handingOver = _ctx.Handoffs?.Underway(_ctx.Time.GetUtcNow() - Handoff.HandoffService.StaleAfter) ?? new HashSet<long>();
@@ -242,6 +283,11 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         }
 
         report.Stuck.AddRange(_stuck);
+        if (_ctx.Node is { } self)
+        {
+            // Work no running node has the labels for waits for no one: `--until-done` ends on it.
+            report.Stuck.AddRange(self.Unrunnable(all).Where(u => !_stuck.Any(s => s.Ticket == u.Ticket)));
+        }
         var stuck = report.Stuck.Select(s => s.Ticket).ToHashSet(StringComparer.Ordinal);
         if (fresh)
         {
@@ -257,8 +303,6 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
                 return Task.CompletedTask;
             }).ConfigureAwait(false);
         }
-
-        return report;
     }
 
     /// <summary>Every ticket, read again only when the store changed since the last read (the version is taken first, so a write during the read is seen next time).</summary>
@@ -317,6 +361,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
         _completion.RecordStopped();
         _ctx.Wake?.Dispose();
+        _ctx.Node?.Pump?.Dispose();
     }
 
     /// <summary>The dead panes of finished tickets' agents, kept for `capture` while the loop ran, go with it.</summary>

@@ -56,6 +56,9 @@ public static class EventTypes
 
     public const string NodeStarted = "node_started";
     public const string NodeStopped = "node_stopped";
+
+    /// <summary>A node that lost its store reached it again (written once back; the message says how long it was away).</summary>
+    public const string NodeReconnected = "node_reconnected";
     public const string TaskReportedDone = "task_reported_done";
     public const string TaskTimeLimit = "task_time_limit";
     public const string WorkerNudged = "worker_nudged";

@@ -42,9 +42,10 @@ public sealed class WorkerMonitor
     }
 
     /// <summary>Observes the workers, stores changes, and returns them with their tmux facts.</summary>
-    public IReadOnlyList<WorkerView> Refresh(bool includeKilled = false)
+    /// <param name="only">Only these workers (a node's own: another node's agents run in a tmux this one cannot see); null: every one.</param>
+    public IReadOnlyList<WorkerView> Refresh(bool includeKilled = false, Func<Worker, bool>? only = null)
     {
-        var workers = _store.ListWorkers(includeKilled);
+        var workers = only is null ? _store.ListWorkers(includeKilled) : _store.ListWorkers(includeKilled).Where(only).ToList();
         var now = _time.GetUtcNow();
         var views = new List<WorkerView>(workers.Count);
         var changes = new List<WorkerChange>();

@@ -11,6 +11,8 @@ namespace Baton.Core.Nodes;
 /// heartbeat when due (renewing the node's leases; a lease found gone is reported and its agent
 /// ended, as at a restart, where the leases this node lost while it was away are found), then the
 /// expiry of every node's overdue leases, whose tickets go back to the queue for any node to take.
+/// When the store is lost mid-run (<see cref="StoreLost"/>) the node stops ticking, so it dispatches
+/// nothing and its agents run on, and reconnects with a backoff (<see cref="ReachableAsync"/>).
 /// </summary>
 public sealed class NodeDuty
 {
@@ -19,6 +21,7 @@ public sealed class NodeDuty
     private readonly IStore _store;
     private readonly TimeProvider _time;
     private readonly Func<string, CancellationToken, Task> _endAgent;
+    private readonly StoreOutage _outage;
     private bool _started;
 
     /// <param name="endAgent">Ends a live agent by worker name (the worker service's end).</param>
@@ -34,9 +37,19 @@ public sealed class NodeDuty
         _store = store;
         _time = time;
         _endAgent = endAgent;
+        _outage = new StoreOutage(time);
     }
 
     public LeaseKeeper Keeper => _keeper;
+
+    /// <summary>The loop's connection, opened again after the store was lost; null (SQLite): the store is never lost.</summary>
+    public IStoreLink? Link { get; init; }
+
+    /// <summary>The beat on a timer of its own, started after the node's first beat; null: the loop beats at the start of a tick.</summary>
+    public HeartbeatPump? Pump { get; init; }
+
+    /// <summary>Whether the node is away from its store (it found it gone and has not reconnected yet).</summary>
+    public bool Away => _outage.Away;
 
     /// <summary>Whether a worker counts against this node's capacity: it runs under one of the node's leases.</summary>
     public bool Runs(Worker worker)
@@ -52,6 +65,7 @@ public sealed class NodeDuty
         {
             _keeper.Beat(); // registers the node and adopts the leases it still holds
             _started = true;
+            Pump?.Start();
             _store.AppendEvent(new EventRecord { Time = _time.GetUtcNow(), Type = EventTypes.NodeStarted, Message = $"node '{_keeper.Node.Name}' started on {_keeper.Node.Host} (pid {_keeper.Node.Pid}, capacity {_keeper.Node.Capacity}, labels {Labels()}); holds {_keeper.Held.Count} lease(s)" });
             // Leases this node lost while it was away (expired, or taken by another node): their agents must stop.
             var held = _keeper.Held.Select(l => l.Worker).ToHashSet(StringComparer.Ordinal);
@@ -77,6 +91,111 @@ public sealed class NodeDuty
         {
             report.Add("lease_expired", Tickets.TicketId.Format(expired.Ticket), expired.Worker, $"{Tickets.TicketId.Format(expired.Ticket)}: node '{expired.Node}' let its lease (token {expired.Token}) expire: back to the queue");
         }
+    }
+
+    /// <summary>
+    /// After a tick failed with <paramref name="error"/>: whether it failed because the store is
+    /// gone (the loop's connection dropped). The node then stops ticking until it reconnects; the
+    /// one line of the report says so.
+    /// </summary>
+    public bool StoreLost(Exception error, TickReport report)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentNullException.ThrowIfNull(report);
+        if (Link is not { Connected: false })
+        {
+            return false;
+        }
+
+        if (_outage.Lost())
+        {
+            report.Add("store_lost", null, null, $"lost the store ({error.GetBaseException().Message}): dispatching stops, agents keep running; reconnecting every {StoreOutage.FirstTry.TotalSeconds:0}s doubling to {StoreOutage.LongestWait.TotalSeconds:0}s");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// At the start of a tick: true when the store is there to tick on. Away from it, a
+    /// reconnection is tried when the backoff says so; once back, the node beats (finding the
+    /// leases it lost meanwhile and ending their agents), records how long it was away, and ticks.
+    /// </summary>
+    public async Task<bool> ReachableAsync(TickReport report, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!_outage.Away)
+        {
+            return true;
+        }
+
+        if (!_outage.TryDue)
+        {
+            return false;
+        }
+
+        try
+        {
+            Link?.Reconnect();
+        }
+        catch (StoreUnreachableException)
+        {
+            _outage.Failed();
+            return false;
+        }
+
+        var lost = _keeper.Beat().Concat(_keeper.TakeRefused()).ToList();
+        var away = _outage.Back();
+        var seconds = away.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        var message = $"node '{_keeper.Node.Name}' reached the store again after {seconds}s away; {lost.Count} lease(s) lost meanwhile";
+        _store.AppendEvent(new EventRecord
+        {
+            Time = _time.GetUtcNow(),
+            Type = EventTypes.NodeReconnected,
+            Message = message,
+            Metadata = new Dictionary<string, string> { ["node"] = _keeper.Node.Name, ["away_ms"] = ((long)away.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), ["leases_lost"] = lost.Count.ToString(CultureInfo.InvariantCulture) },
+        });
+        report.Add("store_back", null, null, $"store reachable again after {seconds}s away: {lost.Count} lease(s) lost meanwhile (their agents are ended); dispatching again");
+        foreach (var gone in lost)
+        {
+            await EndLostAsync(gone, report, ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Waiting tickets that no running node can run: each requires a label (<c>--requires</c>) that
+    /// no node running now offers, or no one of them offers all it requires. They are reported as
+    /// stuck, so `--until-done` ends instead of waiting for a node that is not there.
+    /// </summary>
+    public IReadOnlyList<(string Ticket, string Reason)> Unrunnable(IReadOnlyList<Tickets.Ticket> all)
+    {
+        ArgumentNullException.ThrowIfNull(all);
+        var waiting = all.Where(t => t.Status is Tickets.TicketStatus.Open or Tickets.TicketStatus.Queued && LeaseKeeper.Requirements(t).Count > 0).ToList();
+        if (waiting.Count == 0)
+        {
+            return [];
+        }
+
+        var now = _time.GetUtcNow();
+        var running = _leases.Nodes().Where(n => n.Name != _keeper.Node.Name && n.Status(now) == "running").Append(_keeper.Node).ToList();
+        var stuck = new List<(string, string)>();
+        foreach (var t in waiting)
+        {
+            var needs = LeaseKeeper.Requirements(t);
+            if (running.Any(n => needs.All(r => n.Labels.Contains(r, StringComparer.Ordinal))))
+            {
+                continue;
+            }
+
+            var nowhere = needs.Where(r => !running.Any(n => n.Labels.Contains(r, StringComparer.Ordinal))).ToList();
+            var nodes = string.Join(", ", running.Select(n => $"{n.Name} [{string.Join(",", n.Labels)}]"));
+            stuck.Add((t.Id, nowhere.Count > 0
+                ? $"it requires {string.Join(", ", nowhere)}, which no running node offers (running: {nodes}): start a node with --labels {string.Join(",", needs)}, or drop it (`baton ticket update {t.Id} --remove-label {string.Join(",", needs.Select(r => LeaseKeeper.RequiresPrefix + r))}`)"
+                : $"it requires {string.Join(", ", needs)} together, which no running node offers (running: {nodes}): start a node with --labels {string.Join(",", needs)}"));
+        }
+
+        return stuck;
     }
 
     private string Labels() => _keeper.Node.Labels.Count == 0 ? "none" : string.Join(",", _keeper.Node.Labels);

@@ -25,6 +25,9 @@ public sealed class NodeTickets : ITicketStore
         _keeper = keeper;
     }
 
+    /// <summary>The same node's view over another connection (a background task's): its writes carry the same fencing tokens.</summary>
+    public NodeTickets Over(ITicketStore inner) => new(inner, _keeper);
+
     public IReadOnlyList<Ticket> ListTickets(TicketQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -17,7 +17,7 @@ namespace Baton.Infrastructure.Storage.Postgres;
 /// A lock held elsewhere longer than <see cref="BusyTimeout"/> fails with <see cref="StoreBusyException"/>
 /// (PostgreSQL's lock_timeout), never a hang.
 /// </summary>
-public sealed class PostgresStore : SqlStore
+public sealed class PostgresStore : SqlStore, IStoreLink
 {
     // Held while the schema is made or migrated, so two processes starting at once do it once.
     private const long MigrationLock = 0x6261746F6E; // "baton"
@@ -210,6 +210,39 @@ public sealed class PostgresStore : SqlStore
         {
             Rollback();
             throw;
+        }
+    }
+
+    /// <summary>Whether the client still has its connection open (one the server or the network dropped is closed).</summary>
+    public bool Connected => Connection.State == System.Data.ConnectionState.Open;
+
+    /// <summary>
+    /// Opens the connection again after it dropped. The session advisory locks it held went with
+    /// the old one: they are asked for again when next needed (the merge queue's each tick), or by
+    /// the caller (a node's name). <see cref="StoreUnreachableException"/> while the server cannot be reached.
+    /// </summary>
+    public void Reconnect()
+    {
+        _advisory.Clear();
+        try
+        {
+            Connection.Close();
+        }
+        catch (NpgsqlException)
+        {
+            // Already broken: closing only lets go of it.
+        }
+
+        try
+        {
+            Connection.Open();
+            Scalar("SELECT 1");
+        }
+        catch (NpgsqlException e) when (e is not PostgresException || e is PostgresException { SqlState: var state } && (state.StartsWith("57", StringComparison.Ordinal) || state.StartsWith("08", StringComparison.Ordinal)))
+        {
+            // Also a server shutting down or starting up (57P01, 57P03) and connection failures (08).
+            var why = e.InnerException is SocketException s ? s.Message : e.Message;
+            throw new StoreUnreachableException($"cannot reach the PostgreSQL store at {Url.Host}:{Url.Port} ({why})", e);
         }
     }
 
