@@ -25,6 +25,7 @@ internal static partial class NodeCommand
         {
             var node = Node(parse.GetValue(name) ?? System.Environment.MachineName, parse.GetValue(capacity), parse.GetValue(labels), host);
             host.Preflight().Check(host.Config);
+            host.CheckNodeRemote();
             if (host.Config.Nodes.EffectiveHeartbeat >= node.LeaseTtl)
             {
                 // A lease renewed no sooner than it expires would be lost between two beats.

@@ -298,10 +298,14 @@ public sealed class CliHost : IDisposable
         {
             var context = AutopilotContext();
             var workers = context.Workers with { Config = context.Workers.Config with { Autopilot = context.Config with { MaxWorkers = keeper.Node.Capacity } } };
+            var tickets = new Baton.Core.Nodes.NodeTickets(context.Tickets, keeper);
+            var remote = NodeRemote(context.WorktreesDir);
             return new Baton.Core.Dispatch.Autopilot(context with
             {
                 Workers = workers,
-                Tickets = new Baton.Core.Nodes.NodeTickets(context.Tickets, keeper),
+                Tickets = tickets,
+                Remote = remote,
+                Pushes = remote is null ? null : new Baton.Core.Nodes.BranchPushes(remote, tickets, leases, Git, Store, Time, keeper.Node.Name),
                 Merges = new Baton.Core.Nodes.NodeMerges(context.Merges, leases),
                 Node = new Baton.Core.Nodes.NodeDuty(keeper, leases, Store, Time, (name, ct) => new WorkerService(workers).KillAsync(name, ct))
                 {
@@ -322,6 +326,19 @@ public sealed class CliHost : IDisposable
     {
         var own = OpenStore(StoreBusyTimeout);
         return new(keeper, new SqlLeaseStore(own), own as IStoreLink, Time, own);
+    }
+
+    /// <summary>The git remote a node's clone shares with the fleet (nodes.remote; by default origin on the shared store, none on SQLite), or null.</summary>
+    private Baton.Core.Nodes.SharedRemote? NodeRemote(string worktreesDir) =>
+        Config.Nodes.EffectiveRemote(SharedStore) is { } name ? new(Git, Git, Git, name, Paths.Root, worktreesDir) : null;
+
+    /// <summary>At `baton node`'s start: the shared remote, if the node uses one, is this clone's and answers (BatonException otherwise).</summary>
+    public void CheckNodeRemote()
+    {
+        if (Config.Nodes.EffectiveRemote(SharedStore) is { } name)
+        {
+            Baton.Core.Nodes.SharedRemote.Check(Git, Git, Paths.Root, name);
+        }
     }
 
     public Baton.Core.Budgets.IBudgetStore BudgetStore => new SqlBudgetStore(Sqlite);

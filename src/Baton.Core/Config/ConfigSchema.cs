@@ -27,6 +27,7 @@ public static class ConfigSchema
         new("store", "busy_timeout", ConfigValueType.Duration, "10s", "1s", "10m", ["How long a command waits for another process's write lock on .baton/baton.db before it fails", "with \"the store is busy\" (1s to 10m)."], c => D(c.StoreBusyTimeout)),
         new("nodes", "lease_ttl", ConfigValueType.Duration, "60s", "1s", "1h", ["`baton node`: a ticket's lease not renewed this long is released and the ticket re-queued (docs/nodes.md)."], c => D(c.Nodes.LeaseTtl)),
         new("nodes", "heartbeat", ConfigValueType.Duration, "0s", "0s", "1h", ["How often a node renews its leases; 0s: a third of lease_ttl."], c => D(c.Nodes.Heartbeat)),
+        new("nodes", "remote", ConfigValueType.Text, "\"\"", null, null, ["The git remote every node's clone shares: ticket branches pushed at each commit, the target after each", "landing; empty: origin on the shared store, none on .baton/baton.db; none: one repository for all nodes."], c => Q(c.Nodes.Remote ?? "")),
         new("autopilot", "max_workers", ConfigValueType.Int, "4", "1", "200", ["Most live workers `baton up` runs at once (1 to 200)."], c => N(c.Autopilot.MaxWorkers)),
         new("autopilot", "spawns_per_minute", ConfigValueType.Int, "12", "1", "600", ["Spawn rate limit: a token bucket of this many spawns a minute, at most `spawn_burst` at once."], c => N(c.Autopilot.SpawnsPerMinute)),
         new("autopilot", "spawn_burst", ConfigValueType.Int, "4", "1", "200", [], c => N(c.Autopilot.SpawnBurst)),

@@ -69,9 +69,14 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         var workers = c.WorkerService();
         _supervisor = new Supervisor(c.Config, c.Time, c.Tickets, c.Store, c.Git, workers, c.Workers.Profiles, RolesOf(c), c.Workers.Redactor, _life, c.Files);
         var gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor) { Root = c.Root, Processes = c.Processes };
-        var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner, c.Files) { Rebase = c.Config.MergeStrategy == Config.MergeStrategy.Rebase };
+        var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner, c.Files) { Rebase = c.Config.MergeStrategy == Config.MergeStrategy.Rebase, Remote = c.Remote };
         _completion = new GatesAndMerges(c.Config, c.Time, c.Tickets, c.Merges, c.Store, c.TicketService, c.Git, c.Git, c.Git,
-            gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, _background.CleanUpLater, _stopping.Token) { FaultPoint = c.FaultPoint };
+            gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, _background.CleanUpLater, _stopping.Token)
+        {
+            FaultPoint = c.FaultPoint,
+            BranchHead = c.Remote is { } remote ? remote.Fetch : null,
+            Unpushed = c.Pushes is { } pushes ? pushes.Unpushed : null,
+        };
         _bucket = new TokenBucket(c.Config.SpawnBurst, c.Config.SpawnsPerMinute, c.Time.GetUtcNow());
         _status = new StatusFiles(c.Paths, c.Files);
         _conflicts = new ConflictWatch(c.Config, c.Time, c.Git, c.Tickets, c.Conflicts, workers, c.Root);
@@ -142,7 +147,12 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     }
 
     private static Dispatcher DispatcherOf(AutopilotContext c) =>
-        new(c.Config, c.Workers.Config.DefaultAgent, c.Time, c.Tickets, c.Git, RolesOf(c), c.Workers.Profiles, c.Paths, c.Files) { WorkerNamed = c.Store.GetWorker };
+        new(c.Config, c.Workers.Config.DefaultAgent, c.Time, c.Tickets, c.Git, RolesOf(c), c.Workers.Profiles, c.Paths, c.Files)
+        {
+            WorkerNamed = c.Store.GetWorker,
+            LocalWorktree = c.Remote is { } remote ? remote.Owns : null,
+            BeforeWorktree = c.Remote is { } shared ? shared.Prepare : null,
+        };
 
     /// <summary>The ticket moves on <paramref name="c"/>'s ports; restarts come back to this loop.</summary>
     private TicketLifecycle LifecycleOf(AutopilotContext c) =>
@@ -222,6 +232,12 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         await _guard.RunAsync(report, "collecting background work", () => _background.CollectAsync(report)).ConfigureAwait(false);
         // An agent's report (`baton ticket done`, its hook) usually woke this tick: its gate starts
         // before the monitor and the supervisor, which cost a process per busy worker.
+        if (_ctx.Pushes is { } pushes)
+        {
+            // Before the gates: a ticket reported done has its commit on the shared remote before its gate starts.
+            await _guard.RunAsync(report, "pushing branches", () => { pushes.Step(report); return Task.CompletedTask; }).ConfigureAwait(false);
+        }
+
         await _guard.RunAsync(report, "starting gates", () => _completion.StartGatesAsync(report, ct)).ConfigureAwait(false);
         var views = new Dictionary<string, Monitoring.WorkerView>(StringComparer.Ordinal);
         await _guard.RunAsync(report, "looking at the workers", () =>

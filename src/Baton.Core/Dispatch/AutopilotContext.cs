@@ -90,6 +90,12 @@ public sealed record AutopilotContext(
     /// <summary>Set when the loop runs as a node of a fleet (`baton node`): heartbeat, lease expiry, capacity counted on its own workers.</summary>
     public Nodes.NodeDuty? Node { get; init; }
 
+    /// <summary>The git remote a node's clone shares with the fleet (nodes.remote); null: one repository, nothing pushed or fetched.</summary>
+    public Nodes.SharedRemote? Remote { get; init; }
+
+    /// <summary>With <see cref="Remote"/>: the node's commit checkpoints pushed every tick.</summary>
+    public Nodes.BranchPushes? Pushes { get; init; }
+
     /// <summary>Reaches people through the configured channels; null: no notifications (none configured).</summary>
     public Notify.Notifier? Notifier { get; init; }
 }

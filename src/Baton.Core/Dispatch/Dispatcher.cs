@@ -47,6 +47,15 @@ public sealed class Dispatcher
     /// <summary>The stored worker of a name (tickets from the inbox may name one), or null.</summary>
     public Func<string, Workers.Worker?>? WorkerNamed { get; init; }
 
+    /// <summary>
+    /// Whether a ticket's recorded worktree is this repository's (a node's clone: another node's
+    /// worktree is in its own clone, so a claim here makes one of its own); null: every one is.
+    /// </summary>
+    public Func<string, bool>? LocalWorktree { get; init; }
+
+    /// <summary>Runs before a claimed ticket's worktree is made (a node's clone: the target and branch brought up to the shared remote's); null: nothing.</summary>
+    public Action<Ticket>? BeforeWorktree { get; init; }
+
     private string WorktreesDir => _paths.WorktreesDir;
 
     /// <summary>Ready tickets with the role and agent each would run with; tickets waiting out a retry delay are left out.</summary>
@@ -244,7 +253,8 @@ public sealed class Dispatcher
                 var attempt = current.Attempts + 1;
                 var worker = reuse?.Name ?? WorkerNameFor(current, attempt);
                 var branch = current.Branch ?? BranchName.For(_config.BranchPattern, current, now);
-                var worktree = current.Worktree ?? reuse?.Directory ?? Path.Combine(WorktreesDir, $"{current.Id}-{BranchName.Slug(current.Title)}");
+                var kept = current.Worktree is { } w && (LocalWorktree?.Invoke(w) ?? true) ? w : null;
+                var worktree = kept ?? reuse?.Directory ?? Path.Combine(WorktreesDir, $"{current.Id}-{BranchName.Slug(current.Title)}");
                 var next = current with
                 {
                     Assignee = worker,
@@ -293,6 +303,7 @@ public sealed class Dispatcher
         ArgumentNullException.ThrowIfNull(claimed);
         ArgumentNullException.ThrowIfNull(candidate);
         Workspace.WorktreeFolder.Ensure(_files, _paths);
+        BeforeWorktree?.Invoke(claimed);
         worktrees.AddWorktree(_paths.Root, claimed.Worktree!, claimed.Branch!, StartPoint(_tickets, _branches, _paths.Root, claimed));
         return await spawner.SpawnAsync(new SpawnRequest
         {

@@ -84,6 +84,16 @@ public sealed class GatesAndMerges
     /// <summary>Called after a gate pass and a merge were recorded (crash tests kill the loop there); null: nothing.</summary>
     public Action<string>? FaultPoint { get; init; }
 
+    /// <summary>
+    /// Where a queued branch is now, for the check that it did not move after its gate: a node's
+    /// clone asks the shared remote (fetching it, which also brings the tested commit here);
+    /// null: this repository's branch.
+    /// </summary>
+    public Func<string, string?>? BranchHead { get; init; }
+
+    /// <summary>Why a ticket's gate must wait for its commit (not on the shared remote yet); null, or a null answer: it need not.</summary>
+    public Func<Ticket, string, string?>? Unpushed { get; init; }
+
     /// <summary>Gate runs and the merge still going.</summary>
     public IEnumerable<Task> Running => _gates.Values.Select(g => (Task)g.Task).Concat(_merge is { } m ? [m.Task] : []).Concat(_features.Running is { } f ? [f] : []).Concat(_pipeline.Running);
 
@@ -186,6 +196,11 @@ public sealed class GatesAndMerges
             }
 
             var commit = _branches.Resolve(ticket.Worktree, "HEAD") ?? throw new BatonException($"{ticket.Worktree} has no HEAD commit");
+            if (Unpushed?.Invoke(ticket, commit) is not null)
+            {
+                continue; // its push runs in the background; the gate starts once the remote has the commit
+            }
+
             var start = ticket.Target is null ? null : Dispatcher.StartPoint(_tickets, _branches, _paths.Root, _tickets.GetTicket(ticket.Number) ?? ticket);
             if (start is not null && _history.CommitsAhead(ticket.Worktree, start, commit) == 0)
             {
@@ -346,7 +361,7 @@ public sealed class GatesAndMerges
             }
 
             var tested = Tested(mr);
-            if (tested is not null && _branches.Resolve(_paths.Root, "refs/heads/" + mr.Branch) is { } head && head != tested)
+            if (tested is not null && (BranchHead is { } remoteHead ? remoteHead(mr.Branch) : _branches.Resolve(_paths.Root, "refs/heads/" + mr.Branch)) is { } head && head != tested)
             {
                 // Commits arrived after the gate passed: they are tested before anything lands.
                 _tickets.Mutate(ticket.Number, t => new TicketMutation(t with { Status = TicketStatus.Testing, UpdatedAt = now },

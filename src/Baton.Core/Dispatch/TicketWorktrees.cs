@@ -37,14 +37,23 @@ public sealed class TicketWorktrees
     public static TicketWorktrees For(AutopilotContext c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return new(c.Worktrees, c.Git, c.Git, c.Store, c.Time, c.Root, c.Files);
+        return new(c.Worktrees, c.Git, c.Git, c.Store, c.Time, c.Root, c.Files) { Local = c.Remote is { } remote ? remote.Owns : null };
     }
+
+    /// <summary>
+    /// Whether a recorded worktree is this repository's: a node's clone leaves another node's
+    /// worktree (in that node's clone) alone. Null: every one is.
+    /// </summary>
+    public Func<string, bool>? Local { get; init; }
+
+    /// <summary>The worktree is there and this repository's to change.</summary>
+    private bool Here([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? worktree) => worktree is not null && (Local?.Invoke(worktree) ?? true) && _files.DirectoryExists(worktree);
 
     /// <summary>Removes a merged or cancelled ticket's worktree (after a snapshot of anything uncommitted); a done ticket not in its target keeps it.</summary>
     public void RemoveIfFinished(Ticket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Status is not (TicketStatus.Done or TicketStatus.Cancelled) || ticket.Worktree is null || !_files.DirectoryExists(ticket.Worktree))
+        if (ticket.Status is not (TicketStatus.Done or TicketStatus.Cancelled) || !Here(ticket.Worktree))
         {
             return;
         }
@@ -75,7 +84,7 @@ public sealed class TicketWorktrees
     public void Discard(Ticket ticket, string why)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Worktree is null || !_files.DirectoryExists(ticket.Worktree))
+        if (!Here(ticket.Worktree))
         {
             return;
         }
@@ -96,7 +105,7 @@ public sealed class TicketWorktrees
     public string? FinishCleanUp(Ticket ticket, bool branchExists)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Worktree is not null && _files.DirectoryExists(ticket.Worktree))
+        if (Here(ticket.Worktree))
         {
             RemoveIfFinished(ticket);
             return _files.DirectoryExists(ticket.Worktree) ? null : $"{ticket.Id}: finished the clean-up an earlier run began (worktree removed)";
@@ -131,7 +140,7 @@ public sealed class TicketWorktrees
         ArgumentNullException.ThrowIfNull(others);
         var released = new List<string>();
         foreach (var t in others.Where(t => t.Number != next.Number && t.Branch == next.Branch && t.Status.IsFinished()
-            && t.Worktree is not null && t.Worktree != next.Worktree && _files.DirectoryExists(t.Worktree)))
+            && t.Worktree is not null && t.Worktree != next.Worktree && Here(t.Worktree)))
         {
             var snapshot = Snapshot(t, $"{next.Id} starts on {t.Branch}");
             _worktrees.RemoveWorktree(_root, t.Worktree!, force: true);
@@ -147,7 +156,7 @@ public sealed class TicketWorktrees
     public string? Snapshot(Ticket ticket, string why)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Worktree is null || !_files.DirectoryExists(ticket.Worktree) || !_changes.IsDirty(ticket.Worktree))
+        if (!Here(ticket.Worktree) || !_changes.IsDirty(ticket.Worktree!))
         {
             return null;
         }

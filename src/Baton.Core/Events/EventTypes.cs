@@ -54,6 +54,12 @@ public static class EventTypes
     /// <summary>A node found that a lease it held is gone (expired, or a newer one taken) and stopped acting on the ticket.</summary>
     public const string LeaseLost = "lease_lost";
 
+    /// <summary>A node pushed a ticket's branch to the shared remote (nodes.remote), so another node can resume it.</summary>
+    public const string BranchPushed = "branch_pushed";
+
+    /// <summary>A push to the shared remote failed or was refused; it is tried again with backoff.</summary>
+    public const string PushFailed = "push_failed";
+
     public const string NodeStarted = "node_started";
     public const string NodeStopped = "node_stopped";
 

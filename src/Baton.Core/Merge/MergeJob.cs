@@ -53,6 +53,14 @@ public sealed class MergeJob
     /// </summary>
     public bool Rebase { get; init; }
 
+    /// <summary>
+    /// A node's clone (nodes.remote): a merge made on the target's head brings the target up to
+    /// the remote's first (fetched), and a landing is a compare-and-swap push of the target from
+    /// where this clone last saw it (a remote that moved meanwhile makes it a retry, merged again
+    /// on the remote's new head). Null: this repository alone.
+    /// </summary>
+    public Nodes.SharedRemote? Remote { get; init; }
+
     /// <param name="tested">The commit the branch's gate passed on; it is what gets merged (null: the branch's head).</param>
     public async Task<MergeOutcome> RunAsync(string repo, string scratch, MergeRequest request, string? tested, string message, IReadOnlyList<string> gateCommands, TimeSpan gateTimeout, CancellationToken cancellationToken) =>
         Land(repo, request, await PrepareAsync(repo, scratch, request, tested, message, gateCommands, gateTimeout, null, null, cancellationToken).ConfigureAwait(false));
@@ -84,7 +92,7 @@ public sealed class MergeJob
 
         try
         {
-            var before = onto ?? _branches.Resolve(repo, "refs/heads/" + request.Target)
+            var before = onto ?? (Remote is { } remote ? remote.SyncTarget(request.Target).Local : _branches.Resolve(repo, "refs/heads/" + request.Target))
                 ?? throw new BatonException($"target branch '{request.Target}' does not exist");
             var branchHead = tested ?? _branches.Resolve(repo, "refs/heads/" + request.Branch)
                 ?? throw new BatonException($"branch '{request.Branch}' does not exist");
@@ -155,6 +163,13 @@ public sealed class MergeJob
 
         var merged = prepared.Commit!;
         var how = Rebase ? "rebased onto" : "merged into";
+        if (Remote is { } remote)
+        {
+            return remote.Land(request.Target, prepared.Onto, merged)
+                ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} {how} {request.Target} at {merged[..Math.Min(12, merged.Length)]}, pushed to {remote.Name}", merged)
+                : new MergeOutcome(MergeOutcome.Retry, $"{remote.Name}/{request.Target} moved meanwhile (another clone pushed to it): fetched and merged again on the next try");
+        }
+
         return _branches.FastForward(repo, request.Target, prepared.Onto, merged)
             ? new MergeOutcome(MergeOutcome.Merged, $"{request.Branch} {how} {request.Target} at {merged[..Math.Min(12, merged.Length)]}", merged)
             : new MergeOutcome(MergeOutcome.Retry, $"{request.Target} moved, or its checkout has local changes in the way; trying again");

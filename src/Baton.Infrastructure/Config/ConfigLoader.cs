@@ -168,13 +168,14 @@ public static class ConfigLoader
 
         if (doc.Map(doc.Root, "nodes") is { } nodes)
         {
-            doc.AllowOnly(nodes, "lease_ttl", "heartbeat");
+            doc.AllowOnly(nodes, "lease_ttl", "heartbeat", "remote");
             var d = config.Nodes;
             // heartbeat < lease_ttl is checked where both are used (`baton node`): either may come alone.
             var next = d with
             {
                 LeaseTtl = doc.Duration(nodes, ConfigSchema.Key("nodes.lease_ttl")) ?? d.LeaseTtl,
                 Heartbeat = doc.Duration(nodes, ConfigSchema.Key("nodes.heartbeat")) ?? d.Heartbeat,
+                Remote = doc.String(nodes, "remote") is { Length: > 0 } remote ? RemoteName(doc, nodes, remote) : d.Remote,
             };
             config = config with { Nodes = next };
         }
@@ -278,6 +279,12 @@ public static class ConfigLoader
             ReuseAgents = doc.Bool(map, "reuse_agents") ?? d.ReuseAgents,
         };
     }
+
+    /// <summary><c>nodes.remote</c>: a git remote's name, passed to git as one argument, so it must not look like an option or a path.</summary>
+    private static string RemoteName(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode nodes, string name) =>
+        System.Text.RegularExpressions.Regex.IsMatch(name, "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$") && !name.Contains("..", StringComparison.Ordinal)
+            ? name
+            : throw doc.Error(doc.Node(nodes, "remote")!, $"'nodes.remote' is '{name}', which is no remote name (letters, digits, '.', '_' and '-', as `git remote` lists them), or none");
 
     /// <summary><c>gate.roles</c>: role name to its list of commands, none empty.</summary>
     private static Dictionary<string, IReadOnlyList<string>> GateRoles(YamlDocument doc, YamlDotNet.RepresentationModel.YamlMappingNode gate)

@@ -460,6 +460,63 @@ public sealed class GitClient : IGit
         return r.ExitCode == 0 && r.StandardOutput.Trim() is { Length: > 0 } url ? url : null;
     }
 
+    public void Probe(string repo, string remote)
+    {
+        var r = Network(repo, ["ls-remote", "--heads", "--end-of-options", remote], TimeSpan.FromSeconds(30));
+        if (r.ExitCode != 0)
+        {
+            throw Failure(repo, ["ls-remote", "--heads", remote], r);
+        }
+    }
+
+    public string? FetchBranch(string repo, string remote, string branch)
+    {
+        var tracking = $"refs/remotes/{remote}/{branch}";
+        var r = Network(repo, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--end-of-options", remote, $"+{Heads}{branch}:{tracking}"], TimeSpan.FromMinutes(5));
+        if (r.ExitCode != 0)
+        {
+            // The one refusal that is an answer: the remote has no such branch (yet).
+            if (r.StandardError.Contains("couldn't find remote ref", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            throw Failure(repo, ["fetch", remote, branch], r);
+        }
+
+        return Resolve(repo, tracking);
+    }
+
+    public bool PushBranch(string repo, string remote, string branch, string commit, string? expected)
+    {
+        // --force-with-lease with an explicit value is a compare-and-swap on the remote's branch:
+        // it lands only if the branch is where this clone last saw it (empty: absent), so two
+        // clones never overwrite each other's pushes, and a rewritten branch (a rebase) still goes.
+        var r = Network(repo, ["push", "--quiet", "--porcelain", $"--force-with-lease={Heads}{branch}:{expected ?? ""}", "--end-of-options", remote, $"{commit}:{Heads}{branch}"], TimeSpan.FromMinutes(5));
+        if (r.ExitCode != 0)
+        {
+            // --porcelain prints a line per ref; "!" with "[rejected]" is the remote's branch
+            // being elsewhere (stale info, fetch first, non-fast-forward), not a broken remote.
+            if (r.StandardOutput.Split('\n').Any(l => l.StartsWith('!') && l.Contains("[rejected]", StringComparison.Ordinal)))
+            {
+                return false;
+            }
+
+            throw Failure(repo, ["push", remote, $"{commit}:{Heads}{branch}"], r);
+        }
+
+        Git(repo, ["update-ref", "-m", "baton: pushed", $"refs/remotes/{remote}/{branch}", commit]);
+        return true;
+    }
+
+    /// <summary>A git command that talks to a remote: bounded, and never waiting for a password on a terminal.</summary>
+    private ProcessResult Network(string dir, IReadOnlyList<string> args, TimeSpan timeout) =>
+        _runner.Run(new ProcessRequest("git", ["-C", dir, .. args])
+        {
+            Timeout = timeout,
+            Environment = new Dictionary<string, string> { ["GIT_TERMINAL_PROMPT"] = "0" },
+        });
+
     private bool BranchExists(string repo, string branch) =>
         Run(repo, ["show-ref", "--verify", "--quiet", Heads + branch]).ExitCode == 0;
 

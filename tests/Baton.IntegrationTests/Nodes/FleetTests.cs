@@ -7,40 +7,77 @@ using static Baton.IntegrationTests.Dispatch.AutopilotKit;
 namespace Baton.IntegrationTests.Nodes;
 
 /// <summary>
-/// Three `baton node` processes on one repository and one real PostgreSQL store, with scripted
-/// agents: a node killed mid-ticket loses its lease, the ticket finishes on another node, once.
+/// Three `baton node` processes, each in its own clone of one bare remote, on one real PostgreSQL
+/// store, with scripted agents: a node killed mid-ticket loses its lease, the ticket resumes on
+/// another node from the branch the killed one pushed, and lands once, on the remote.
 /// </summary>
 public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
 {
+    private static readonly string[] Names = ["n1", "n2", "n3"];
     private readonly PostgresDatabase _db;
+
+    // The first machine: tickets are filed and read here; it pushed the history to the remote.
     private readonly TestRepo _repo = new(init: false);
+    private readonly string _fleet = Path.Combine(Path.GetTempPath(), "baton-fleet-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly Dictionary<string, Process> _nodes = new(StringComparer.Ordinal);
 
     public FleetTests(PostgresServer server)
     {
         ArgumentNullException.ThrowIfNull(server);
         _db = server.CreateDatabase();
+        Directory.CreateDirectory(_fleet);
+        Git(_fleet, "init", "-q", "--bare", "-b", "main", Remote);
+        _repo.Git("remote", "add", "origin", Remote);
+        _repo.Git("push", "-q", "origin", "main");
         _repo.SetEnv("BATON_STORE_PASSWORD", _db.Password);
         _repo.Baton("init", "--store", _db.Url).Ok();
+        foreach (var name in Names)
+        {
+            // Each node's machine: `git clone REMOTE && baton init --store URL` joins the fleet.
+            var dir = Clone(name);
+            Git(_fleet, "clone", "-q", Remote, dir);
+            Git(dir, "config", "user.email", "node@example.com");
+            Git(dir, "config", "user.name", "Baton Node");
+            _repo.BatonIn(dir, null, "init", "--store", _db.Url).Ok();
+        }
+
         Configure("");
     }
 
-    private void Configure(string extra) => File.WriteAllText(Path.Combine(_repo.Dir, ".baton", "config.yaml"), $"""
-        store:
-          url: "{_db.Url}"
-        agents:
-          default: scripted
-        autopilot:
-          tick: 200ms
-          retry_base: 0s
-          retry_max: 1s
-          spawns_per_minute: 600
-          spawn_burst: 10
-        nodes:
-          lease_ttl: 3s
-          heartbeat: 500ms
+    private string Remote => Path.Combine(_fleet, "remote.git");
 
-        """ + extra);
+    private string Clone(string name) => Path.Combine(_fleet, name);
+
+    private static string Git(string dir, params string[] args)
+    {
+        var r = TestRepo.Run("git", ["-C", dir, .. args], dir, null, new Dictionary<string, string>(), TimeSpan.FromSeconds(30));
+        Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)} failed in {dir}: {r.Stderr}");
+        return r.Stdout;
+    }
+
+    /// <summary>The same config.yaml on the first machine and every node's clone (nodes.remote: origin, the default on PostgreSQL).</summary>
+    private void Configure(string extra)
+    {
+        foreach (var dir in Names.Select(Clone).Prepend(_repo.Dir))
+        {
+            File.WriteAllText(Path.Combine(dir, ".baton", "config.yaml"), $"""
+                store:
+                  url: "{_db.Url}"
+                agents:
+                  default: scripted
+                autopilot:
+                  tick: 200ms
+                  retry_base: 0s
+                  retry_max: 1s
+                  spawns_per_minute: 600
+                  spawn_burst: 10
+                nodes:
+                  lease_ttl: 3s
+                  heartbeat: 500ms
+
+                """ + extra);
+        }
+    }
 
     public void Dispose()
     {
@@ -51,6 +88,16 @@ public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
         }
 
         _repo.Dispose();
+        try
+        {
+            Directory.Delete(_fleet, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static void Signal(Process p, string signal)
@@ -75,7 +122,7 @@ public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
         }
     }
 
-    private void StartNode(string name) => _nodes[name] = _repo.StartBaton("node", "--name", name, "--capacity", "1", "--plain");
+    private void StartNode(string name) => _nodes[name] = _repo.StartBatonIn(Clone(name), "node", "--name", name, "--capacity", "1", "--plain");
 
     private List<(long Token, string Node, string Worker, string State)> Leases(long ticket)
     {
@@ -101,26 +148,32 @@ public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
         return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private string Diagnose() => Describe(_repo, new CliResult(0, "", "")) + "\nleases of T-1: " + string.Join("; ", Leases(1));
+    private string Diagnose() => Describe(_repo, new CliResult(0, "", "")) + "\nleases of T-1: " + string.Join("; ", Leases(1))
+        + "\nremote: " + Git(Remote, "for-each-ref", "--format=%(refname) %(objectname:short)");
+
+    private string[] Who() => Git(Remote, "show", "main:who.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
-    public void A_node_killed_mid_ticket_loses_its_lease_and_the_ticket_finishes_on_another_node_once()
+    public void A_node_killed_mid_ticket_loses_its_lease_and_another_node_resumes_the_ticket_from_its_pushed_branch_once()
     {
-        // The long ticket first (high priority), so a node is surely in the middle of it when killed.
-        var slow = Ticket(_repo, "Slow", Work("T-1", "slow.txt", "slow work", "@sleep 15"), "--priority", "high");
+        // The long ticket first (high priority), so a node is surely in the middle of it when
+        // killed: each attempt commits a line naming its agent, then works on for a while.
+        var slow = Ticket(_repo, "Slow", Work("T-1", "slow.txt", "slow work", "@run echo $BATON_WORKER >> who.txt\n@commit T-1: work of $BATON_WORKER\n@sleep 15"), "--priority", "high");
         var quick = new[] { Ticket(_repo, "Quick a", Work("T-2", "a.txt", "alpha")), Ticket(_repo, "Quick b", Work("T-3", "b.txt", "beta")) };
-        foreach (var name in new[] { "n1", "n2", "n3" })
+        foreach (var name in Names)
         {
             StartNode(name);
         }
 
-        // When the node holding T-1 is killed with SIGKILL while its agent works
+        // When the node holding T-1 is killed with SIGKILL while its agent works, after its commit was pushed
         TestRepo.WaitUntil(() => Leases(1).Any(l => l.State == "held"), "a node leased T-1", 120, Diagnose);
         var twin = _repo.Baton("node", "--name", Leases(1).Single().Node, "--until-done", "--plain");
         Assert.Equal(1, twin.ExitCode);
         Assert.Contains("is already running on this store", twin.Stderr, StringComparison.Ordinal);
         var victim = Leases(1).Single(l => l.State == "held");
-        TestRepo.WaitUntil(() => Events(_repo, "worker_prompt_sent").Any(e => e.GetProperty("worker").GetString() == victim.Worker), $"{victim.Worker} got its ticket", 60, Diagnose);
+        TestRepo.WaitUntil(() => Events(_repo, "branch_pushed", slow).Any(e => e.GetProperty("worker").GetString() == victim.Worker), $"{victim.Worker}'s commit was pushed", 60, Diagnose);
+        var branch = Show(_repo, slow).GetProperty("branch").GetString()!;
+        var pushed = Git(Remote, "rev-parse", "refs/heads/" + branch).Trim();
         _nodes[victim.Node].Kill(entireProcessTree: false);
         _nodes[victim.Node].WaitForExit(10_000);
 
@@ -148,7 +201,14 @@ public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
             Assert.Single(Events(_repo, "merged", id));
         }
 
-        Assert.Equal("slow work\n", _repo.Git("show", "main:slow.txt"));
+        // No lost commit: the remote's main holds every ticket's work, and the killed attempt's
+        // commit under the second attempt's (which resumed from the pushed branch, in another clone).
+        Assert.Equal("slow work\n", Git(Remote, "show", "main:slow.txt"));
+        Assert.Equal(("alpha\n", "beta\n"), (Git(Remote, "show", "main:a.txt"), Git(Remote, "show", "main:b.txt")));
+        Assert.Equal([victim.Worker, leases[1].Worker], Who());
+        Git(Remote, "merge-base", "--is-ancestor", pushed, "main");
+        Assert.Contains(Events(_repo, "task_dispatched", slow), e => e.GetProperty("worker").GetString() == leases[1].Worker
+            && e.GetProperty("metadata").GetProperty("worktree").GetString()!.StartsWith(Clone(leases[1].Node), StringComparison.Ordinal));
     }
 
     [Fact]
@@ -180,6 +240,25 @@ public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
         Assert.Equal(1, Scalar("SELECT count(*) FROM merge_requests WHERE ticket = 1"));
         Assert.Single(Events(_repo, "merged", id));
         // No lost commit: the first attempt's commit is under the second's on the merged branch.
-        Assert.Equal([first.Worker, second.Worker], _repo.Git("show", "main:who.txt").Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal([first.Worker, second.Worker], Who());
+    }
+
+    [Fact]
+    public void A_node_refuses_to_start_without_the_shared_remote_or_when_it_does_not_answer()
+    {
+        var reachable = _repo.Baton("node", "--name", "lonely", "--until-done", "--plain");
+        Assert.True(reachable.ExitCode == 0, Describe(_repo, reachable)); // the first machine's origin is the bare remote: it runs (nothing to do)
+
+        _repo.Git("remote", "remove", "origin");
+        var none = _repo.Baton("node", "--name", "lonely", "--until-done", "--plain");
+        Assert.Equal(1, none.ExitCode);
+        Assert.Contains("this clone has no git remote 'origin' (nodes.remote)", none.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nodes.remote: none", none.Stderr, StringComparison.Ordinal);
+
+        _repo.Git("remote", "add", "origin", Path.Combine(_fleet, "gone.git"));
+        var dead = _repo.Baton("node", "--name", "lonely", "--until-done", "--plain");
+        Assert.Equal(1, dead.ExitCode);
+        Assert.Contains("the git remote 'origin'", dead.Stderr, StringComparison.Ordinal);
+        Assert.Contains("does not answer", dead.Stderr, StringComparison.Ordinal);
     }
 }

@@ -53,6 +53,18 @@ public sealed class TestRepo : IDisposable
         return p;
     }
 
+    /// <summary>As <see cref="StartBaton"/>, in another folder (a second clone of the repository), with this repository's environment and tmux server.</summary>
+    public Process StartBatonIn(string cwd, params string[] args)
+    {
+        var bin = RepoPaths.Baton;
+        var info = StartInfo(bin[0], [.. bin.Skip(1), .. args], cwd, _env);
+        info.RedirectStandardInput = false;
+        var p = Process.Start(info)!;
+        new Thread(() => p.StandardOutput.ReadToEnd()) { IsBackground = true }.Start();
+        new Thread(() => p.StandardError.ReadToEnd()) { IsBackground = true }.Start();
+        return p;
+    }
+
     public CliResult Tmux(params string[] args) => Run("tmux", ["-L", Socket, .. args], Dir, null, _env, TimeSpan.FromSeconds(15));
 
     public string Git(params string[] args)
