@@ -32,7 +32,7 @@ public static class Program
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
-        var root = CreateRoot(output, environment ?? CliEnvironment.Process());
+        var root = CreateRoot(output, environment ?? CliEnvironment.Process(), args.Length > 0 ? args[0] : null);
 
         // Prompts may start with "@": never read them as response files.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
@@ -56,67 +56,85 @@ public static class Program
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output.Out, Error = output.Error, ProcessTerminationTimeout = null }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Every top-level command with the names it answers to, in help order. A run builds only the
+    /// command its first word names (an agent's `ticket show` does not pay for the other 50
+    /// commands' options); help, an unknown word and tests build them all. A test checks these
+    /// names against the commands the factories make.
+    /// </summary>
+    public static readonly CommandFactory[] Commands =
+    [
+        new(["init"], InitCommand.Create),
+        new(["spawn"], SpawnCommand.Create),
+        new(["sandbox"], SandboxCommand.Create),
+        new(["credentials"], CredentialsCommand.Create),
+        new(["list", "ls"], ListCommand.Create),
+        new(["capture"], CaptureCommand.Create),
+        new(["send"], SendCommand.Create),
+        new(["attach"], AttachCommand.Create),
+        new(["kill"], KillCommand.Create),
+        new(["kill-all"], KillCommand.CreateAll),
+        new(["nudge"], WorkerActionCommand.CreateNudge),
+        new(["approve"], WorkerActionCommand.CreateApprove),
+        new(["role"], RoleCommand.Create),
+        new(["directive"], RoleCommand.CreateDirective),
+        new(["memory"], RoleCommand.CreateMemory),
+        new(["ticket", "tickets"], TicketCommand.Create),
+        new(["feature"], FeatureCommand.Create),
+        new(["status"], StatusCommand.Create),
+        new(["export"], ExportCommand.Create),
+        new(["inbox"], InboxCommand.Create),
+        new(["events"], EventsCommand.Create),
+        new(["notify"], NotifyCommand.Create),
+        new(["dashboard"], DashboardCommand.Create),
+        new(["scripted-agent"], ScriptedAgentCommand.Create),
+        new(["headless-run"], HeadlessRunCommand.Create),
+        new(["up"], UpCommand.Create),
+        new(["down"], UpCommand.CreateDown),
+        new(["prophet"], ProphetCommand.Create),
+        new(["demo"], DemoCommand.Create),
+        new(["wip"], WipCommand.Create),
+        new(["store"], StoreCommand.Create),
+        new(["node"], NodeCommand.Create),
+        new(["nodes"], NodesCommand.Create),
+        new(["handoff"], HandoffCommand.Create),
+        new(["handoffs"], HandoffCommand.CreateList),
+        new(["conflicts"], ConflictsCommand.Create),
+        new(["gate"], GateCommand.Create),
+        new(["gates"], GateCommand.CreateList),
+        new(["ci"], CiCommand.Create),
+        new(["gc"], GcCommand.Create),
+        new(["emergency-stop"], EmergencyStopCommand.Create),
+        new(["validate"], ValidateCommand.Create),
+        new(["service"], ServiceCommand.Create),
+        new(["merge-queue"], MergeCommand.CreateQueue),
+        new(["merge"], MergeCommand.CreateMerge),
+        new(["sync-status"], SyncStatusCommand.Create),
+        new(["hooks"], SyncStatusCommand.CreateHooks),
+        new(["usage"], UsageCommand.Create),
+        new(["budget"], BudgetCommand.Create),
+        new(["doctor"], DoctorCommand.Create),
+        new(["pr"], PrCommand.Create),
+        new(["github"], GitHubCommand.Create),
+        new(["plan"], PlanCommand.Create),
+        new(["synthesize"], SynthesizeCommand.Create),
+        new(["mcp"], McpCommand.Create),
+    ];
+
     /// <summary>Every command of `baton`, writing to <paramref name="output"/> (tests walk this tree).</summary>
-    public static RootCommand CreateRoot(CliOutput output, CliEnvironment environment)
+    public static RootCommand CreateRoot(CliOutput output, CliEnvironment environment) => CreateRoot(output, environment, null);
+
+    /// <summary>The root with only the command <paramref name="first"/> names, or with all when it names none.</summary>
+    public static RootCommand CreateRoot(CliOutput output, CliEnvironment environment, string? first)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(environment);
         var root = new BatonRootCommand(output, environment);
-        root.Subcommands.Add(InitCommand.Create());
-        root.Subcommands.Add(SpawnCommand.Create());
-        root.Subcommands.Add(SandboxCommand.Create());
-        root.Subcommands.Add(CredentialsCommand.Create());
-        root.Subcommands.Add(ListCommand.Create());
-        root.Subcommands.Add(CaptureCommand.Create());
-        root.Subcommands.Add(SendCommand.Create());
-        root.Subcommands.Add(AttachCommand.Create());
-        root.Subcommands.Add(KillCommand.Create());
-        root.Subcommands.Add(KillCommand.CreateAll());
-        root.Subcommands.Add(WorkerActionCommand.CreateNudge());
-        root.Subcommands.Add(WorkerActionCommand.CreateApprove());
-        root.Subcommands.Add(RoleCommand.Create());
-        root.Subcommands.Add(RoleCommand.CreateDirective());
-        root.Subcommands.Add(RoleCommand.CreateMemory());
-        root.Subcommands.Add(TicketCommand.Create());
-        root.Subcommands.Add(FeatureCommand.Create());
-        root.Subcommands.Add(StatusCommand.Create());
-        root.Subcommands.Add(ExportCommand.Create());
-        root.Subcommands.Add(InboxCommand.Create());
-        root.Subcommands.Add(EventsCommand.Create());
-        root.Subcommands.Add(NotifyCommand.Create());
-        root.Subcommands.Add(DashboardCommand.Create());
-        root.Subcommands.Add(ScriptedAgentCommand.Create());
-        root.Subcommands.Add(HeadlessRunCommand.Create());
-        root.Subcommands.Add(UpCommand.Create());
-        root.Subcommands.Add(UpCommand.CreateDown());
-        root.Subcommands.Add(ProphetCommand.Create());
-        root.Subcommands.Add(DemoCommand.Create());
-        root.Subcommands.Add(WipCommand.Create());
-        root.Subcommands.Add(StoreCommand.Create());
-        root.Subcommands.Add(NodeCommand.Create());
-        root.Subcommands.Add(NodesCommand.Create());
-        root.Subcommands.Add(HandoffCommand.Create());
-        root.Subcommands.Add(HandoffCommand.CreateList());
-        root.Subcommands.Add(ConflictsCommand.Create());
-        root.Subcommands.Add(GateCommand.Create());
-        root.Subcommands.Add(GateCommand.CreateList());
-        root.Subcommands.Add(CiCommand.Create());
-        root.Subcommands.Add(GcCommand.Create());
-        root.Subcommands.Add(EmergencyStopCommand.Create());
-        root.Subcommands.Add(ValidateCommand.Create());
-        root.Subcommands.Add(ServiceCommand.Create());
-        root.Subcommands.Add(MergeCommand.CreateQueue());
-        root.Subcommands.Add(MergeCommand.CreateMerge());
-        root.Subcommands.Add(SyncStatusCommand.Create());
-        root.Subcommands.Add(SyncStatusCommand.CreateHooks());
-        root.Subcommands.Add(UsageCommand.Create());
-        root.Subcommands.Add(BudgetCommand.Create());
-        root.Subcommands.Add(DoctorCommand.Create());
-        root.Subcommands.Add(PrCommand.Create());
-        root.Subcommands.Add(GitHubCommand.Create());
-        root.Subcommands.Add(PlanCommand.Create());
-        root.Subcommands.Add(SynthesizeCommand.Create());
-        root.Subcommands.Add(McpCommand.Create());
+        var only = first is null ? null : Array.Find(Commands, c => c.Names.Contains(first, StringComparer.Ordinal));
+        foreach (var factory in only is null ? Commands : [only])
+        {
+            root.Subcommands.Add(factory.Create());
+        }
 
         return root;
     }
