@@ -68,7 +68,8 @@ run_case() {
         (cd "$repo" && baton init >/dev/null)
     fi
     {
-        [[ -n "$url" ]] && printf 'store:\n  url: "%s"\n' "$url"
+        # Every node runs in this one repository: the bench measures claims, not git pushes.
+        [[ -n "$url" ]] && printf 'store:\n  url: "%s"\nnodes:\n  remote: none\n' "$url"
         printf 'agents:\n  default: scripted\nautopilot:\n  tick: 200ms\n  spawns_per_minute: 600\n  spawn_burst: 200\n' 
         printf 'conflicts:\n  enabled: false\n'
     } >"$repo/.baton/config.yaml"
