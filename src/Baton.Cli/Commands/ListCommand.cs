@@ -49,7 +49,8 @@ internal static class ListCommand
                     Markup.Escape(w.Name),
                     Markup.Escape(w.Agent + (w.Mode == WorkerMode.Headless ? " (headless)" : "")),
                     StateMarkup(w),
-                    w.Ticket is { } ticket ? Baton.Core.Tickets.TicketId.Format(ticket) : "",
+                    // A warm pool agent (autopilot.warm_pool) waits, started, for its ticket.
+                    w.Ticket is { } ticket ? Baton.Core.Tickets.TicketId.Format(ticket) : Baton.Core.Dispatch.WarmPool.IsPooled(w) && w.State.IsLive() ? "[cyan](warm pool)[/]" : "",
                     Markup.Escape(ShortPath(host, w.Directory)),
                     WorkerRows.Duration((long)(now - w.CreatedAt).TotalSeconds),
                     WorkerRows.Duration(WorkerRows.SecondsSinceOutput(w, v.Session, now)),

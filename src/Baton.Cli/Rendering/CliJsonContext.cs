@@ -24,7 +24,8 @@ public sealed record WorkerJson(
     DateTimeOffset? PausedUntil,
     long? ContextTokens = null,
     long? ContextEffectiveWindow = null,
-    double? ContextPercent = null);
+    double? ContextPercent = null,
+    bool Pooled = false);
 
 public sealed record SendJson(string Worker, bool Verified, int EnterAttempts, int Chunks, string Detail);
 

@@ -29,7 +29,8 @@ internal static class WorkerRows
         w.PausedUntil,
         context?.Tokens,
         context?.EffectiveWindow,
-        context?.Percent);
+        context?.Percent,
+        Baton.Core.Dispatch.WarmPool.IsPooled(w) && w.State.IsLive());
 
     /// <summary>Each worker's context fill from its latest usage row, measured against the effective window of its model.</summary>
     public static Dictionary<string, ContextGauge> Contexts(IEnumerable<UsageRow> rows, IReadOnlyDictionary<string, long> windows)

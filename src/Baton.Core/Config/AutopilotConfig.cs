@@ -83,6 +83,9 @@ public sealed record AutopilotConfig
     /// <summary>Keep a finished ticket's agent (whose profile can reset) until its ticket landed, then give it the next ready ticket of its role and profile.</summary>
     public bool ReuseAgents { get; init; }
 
+    /// <summary>Idle agents started ahead of demand per role and profile that waiting tickets need (0: none).</summary>
+    public int WarmPool { get; init; }
+
     /// <summary><c>merge</c>: a merge commit on the target; <c>rebase</c>: the branch's commits replayed onto it (linear history).</summary>
     public MergeStrategy MergeStrategy { get; init; } = MergeStrategy.Merge;
 

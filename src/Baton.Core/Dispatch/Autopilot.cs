@@ -44,6 +44,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
     private readonly StepGuard _guard;
     private readonly TickWait _wait;
     private readonly StackOrphans _orphans;
+    private readonly PoolKeeper _pool;
 
     private readonly Dictionary<long, int> _ticketErrors = [];
     private const int MaxTicketErrors = 20;
@@ -86,6 +87,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         _results = new Synthesis.FeatureResults(c.Tickets, c.Store,
             c.Patches is { } patches ? new Synthesis.DossierBuilder(c.Merges, patches, c.Git, c.Git, c.Root, c.Workers.Redactor) { BaseBranch = c.Config.BaseBranch } : null, c.Files, c.Paths, c.Time);
         _orphans = new StackOrphans(c.Tickets, c.Merges, _life);
+        _pool = PoolKeeper.For(c);
         _recovery = new AutopilotRecovery(c, gateRunner, mergeJob, _life);
         _budgets = c.Budgets is { } budgets ? new Budgets.BudgetWatch(budgets, c.Store, c.Time, t => _dispatcher.CandidateFor(t)) : null;
     }
@@ -226,10 +228,12 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             await _guard.RunAsync(report, "recovering", () => { _recovery.Recover(report); return Task.CompletedTask; }).ConfigureAwait(false);
             await _guard.RunAsync(report, "finishing clean-ups an earlier run began", () => { _unfinished.FinishAll(report); return Task.CompletedTask; }).ConfigureAwait(false);
             await _guard.RunAsync(report, "restarting agents without their ticket", () => _recovery.RestartUnpromptedAsync(report, ct)).ConfigureAwait(false);
+            await _guard.RunAsync(report, "the warm pool an earlier run left", () => { _pool.Recover(report); return Task.CompletedTask; }).ConfigureAwait(false);
             _recovered = true;
         }
 
         await _guard.RunAsync(report, "collecting background work", () => _background.CollectAsync(report)).ConfigureAwait(false);
+        _pool.Collect(report);
         // An agent's report (`baton ticket done`, its hook) usually woke this tick: its gate starts
         // before the monitor and the supervisor, which cost a process per busy worker.
         if (_ctx.Pushes is { } pushes)
@@ -364,6 +368,8 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             // Recorded by the spawner itself, or a stopped gate; the next start retries what is left.
         }
 
+        await _pool.DrainAsync().ConfigureAwait(false); // pool agents never outlive the loop
+
         if (_ctx.Notifier is { } notifier)
         {
             // Each send is bounded by its channel's timeout; what is still queued waits in the store.
@@ -402,7 +408,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
 
     /// <summary>The background work the loop holds, finished or not (it is let go when the tick collects it).</summary>
     private IEnumerable<Task> Held() =>
-        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_background.Tasks).Concat(_handoffs.Running).Concat(_github.Running);
+        _completion.Running.Concat(_conflicts.Running is { } scan ? [scan] : []).Concat(_background.Tasks).Concat(_handoffs.Running).Concat(_github.Running).Concat(_pool.Tasks);
 
     private void Dispatch(TickReport report, CancellationToken ct)
     {
@@ -419,8 +425,12 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         if (candidates.Count == 0)
         {
             ReleaseUnused(free, report);
+            KeepPool(all, report, now);
             return;
         }
+
+        // Idle pool agents take tickets like free agents (WarmPool.Match); the others hold their slots.
+        free.AddRange(_pool.Pooled(all).Where(w => WarmPool.Idle(w) && !_pool.Settling(w.Name)));
 
         // Agents being started count like live ones (their rows may not exist yet); agents whose
         // ticket landed are counted below, once it is known which of them stay.
@@ -450,8 +460,8 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             candidates = Reuse(candidates, free, counted, tasks, held, gate, report, awaited);
             counted.AddRange(free.Where(w => awaited.Contains(w.Name)).Select(w => (w.Role, w.Agent)));
             free.RemoveAll(w => _background.Reusing(w.Name) || awaited.Contains(w.Name));
-            // A kept agent (exit_when_done: false) that found nothing stays, and holds its slot.
-            var staying = free.Where(w => KeptAgents.Keeps(RolesOf(_ctx)(), w)).ToList();
+            // A kept agent (exit_when_done: false) that found nothing stays, and holds its slot; so does a pool agent.
+            var staying = free.Where(w => WarmPool.IsPooled(w) || KeptAgents.Keeps(RolesOf(_ctx)(), w)).ToList();
             counted.AddRange(staying.Select(w => (w.Role, w.Agent)));
             ReleaseUnused(free.Except(staying).ToList(), report);
         }
@@ -473,6 +483,60 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
                 report.Add("dispatched", c.Ticket.Id, claimed.Assignee, $"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}", new Dictionary<string, string> { ["role"] = c.Role, ["agent"] = c.Agent, ["branch"] = claimed.Branch ?? "" });
             }
         }
+
+        // Ready tickets go first: slots that idle pool agents hold and a ticket waiting for a slot
+        // could have are given back (those agents end; the ticket starts once they have).
+        var idlePool = _pool.Pooled(all).Where(w => !_background.Reusing(w.Name) && !_pool.Settling(w.Name)).ToList();
+        var forSlots = plan.Waiting.Where(w => w.Reason.Contains("max_workers", StringComparison.Ordinal) || w.Reason.Contains("capacity", StringComparison.Ordinal)
+            || w.Reason.Contains("max_instances", StringComparison.Ordinal)).Select(w => w.Candidate).ToList();
+        if (idlePool.Count > 0 && forSlots.Count > 0)
+        {
+            var others = counted.ToList();
+            idlePool.ForEach(w => others.Remove((w.Role, w.Agent)));
+            var could = DispatchPlanner.Plan(forSlots, others, _dispatcher.Limits(int.MaxValue, held), tasks).Start;
+            foreach (var w in idlePool.OrderByDescending(w => w.CreatedAt).Take(could.Count))
+            {
+                _pool.EndLater(w, $"its slot goes to the ready {could[0].Ticket.Id}", report);
+            }
+        }
+
+        KeepPool(all, report, now);
+    }
+
+    /// <summary>
+    /// autopilot.warm_pool: starts the pool agents the waiting tickets call for where the limits
+    /// have room (the same max_workers, capacity, max_instances, spawn rate and held profiles as a
+    /// ticket; a pool agent has no ticket, so max_tasks and budgets apply when it takes one), and
+    /// ends those no waiting ticket needs. Runs with a pool size of 0 too: what a killed loop left goes.
+    /// </summary>
+    private void KeepPool(List<Worker> all, TickReport report, DateTimeOffset now)
+    {
+        if (_ctx.Node is not null || (_ctx.Config.WarmPool == 0 && _pool.Pooled(all).Count == 0))
+        {
+            return;
+        }
+
+        var live = all.Where(w => !_background.Reusing(w.Name)).ToList();
+        var counted = live.Select(w => (w.Role, w.Agent))
+            .Concat(_background.Spawns.Values.Where(s => live.All(w => w.Name != s.Candidate.Ticket.Assignee)).Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)))
+            .Concat(_pool.Starting.Where(p => live.All(w => w.Name != p.Name)).Select(p => ((string?)p.Role, p.Agent)))
+            .ToList();
+        var held = new Dictionary<string, string>(Supervisor.PausedAgents(live), StringComparer.Ordinal);
+        foreach (var (agent, why) in TokenBudget.Spent(_ctx.Store, _ctx.Config.TokensPerHour, now))
+        {
+            held.TryAdd(agent, why);
+        }
+
+        _pool.Step(_ctx.Config.WarmPool, _ctx.Config.WarmPool == 0 ? [] : _pool.Waiting(t => _dispatcher.CandidateFor(t)), live, start =>
+        {
+            var fits = DispatchPlanner.Plan(start, counted, _dispatcher.Limits(_bucket.Available(_ctx.Time.GetUtcNow()), held), []).Start;
+            foreach (var _ in fits)
+            {
+                _bucket.TryTake(_ctx.Time.GetUtcNow());
+            }
+
+            return fits;
+        }, report);
     }
 
     /// <summary>
@@ -487,7 +551,9 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
         var left = candidates.ToList();
         foreach (var (c, agent) in WarmPool.Match(fits, free, a => ProfileOf(_ctx, a)))
         {
-            if (_ctx.Tickets.GetTicket(agent.Ticket!.Value) is not { } previous)
+            // A pool agent has no previous ticket (WarmPool.IsPooled).
+            var previous = agent.Ticket is { } had ? _ctx.Tickets.GetTicket(had) : null;
+            if (previous is null && !WarmPool.IsPooled(agent))
             {
                 continue;
             }
@@ -496,7 +562,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             {
                 // Still ending the turn that reported its ticket done (usually well under a
                 // second): the ticket waits for it, up to the time an exit would wait for it.
-                if (_ctx.Time.GetUtcNow() - (previous.FinishedAt ?? previous.UpdatedAt) < TicketLifecycle.TurnWait)
+                if (previous is not null && _ctx.Time.GetUtcNow() - (previous.FinishedAt ?? previous.UpdatedAt) < TicketLifecycle.TurnWait)
                 {
                     left.Remove(c);
                     awaited.Add(agent.Name);
@@ -516,7 +582,7 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
                 left.Remove(c);
                 counted.Add((c.Role, c.Agent));
                 tasks.Add((c.Role, c.Agent));
-                report.Add("dispatched", c.Ticket.Id, claimed.Assignee, $"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}, reusing it after {previous.Id}",
+                report.Add("dispatched", c.Ticket.Id, claimed.Assignee, $"{c.Ticket.Id} -> {claimed.Assignee} ({c.Role}, {c.Agent}) on {claimed.Branch}, " + (previous is null ? "from the warm pool" : $"reusing it after {previous.Id}"),
                     new Dictionary<string, string> { ["role"] = c.Role, ["agent"] = c.Agent, ["branch"] = claimed.Branch ?? "", ["reused"] = "true" });
             }
         }

@@ -148,7 +148,7 @@ public sealed class AutopilotBackground
     /// landed, and gives it to it in the background (<see cref="WorkerReuse"/>). The previous
     /// ticket lets go of the folder first, so its clean-up never removes the new ticket's worktree.
     /// </summary>
-    public Ticket? Reuse(DispatchCandidate candidate, Worker agent, Ticket previous)
+    public Ticket? Reuse(DispatchCandidate candidate, Worker agent, Ticket? previous)
     {
         var claimed = _dispatcher.Claim(candidate, agent);
         if (claimed is null)
@@ -156,7 +156,11 @@ public sealed class AutopilotBackground
             return null;
         }
 
-        _ctx.Tickets.Mutate(previous.Number, t => new TicketMutation(t with { Worktree = null }, []));
+        if (previous is not null)
+        {
+            _ctx.Tickets.Mutate(previous.Number, t => new TicketMutation(t with { Worktree = null }, []));
+        }
+
         var prompt = _dispatcher.Prompt(claimed, null);
         var isolate = _ctx.Isolate;
         Task<Worker> task = isolate is null
@@ -174,7 +178,7 @@ public sealed class AutopilotBackground
         return claimed;
     }
 
-    private static async Task<Worker> ReuseOn(AutopilotContext c, Worker agent, Ticket previous, Ticket claimed, string prompt)
+    private static async Task<Worker> ReuseOn(AutopilotContext c, Worker agent, Ticket? previous, Ticket claimed, string prompt)
     {
         var reuse = new WorkerReuse(c.Store, c.WorkerService(), c.Workers.Profiles, c.Git, c.Worktrees, c.Git, TicketWorktrees.For(c), c.Time, c.Root)
         {

@@ -20,9 +20,56 @@ public static class WarmPool
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(candidate);
-        return profile?.Reset is not null && agent.Mode == WorkerMode.Tmux && agent.State is WorkerState.Idle or WorkerState.Busy
+        // A pool agent never had a conversation: it needs no reset, only a profile that still exists.
+        return (profile?.Reset is not null || (profile is not null && IsPooled(agent))) && agent.Mode == WorkerMode.Tmux && agent.State is WorkerState.Idle or WorkerState.Busy
             && agent.Role == candidate.Role && agent.Agent == candidate.Agent && candidate.Ticket.Worktree is null && candidate.Ticket.Branch is null
             && (candidate.Ticket.WorkerWanted is null || candidate.Ticket.WorkerWanted == agent.Name);
+    }
+
+    /// <summary>Names of the agents the autopilot starts ahead of demand (autopilot.warm_pool) begin with this.</summary>
+    public const string PoolPrefix = "pool-";
+
+    /// <summary>
+    /// An agent of the warm pool, not yet given a ticket: its name says it was started for the
+    /// pool (the store row survives a killed loop, so the next one finds it), and it has no ticket.
+    /// Once it takes one it is an ordinary ticket's agent.
+    /// </summary>
+    public static bool IsPooled(Worker agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return agent.Ticket is null && agent.Name.StartsWith(PoolPrefix, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// autopilot.warm_pool: which pool agents to start and which to end. <paramref name="waiting"/>:
+    /// the tickets that will need an agent but cannot start now (their dependencies are not done),
+    /// as candidates in dispatch order, each a pool agent could take (<see cref="CanTake"/>'s ticket
+    /// conditions); <paramref name="pooled"/>: the pool's live agents and those being started. Each
+    /// (role, profile) pair keeps min(size, its waiting tickets) agents; a pair that no waiting
+    /// ticket needs keeps none. Returns one candidate per agent to start (the ticket it is started
+    /// for, so the limits can be asked about it) and the agents to end (the newest first).
+    /// </summary>
+    public static (IReadOnlyList<DispatchCandidate> Start, IReadOnlyList<Worker> End) PlanPool(int size, IReadOnlyList<DispatchCandidate> waiting, IReadOnlyList<Worker> pooled)
+    {
+        ArgumentNullException.ThrowIfNull(waiting);
+        ArgumentNullException.ThrowIfNull(pooled);
+        var wanted = waiting.Where(c => c.Ticket.Worktree is null && c.Ticket.Branch is null && c.Ticket.WorkerWanted is null)
+            .GroupBy(c => (c.Role, c.Agent)).ToDictionary(g => g.Key, g => g.Take(Math.Max(0, size)).ToList());
+        var start = new List<DispatchCandidate>();
+        var end = new List<Worker>();
+        foreach (var group in pooled.GroupBy(w => (Role: w.Role ?? "", w.Agent)))
+        {
+            var keep = wanted.TryGetValue(group.Key, out var want) ? want.Count : 0;
+            end.AddRange(group.OrderByDescending(w => w.CreatedAt).ThenBy(w => w.Name, StringComparer.Ordinal).Take(Math.Max(0, group.Count() - keep)));
+        }
+
+        foreach (var ((role, agent), want) in wanted)
+        {
+            var have = pooled.Count(w => (w.Role ?? "") == role && w.Agent == agent);
+            start.AddRange(want.Skip(have));
+        }
+
+        return (start, end);
     }
 
     /// <summary>Whether the paired agent can be given its ticket now (its last turn is over).</summary>

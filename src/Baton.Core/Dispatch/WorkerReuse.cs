@@ -55,19 +55,24 @@ public sealed class WorkerReuse
     /// <summary>How often the screen is read while waiting for the agent to be ready after its reset.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
-    public async Task<Worker> ReuseAsync(Worker agent, Ticket previous, Ticket claimed, string startPoint, string prompt, CancellationToken ct)
+    /// <param name="previous">The ticket the agent finished; null for an agent of the warm pool (<see cref="WarmPool.IsPooled"/>), which never had one: nothing to save, no conversation to reset.</param>
+    public async Task<Worker> ReuseAsync(Worker agent, Ticket? previous, Ticket claimed, string startPoint, string prompt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(agent);
-        ArgumentNullException.ThrowIfNull(previous);
         ArgumentNullException.ThrowIfNull(claimed);
         var profile = _profiles.Get(agent.Agent);
-        var reset = profile.Reset ?? throw new BatonException($"agent profile '{profile.Name}' has no reset command: its agents cannot take another ticket");
+        var reset = previous is null ? null
+            : profile.Reset ?? throw new BatonException($"agent profile '{profile.Name}' has no reset command: its agents cannot take another ticket");
         var clock = Stopwatch.StartNew();
 
         // The folder, made the new ticket's: nothing of the previous one may stay in it.
-        _ticketWorktrees.Snapshot(previous with { Worktree = agent.Directory }, "reused");
+        if (previous is not null)
+        {
+            _ticketWorktrees.Snapshot(previous with { Worktree = agent.Directory }, "reused");
+        }
+
         _checkouts.SwitchFresh(agent.Directory, claimed.Branch!, startPoint);
-        if (previous.Branch is { } old && !FeatureBranches.IsLongLived(old) && previous.Target is { } target && _history.MergeState(_root, old, target) != MergeState.NotMerged)
+        if (previous?.Branch is { } old && !FeatureBranches.IsLongLived(old) && previous.Target is { } target && _history.MergeState(_root, old, target) != MergeState.NotMerged)
         {
             _worktrees.DeleteBranch(_root, old);
         }
@@ -78,10 +83,13 @@ public sealed class WorkerReuse
 
         // The reset, then the prompt once the agent reads as ready again (a prompt typed while it
         // still handles the reset could be swallowed by it).
-        var cleared = await _workers.SendAsync(agent.Name, reset, ct).ConfigureAwait(false);
-        if (!cleared.Verified)
+        if (reset is not null)
         {
-            throw new BatonException($"{agent.Name} did not take its reset command '{reset}': {cleared.Detail}");
+            var cleared = await _workers.SendAsync(agent.Name, reset, ct).ConfigureAwait(false);
+            if (!cleared.Verified)
+            {
+                throw new BatonException($"{agent.Name} did not take its reset command '{reset}': {cleared.Detail}");
+            }
         }
 
         await ReadyAsync(row, profile, ct).ConfigureAwait(false);
@@ -89,13 +97,15 @@ public sealed class WorkerReuse
         var typed = await _workers.SendAsync(agent.Name, text, ct).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         _store.AppendEvent(Dispatcher.Event(claimed, EventTypes.WorkerReused,
-            $"{agent.Name} reused for {claimed.Id} after {previous.Id}: '{reset}' typed, {agent.Directory} checked out afresh on {claimed.Branch}" + (typed.Verified ? "" : $" (prompt NOT confirmed: {typed.Detail})"), now, agent.Name,
+            (previous is null ? $"{agent.Name} taken from the warm pool for {claimed.Id}: " : $"{agent.Name} reused for {claimed.Id} after {previous.Id}: '{reset}' typed, ")
+            + $"{agent.Directory} checked out afresh on {claimed.Branch}" + (typed.Verified ? "" : $" (prompt NOT confirmed: {typed.Detail})"), now, agent.Name,
             new Dictionary<string, string>
             {
-                ["previous_ticket"] = previous.Id,
+                ["previous_ticket"] = previous?.Id ?? "",
+                ["pool"] = previous is null ? "true" : "false",
                 ["agent"] = agent.Agent,
                 ["role"] = agent.Role ?? "",
-                ["reset"] = reset,
+                ["reset"] = reset ?? "",
                 ["worktree"] = agent.Directory,
                 ["branch"] = claimed.Branch ?? "",
                 ["switch_ms"] = Ms(switched),
@@ -109,7 +119,7 @@ public sealed class WorkerReuse
     private static string Ms(TimeSpan t) => ((long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The worker's row names the new ticket from now on (its hook calls and states are that ticket's).</summary>
-    private Worker Take(string name, Ticket claimed, Ticket previous)
+    private Worker Take(string name, Ticket claimed, Ticket? previous)
     {
         for (var tries = 0; tries < 5; tries++)
         {
@@ -119,7 +129,7 @@ public sealed class WorkerReuse
                 throw new BatonException($"worker '{name}' is {current.State.ToText()}: it cannot take {claimed.Id}");
             }
 
-            var next = current with { Ticket = claimed.Number, Evidence = $"reused: {previous.Id} -> {claimed.Id}", StateSince = _time.GetUtcNow() };
+            var next = current with { Ticket = claimed.Number, Evidence = previous is null ? $"warm pool -> {claimed.Id}" : $"reused: {previous.Id} -> {claimed.Id}", StateSince = _time.GetUtcNow() };
             if (_store.UpdateWorkers([new(next, null, current)]) == 1)
             {
                 return next;

@@ -4,6 +4,8 @@ public static class EventTypes
 {
     public const string WorkerSpawned = "worker_spawned";
     public const string WorkerReused = "worker_reused";
+    public const string WorkerPooled = "worker_pooled";
+    public const string WorkerUnpooled = "worker_unpooled";
     public const string WorkerStartupAnswered = "worker_startup_answered";
     public const string WorkerReady = "worker_ready";
     public const string WorkerPromptSent = "worker_prompt_sent";

@@ -235,7 +235,7 @@ public static class ConfigLoader
     {
         doc.AllowOnly(map, "max_workers", "spawns_per_minute", "spawn_burst", "tick", "default_role", "base_branch", "branch_pattern",
             "headless", "stall_after", "max_nudges", "on_stall", "idle_after", "retry_attempts", "retry_base", "retry_max", "status_files", "keep_exited",
-            "hold_on_overlap", "stack_dependents", "reuse_agents");
+            "hold_on_overlap", "stack_dependents", "reuse_agents", "warm_pool");
         var pattern = doc.String(map, "branch_pattern");
         if (pattern is not null && (!pattern.Contains("{ticket}", StringComparison.Ordinal) || !System.Text.RegularExpressions.Regex.IsMatch(pattern, @"^[A-Za-z0-9_./{}-]+$")))
         {
@@ -277,6 +277,7 @@ public static class ConfigLoader
             HoldOnOverlap = doc.Bool(map, "hold_on_overlap") ?? d.HoldOnOverlap,
             StackDependents = doc.Bool(map, "stack_dependents") ?? d.StackDependents,
             ReuseAgents = doc.Bool(map, "reuse_agents") ?? d.ReuseAgents,
+            WarmPool = doc.Int(map, ConfigSchema.Key("autopilot.warm_pool")) ?? d.WarmPool,
         };
     }
 

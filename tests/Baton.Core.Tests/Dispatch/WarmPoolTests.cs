@@ -85,4 +85,51 @@ public sealed class WarmPoolTests
         Assert.False(WarmPool.Idle(busy));
         Assert.True(WarmPool.Idle(idle));
     }
+
+    private static Worker Pooled(string name, string role = "worker", string agent = "scripted", int ageSeconds = 60) =>
+        Agent(name, role, agent) with { Ticket = null, CreatedAt = T0.AddSeconds(-ageSeconds) };
+
+    [Fact]
+    public void A_pool_agent_is_an_agent_named_for_the_pool_without_a_ticket_and_takes_a_ticket_without_a_reset()
+    {
+        Assert.True(WarmPool.IsPooled(Pooled("pool-1")));
+        Assert.False(WarmPool.IsPooled(Pooled("pool-1") with { Ticket = 3 })); // it took one: an ordinary ticket's agent
+        Assert.False(WarmPool.IsPooled(Pooled("worker-1"))); // a person's agent without a ticket is not the pool's
+        Assert.True(WarmPool.CanTake(Pooled("pool-1"), Candidate(2), Resettable with { Reset = null }));
+        Assert.False(WarmPool.CanTake(Pooled("pool-1"), Candidate(2, role: "reviewer"), Resettable));
+    }
+
+    [Fact]
+    public void The_pool_keeps_up_to_its_size_per_role_and_profile_and_never_more_than_tickets_wait()
+    {
+        // Three tickets of one pair wait, one of another; a pool of two
+        var waiting = new[] { Candidate(5), Candidate(6), Candidate(7), Candidate(8, role: "reviewer") };
+
+        var (start, end) = WarmPool.PlanPool(2, waiting, [Pooled("pool-1")]);
+
+        // Then one more worker agent (two in all) and one reviewer agent start, each named for the first tickets waiting
+        Assert.Equal([6L, 8L], start.Select(c => c.Ticket.Number).Order());
+        Assert.Empty(end);
+    }
+
+    [Fact]
+    public void Pool_agents_no_waiting_ticket_needs_are_ended_the_newest_first_and_size_0_ends_them_all()
+    {
+        var old = Pooled("pool-1", ageSeconds: 600);
+        var young = Pooled("pool-2", ageSeconds: 5);
+        var reviewer = Pooled("pool-3", role: "reviewer");
+
+        var (start, end) = WarmPool.PlanPool(2, [Candidate(5)], [old, young, reviewer]);
+        Assert.Empty(start);
+        Assert.Equal(["pool-2", "pool-3"], end.Select(w => w.Name).Order());
+
+        Assert.Equal(3, WarmPool.PlanPool(0, [Candidate(5)], [old, young, reviewer]).End.Count);
+    }
+
+    [Fact]
+    public void A_ticket_that_already_had_a_worktree_or_wants_a_named_worker_calls_for_no_pool_agent()
+    {
+        var (start, _) = WarmPool.PlanPool(3, [Candidate(5, worktree: "/r/.baton/worktrees/T-5-x"), Candidate(6, wanted: "alice")], []);
+        Assert.Empty(start);
+    }
 }
