@@ -484,59 +484,24 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
             }
         }
 
-        // Ready tickets go first: slots that idle pool agents hold and a ticket waiting for a slot
-        // could have are given back (those agents end; the ticket starts once they have).
-        var idlePool = _pool.Pooled(all).Where(w => !_background.Reusing(w.Name) && !_pool.Settling(w.Name)).ToList();
-        var forSlots = plan.Waiting.Where(w => w.Reason.Contains("max_workers", StringComparison.Ordinal) || w.Reason.Contains("capacity", StringComparison.Ordinal)
-            || w.Reason.Contains("max_instances", StringComparison.Ordinal)).Select(w => w.Candidate).ToList();
-        if (idlePool.Count > 0 && forSlots.Count > 0)
-        {
-            var others = counted.ToList();
-            idlePool.ForEach(w => others.Remove((w.Role, w.Agent)));
-            var could = DispatchPlanner.Plan(forSlots, others, _dispatcher.Limits(int.MaxValue, held), tasks).Start;
-            foreach (var w in idlePool.OrderByDescending(w => w.CreatedAt).Take(could.Count))
-            {
-                _pool.EndLater(w, $"its slot goes to the ready {could[0].Ticket.Id}", report);
-            }
-        }
-
+        // Ready tickets go first: an idle pool agent holding a slot a waiting ticket could have ends.
+        _pool.GiveBackSlots(_pool.Pooled(all).Where(w => !_background.Reusing(w.Name)).ToList(), plan.Waiting, counted,
+            (c, others) => DispatchPlanner.Plan(c, others, _dispatcher.Limits(int.MaxValue, held), tasks).Start, report);
         KeepPool(all, report, now);
     }
 
-    /// <summary>
-    /// autopilot.warm_pool: starts the pool agents the waiting tickets call for where the limits
-    /// have room (the same max_workers, capacity, max_instances, spawn rate and held profiles as a
-    /// ticket; a pool agent has no ticket, so max_tasks and budgets apply when it takes one), and
-    /// ends those no waiting ticket needs. Runs with a pool size of 0 too: what a killed loop left goes.
-    /// </summary>
+    /// <summary>autopilot.warm_pool (<see cref="PoolKeeper.Keep"/>), with the limits a ticket has; runs at size 0 too: what a killed loop left goes.</summary>
     private void KeepPool(List<Worker> all, TickReport report, DateTimeOffset now)
     {
-        if (_ctx.Node is not null || (_ctx.Config.WarmPool == 0 && _pool.Pooled(all).Count == 0))
-        {
-            return;
-        }
-
         var live = all.Where(w => !_background.Reusing(w.Name)).ToList();
-        var counted = live.Select(w => (w.Role, w.Agent))
-            .Concat(_background.Spawns.Values.Where(s => live.All(w => w.Name != s.Candidate.Ticket.Assignee)).Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)))
-            .Concat(_pool.Starting.Where(p => live.All(w => w.Name != p.Name)).Select(p => ((string?)p.Role, p.Agent)))
-            .ToList();
         var held = new Dictionary<string, string>(Supervisor.PausedAgents(live), StringComparer.Ordinal);
-        foreach (var (agent, why) in TokenBudget.Spent(_ctx.Store, _ctx.Config.TokensPerHour, now))
+        foreach (var (agent, why) in _ctx.Node is null ? TokenBudget.Spent(_ctx.Store, _ctx.Config.TokensPerHour, now) : [])
         {
             held.TryAdd(agent, why);
         }
 
-        _pool.Step(_ctx.Config.WarmPool, _ctx.Config.WarmPool == 0 ? [] : _pool.Waiting(t => _dispatcher.CandidateFor(t)), live, start =>
-        {
-            var fits = DispatchPlanner.Plan(start, counted, _dispatcher.Limits(_bucket.Available(_ctx.Time.GetUtcNow()), held), []).Start;
-            foreach (var _ in fits)
-            {
-                _bucket.TryTake(_ctx.Time.GetUtcNow());
-            }
-
-            return fits;
-        }, report);
+        _pool.Keep(_ctx.Node is null ? _ctx.Config.WarmPool : 0, live, _background.Spawns.Values.Where(s => live.All(w => w.Name != s.Candidate.Ticket.Assignee)).Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)),
+            t => _dispatcher.CandidateFor(t), (start, counted) => [.. DispatchPlanner.Plan(start, counted, _dispatcher.Limits(_bucket.Available(now), held), []).Start.Where(_ => _bucket.TryTake(now))], report);
     }
 
     /// <summary>

@@ -172,6 +172,54 @@ public sealed class PoolKeeper
         }
     }
 
+    /// <summary>
+    /// The loop's step: with the live workers and the spawns under way counted, starts what
+    /// <paramref name="fits"/> (the limits a ticket has, asked with the ticket the agent is for)
+    /// lets through and ends what no waiting ticket needs. Size 0 with no pool agent costs nothing.
+    /// </summary>
+    public void Keep(int size, IReadOnlyList<Worker> live, IEnumerable<(string? Role, string Agent)> spawning, Func<Ticket, DispatchCandidate> candidateFor,
+        Func<IReadOnlyList<DispatchCandidate>, IReadOnlyList<(string? Role, string Agent)>, IReadOnlyList<DispatchCandidate>> fits, TickReport report)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(fits);
+        if (size == 0 && Pooled(live).Count == 0 && !Starting.Any())
+        {
+            return;
+        }
+
+        var counted = live.Select(w => (w.Role, w.Agent)).Concat(spawning)
+            .Concat(Starting.Where(p => live.All(w => w.Name != p.Name)).Select(p => ((string?)p.Role, p.Agent))).ToList();
+        Step(size, size == 0 ? [] : Waiting(candidateFor), live, start => fits(start, counted), report);
+    }
+
+    /// <summary>
+    /// Ready tickets go first: of the tickets waiting for a slot (max_workers, capacity,
+    /// max_instances), those <paramref name="plan"/> would start were the <paramref name="idle"/>
+    /// pool agents' slots free end as many of them (the newest first); the tickets start once they have gone.
+    /// </summary>
+    public void GiveBackSlots(IReadOnlyList<Worker> idle, IReadOnlyList<(DispatchCandidate Candidate, string Reason)> waiting, IReadOnlyList<(string? Role, string Agent)> counted,
+        Func<IReadOnlyList<DispatchCandidate>, IReadOnlyList<(string? Role, string Agent)>, IReadOnlyList<DispatchCandidate>> plan, TickReport report)
+    {
+        ArgumentNullException.ThrowIfNull(idle);
+        ArgumentNullException.ThrowIfNull(waiting);
+        ArgumentNullException.ThrowIfNull(plan);
+        var free = idle.Where(w => !Settling(w.Name)).ToList();
+        var forSlots = waiting.Where(w => w.Reason.Contains("max_workers", StringComparison.Ordinal) || w.Reason.Contains("capacity", StringComparison.Ordinal)
+            || w.Reason.Contains("max_instances", StringComparison.Ordinal)).Select(w => w.Candidate).ToList();
+        if (free.Count == 0 || forSlots.Count == 0)
+        {
+            return;
+        }
+
+        var others = counted.ToList();
+        free.ForEach(w => others.Remove((w.Role, w.Agent)));
+        var could = plan(forSlots, others);
+        foreach (var w in free.OrderByDescending(w => w.CreatedAt).Take(could.Count))
+        {
+            EndLater(w, $"its slot goes to the ready {could[0].Ticket.Id}", report);
+        }
+    }
+
     /// <summary>Ends a pool agent in the background (its folder goes with it).</summary>
     public void EndLater(Worker agent, string why, TickReport report)
     {

@@ -111,4 +111,25 @@ public sealed class PoolKeeperTests
         keeper.Step(1, [Waiting(rig, 4)], [], All, new TickReport());
         Assert.Equal(["pool-1 for T-4"], _started);
     }
+
+    [Fact]
+    public void A_ready_ticket_waiting_for_a_slot_an_idle_pool_agent_holds_ends_that_agent_and_one_waiting_on_a_budget_does_not()
+    {
+        using var rig = new AutopilotRig();
+        var old = rig.AddWorker("pool-1", WorkerState.Idle, role: "worker");
+        rig.Advance(TimeSpan.FromSeconds(5));
+        var young = rig.AddWorker("pool-2", WorkerState.Idle, role: "worker");
+        var keeper = Keeper(rig);
+        var ready = Waiting(rig, 7) with { Role = "reviewer" };
+        var limits = new DispatchLimits { MaxWorkers = 2, SpawnTokens = 10 };
+        IReadOnlyList<DispatchCandidate> Plan(IReadOnlyList<DispatchCandidate> c, IReadOnlyList<(string? Role, string Agent)> others) => DispatchPlanner.Plan(c, others, limits).Start;
+
+        // Waiting on a budget: the pool keeps its agents
+        keeper.GiveBackSlots([old, young], [(ready, "budget 'daily' is spent")], [("worker", "scripted"), ("worker", "scripted")], Plan, new TickReport());
+        Assert.Empty(_ended);
+
+        // Waiting for a slot (max_workers 2, both held by pool agents): the newest pool agent gives its slot
+        keeper.GiveBackSlots([old, young], [(ready, "all 2 worker slots are taken (autopilot.max_workers)")], [("worker", "scripted"), ("worker", "scripted")], Plan, new TickReport());
+        Assert.Equal(["pool-2"], _ended);
+    }
 }
