@@ -16,6 +16,14 @@ public sealed class TickWait
 
     public static readonly TimeSpan WakeFloor = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// A file wake that shows no change yet is looked at again after this, then twice as long each
+    /// time up to <see cref="StorePoll"/>: the watch fires on the writer's last write to the WAL,
+    /// and the commit is visible to the loop (SQLite's wal-index, shared memory that no watch sees)
+    /// a moment later; without this the report waited for the next 100 ms poll.
+    /// </summary>
+    public static readonly TimeSpan WakeRecheck = TimeSpan.FromMilliseconds(2);
+
     private readonly Func<long> _storeVersion;
     private readonly TimeProvider _time;
     private readonly IAutopilotWake? _wake;
@@ -66,6 +74,7 @@ public sealed class TickWait
         }
 
         var any = fresh.Count == 0 ? null : Task.WhenAny(fresh);
+        var recheck = TimeSpan.Zero;
         while (!ct.IsCancellationRequested)
         {
             var now = _time.GetUtcNow();
@@ -86,16 +95,17 @@ public sealed class TickWait
             }
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var step = TimeSpan.FromTicks(Math.Min((due - now).Ticks, StorePoll.Ticks));
+            var step = TimeSpan.FromTicks(Math.Min((due - now).Ticks, (recheck > TimeSpan.Zero ? recheck : StorePoll).Ticks));
             var waits = new List<Task> { Task.Delay(step, _time, stop.Token) };
             if (any is not null)
             {
                 waits.Add(any);
             }
 
-            if (_wake is not null)
+            var woken = _wake?.NextAsync(seen, stop.Token);
+            if (woken is not null)
             {
-                waits.Add(_wake.NextAsync(seen, stop.Token));
+                waits.Add(woken);
             }
 
             var done = await Task.WhenAny(waits).ConfigureAwait(false);
@@ -104,6 +114,9 @@ public sealed class TickWait
             {
                 return WakeReason.Background;
             }
+
+            // Woken: look again at once, and soon after if the change is not visible yet.
+            recheck = done == woken ? WakeRecheck : recheck > TimeSpan.Zero && recheck * 2 < StorePoll ? recheck * 2 : TimeSpan.Zero;
         }
 
         return WakeReason.Cancelled;

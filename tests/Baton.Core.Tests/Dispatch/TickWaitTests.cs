@@ -159,6 +159,29 @@ public sealed class TickWaitTests
     }
 
     [Fact]
+    public async Task A_wake_whose_commit_is_not_visible_yet_is_looked_at_again_within_milliseconds_not_at_the_next_poll()
+    {
+        var wait = Wait(_wake);
+        wait.TickStarted([]);
+        var start = _time.GetUtcNow();
+
+        // The watch fires on the writer's last WAL write; its commit shows in the counter a moment later, with no further event
+        var waiting = wait.WaitAsync(Hour, [], CancellationToken.None);
+        _wake.StoreWritten();
+        await Task.Delay(50); // the wait looks, sees no change yet, and waits again
+        Assert.False(waiting.IsCompleted);
+        _storeVersion++;
+        while (!waiting.IsCompleted && _time.GetUtcNow() - start < TickWait.StorePoll)
+        {
+            await Task.Delay(1); // lets the wait take in the wake; only the fake clock decides when it looks again
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.Equal(WakeReason.Store, await waiting.WaitAsync(Safety));
+        Assert.True(_time.GetUtcNow() - start < TickWait.StorePoll, $"seen after {(_time.GetUtcNow() - start).TotalMilliseconds} ms");
+    }
+
+    [Fact]
     public async Task Cancelling_ends_the_wait()
     {
         var wait = Wait(_wake);
