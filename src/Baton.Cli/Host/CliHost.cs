@@ -293,6 +293,7 @@ public sealed class CliHost : IDisposable
     public Baton.Core.Dispatch.AutopilotRun NodeRun(Baton.Core.Nodes.LeaseKeeper keeper)
     {
         ArgumentNullException.ThrowIfNull(keeper);
+        LoopThreads.Reserve(keeper.Node.Capacity);
         var leases = LeaseStore;
         Baton.Core.Dispatch.IAutopilotLoop Loop()
         {
@@ -435,7 +436,11 @@ public sealed class CliHost : IDisposable
         Files = Files,
     };
 
-    public Baton.Core.Dispatch.AutopilotRun AutopilotRun() => new(AutopilotLock, Autopilot, Store, Time, Config.Autopilot.Tick);
+    public Baton.Core.Dispatch.AutopilotRun AutopilotRun()
+    {
+        LoopThreads.Reserve(Config.Autopilot.MaxWorkers);
+        return new(AutopilotLock, Autopilot, Store, Time, Config.Autopilot.Tick);
+    }
 
     public Baton.Core.Dispatch.AutopilotControl AutopilotControl() => AutopilotControl(Config);
 
