@@ -80,7 +80,14 @@ internal sealed class AutopilotRenderer
             await loop(report =>
             {
                 Remember(report);
-                ctx.UpdateTarget(Screen());
+                // Away from the store there is nothing to read: the last lines say why.
+                IRenderable? screen = null;
+                if (!report.StoreAway)
+                {
+                    Readable(() => screen = Screen());
+                }
+
+                ctx.UpdateTarget(screen ?? new Text(string.Join('\n', _recent)));
                 ctx.Refresh();
             }).ConfigureAwait(false);
         }).ConfigureAwait(false);
@@ -137,7 +144,11 @@ internal sealed class AutopilotRenderer
             Line(action);
         }
 
-        Outcomes(report);
+        if (!report.StoreAway)
+        {
+            Readable(() => Outcomes(report));
+        }
+
         _stuck = report.Stuck;
         var stuck = string.Join("; ", report.Stuck.Select(w => $"{w.Ticket}: {w.Reason}"));
         if (stuck != _stuckShown)
@@ -246,6 +257,21 @@ internal sealed class AutopilotRenderer
 
         _stuck = report.Stuck;
         _waiting = string.Join("; ", report.Waiting.Concat(report.Stuck.Select(x => (Ticket: x.Ticket, Reason: "cannot start: " + x.Reason))).Take(5).Select(w => $"{w.Ticket}: {w.Reason}"));
+    }
+
+    /// <summary>
+    /// Reads the store for the view; a node's connection may drop between the end of a tick and
+    /// this read: the view then skips it, and the next tick finds the store lost and says so.
+    /// </summary>
+    private void Readable(Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && _host.StoreLinkDown)
+        {
+        }
     }
 
     private IRenderable Screen()

@@ -60,7 +60,15 @@ internal static partial class NodeCommand
             {
                 // Its leases stay until released or expired: the agents it started keep working
                 // and a node started again under this name adopts them.
-                host.LeaseStore.NodeStopped(node.Name, host.Time.GetUtcNow());
+                try
+                {
+                    host.LeaseStore.NodeStopped(node.Name, host.Time.GetUtcNow());
+                }
+                catch (Exception e) when (e is not OutOfMemoryException && host.StoreLinkDown)
+                {
+                    // Stopped while away from the store: its leases expire on their own, and the
+                    // error that ended the run is the one to show, not this one.
+                }
             }
 
             return render.Finish(reason).NeedsHuman ? 1 : 0;

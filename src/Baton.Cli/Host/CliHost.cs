@@ -281,6 +281,9 @@ public sealed class CliHost : IDisposable
 
     public Baton.Core.Nodes.ILeaseStore LeaseStore => new SqlLeaseStore(Sqlite);
 
+    /// <summary>Whether the connection to the shared store dropped (a node away from its database).</summary>
+    public bool StoreLinkDown => _store is IStoreLink { Connected: false };
+
     /// <summary>Whether this repository's store is the shared PostgreSQL one.</summary>
     public bool SharedStore => Sqlite is Baton.Infrastructure.Storage.Postgres.PostgresStore;
 

@@ -21,6 +21,9 @@ public sealed class TickReport
     /// </summary>
     public List<(string Ticket, string Reason)> Stuck { get; } = [];
 
+    /// <summary>The node is away from its store (lost, not reconnected yet): nothing of it can be read now.</summary>
+    public bool StoreAway { get; set; }
+
     /// <summary>True when no ticket is open, queued, in progress, testing or in review any more.</summary>
     public bool AllSettled { get; set; }
 

@@ -107,6 +107,7 @@ public sealed class NodeDuty
             return false;
         }
 
+        report.StoreAway = true;
         if (_outage.Lost())
         {
             report.Add("store_lost", null, null, $"lost the store ({error.GetBaseException().Message}): dispatching stops, agents keep running; reconnecting every {StoreOutage.FirstTry.TotalSeconds:0}s doubling to {StoreOutage.LongestWait.TotalSeconds:0}s");
@@ -128,6 +129,7 @@ public sealed class NodeDuty
             return true;
         }
 
+        report.StoreAway = true;
         if (!_outage.TryDue)
         {
             return false;
@@ -142,6 +144,8 @@ public sealed class NodeDuty
             _outage.Failed();
             return false;
         }
+
+        report.StoreAway = false;
 
         var lost = _keeper.Beat().Concat(_keeper.TakeRefused()).ToList();
         var away = _outage.Back();

@@ -65,6 +65,22 @@ public sealed class TestRepo : IDisposable
         return p;
     }
 
+    /// <summary>Starts `baton ARGS` with <paramref name="env"/> over the repository's environment, its output lines (stdout and stderr) going to <paramref name="output"/>.</summary>
+    public Process StartBaton(IReadOnlyDictionary<string, string> env, System.Collections.Concurrent.ConcurrentQueue<string> output, params string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(output);
+        var bin = RepoPaths.Baton;
+        var info = StartInfo(bin[0], [.. bin.Skip(1), .. args], Dir, new Dictionary<string, string>(_env.Concat(env).GroupBy(kv => kv.Key).Select(g => g.Last())));
+        info.RedirectStandardInput = false;
+        var p = Process.Start(info)!;
+        p.OutputDataReceived += (_, e) => { if (e.Data is { } line) { output.Enqueue(line); } };
+        p.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { output.Enqueue(line); } };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+
     public CliResult Tmux(params string[] args) => Run("tmux", ["-L", Socket, .. args], Dir, null, _env, TimeSpan.FromSeconds(15));
 
     public string Git(params string[] args)
