@@ -74,7 +74,7 @@ new_repo() {
     {
         printf 'store:\n  url: "%s"\n' "$url"
         printf 'agents:\n  default: scripted\nautopilot:\n  tick: 200ms\n  retry_base: 0s\n  retry_max: 1s\n  spawns_per_minute: 600\n  spawn_burst: 50\n'
-        printf 'conflicts:\n  enabled: false\nnodes:\n  lease_ttl: %ss\n  heartbeat: %ss\n' "$TTL" "$BEAT"
+        printf 'conflicts:\n  enabled: false\nnodes:\n  lease_ttl: %ss\n  heartbeat: %ss\n  remote: none\n' "$TTL" "$BEAT"
     } >"$repo/.baton/config.yaml"
     sed -i 's/^capacity: .*/capacity: 200/' "$repo/.baton/roles/worker.yaml"
     echo "$repo"

@@ -44,6 +44,7 @@ public sealed class FleetCutTests : IClassFixture<PostgresServer>, IDisposable
             nodes:
               lease_ttl: 3s
               heartbeat: 500ms
+              remote: none
 
             """);
     }
