@@ -99,4 +99,27 @@ public sealed class WorkerReuseTests
         Assert.DoesNotContain(rig.Git.Calls, c => c.StartsWith("switch", StringComparison.Ordinal));
         Assert.Empty(rig.Workers.Sent);
     }
+
+    [Fact]
+    public async Task A_pool_agent_takes_its_first_ticket_without_a_snapshot_or_a_reset_and_its_folder_becomes_the_ticket_s()
+    {
+        // Given an idle pool agent (no ticket yet) and a ticket claimed for it in its folder
+        using var rig = new AutopilotRig { Config = new AutopilotConfig() };
+        var agent = rig.AddWorker("pool-1", WorkerState.Idle, role: "worker");
+        var claimed = rig.InProgress("pool-1");
+        claimed = rig.Tickets.Mutate(claimed.Number, t => new TicketMutation(t with { Worktree = agent.Directory }, []));
+        rig.Workers.Screens["pool-1"] = ReadyScreen;
+
+        // When it is given the ticket
+        var worker = await Reuse(rig).ReuseAsync(agent, null, claimed, "main", "PROMPT", CancellationToken.None);
+
+        // Then its folder went onto the ticket's branch and only the prompt was typed: nothing to save, no conversation to reset
+        Assert.Contains($"switch {agent.Directory} {claimed.Branch} main", rig.Git.Calls);
+        Assert.Empty(rig.Events(EventTypes.WipSnapshot));
+        Assert.Equal([("pool-1", "CONTEXT\nPROMPT")], rig.Workers.Sent);
+        Assert.Equal(claimed.Number, worker.Ticket);
+        var taken = Assert.Single(rig.Events(EventTypes.WorkerReused));
+        Assert.Equal("true", taken.Metadata!["pool"]);
+        Assert.Equal("", taken.Metadata["previous_ticket"]);
+    }
 }
