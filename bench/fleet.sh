@@ -14,7 +14,8 @@
 #             one node with no fault, for the time per ticket.
 # Usage: bash bench/fleet.sh [failover|chaos|all]   (default all; BATON="dotnet .../baton.dll" by
 #        default or BATON=/path/to/baton; FLEET_ROUNDS=5 failover rounds; FLEET_ITERATIONS=20;
-#        FLEET_SEED=N; BENCH_PG_BIN=dir of initdb/pg_ctl)
+#        FLEET_CALM_TICKETS=N baseline tickets, default FLEET_ITERATIONS; FLEET_SEED=N;
+#        BENCH_PG_BIN=dir of initdb/pg_ctl)
 # Results: bench/results/fleet-<UTC date-time>.md (and fleet-latest.md), printed too.
 set -euo pipefail
 
@@ -25,6 +26,7 @@ read -r -a BATON_CMD <<<"${BATON:-dotnet $root/src/Baton.Cli/bin/Release/net10.0
 MODE=${1:-all}
 ROUNDS=${FLEET_ROUNDS:-5}
 ITERATIONS=${FLEET_ITERATIONS:-20}
+CALM=${FLEET_CALM_TICKETS:-$ITERATIONS} # the no-fault baseline's tickets (fewer keeps a 200 run in minutes)
 TTL=3
 BEAT=1
 [[ -n ${FLEET_SEED:-} ]] && RANDOM=$FLEET_SEED
@@ -193,13 +195,20 @@ chaos_run() {
     for n in "${names[@]}"; do
         start_node "$repo" "$n" "$([[ $n == n3 ]] && echo "$relayed")" 4; pid[$n]=$NODE_PID
     done
-    local kills=0 cuts=0 start
+    local kills=0 cuts=0 busy=0 start
     start=$(now)
     for i in $(seq 1 "$iterations"); do
-        (cd "$repo" && baton ticket create "Chaos $i" --body "@sleep 0.$((RANDOM % 9 + 1))
+        # A node killed inside a write holds the store's write lock until the server sees it gone: retry.
+        local body="@sleep 0.$((RANDOM % 9 + 1))
 @write f$i.txt chaos $i
 @commit T-$i: chaos $i
-@run baton ticket done T-$i" >/dev/null)
+@run baton ticket done T-$i"
+        for attempt in 1 2 3 4 5 6; do
+            (cd "$repo" && baton ticket create "Chaos $i" --body "$body" >/dev/null 2>>"$work/create-errors.log") && break
+            (( attempt == 6 )) && die "could not file ticket $i: $(tail -1 "$work/create-errors.log")"
+            busy=$((busy + 1))
+            sleep 1
+        done
         [[ $faults == 0 ]] && continue
         sleep "0.$((RANDOM % 9 + 1))"
         if (( RANDOM % 2 == 0 )); then
@@ -236,7 +245,7 @@ chaos_run() {
                (SELECT count(*) FROM tickets WHERE status <> 'done'),
                (SELECT count(*) FROM events WHERE type = 'lease_expired'),
                (SELECT count(*) FROM events WHERE type = 'node_reconnected')")
-    echo "$label $iterations $kills $cuts $took $counts"
+    echo "$label $iterations $kills $cuts $took $counts $busy"
 }
 
 rows_failover="" rows_chaos=()
@@ -248,8 +257,8 @@ if [[ $MODE == failover || $MODE == all ]]; then
     rows_failover="$baton_fail|$raw_fail"
 fi
 if [[ $MODE == chaos || $MODE == all ]]; then
-    log "chaos: baseline, $ITERATIONS tickets on one node, no fault"
-    rows_chaos+=("$(chaos_run calm "$ITERATIONS" 0)")
+    log "chaos: baseline, $CALM tickets on one node, no fault"
+    rows_chaos+=("$(chaos_run calm "$CALM" 0)")
     log "chaos: $ITERATIONS kill/cut iterations on three nodes"
     rows_chaos+=("$(chaos_run chaos "$ITERATIONS" 1)")
 fi
@@ -280,19 +289,19 @@ PY
         echo
         echo "Chaos: short tickets, one filed per iteration; each iteration SIGKILLs a node (started again) or cuts n3 off PostgreSQL for 0.5-3 s; then --until-done on every node."
         echo
-        echo "| run | tickets | kills | cuts | wall (s) | s/ticket | double completions | double merges | not done | leases expired | reconnections |"
-        echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        echo "| run | tickets | kills | cuts | wall (s) | s/ticket | double completions | double merges | not done | leases expired | reconnections | ticket create retried (store busy) |"
+        echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
         for row in "${rows_chaos[@]}"; do
-            read -r label n kills cuts took dc dm nd le rc <<<"$row"
-            echo "| $label | $n | $kills | $cuts | $took | $(python3 -c "print(f'{$took / $n:.2f}')") | $dc | $dm | $nd | $le | $rc |"
+            read -r label n kills cuts took dc dm nd le rc busy <<<"$row"
+            echo "| $label | $n | $kills | $cuts | $took | $(python3 -c "print(f'{$took / $n:.2f}')") | $dc | $dm | $nd | $le | $rc | $busy |"
         done
-        read -r _ _ _ _ calm _ <<<"${rows_chaos[0]}"
-        read -r _ _ _ _ wild _ <<<"${rows_chaos[1]}"
+        read -r _ cn _ _ calm _ <<<"${rows_chaos[0]}"
+        read -r _ wn _ _ wild _ <<<"${rows_chaos[1]}"
         echo
-        echo "chaos / calm (wall): $(python3 -c "print(f'{$wild / $calm:.2f}x')")"
+        echo "chaos / calm (s per ticket): $(python3 -c "print(f'{($wild / $wn) / ($calm / $cn):.2f}x')")"
     fi
     echo
-    echo "Reproduce: FLEET_ROUNDS=$ROUNDS FLEET_ITERATIONS=$ITERATIONS bash bench/fleet.sh $MODE (BATON=${BATON_CMD[*]})"
+    echo "Reproduce: FLEET_ROUNDS=$ROUNDS FLEET_ITERATIONS=$ITERATIONS FLEET_CALM_TICKETS=$CALM bash bench/fleet.sh $MODE (BATON=${BATON_CMD[*]})"
 } >"$out"
 cp "$out" "$RESULTS_DIR/fleet-latest.md"
 cat "$out"

@@ -8,14 +8,19 @@
 # Usage: bash bench/nodes.sh    (BATON="dotnet src/Baton.Cli/bin/Release/net10.0/baton.dll" by default,
 #                                or BATON=/path/to/baton; BENCH_TICKETS=N, default 24;
 #                                BENCH_NODE_COUNTS="1 2 4"; BENCH_PG_BIN=dir of initdb/pg_ctl)
-# Results: bench/results/nodes-<UTC date-time>.md (and nodes-latest.md), printed too.
+# Soak (BENCH_MODE=soak): many short tickets (each writes a file, commits, reports done, and is
+# gated and merged) through 1, 2 and 4 nodes, SQLite with one node the baseline: tickets done per
+# second from the first node's start to the last task_completed, against node count
+# (BENCH_TICKETS default 40 there; each node's capacity BENCH_SOAK_CAPACITY, default 4).
+# Results: bench/results/nodes-<dispatch|soak>-<UTC date-time>.md (and nodes-<mode>-latest.md), printed too.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$SCRIPT_DIR/.." && pwd)
 RESULTS_DIR="$SCRIPT_DIR/results"
 read -r -a BATON_CMD <<<"${BATON:-dotnet $root/src/Baton.Cli/bin/Release/net10.0/baton.dll}"
-TICKETS=${BENCH_TICKETS:-24}
+MODE=${BENCH_MODE:-dispatch}
+if [[ $MODE == soak ]]; then TICKETS=${BENCH_TICKETS:-40}; EVENT=task_completed; else TICKETS=${BENCH_TICKETS:-24}; EVENT=task_dispatched; fi
 read -r -a NODE_COUNTS <<<"${BENCH_NODE_COUNTS:-1 2 4}"
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -76,17 +81,26 @@ run_case() {
     # The worker role holds 8 agents at once by default: the bench measures claims, not that limit.
     sed -i 's/^capacity: .*/capacity: 200/' "$repo/.baton/roles/worker.yaml"
     for i in $(seq 1 "$TICKETS"); do
-        (cd "$repo" && baton ticket create "Bench $i" --body "@sleep 120" >/dev/null)
+        if [[ $MODE == soak ]]; then
+            (cd "$repo" && baton ticket create "Soak $i" --body "@write f$i.txt soak $i
+@commit T-$i: soak $i
+@run baton ticket done T-$i" >/dev/null)
+        else
+            (cd "$repo" && baton ticket create "Bench $i" --body "@sleep 120" >/dev/null)
+        fi
     done
     local per=$(( (TICKETS + nodes - 1) / nodes ))
+    [[ $MODE == soak ]] && per=${BENCH_SOAK_CAPACITY:-4}
     local started=()
     for n in $(seq 1 "$nodes"); do
         (cd "$repo" && exec "${BATON_CMD[@]}" node --name "n$n" --capacity "$per" --plain >"$work/$label-$nodes-n$n.log" 2>&1) &
         pids+=($!); started+=($!)
     done
-    local deadline=$((SECONDS + 120))
+    local wait=120
+    [[ $MODE == soak ]] && wait=900
+    local deadline=$((SECONDS + wait))
     while (( SECONDS < deadline )); do
-        count=$(cd "$repo" && baton events recent 1000 --type task_dispatched --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+        count=$(cd "$repo" && baton events recent 5000 --type "$EVENT" --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
         (( count >= TICKETS )) && break
         sleep 1
     done
@@ -94,21 +108,24 @@ run_case() {
     for p in "${started[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
     for p in "${started[@]}"; do wait "$p" 2>/dev/null || true; done
     tmux -L "$socket" kill-server 2>/dev/null || true
-    python3 - "$work/$label-$nodes-events.json" "$label" "$nodes" "$TICKETS" <<'PY'
+    python3 - "$work/$label-$nodes-events.json" "$label" "$nodes" "$TICKETS" "$EVENT" <<'PY'
 import json, sys
 from datetime import datetime
 events = json.load(open(sys.argv[1]))
 label, nodes, want = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 t = lambda e: datetime.fromisoformat(e["time"].replace("Z", "+00:00")).timestamp()
 start = min(t(e) for e in events if e["type"] == "node_started")
-disp = sorted(t(e) - start for e in events if e["type"] == "task_dispatched")
+event = sys.argv[5]
+disp = sorted(t(e) - start for e in events if e["type"] == event)
 if len(disp) < want:
     print(f"{label} {nodes} incomplete {len(disp)}/{want}")
     sys.exit(0)
 first, last = disp[0], disp[-1]
 rate = (len(disp) - 1) / (last - first) if last > first else float("inf")
+if event == "task_completed":
+    rate = len(disp) / last  # the whole run: tickets done per second from the first node's start
 p = lambda q: disp[min(len(disp) - 1, int(q * len(disp)))]
-print(f"{label} {nodes} {rate:.1f} {p(0.5):.2f} {p(0.95):.2f} {last:.2f} {first:.2f}")
+print(f"{label} {nodes} {rate:.2f} {p(0.5):.2f} {p(0.95):.2f} {last:.2f} {first:.2f}")
 PY
 }
 
@@ -121,11 +138,15 @@ done
 
 mkdir -p "$RESULTS_DIR"
 stamp=$(date -u +%Y%m%d-%H%M%S)
-out="$RESULTS_DIR/nodes-$stamp.md"
+out="$RESULTS_DIR/nodes-$MODE-$stamp.md"
 {
-    echo "# bench/nodes.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $TICKETS tickets"
+    echo "# bench/nodes.sh $MODE, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $TICKETS tickets"
     echo
+    if [[ $MODE == soak ]]; then
+    echo "| store | nodes | done/s (whole run) | done p50 (s) | p95 (s) | all done after (s) | first done after (s) | vs SQLite 1 node |"
+    else
     echo "| store | nodes | dispatched/s (first to last) | claim latency p50 (s) | p95 (s) | all dispatched after (s) | first after (s) | vs SQLite 1 node |"
+    fi
     echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
     base=$(awk '{print $3}' <<<"${rows[0]}")
     for r in "${rows[@]}"; do
@@ -134,8 +155,13 @@ out="$RESULTS_DIR/nodes-$stamp.md"
         echo "| $label | $n | $rate | $p50 | $p95 | $total | $first | $ratio |"
     done
     echo
+    if [[ $MODE == soak ]]; then
+    echo "Soak: short tickets (write, commit, report, gate, merge), each node's capacity ${BENCH_SOAK_CAPACITY:-4}; times from the first node's start to each task_completed."
+    echo "Reproduce: BENCH_MODE=soak BENCH_TICKETS=$TICKETS BENCH_NODE_COUNTS=\"${NODE_COUNTS[*]}\" bash bench/nodes.sh (BATON=${BATON_CMD[*]})"
+    else
     echo "Claim latency: from the first node's start to the ticket's task_dispatched event (all tickets filed before)."
     echo "Reproduce: bash bench/nodes.sh (BATON=${BATON_CMD[*]})"
+    fi
 } >"$out"
-cp "$out" "$RESULTS_DIR/nodes-latest.md"
+cp "$out" "$RESULTS_DIR/nodes-$MODE-latest.md"
 cat "$out"
