@@ -22,7 +22,12 @@ set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$SCRIPT_DIR/.." && pwd)
 RESULTS_DIR="$SCRIPT_DIR/results"
-read -r -a BATON_CMD <<<"${BATON:-dotnet $root/src/Baton.Cli/bin/Release/net10.0/baton.dll}"
+if [[ -z ${BATON:-} ]]; then
+    PRIVATE_BIN=$(mktemp -d /tmp/baton-bench-fleet-bin-XXXXXX)
+    cp -a "$root/src/Baton.Cli/bin/Release/net10.0/." "$PRIVATE_BIN/" # a rebuild during the run must not change it
+    BATON="dotnet $PRIVATE_BIN/baton.dll"
+fi
+read -r -a BATON_CMD <<<"$BATON"
 MODE=${1:-all}
 ROUNDS=${FLEET_ROUNDS:-5}
 ITERATIONS=${FLEET_ITERATIONS:-20}
@@ -43,11 +48,14 @@ work=$(mktemp -d /tmp/baton-bench-fleet-XXXXXX)
 chmod 755 "$work"
 pids=()
 sockets=()
+# Processes and tmux servers are recorded in files: the cases run in $(...) subshells, whose
+# changes to a shell array would not reach this clean-up.
+track() { echo "$1" >>"$work/pids"; }
 cleanup() {
-    for p in "${pids[@]:-}"; do [[ -n "$p" ]] && kill -KILL "$p" 2>/dev/null || true; done
-    for s in "${sockets[@]:-}"; do [[ -n "$s" ]] && tmux -L "$s" kill-server 2>/dev/null || true; done
+    for p in "${pids[@]:-}" $(cat "$work/pids" 2>/dev/null); do [[ -n "$p" ]] && kill -KILL "$p" 2>/dev/null || true; done
+    for s in "${sockets[@]:-}" $(cat "$work/sockets" 2>/dev/null); do [[ -n "$s" ]] && tmux -L "$s" kill-server 2>/dev/null || true; done
     [[ -f "$work/pg/data/postmaster.pid" ]] && as_pg "$PG_BIN/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
-    rm -rf "$work"
+    rm -rf "$work" "${PRIVATE_BIN:-}"
 }
 trap cleanup EXIT
 
@@ -87,14 +95,14 @@ start_node() {
     local repo=$1 name=$2 env=${3:-}
     (cd "$repo" && exec env $env "${BATON_CMD[@]}" node --name "$name" --capacity "${4:-20}" --plain >>"$work/$(basename "$repo")-$name.log" 2>&1) &
     NODE_PID=$!
-    pids+=("$NODE_PID")
+    pids+=("$NODE_PID"); track "$NODE_PID"
 }
 
 # ---- (a) failover ---------------------------------------------------------------------------
 failover_baton() {
     local repo socket
     repo=$(new_repo failover)
-    socket="bf-$$"; sockets+=("$socket"); export BATON_TMUX_SOCKET=$socket
+    socket="bf-$$"; sockets+=("$socket"); echo "$socket" >>"$work/sockets"; export BATON_TMUX_SOCKET=$socket
     declare -A pid
     start_node "$repo" n1; pid[n1]=$NODE_PID
     start_node "$repo" n2; pid[n2]=$NODE_PID
@@ -137,12 +145,12 @@ failover_raw() {
     for r in $(seq 1 "$ROUNDS"); do
         psql_db raw -c "DELETE FROM lease; INSERT INTO lease VALUES (1, 'a', now() + interval '$TTL s', now())"
         ( while :; do psql_db raw -c "UPDATE lease SET expires = now() + interval '$TTL s' WHERE node = 'a'"; sleep "$BEAT"; done ) &
-        local holder=$!; pids+=("$holder")
+        local holder=$!; pids+=("$holder"); track "$holder"
         ( while :; do
             [[ $(psql_db raw -c "UPDATE lease SET node = 'b', taken = now(), expires = now() + interval '$TTL s' WHERE expires < now() RETURNING 1") == 1 ]] && exit 0
             sleep "$BEAT"
           done ) &
-        local taker=$!; pids+=("$taker")
+        local taker=$!; pids+=("$taker"); track "$taker"
         sleep 2
         local killed
         killed=$(now)
@@ -184,10 +192,10 @@ PY
 chaos_run() {
     local label=$1 iterations=$2 faults=$3 repo socket
     repo=$(new_repo "$label")
-    socket="bc-$label-$$"; sockets+=("$socket"); export BATON_TMUX_SOCKET=$socket
+    socket="bc-$label-$$"; sockets+=("$socket"); echo "$socket" >>"$work/sockets"; export BATON_TMUX_SOCKET=$socket
     local rport relay
     rport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    python3 "$RELAY_PY" "$rport" "$port" & relay=$!; pids+=("$relay")
+    python3 "$RELAY_PY" "$rport" "$port" & relay=$!; pids+=("$relay"); track "$relay"
     local relayed="BATON_STORE_URL=postgres://baton@127.0.0.1:$rport/$label"
     declare -A pid
     local names=(n1 n2 n3)
@@ -221,7 +229,7 @@ chaos_run() {
             kill -KILL "$relay" 2>/dev/null || true
             wait "$relay" 2>/dev/null || true
             sleep "$((RANDOM % 3)).$((RANDOM % 9 + 1))"
-            python3 "$RELAY_PY" "$rport" "$port" & relay=$!; pids+=("$relay")
+            python3 "$RELAY_PY" "$rport" "$port" & relay=$!; pids+=("$relay"); track "$relay"
             cuts=$((cuts + 1))
         fi
     done
@@ -231,7 +239,7 @@ chaos_run() {
     local finals=()
     for n in "${names[@]}"; do
         (cd "$repo" && exec env $([[ $n == n3 ]] && echo "$relayed") timeout 900 "${BATON_CMD[@]}" node --name "$n" --capacity 4 --until-done --plain >>"$work/$label-$n.log" 2>&1) &
-        finals+=($!); pids+=($!)
+        finals+=($!); pids+=($!); track $!
     done
     for p in "${finals[@]}"; do wait "$p" 2>/dev/null || true; done
     local took
