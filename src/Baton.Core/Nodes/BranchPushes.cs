@@ -103,7 +103,9 @@ public sealed class BranchPushes
         var due = new List<(Ticket, string, string)>();
         foreach (var t in mine.DistinctBy(t => t.Branch))
         {
+            // A branch still where it started (its target's commit) holds no work yet: nothing to resume from.
             if (heads.TryGetValue(t.Branch!, out var head) && seen.GetValueOrDefault(_remote.TrackingRef(t.Branch!)) != head
+                && !(t.Target is { } target && heads.GetValueOrDefault(target) == head)
                 && !(_waits.TryGetValue(t.Branch!, out var wait) && wait.NotBefore > now))
             {
                 due.Add((t, t.Branch!, head));

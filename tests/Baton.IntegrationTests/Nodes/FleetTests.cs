@@ -157,8 +157,10 @@ public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
     public void A_node_killed_mid_ticket_loses_its_lease_and_another_node_resumes_the_ticket_from_its_pushed_branch_once()
     {
         // The long ticket first (high priority), so a node is surely in the middle of it when
-        // killed: each attempt commits a line naming its agent, then works on for a while.
-        var slow = Ticket(_repo, "Slow", Work("T-1", "slow.txt", "slow work", "@run echo $BATON_WORKER >> who.txt\n@commit T-1: work of $BATON_WORKER\n@sleep 15"), "--priority", "high");
+        // killed: each attempt commits a line naming its agent; the first then works on for long
+        // (it is killed meanwhile), the second goes on at once.
+        var slow = Ticket(_repo, "Slow", Work("T-1", "slow.txt", "slow work",
+            "@run echo $BATON_WORKER >> who.txt\n@commit T-1: work of $BATON_WORKER\n@run [ \"$BATON_WORKER\" != t1-1 ] || sleep 60"), "--priority", "high");
         var quick = new[] { Ticket(_repo, "Quick a", Work("T-2", "a.txt", "alpha")), Ticket(_repo, "Quick b", Work("T-3", "b.txt", "beta")) };
         foreach (var name in Names)
         {
@@ -260,5 +262,30 @@ public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
         Assert.Equal(1, dead.ExitCode);
         Assert.Contains("the git remote 'origin'", dead.Stderr, StringComparison.Ordinal);
         Assert.Contains("does not answer", dead.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_push_to_a_remote_that_went_away_is_reported_and_tried_again_and_the_gate_waits_for_it()
+    {
+        var id = Ticket(_repo, "Pushed late", Work("T-1", "late.txt", "late work", "@sleep 4"));
+        StartNode("n1");
+        TestRepo.WaitUntil(() => Events(_repo, "worker_prompt_sent").Count == 1, "T-1's agent got its ticket", 120, Diagnose);
+
+        // When the remote goes away before the agent commits
+        var away = Remote + ".away";
+        Directory.Move(Remote, away);
+        TestRepo.WaitUntil(() => Events(_repo, "push_failed", id).Count > 0, "the push failed", 60, Diagnose);
+        // (a second try, 2 s later, with T-1 reported done meanwhile: many ticks in which a gate that
+        // did not wait for the push would have started, gate.commands being empty)
+        TestRepo.WaitUntil(() => Status(_repo, id) == "testing" && Events(_repo, "push_failed", id).Count >= 2, "T-1 reported done, its push failed twice", 60, Diagnose);
+        Assert.Empty(Events(_repo, "gate_started", id));
+
+        // Then, once it is back, the push is tried again and the ticket lands on it
+        Directory.Move(away, Remote);
+        TestRepo.WaitUntil(() => Status(_repo, id) == "done", "T-1 is done", 120, Diagnose);
+        Assert.Contains(Events(_repo, "push_failed", id), e => e.GetProperty("message").GetString()!.Contains("try 1", StringComparison.Ordinal));
+        Assert.NotEmpty(Events(_repo, "branch_pushed", id));
+        Assert.Equal(Git(Remote, "rev-parse", "refs/heads/" + Show(_repo, id).GetProperty("branch").GetString()), Git(Remote, "rev-parse", "main^2"));
+        Assert.Equal("late work\n", Git(Remote, "show", "main:late.txt"));
     }
 }
