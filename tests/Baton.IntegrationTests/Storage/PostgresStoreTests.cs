@@ -24,6 +24,29 @@ public sealed class PostgresStoreTests : IClassFixture<PostgresServer>
     private PostgresUrl Url => PostgresUrl.Parse(_db.Url);
 
     [Fact]
+    public void A_transaction_left_idle_by_a_stranded_node_is_ended_by_the_server_and_the_write_lock_goes_with_it()
+    {
+        PostgresStore.Open(Url, _db.Password, create: true).Dispose();
+        using var stranded = PostgresStore.Open(Url, _db.Password, create: false, strandedAfter: TimeSpan.FromSeconds(1));
+        using var other = PostgresStore.Open(Url, _db.Password, create: false, busyTimeout: TimeSpan.FromSeconds(20));
+        using var holding = new ManualResetEventSlim();
+
+        // The stranded store takes the write lock and then says nothing, as a node cut off mid-transaction.
+        var stuck = Task.Run(() => stranded.Write(() =>
+        {
+            holding.Set();
+            Thread.Sleep(TimeSpan.FromSeconds(4));
+        }));
+        Assert.True(holding.Wait(TimeSpan.FromSeconds(20)), "the stranded store never took the write lock");
+
+        // The other store's write waits for the lock, which comes free when the server ends the idle session.
+        other.AppendEvent(new Baton.Core.Events.EventRecord { Time = DateTimeOffset.UtcNow, Type = "note", Message = "after the stranded one" });
+
+        Assert.ThrowsAny<Exception>(() => stuck.GetAwaiter().GetResult());
+        Assert.Contains(other.RecentEvents(new Baton.Core.Storage.EventQuery(5)), e => e.Message == "after the stranded one");
+    }
+
+    [Fact]
     public void Every_sqlite_migration_has_its_postgres_twin()
     {
         Assert.Equal(SqliteStore.LatestSchemaVersion, PostgresStore.LatestSchemaVersion);

@@ -45,10 +45,12 @@ public sealed class PostgresStore : SqlStore, IStoreLink
     /// already holds the schema is joined as it is.
     /// </summary>
     /// <param name="password">The password when the URL has none; null: PGPASSWORD or ~/.pgpass (Npgsql reads them).</param>
-    public static PostgresStore Open(PostgresUrl url, string? password, bool create, TimeSpan? busyTimeout = null)
+    /// <param name="strandedAfter">How long the server lets a transaction of this store sit idle before it ends the session (default 30 s).</param>
+    public static PostgresStore Open(PostgresUrl url, string? password, bool create, TimeSpan? busyTimeout = null, TimeSpan? strandedAfter = null)
     {
         ArgumentNullException.ThrowIfNull(url);
         var wait = busyTimeout ?? BatonConfig.Default.StoreBusyTimeout;
+        var stranded = (long)(strandedAfter ?? TimeSpan.FromSeconds(30)).TotalMilliseconds;
         var builder = new NpgsqlSlimDataSourceBuilder(new NpgsqlConnectionStringBuilder
         {
             Host = url.Host,
@@ -60,8 +62,14 @@ public sealed class PostgresStore : SqlStore, IStoreLink
             Pooling = false,
             Timeout = 10,
             ApplicationName = "baton",
-            // Every wait for a lock is bounded, as SQLite's busy_timeout bounds it.
-            Options = $"-c lock_timeout={(long)wait.TotalMilliseconds}",
+            // Every wait for a lock is bounded, as SQLite's busy_timeout bounds it. A node cut off
+            // mid-transaction (its process gone or its network cut, the server's end still open)
+            // would hold the store's write lock for ever and every node's writes would fail busy:
+            // the server ends a transaction idle longer than any Baton transaction ever is (they
+            // run their statements back to back), and probes a silent peer so that a dead one's
+            // session, and the merge queue's advisory lock on it, go within about 25 s.
+            Options = $"-c lock_timeout={(long)wait.TotalMilliseconds} -c idle_in_transaction_session_timeout={stranded}"
+                + " -c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3",
         }.ConnectionString);
         var source = builder.Build();
         NpgsqlConnection? connection = null;
