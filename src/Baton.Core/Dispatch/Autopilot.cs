@@ -16,7 +16,7 @@ namespace Baton.Core.Dispatch;
 /// connection of its own); the tick applies their outcomes. One instance at a time (the caller
 /// holds the lock); ticks run on one thread, never overlapping.
 /// </summary>
-public sealed class Autopilot : IRespawner, IAutopilotLoop
+public sealed partial class Autopilot : IRespawner, IAutopilotLoop
 {
     private readonly AutopilotContext _ctx;
     private readonly Dispatcher _dispatcher;
@@ -566,37 +566,6 @@ public sealed class Autopilot : IRespawner, IAutopilotLoop
                 report.Add("released", t.Id, w.Name, $"{w.Name}: no ready ticket for it after {t.Id}: ended");
             }
         }
-    }
-
-    /// <summary>
-    /// hold_on_overlap: a ticket that declares paths waits while a live branch (of another ticket)
-    /// changes a file they match, so two agents do not write the same files at once; it goes
-    /// once that branch merged. Recorded once per hold as a task_held event.
-    /// </summary>
-    private List<DispatchCandidate> HoldOverlapping(IReadOnlyList<DispatchCandidate> candidates, TickReport report, DateTimeOffset now)
-    {
-        var go = new List<DispatchCandidate>();
-        var scan = candidates.Any(c => c.Ticket.Paths.Count > 0) ? _conflicts.Current() : null;
-        foreach (var c in candidates)
-        {
-            if (scan is not null && c.Ticket.Paths.Count > 0 && ConflictWatch.Overlap(scan, c.Ticket.Paths) is { } overlap && overlap.Branch.Ticket != c.Ticket.Id)
-            {
-                var why = $"held: {overlap.Branch.Ticket ?? overlap.Branch.Name} changes {overlap.File}, which its paths cover (hold_on_overlap)";
-                report.Waiting.Add((c.Ticket.Id, why));
-                if (_held.Add(c.Ticket.Number))
-                {
-                    _ctx.Store.AppendEvent(Dispatcher.Event(c.Ticket, EventTypes.TaskHeld, $"{c.Ticket.Id} {why}", now,
-                        metadata: new Dictionary<string, string> { ["branch"] = overlap.Branch.Name, ["file"] = overlap.File }));
-                }
-
-                continue;
-            }
-
-            _held.Remove(c.Ticket.Number);
-            go.Add(c);
-        }
-
-        return go;
     }
 
     Task IRespawner.RespawnAsync(Ticket ticket, string? prefix, CancellationToken ct)
