@@ -47,7 +47,7 @@ public sealed class GateCommandTests
         using var loop = repo.StartBaton("up", "--plain");
         try
         {
-            TestRepo.WaitUntil(() => Events(repo, "task_dispatched").Count == 1 && repo.Git("log", "--all", "--format=%s").Contains("T-1: first part", StringComparison.Ordinal),
+            TestRepo.WaitUntil(() => Events(repo, "task_dispatched").Count == 1 && Committed(repo, "T-1: first part"),
                 "the agent to commit its first part", 60);
 
             var run = repo.Baton("gate", id, "--json").Ok().Json();
@@ -109,5 +109,19 @@ public sealed class GateCommandTests
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("gate.commands in .baton/config.yaml", r.Stderr, StringComparison.Ordinal);
+    }
+
+    // `git log --all` reads every worktree's metadata: one the loop is adding at that instant
+    // ("failed to read .git/worktrees/NAME/commondir") is not there yet, so ask again next poll.
+    private static bool Committed(TestRepo repo, string subject)
+    {
+        try
+        {
+            return repo.Git("log", "--all", "--format=%s").Contains(subject, StringComparison.Ordinal);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains(".git/worktrees/", StringComparison.Ordinal))
+        {
+            return false;
+        }
     }
 }
