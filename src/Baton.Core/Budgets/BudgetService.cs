@@ -119,10 +119,7 @@ public sealed class BudgetService
             UsageToday = _store.RecentEvents(new EventQuery(100_000, Type: EventTypes.WorkerUsage, Since: day)),
             Rows = _usage.List(),
             Workers = workers,
-            // Only tickets an agent ran have a role and profile to be history of (BudgetBook.Expected):
-            // their statuses are read, not the numbers of every done ticket (50,000 at scale).
-            Done = _tickets.Statuses(workers.Where(w => w.Ticket is not null).Select(w => w.Ticket!.Value).ToHashSet())
-                .Where(s => s.Value == TicketStatus.Done && !live.Contains(s.Key)).Select(s => s.Key).Order().ToList(),
+            Done = _tickets.Numbers(TicketStatus.Done).Where(n => !live.Contains(n)).ToList(),
         };
     }
 
