@@ -201,7 +201,9 @@ public sealed class AutopilotTruthTests : IDisposable
     [InlineData(true, "exited")]
     public void The_exited_sessions_of_finished_tickets_go_when_up_ends_unless_kept(bool keep, string state)
     {
-        AutopilotKit.Configure(_repo, autopilot: keep ? "keep_exited: true" : "");
+        // The gate gives the agent time to leave on its own after its report: a merge that came
+        // first would end it (killed) before it exits, which is not what this test is about.
+        AutopilotKit.Configure(_repo, autopilot: keep ? "keep_exited: true" : "", gate: "commands: [\"sleep 3\"]");
         AutopilotKit.Ticket(_repo, "Write a", AutopilotKit.Work("T-1", "a.txt", "hello") + "\n@exit 0");
 
         Assert.Equal(0, AutopilotKit.Up(_repo).ExitCode);

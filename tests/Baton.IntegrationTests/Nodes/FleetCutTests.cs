@@ -131,6 +131,8 @@ public sealed class FleetCutTests : IClassFixture<PostgresServer>, IDisposable
         var back = Events(_repo, "node_reconnected").Single();
         Assert.Equal("1", back.GetProperty("metadata").GetProperty("leases_lost").GetString());
         Assert.True(long.Parse(back.GetProperty("metadata").GetProperty("away_ms").GetString()!, CultureInfo.InvariantCulture) >= 3000);
+        // The tick's report is printed once the tick ends, after its events were recorded.
+        TestRepo.WaitUntil(() => cutOutput.Any(l => l.Contains("store reachable again", StringComparison.Ordinal)), "the cut node said the store is back", 30, Diagnose);
         Assert.Single(cutOutput, l => l.Contains("lost the store", StringComparison.Ordinal));
         Assert.Single(cutOutput, l => l.Contains("store reachable again", StringComparison.Ordinal));
 
