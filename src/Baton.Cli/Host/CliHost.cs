@@ -28,7 +28,7 @@ namespace Baton.Cli.Host;
 /// </summary>
 public sealed class CliHost : IDisposable
 {
-    private readonly ProcessRunner _runner = new();
+    private readonly ProcessRunner _runner;
     private readonly Dictionary<string, TmuxClient> _tmux = new(StringComparer.Ordinal);
     private SqlStore? _store;
     private Baton.Infrastructure.Notify.NotificationChannels? _channels;
@@ -48,6 +48,7 @@ public sealed class CliHost : IDisposable
         Output = output;
         Environment = environment;
         _paths = paths;
+        _runner = new ProcessRunner { Trace = ProcessTrace.From(environment.Variable(ProcessTrace.Variable)) };
     }
 
     /// <summary>Where this command writes and reads (the terminal, or a test's writers).</summary>

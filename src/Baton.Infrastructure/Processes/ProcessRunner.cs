@@ -11,12 +11,22 @@ namespace Baton.Infrastructure.Processes;
 /// </summary>
 public sealed class ProcessRunner : IProcessRunner
 {
+    /// <summary>Where each process run is recorded (<c>BATON_TRACE</c>); null: nowhere.</summary>
+    public ProcessTrace? Trace { get; init; }
+
     public ProcessResult Run(ProcessRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var started = DateTime.UtcNow;
         var watch = Stopwatch.StartNew();
         using var process = Start(request);
-        return Collect(process, request, watch, CancellationToken.None);
+        return Traced(request, started, Collect(process, request, watch, CancellationToken.None));
+    }
+
+    private ProcessResult Traced(ProcessRequest request, DateTime started, ProcessResult result)
+    {
+        Trace?.Record(request, started, result.Elapsed);
+        return result;
     }
 
     public Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken)
@@ -33,9 +43,10 @@ public sealed class ProcessRunner : IProcessRunner
         return Task.Factory.StartNew(
             () =>
             {
+                var started = DateTime.UtcNow;
                 var watch = Stopwatch.StartNew();
                 using var process = Start(request);
-                return Collect(process, request, watch, cancellationToken);
+                return Traced(request, started, Collect(process, request, watch, cancellationToken));
             },
             cancellationToken,
             TaskCreationOptions.LongRunning,
