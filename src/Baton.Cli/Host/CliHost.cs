@@ -316,6 +316,7 @@ public sealed class CliHost : IDisposable
                 {
                     Link = Sqlite is Baton.Infrastructure.Storage.Postgres.PostgresStore pg ? new Baton.Infrastructure.Nodes.NodeStoreLink(pg, keeper.Node.Name) : null,
                     Pump = HeartbeatPump(keeper),
+                    Gates = new Baton.Core.Nodes.GateLeases(tickets, context.Tickets, leases, keeper, Time) { LocalWorktree = remote is null ? null : remote.Owns },
                 },
                 Wake = LoopWake(),
             });

@@ -48,6 +48,9 @@ public sealed class NodeDuty
     /// <summary>The beat on a timer of its own, started after the node's first beat; null: the loop beats at the start of a tick.</summary>
     public HeartbeatPump? Pump { get; init; }
 
+    /// <summary>Tickets in testing that no node holds (sent back by the merge queue), taken for their gate; null: none are.</summary>
+    public GateLeases? Gates { get; init; }
+
     /// <summary>Whether the node is away from its store (it found it gone and has not reconnected yet).</summary>
     public bool Away => _outage.Away;
 
@@ -91,6 +94,9 @@ public sealed class NodeDuty
         {
             report.Add("lease_expired", Tickets.TicketId.Format(expired.Ticket), expired.Worker, $"{Tickets.TicketId.Format(expired.Ticket)}: node '{expired.Node}' let its lease (token {expired.Token}) expire: back to the queue");
         }
+
+        // After the expiry: a ticket in testing whose lease just expired went back to the queue, not here.
+        Gates?.Step(report);
     }
 
     /// <summary>

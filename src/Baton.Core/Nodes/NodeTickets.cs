@@ -60,7 +60,8 @@ public sealed class NodeTickets : ITicketStore
             var next = _inner.Mutate(number, current =>
             {
                 var m = change(current);
-                claimed = IsClaim(current, m);
+                // A claim, or a lease asked for outright (a ticket in testing taken for its gate, GateLeases).
+                claimed = IsClaim(current, m) || m.Lease is not null;
                 // A ticket this node took is fenced with its token, held or lost, until the work was
                 // handed on: the merge queue's writes on a ticket in review (perhaps another node's work) are not.
                 return claimed ? m with { Lease = m.Lease ?? _keeper.ClaimNow() }

@@ -61,11 +61,14 @@ public sealed class AutopilotRig : IDisposable
     public Supervisor Supervisor(TicketLifecycle life) =>
         new(Config, Time, Db.Tickets, Db.Store, Git, Workers, Profiles, () => Roles, new Redactor([]), life, Files);
 
-    public GatesAndMerges Completion(TicketLifecycle life, Action<Ticket> cleanUp)
+    public GatesAndMerges Completion(TicketLifecycle life, Action<Ticket> cleanUp) => Completion(life, cleanUp, Db.Tickets, Db.Merges);
+
+    /// <summary>The completion stage on another view of the tickets and merge requests (a node's).</summary>
+    public GatesAndMerges Completion(TicketLifecycle life, Action<Ticket> cleanUp, ITicketStore tickets, IMergeStore merges)
     {
         var gate = new GateRunner(Runner, new Redactor([]));
         var job = new MergeJob(Git, Git, Git, Git, gate, Files) { Rebase = Config.MergeStrategy == MergeStrategy.Rebase };
-        return new GatesAndMerges(Config, Time, Db.Tickets, Db.Merges, Db.Store, Results, Git, Git, Git, gate, job, new Stacks(Time, Db.Tickets, Git, life), life, Paths, cleanUp);
+        return new GatesAndMerges(Config, Time, tickets, merges, Db.Store, Results, Git, Git, Git, gate, job, new Stacks(Time, tickets, Git, life), life, Paths, cleanUp);
     }
 
     public void Advance(TimeSpan by) => Time.Advance(by);
