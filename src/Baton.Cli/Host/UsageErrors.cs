@@ -15,6 +15,12 @@ internal static class UsageErrors
     public static string Describe(ParseResult parsed)
     {
         ArgumentNullException.ThrowIfNull(parsed);
+        if (UnknownFirstWord(parsed) is { } word)
+        {
+            // `baton tickt list`: the parser goes on to match `list`, but the mistake is the first word.
+            return $"'{word}' is not a `baton` command (see `baton --help`)" + Suggestions(word, parsed.RootCommandResult.Command);
+        }
+
         var command = parsed.CommandResult.Command;
         var path = CommandPath(parsed.CommandResult);
         if (UnknownCommand(parsed, command) is { } unknown)
@@ -51,6 +57,17 @@ internal static class UsageErrors
         }
 
         return string.Join(' ', names);
+    }
+
+    /// <summary>The first word of the line when it names no command but a later word does.</summary>
+    private static string? UnknownFirstWord(ParseResult parsed)
+    {
+        if (parsed.Tokens.Count < 2 || parsed.Tokens[0] is not { Type: TokenType.Argument } first || first.Value.StartsWith('-'))
+        {
+            return null;
+        }
+
+        return parsed.CommandResult.Parent is not null && parsed.UnmatchedTokens.Contains(first.Value) ? first.Value : null;
     }
 
     private static string? UnknownCommand(ParseResult parsed, Command command)

@@ -20,6 +20,7 @@ public sealed class FirstContactTests : IDisposable
     [Theory]
     [InlineData("lst", "'lst' is not a `baton` command", new[] { "list", "ls" })]
     [InlineData("spwan x", "'spwan' is not a `baton` command", new[] { "spawn" })]
+    [InlineData("tickt list", "'tickt' is not a `baton` command", new[] { "ticket" })]
     [InlineData("ticket craete x", "'craete' is not a `baton ticket` command", new[] { "create" })]
     public void A_mistyped_command_is_named_unknown_and_the_nearest_ones_suggested(string line, string said, string[] nearest)
     {
