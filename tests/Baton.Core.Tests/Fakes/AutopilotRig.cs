@@ -19,7 +19,7 @@ namespace Baton.Core.Tests.Fakes;
 /// </summary>
 public sealed class AutopilotRig : IDisposable
 {
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
+    public WatchedClock Time { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
 
     public TempStore Db { get; } = new();
 

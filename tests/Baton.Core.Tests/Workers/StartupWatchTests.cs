@@ -11,7 +11,6 @@ namespace Baton.Core.Tests.Workers;
 public sealed class StartupWatchTests
 {
     private const string TrustDialog = "Do you trust the files in this folder? (y/n)";
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(5);
 
     [Fact]
     public async Task A_start_up_dialog_is_answered_once_the_screen_settled_then_the_ready_prompt_ends_the_wait()
@@ -28,7 +27,7 @@ public sealed class StartupWatchTests
         var t0 = rig.Time.GetUtcNow();
 
         // When the watch runs while the clock moves on
-        var ready = await DriveAsync(rig.Time, Watch(rig).WaitReadyAsync(tmux, worker, rig.Profiles.Get("scripted"), CancellationToken.None), TimeSpan.FromSeconds(5));
+        var ready = await rig.Time.DriveAsync(() => Watch(rig).WaitReadyAsync(tmux, worker, rig.Profiles.Get("scripted"), CancellationToken.None), TimeSpan.FromSeconds(5));
 
         // Then the dialog was answered after 250 ms of a still screen (not at first sight), once, and the agent is idle
         Assert.NotNull(answeredAt);
@@ -56,7 +55,7 @@ public sealed class StartupWatchTests
             }
         };
 
-        await DriveAsync(rig.Time, Watch(rig).WaitReadyAsync(tmux, worker, rig.Profiles.Get("scripted"), CancellationToken.None), TimeSpan.FromSeconds(10));
+        await rig.Time.DriveAsync(() => Watch(rig).WaitReadyAsync(tmux, worker, rig.Profiles.Get("scripted"), CancellationToken.None), TimeSpan.FromSeconds(10));
 
         Assert.Equal(2, answers.Count);
         Assert.InRange(answers[1] - answers[0], TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2.1));
@@ -71,7 +70,7 @@ public sealed class StartupWatchTests
         var profile = rig.Profiles.Get("scripted");
         var t0 = rig.Time.GetUtcNow();
 
-        var e = await Assert.ThrowsAsync<BatonException>(() => DriveAsync(rig.Time, Watch(rig).WaitReadyAsync(tmux, worker, profile, CancellationToken.None), profile.ReadyTimeout + TimeSpan.FromSeconds(1)));
+        var e = await Assert.ThrowsAsync<BatonException>(() => rig.Time.DriveAsync(() => Watch(rig).WaitReadyAsync(tmux, worker, profile, CancellationToken.None), profile.ReadyTimeout + TimeSpan.FromSeconds(1)));
 
         Assert.Contains($"did not show its ready prompt within {profile.ReadyTimeout.TotalSeconds:0}s", e.Message, StringComparison.Ordinal);
         Assert.True(rig.Time.GetUtcNow() - t0 >= profile.ReadyTimeout, "not before ready_timeout");
@@ -93,7 +92,7 @@ public sealed class StartupWatchTests
             }
         };
 
-        var e = await Assert.ThrowsAsync<BatonException>(() => DriveAsync(rig.Time, Watch(rig).WaitReadyAsync(tmux, worker, rig.Profiles.Get("scripted"), CancellationToken.None), TimeSpan.FromSeconds(5)));
+        var e = await Assert.ThrowsAsync<BatonException>(() => rig.Time.DriveAsync(() => Watch(rig).WaitReadyAsync(tmux, worker, rig.Profiles.Get("scripted"), CancellationToken.None), TimeSpan.FromSeconds(5)));
 
         Assert.Contains("exited (code 3) before it was ready", e.Message, StringComparison.Ordinal);
         Assert.Contains("error: no API key", e.Message, StringComparison.Ordinal);
@@ -110,18 +109,5 @@ public sealed class StartupWatchTests
         var worker = rig.AddWorker("w1", WorkerState.Starting);
         tmux.Add(worker.Session!, "w1", screen);
         return (tmux, worker);
-    }
-
-    /// <summary>Moves the fake clock on in small steps until the task finishes (or <paramref name="max"/> passed).</summary>
-    private static async Task<T> DriveAsync<T>(FakeTimeProvider time, Task<T> task, TimeSpan max)
-    {
-        var until = time.GetUtcNow() + max;
-        while (!task.IsCompleted && time.GetUtcNow() < until)
-        {
-            time.Advance(Step);
-            await Task.Yield();
-        }
-
-        return await task;
     }
 }
