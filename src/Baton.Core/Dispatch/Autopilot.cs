@@ -72,7 +72,7 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
         var gateRunner = new Merge.GateRunner(c.Runner, c.Workers.Redactor) { Root = c.Root, Processes = c.Processes };
         var mergeJob = new Merge.MergeJob(c.Worktrees, c.Git, c.Git, c.Git, gateRunner, c.Files) { Rebase = c.Config.MergeStrategy == Config.MergeStrategy.Rebase, Remote = c.Remote };
         _completion = new GatesAndMerges(c.Config, c.Time, c.Tickets, c.Merges, c.Store, c.TicketService, c.Git, c.Git, c.Git,
-            gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life), _life, c.Paths, _background.CleanUpLater, _stopping.Token)
+            gateRunner, mergeJob, new Stacks(c.Time, c.Tickets, c.Git, _life) { LocalWorktree = c.Remote is { } r ? r.Owns : null, SyncTarget = c.Remote is { } s ? t => s.SyncTarget(t) : null }, _life, c.Paths, _background.CleanUpLater, _stopping.Token)
         {
             FaultPoint = c.FaultPoint,
             BranchHead = c.Remote is { } remote ? remote.Fetch : null,

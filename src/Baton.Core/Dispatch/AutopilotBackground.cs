@@ -164,13 +164,13 @@ public sealed class AutopilotBackground
         var prompt = _dispatcher.Prompt(claimed, null);
         var isolate = _ctx.Isolate;
         Task<Worker> task = isolate is null
-            ? ReuseOn(_ctx, agent, previous, claimed, prompt)
+            ? ReuseOn(_ctx, _dispatcher, agent, previous, claimed, prompt)
             : Task.Run(async () =>
             {
                 var (context, lease) = isolate(_ctx);
                 using (lease)
                 {
-                    return await ReuseOn(context, agent, previous, claimed, prompt).ConfigureAwait(false);
+                    return await ReuseOn(context, _dispatcherOf(context), agent, previous, claimed, prompt).ConfigureAwait(false);
                 }
             });
         _spawns[claimed.Number] = (candidate with { Ticket = claimed }, task);
@@ -178,10 +178,11 @@ public sealed class AutopilotBackground
         return claimed;
     }
 
-    private static async Task<Worker> ReuseOn(AutopilotContext c, Worker agent, Ticket? previous, Ticket claimed, string prompt)
+    private static async Task<Worker> ReuseOn(AutopilotContext c, Dispatcher dispatcher, Worker agent, Ticket? previous, Ticket claimed, string prompt)
     {
         var reuse = new WorkerReuse(c.Store, c.WorkerService(), c.Workers.Profiles, c.Git, c.Worktrees, c.Git, TicketWorktrees.For(c), c.Time, c.Root)
         {
+            BeforeSwitch = dispatcher.PrepareBranches, // as a fresh worktree's: a node's clone fetches first
             Prepare = (w, text) =>
             {
                 var setup = c.Workers.RoleSetup();
@@ -191,7 +192,7 @@ public sealed class AutopilotBackground
         };
         try
         {
-            return await reuse.ReuseAsync(agent, previous, claimed, Dispatcher.StartPoint(c.Tickets, c.Git, c.Root, claimed), prompt, CancellationToken.None).ConfigureAwait(false);
+            return await reuse.ReuseAsync(agent, previous, claimed, () => Dispatcher.StartPoint(c.Tickets, c.Git, c.Root, claimed), prompt, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

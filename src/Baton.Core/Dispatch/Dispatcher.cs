@@ -53,8 +53,12 @@ public sealed class Dispatcher
     /// </summary>
     public Func<string, bool>? LocalWorktree { get; init; }
 
-    /// <summary>Runs before a claimed ticket's worktree is made (a node's clone: the target and branch brought up to the shared remote's); null: nothing.</summary>
-    public Action<Ticket>? BeforeWorktree { get; init; }
+    /// <summary>
+    /// Runs before a claimed ticket's worktree is made, with its unmerged stack parent's branch
+    /// (<see cref="StackParentBranch"/>) or null (a node's clone: the target, that branch and the
+    /// ticket's own brought up to the shared remote's); null: nothing.
+    /// </summary>
+    public Action<Ticket, string?>? BeforeWorktree { get; init; }
 
     private string WorktreesDir => _paths.WorktreesDir;
 
@@ -303,7 +307,7 @@ public sealed class Dispatcher
         ArgumentNullException.ThrowIfNull(claimed);
         ArgumentNullException.ThrowIfNull(candidate);
         Workspace.WorktreeFolder.Ensure(_files, _paths);
-        BeforeWorktree?.Invoke(claimed);
+        PrepareBranches(claimed);
         worktrees.AddWorktree(_paths.Root, claimed.Worktree!, claimed.Branch!, StartPoint(_tickets, _branches, _paths.Root, claimed));
         return await spawner.SpawnAsync(new SpawnRequest
         {
@@ -318,16 +322,31 @@ public sealed class Dispatcher
         }, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Before a claimed ticket's branch is checked out (a new worktree, or a reused agent's folder
+    /// switched to it): <see cref="BeforeWorktree"/> with its stack parent's branch.
+    /// </summary>
+    public void PrepareBranches(Ticket claimed)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        BeforeWorktree?.Invoke(claimed, StackParentBranch(_tickets, claimed));
+    }
+
     /// <summary>Where a new branch starts: a stacked ticket's unmerged parent's branch, else its target.</summary>
     public static string StartPoint(ITicketStore tickets, IGitBranches branches, string root, Ticket ticket)
     {
-        ArgumentNullException.ThrowIfNull(tickets);
         ArgumentNullException.ThrowIfNull(branches);
-        ArgumentNullException.ThrowIfNull(ticket);
-        return ticket.StackedOn is { } p && tickets.GetTicket(p) is { Status: not TicketStatus.Done, Branch: { } parentBranch }
-            && branches.Resolve(root, "refs/heads/" + parentBranch) is not null
+        return StackParentBranch(tickets, ticket) is { } parentBranch && branches.Resolve(root, "refs/heads/" + parentBranch) is not null
             ? parentBranch
             : ticket.Target!;
+    }
+
+    /// <summary>The branch of a stacked ticket's parent while the parent has not merged (the branch it starts from), or null.</summary>
+    public static string? StackParentBranch(ITicketStore tickets, Ticket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(tickets);
+        ArgumentNullException.ThrowIfNull(ticket);
+        return ticket.StackedOn is { } p && tickets.GetTicket(p) is { Status: not TicketStatus.Done, Branch: { } parentBranch } ? parentBranch : null;
     }
 
     /// <summary>The ticket's prompt from the template, with a word about earlier attempts and anything else to say first.</summary>

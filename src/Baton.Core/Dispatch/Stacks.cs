@@ -28,6 +28,15 @@ public sealed class Stacks
         _life = life;
     }
 
+    /// <summary>
+    /// Whether a worktree is in this clone (a node's: the merge queue's node may not be the one
+    /// the stacked ticket ran on); null: every one is.
+    /// </summary>
+    public Func<string, bool>? LocalWorktree { get; init; }
+
+    /// <summary>Brings the local target up to the shared remote's before a rebase onto it (a node's clone; the parent may have landed from another node); null: nothing.</summary>
+    public Action<string>? SyncTarget { get; init; }
+
     public enum Step
     {
         /// <summary>Not stacked (any more): go on as usual.</summary>
@@ -68,6 +77,15 @@ public sealed class Stacks
             return Step.None;
         }
 
+        if (LocalWorktree?.Invoke(ticket.Worktree!) == false)
+        {
+            // Its worktree is in another node's clone: no rebase from here. The parent's commits
+            // are in the target already, so the branch merges as it is (the gate runs on the result).
+            Unstack(ticket, EventTypes.TaskRestacked, $"{ticket.Id}: {parent.Id} merged; {ticket.Branch} lands on {ticket.Target} as it is (its worktree is in another node's clone)", now);
+            return Step.None;
+        }
+
+        SyncTarget?.Invoke(ticket.Target!);
         var attempt = _merging.Rebase(ticket.Worktree!, ticket.Target!);
         if (attempt.Merged)
         {

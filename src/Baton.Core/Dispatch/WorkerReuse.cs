@@ -52,18 +52,32 @@ public sealed class WorkerReuse
     /// </summary>
     public Func<Worker, string, string>? Prepare { get; init; }
 
+    /// <summary>
+    /// Runs before anything in the folder changes, as before a fresh worktree is made
+    /// (<see cref="Dispatcher.PrepareBranches"/>: in a node's clone the target and a stack
+    /// parent's branch are fetched from the shared remote); the start point is read after it.
+    /// A throw leaves the folder as it was. Null: nothing.
+    /// </summary>
+    public Action<Ticket>? BeforeSwitch { get; init; }
+
     /// <summary>How often the screen is read while waiting for the agent to be ready after its reset.</summary>
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 
     /// <param name="previous">The ticket the agent finished; null for an agent of the warm pool (<see cref="WarmPool.IsPooled"/>), which never had one: nothing to save, no conversation to reset.</param>
-    public async Task<Worker> ReuseAsync(Worker agent, Ticket? previous, Ticket claimed, string startPoint, string prompt, CancellationToken ct)
+    public Task<Worker> ReuseAsync(Worker agent, Ticket? previous, Ticket claimed, string startPoint, string prompt, CancellationToken ct) =>
+        ReuseAsync(agent, previous, claimed, () => startPoint, prompt, ct);
+
+    /// <param name="startPoint">Where the new branch starts, read once <see cref="BeforeSwitch"/> ran (a stack parent's branch may only exist from then on).</param>
+    public async Task<Worker> ReuseAsync(Worker agent, Ticket? previous, Ticket claimed, Func<string> startPoint, string prompt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(claimed);
+        ArgumentNullException.ThrowIfNull(startPoint);
         var profile = _profiles.Get(agent.Agent);
         var reset = previous is null ? null
             : profile.Reset ?? throw new BatonException($"agent profile '{profile.Name}' has no reset command: its agents cannot take another ticket");
         var clock = Stopwatch.StartNew();
+        BeforeSwitch?.Invoke(claimed);
 
         // The folder, made the new ticket's: nothing of the previous one may stay in it.
         if (previous is not null)
@@ -71,7 +85,7 @@ public sealed class WorkerReuse
             _ticketWorktrees.Snapshot(previous with { Worktree = agent.Directory }, "reused");
         }
 
-        _checkouts.SwitchFresh(agent.Directory, claimed.Branch!, startPoint);
+        _checkouts.SwitchFresh(agent.Directory, claimed.Branch!, startPoint());
         if (previous?.Branch is { } old && !FeatureBranches.IsLongLived(old) && previous.Target is { } target && _history.MergeState(_root, old, target) != MergeState.NotMerged)
         {
             _worktrees.DeleteBranch(_root, old);

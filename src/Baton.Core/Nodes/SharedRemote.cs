@@ -189,11 +189,13 @@ public sealed class SharedRemote
     }
 
     /// <summary>
-    /// Before a claimed ticket's worktree is made (in the background spawn): its target brought up
-    /// to the remote's, so a new branch starts from the work other nodes landed, and its branch
-    /// resumed from the remote's (<see cref="ResumeBranch"/>).
+    /// Before a claimed ticket's worktree is made (in the background spawn, or before a reused
+    /// agent's folder is switched to it): its target brought up to the remote's, so a new branch
+    /// starts from the work other nodes landed; a stacked ticket's unmerged parent's branch
+    /// (<paramref name="stackParent"/>) brought up to the remote's, as the dependent starts from
+    /// it; and its own branch resumed from the remote's (<see cref="ResumeBranch"/>).
     /// </summary>
-    public void Prepare(Tickets.Ticket claimed)
+    public void Prepare(Tickets.Ticket claimed, string? stackParent)
     {
         ArgumentNullException.ThrowIfNull(claimed);
         if (claimed.Target is { } target)
@@ -201,9 +203,31 @@ public sealed class SharedRemote
             SyncTarget(target);
         }
 
+        if (stackParent is not null)
+        {
+            ResumeStackParent(claimed, stackParent);
+        }
+
         if (claimed.Branch is { } branch)
         {
             ResumeBranch(branch);
+        }
+    }
+
+    /// <summary>
+    /// A stacked ticket starts from its parent's tested branch, which the parent's node pushed
+    /// before its gate: made or fast-forwarded here from the remote's. Neither here nor on the
+    /// remote is an error: starting from the target instead would leave out the parent's work.
+    /// </summary>
+    private void ResumeStackParent(Tickets.Ticket claimed, string parentBranch)
+    {
+        lock (_lock)
+        {
+            if (ResumeBranchLocked(parentBranch) is null && _branches.Resolve(Root, "refs/heads/" + parentBranch) is null)
+            {
+                throw new BatonException($"{claimed.Id} is stacked on {parentBranch}, which neither this clone nor {Name} has (the node that ran it has not pushed it): "
+                    + $"push it from that node's clone (`git push {Name} {parentBranch}`), or the ticket is tried again later");
+            }
         }
     }
 

@@ -122,4 +122,38 @@ public sealed class WorkerReuseTests
         Assert.Equal("true", taken.Metadata!["pool"]);
         Assert.Equal("", taken.Metadata["previous_ticket"]);
     }
+
+    [Fact]
+    public async Task The_branches_are_brought_up_first_and_the_start_point_read_after_as_for_a_fresh_worktree_and_a_failure_there_leaves_the_folder_alone()
+    {
+        // Given an idle agent whose ticket landed, in a node's clone whose hook fetches the shared remote's branches
+        using var rig = new AutopilotRig { Config = new AutopilotConfig() };
+        var (previous, claimed, agent) = Landed(rig);
+        rig.Workers.Screens["t1-1"] = ReadyScreen;
+        var fetched = new List<string>();
+        var reuse = new WorkerReuse(rig.Store, rig.Workers, rig.Profiles, rig.Git, rig.Git, rig.Git, new TicketWorktrees(rig.Git, rig.Git, rig.Git, rig.Store, rig.Time, rig.Root, rig.Files), rig.Time, rig.Root)
+        {
+            BeforeSwitch = t => fetched.Add(t.Id),
+        };
+
+        // When it is reused, its start point known only once the hook ran (a stack parent's branch fetched)
+        await reuse.ReuseAsync(agent, previous, claimed, () => fetched.Count == 1 ? "baton/T-9-parent" : "main", "PROMPT", CancellationToken.None);
+
+        // Then the hook ran once for the new ticket, before the folder went onto the branch made from that start point
+        Assert.Equal([claimed.Id], fetched);
+        Assert.Contains($"switch {agent.Directory} {claimed.Branch} baton/T-9-parent", rig.Git.Calls);
+
+        // And a hook that fails (the remote does not answer, the parent's branch is nowhere) leaves the folder, the agent and its work alone
+        var (previous2, claimed2, agent2) = (rig.Ticket(claimed.Number), rig.InProgress("t1-1"), rig.Store.GetWorker("t1-1")!);
+        rig.Git.Dirty.Add(agent2.Directory);
+        var calls = rig.Git.Calls.Count;
+        var failing = new WorkerReuse(rig.Store, rig.Workers, rig.Profiles, rig.Git, rig.Git, rig.Git, new TicketWorktrees(rig.Git, rig.Git, rig.Git, rig.Store, rig.Time, rig.Root, rig.Files), rig.Time, rig.Root)
+        {
+            BeforeSwitch = _ => throw new BatonException("fetch failed"),
+        };
+        await Assert.ThrowsAsync<BatonException>(() => failing.ReuseAsync(agent2, previous2, claimed2, "main", "PROMPT", CancellationToken.None));
+        Assert.Equal(calls, rig.Git.Calls.Count);
+        Assert.Empty(rig.Events(EventTypes.WipSnapshot));
+        Assert.Equal([("t1-1", "/clear"), ("t1-1", "PROMPT")], rig.Workers.Sent);
+    }
 }

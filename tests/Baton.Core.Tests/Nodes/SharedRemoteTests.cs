@@ -180,4 +180,34 @@ public sealed class SharedRemoteTests : IDisposable
         Assert.False(_remote.Land("main", "merged", "again"));
         Assert.Equal(("m3", "merged"), (_git.Remote["main"], _git.Local["main"]));
     }
+
+    [Fact]
+    public void A_stacked_ticket_starts_from_its_parent_s_branch_fetched_from_the_remote_and_fails_clearly_when_no_one_has_it()
+    {
+        // Given a parent in review whose tested branch another node pushed, and its dependent claimed here, stacked on it
+        _git.Local["main"] = "m1";
+        _git.Remote["main"] = "m1";
+        _git.Parent["p1"] = "m1";
+        _git.Remote[Branch] = "p1";
+        var parent = Claimed(Path.Combine(_db.Dir, "elsewhere"));
+        parent = _db.Tickets.Mutate(parent.Number, t => new TicketMutation(t with { Status = TicketStatus.Review, Assignee = null }, []));
+        var child = _db.Tickets.CreateTicket(new Ticket { Number = 0, Title = "child", Status = TicketStatus.Open, CreatedAt = _time.GetUtcNow(), UpdatedAt = _time.GetUtcNow() },
+            t => new EventRecord { Time = _time.GetUtcNow(), Type = EventTypes.TicketCreated, Ticket = t.Id });
+        child = _db.Tickets.Mutate(child.Number, t => new TicketMutation(t with { Status = TicketStatus.InProgress, Assignee = "t2-1", Branch = "baton/T-2-child", Target = "main", StackedOn = parent.Number }, []));
+        Assert.Equal(Branch, Dispatcher.StackParentBranch(_db.Tickets, child));
+        Assert.Equal("main", Dispatcher.StartPoint(_db.Tickets, _git, _db.Dir, child)); // this clone lacks it: the target, silently, without the fetch
+
+        // When its worktree is prepared
+        _remote.Prepare(child, Dispatcher.StackParentBranch(_db.Tickets, child));
+
+        // Then the parent's branch is here at the remote's commit, and the dependent starts from it
+        Assert.Equal("p1", _git.Local[Branch]);
+        Assert.Equal(Branch, Dispatcher.StartPoint(_db.Tickets, _git, _db.Dir, child));
+
+        // And a parent's branch neither here nor on the remote fails the start, naming it, instead of starting from the target
+        var e = Assert.Throws<BatonException>(() => _remote.Prepare(child, "baton/T-3-unpushed"));
+        Assert.Contains("stacked on baton/T-3-unpushed, which neither this clone nor origin has", e.Message, StringComparison.Ordinal);
+        Assert.False(_git.Local.ContainsKey("baton/T-3-unpushed"));
+    }
 }
+

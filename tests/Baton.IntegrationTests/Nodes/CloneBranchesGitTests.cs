@@ -1,0 +1,115 @@
+using Baton.Core;
+using Baton.Core.Nodes;
+using Baton.Core.Tickets;
+using Baton.Infrastructure.Git;
+using Baton.Infrastructure.Processes;
+using Baton.IntegrationTests.Support;
+using Xunit;
+
+namespace Baton.IntegrationTests.Nodes;
+
+/// <summary>
+/// Two clones of one bare remote with real git, for the paths beside a fresh worktree that start a
+/// branch in a node's clone: a stacked ticket from its parent's branch another clone pushed, and a
+/// reused agent's folder switched in place onto a target another clone moved.
+/// </summary>
+public sealed class CloneBranchesGitTests : IDisposable
+{
+    private readonly GitClient _git = new(new ProcessRunner());
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "baton-clones-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public CloneBranchesGitTests()
+    {
+        Directory.CreateDirectory(_dir);
+        Git(_dir, "init", "-q", "--bare", "-b", "main", Bare);
+        foreach (var clone in new[] { A, B })
+        {
+            Git(_dir, "clone", "-q", Bare, clone);
+            Git(clone, "config", "user.email", "node@example.com");
+            Git(clone, "config", "user.name", "Node");
+        }
+
+        Git(A, "commit", "-q", "--allow-empty", "-m", "initial");
+        Git(A, "push", "-q", "origin", "main");
+        Git(B, "pull", "-q", "origin", "main");
+    }
+
+    private string Bare => Path.Combine(_dir, "remote.git");
+
+    private string A => Path.Combine(_dir, "a");
+
+    private string B => Path.Combine(_dir, "b");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    internal static string Git(string dir, params string[] args)
+    {
+        var r = TestRepo.Run("git", ["-C", dir, .. args], dir, null, new Dictionary<string, string>(), TimeSpan.FromSeconds(30));
+        Assert.True(r.ExitCode == 0, $"git {string.Join(' ', args)} failed in {dir}: {r.Stderr}");
+        return r.Stdout.Trim();
+    }
+
+    private SharedRemote Remote(string clone) => new(_git, _git, _git, "origin", clone, Path.Combine(clone, ".baton", "worktrees"));
+
+    private static string Commit(string worktree, string file)
+    {
+        File.WriteAllText(Path.Combine(worktree, file), file + "\n");
+        Git(worktree, "add", file);
+        Git(worktree, "commit", "-q", "-m", "add " + file);
+        return Git(worktree, "rev-parse", "HEAD");
+    }
+
+    private static Ticket Claimed(long number, string branch) =>
+        new() { Number = number, Title = "work", Status = TicketStatus.InProgress, Branch = branch, Target = "main", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
+
+    [Fact]
+    public void A_stacked_ticket_s_worktree_starts_from_the_parent_s_branch_another_clone_pushed_and_an_unpushed_parent_fails_the_start()
+    {
+        // Given clone A ran the parent and pushed its tested branch
+        var a = Remote(A);
+        var wtA = Path.Combine(A, ".baton", "worktrees", "T-1");
+        _git.AddWorktree(A, wtA, "baton/T-1-parent", "main");
+        var tested = Commit(wtA, "parent.txt");
+        Assert.True(a.PushBranch("baton/T-1-parent", tested, a.Tracking("baton/T-1-parent")));
+
+        // When clone B prepares the dependent stacked on it, then makes its worktree from the parent's branch
+        var b = Remote(B);
+        b.Prepare(Claimed(2, "baton/T-2-child"), "baton/T-1-parent");
+        var wtB = Path.Combine(B, ".baton", "worktrees", "T-2");
+        _git.AddWorktree(B, wtB, "baton/T-2-child", "baton/T-1-parent");
+
+        // Then the dependent has the parent's work
+        Assert.Equal(tested, _git.Resolve(wtB, "HEAD"));
+        Assert.True(File.Exists(Path.Combine(wtB, "parent.txt")));
+
+        // And a parent whose branch is nowhere fails the start, with nothing made
+        var e = Assert.Throws<BatonException>(() => b.Prepare(Claimed(3, "baton/T-3-child"), "baton/T-9-unpushed"));
+        Assert.Contains("neither this clone nor origin has", e.Message, StringComparison.Ordinal);
+        Assert.Null(_git.Resolve(B, "refs/heads/baton/T-9-unpushed"));
+    }
+
+    [Fact]
+    public void A_reused_agent_s_folder_switched_in_place_starts_from_the_target_another_clone_landed()
+    {
+        // Given an agent's folder in clone B, on the branch of its landed ticket, and clone A then landed more on main
+        var b = Remote(B);
+        var folder = Path.Combine(B, ".baton", "worktrees", "T-1");
+        _git.AddWorktree(B, folder, "baton/T-1-old", "main");
+        Commit(folder, "old.txt");
+        var a = Remote(A);
+        var wtA = Path.Combine(A, ".baton", "worktrees", "land");
+        _git.AddWorktree(A, wtA, "baton/T-5-other", "main");
+        var landed = Commit(wtA, "landed.txt");
+        Assert.True(a.Land("main", _git.Resolve(A, "refs/heads/main")!, landed));
+        Assert.NotEqual(landed, _git.Resolve(B, "refs/heads/main"));
+
+        // When its next ticket is prepared as a fresh worktree's would be, then the folder is switched onto it
+        b.Prepare(Claimed(6, "baton/T-6-next"), null);
+        _git.SwitchFresh(folder, "baton/T-6-next", "main");
+
+        // Then it starts from what A landed, and nothing of the old ticket stays
+        Assert.Equal(landed, _git.Resolve(folder, "HEAD"));
+        Assert.True(File.Exists(Path.Combine(folder, "landed.txt")));
+        Assert.False(File.Exists(Path.Combine(folder, "old.txt")));
+    }
+}
