@@ -8,7 +8,7 @@ namespace Baton.Core.Tests.Dispatch;
 
 public sealed class AutopilotControlTests
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly WatchedClock _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly FakeLock _lock = new();
     private readonly FakeTmux _tmux;
     private readonly AutopilotControl _control;
@@ -20,17 +20,8 @@ public sealed class AutopilotControlTests
         _control = new AutopilotControl(_lock, () => _tmux, config, BatonPaths.ForRoot("/repo"), ["baton"], _time);
     }
 
-    /// <summary>Moves the fake clock on in poll-sized steps until the task ends.</summary>
-    private async Task<T> Drive<T>(Task<T> task)
-    {
-        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.Yield();
-        }
-
-        return await task;
-    }
+    /// <summary>Moves the fake clock from one wait of the task to the next until it ends.</summary>
+    private Task<T> Drive<T>(Func<Task<T>> start) => _time.DriveAsync(start, TimeSpan.FromSeconds(500));
 
     [Fact]
     public async Task Detach_starts_up_in_its_session_and_returns_once_the_new_process_holds_the_lock()
@@ -38,7 +29,7 @@ public sealed class AutopilotControlTests
         var start = _time.GetUtcNow();
         _lock.Other = () => _time.GetUtcNow() - start >= TimeSpan.FromSeconds(2) ? 777 : null;
 
-        var pid = await Drive(_control.DetachAsync(untilDone: true, ["--dashboard", "--dashboard-port", "7788"], CancellationToken.None));
+        var pid = await Drive(() => _control.DetachAsync(untilDone: true, ["--dashboard", "--dashboard-port", "7788"], CancellationToken.None));
 
         Assert.Equal(777, pid);
         var created = Assert.Single(_tmux.Created);
@@ -51,7 +42,7 @@ public sealed class AutopilotControlTests
     [Fact]
     public async Task Detach_gives_up_after_its_bounded_wait_and_points_at_the_session()
     {
-        var e = await Assert.ThrowsAsync<BatonException>(() => Drive(_control.DetachAsync(untilDone: false, [], CancellationToken.None)));
+        var e = await Assert.ThrowsAsync<BatonException>(() => Drive(() => _control.DetachAsync(untilDone: false, [], CancellationToken.None)));
 
         Assert.Contains("the autopilot did not start; look at its session: tmux -L bt attach -t baton-autopilot", e.Message);
         Assert.True(_time.GetUtcNow() - DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture) >= AutopilotControl.StartTimeout);
@@ -63,11 +54,15 @@ public sealed class AutopilotControlTests
         _tmux.Add("baton-autopilot");
         var stopped = false;
         _lock.Other = () => stopped ? null : 555;
-        var stopping = _control.StopAsync(CancellationToken.None);
-        Assert.Equal([555], _lock.Terminated);
-        stopped = true;
+        var stopping = Drive(() =>
+        {
+            var task = _control.StopAsync(CancellationToken.None);
+            Assert.Equal([555], _lock.Terminated);
+            stopped = true;
+            return task;
+        });
 
-        Assert.Equal(555, await Drive(stopping));
+        Assert.Equal(555, await stopping);
         Assert.Empty(_tmux.ListSessions());
     }
 

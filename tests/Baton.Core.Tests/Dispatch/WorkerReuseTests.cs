@@ -75,14 +75,7 @@ public sealed class WorkerReuseTests
         var (previous, claimed, agent) = Landed(rig);
         rig.Workers.Screens["t1-1"] = "⠿ thinking… (esc to interrupt)\n>";
 
-        var reuse = Reuse(rig).ReuseAsync(agent, previous, claimed, "main", "PROMPT", CancellationToken.None);
-        for (var i = 0; i < 100 && !reuse.IsCompleted; i++)
-        {
-            await Task.Yield();
-            rig.Advance(TimeSpan.FromSeconds(1));
-        }
-
-        var e = await Assert.ThrowsAsync<BatonException>(() => reuse);
+        var e = await Assert.ThrowsAsync<BatonException>(() => rig.Time.DriveAsync(() => Reuse(rig).ReuseAsync(agent, previous, claimed, "main", "PROMPT", CancellationToken.None), TimeSpan.FromSeconds(100)));
         Assert.Contains("not ready", e.Message, StringComparison.Ordinal);
         Assert.Equal([("t1-1", "/clear")], rig.Workers.Sent);
         Assert.Empty(rig.Events(EventTypes.WorkerReused));

@@ -3,16 +3,17 @@ using Microsoft.Extensions.Time.Testing;
 namespace Baton.Core.Tests.Fakes;
 
 /// <summary>
-/// A fake clock that knows when the code under test waits on it: every timer armed (each
-/// <c>Task.Delay</c> on this provider) is counted with its due time. A test moves the clock only
-/// once the code is parked on it again, so a continuation that the thread pool runs late (a
-/// loaded machine) never sees the clock jump past its bound, and no wait on the real clock decides.
+/// A fake clock that knows when the code under test waits on it: every timer armed on it (each
+/// <c>Task.Delay</c> on this provider) is counted and its due time kept until it fires or is
+/// disposed. <see cref="DriveAsync{T}"/> moves the clock only once the code is parked on it again,
+/// straight to the next due timer, so a continuation the thread pool runs late (a loaded machine)
+/// never sees the clock run past its bound while it was not looking.
 /// </summary>
 public sealed class WatchedClock : FakeTimeProvider
 {
     private readonly Lock _gate = new();
+    private readonly HashSet<Entry> _pending = [];
     private int _armed;
-    private DateTimeOffset _due = DateTimeOffset.MaxValue;
 
     public WatchedClock(DateTimeOffset start)
         : base(start)
@@ -33,20 +34,25 @@ public sealed class WatchedClock : FakeTimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        var timer = base.CreateTimer(callback, state, dueTime, period);
+        var entry = new Entry(this);
+        entry.Arm(dueTime);
+        entry.Inner = base.CreateTimer(s =>
+        {
+            entry.Fired();
+            callback(s);
+        }, state, dueTime, period);
         lock (_gate)
         {
             _armed++;
-            _due = dueTime == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : GetUtcNow() + dueTime;
         }
 
-        return timer;
+        return entry;
     }
 
     /// <summary>
-    /// Runs <paramref name="start"/> and moves the clock from one armed timer to the next until the
-    /// task ends or <paramref name="max"/> of fake time has passed. Between moves it waits (at most
-    /// 30 s of real time, a bound, not a measure) for the code to arm its next timer or finish.
+    /// Runs <paramref name="start"/> and moves the clock from one due timer to the next until the task
+    /// ends or <paramref name="max"/> of fake time has passed. Between moves it waits for the code to
+    /// arm its next timer or finish: at most 30 s of real time, a bound against a hang, not a measure.
     /// </summary>
     public async Task<T> DriveAsync<T>(Func<Task<T>> start, TimeSpan max)
     {
@@ -66,18 +72,66 @@ public sealed class WatchedClock : FakeTimeProvider
                 break;
             }
 
-            DateTimeOffset due;
+            DateTimeOffset next;
             lock (_gate)
             {
                 seen = _armed;
-                due = _due;
+                next = _pending.Count == 0 ? until : _pending.Min(e => e.Due);
             }
 
-            var step = due - GetUtcNow();
-            Advance(step > TimeSpan.Zero ? (due > until ? until - GetUtcNow() : step) : TimeSpan.Zero);
+            var now = GetUtcNow();
+            Advance((next < until ? next : until) - now is var step && step > TimeSpan.Zero ? step : TimeSpan.Zero);
             await Task.Yield();
         }
 
         return await task.ConfigureAwait(false);
+    }
+
+    private sealed class Entry(WatchedClock clock) : ITimer
+    {
+        public ITimer? Inner { get; set; }
+
+        public DateTimeOffset Due { get; private set; }
+
+        public void Arm(TimeSpan due)
+        {
+            lock (clock._gate)
+            {
+                if (due == Timeout.InfiniteTimeSpan)
+                {
+                    clock._pending.Remove(this);
+                    return;
+                }
+
+                Due = clock.GetUtcNow() + due;
+                clock._pending.Add(this);
+            }
+        }
+
+        public void Fired()
+        {
+            lock (clock._gate)
+            {
+                clock._pending.Remove(this);
+            }
+        }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            Arm(dueTime);
+            return Inner!.Change(dueTime, period);
+        }
+
+        public void Dispose()
+        {
+            Fired();
+            Inner!.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Fired();
+            return Inner!.DisposeAsync();
+        }
     }
 }
