@@ -34,6 +34,10 @@ internal static class CommandRunner
             {
                 return Fail(host.Output, json, $"the store ({host.Paths.Database}) failed: {e.Message}", BatonException.FailureExitCode);
             }
+            catch (Exception e) when (host.StoreBusy(e) is { } busy)
+            {
+                return Fail(host.Output, json, busy.Message, busy.ExitCode);
+            }
             catch (System.Text.Json.JsonException e)
             {
                 return Fail(host.Output, json, "invalid JSON: " + e.Message, BatonException.FailureExitCode);

@@ -100,6 +100,10 @@ public sealed class CliHost : IDisposable
         ? Baton.Infrastructure.Storage.Postgres.PostgresStore.Open(Baton.Infrastructure.Storage.Postgres.PostgresUrl.Parse(url), Environment.Variable("BATON_STORE_PASSWORD"), create: false, busyTimeout)
         : SqliteStore.Open(Paths.Database, create: false, busyTimeout);
 
+    /// <summary>A lock wait on the shared store that ran out outside a write (55P03), as the same "store is busy" error; null when it is not one.</summary>
+    public Baton.Core.Storage.StoreBusyException? StoreBusy(Exception error) =>
+        Baton.Infrastructure.Storage.Postgres.PostgresStore.AsBusy(error, _store?.Location ?? "the shared store", StoreBusyTimeout);
+
     private string? SharedStoreUrl()
     {
         if (Environment.Variable("BATON_STORE_URL") is { } fromEnv)

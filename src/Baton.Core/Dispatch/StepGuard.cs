@@ -25,8 +25,10 @@ public sealed class StepGuard
             await step().ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException && !(_ctx.Node is not null && Nodes.NodeDuty.Busy(e) is not null))
         {
+            // (A node's store busy is not one step's failure: it ends the tick, and the node waits
+            // for the store as it waits for a lost one; recording it here would only wait again.)
             var message = $"error while {what}: {_ctx.Workers.Redactor.Redact(e.GetBaseException().Message)}";
             report.Add("error", null, null, message, new Dictionary<string, string> { ["while"] = what });
             var now = _ctx.Time.GetUtcNow();

@@ -67,6 +67,9 @@ public static class EventTypes
 
     /// <summary>A node that lost its store reached it again (written once back; the message says how long it was away).</summary>
     public const string NodeReconnected = "node_reconnected";
+
+    /// <summary>A node that found the store busy (its write lock held elsewhere past store.busy_timeout) could write again; the message says how long.</summary>
+    public const string NodeResumed = "node_resumed";
     public const string TaskReportedDone = "task_reported_done";
     public const string TaskTimeLimit = "task_time_limit";
     public const string WorkerNudged = "worker_nudged";

@@ -24,6 +24,9 @@ public sealed class NodeDuty
     private readonly StoreOutage _outage;
     private bool _started;
 
+    // Whether the outage under way is a busy store (the connection kept) rather than a lost one.
+    private bool _busy;
+
     /// <param name="endAgent">Ends a live agent by worker name (the worker service's end).</param>
     public NodeDuty(LeaseKeeper keeper, ILeaseStore leases, IStore store, TimeProvider time, Func<string, CancellationToken, Task> endAgent)
     {
@@ -101,14 +104,16 @@ public sealed class NodeDuty
 
     /// <summary>
     /// After a tick failed with <paramref name="error"/>: whether it failed because the store is
-    /// gone (the loop's connection dropped). The node then stops ticking until it reconnects; the
-    /// one line of the report says so.
+    /// gone (the loop's connection dropped) or busy (its write lock held elsewhere longer than
+    /// store.busy_timeout). The node then stops ticking until the store takes its writes again;
+    /// the one line of the report says so.
     /// </summary>
     public bool StoreLost(Exception error, TickReport report)
     {
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(report);
-        if (Link is not { Connected: false })
+        var busy = Busy(error);
+        if (busy is null && Link is not { Connected: false })
         {
             return false;
         }
@@ -116,16 +121,34 @@ public sealed class NodeDuty
         report.StoreAway = true;
         if (_outage.Lost())
         {
-            report.Add("store_lost", null, null, $"lost the store ({error.GetBaseException().Message}): dispatching stops, agents keep running; reconnecting every {StoreOutage.FirstTry.TotalSeconds:0}s doubling to {StoreOutage.LongestWait.TotalSeconds:0}s");
+            _busy = busy is not null && Link is not { Connected: false };
+            report.Add(_busy ? "store_busy" : "store_lost", null, null, _busy
+                ? $"the store is busy (its write lock at {busy!.Database} held elsewhere for more than {busy.Waited.TotalSeconds:0.#}s): dispatching stops, agents keep running; trying again every {StoreOutage.FirstTry.TotalSeconds:0}s doubling to {StoreOutage.LongestWait.TotalSeconds:0}s"
+                : $"lost the store ({error.GetBaseException().Message}): dispatching stops, agents keep running; reconnecting every {StoreOutage.FirstTry.TotalSeconds:0}s doubling to {StoreOutage.LongestWait.TotalSeconds:0}s");
         }
 
         return true;
     }
 
+    /// <summary>The store's write lock held elsewhere for too long, when that is the failure (anywhere in the exception's chain); else null.</summary>
+    public static StoreBusyException? Busy(Exception? error)
+    {
+        for (var e = error; e is not null; e = e.InnerException)
+        {
+            if (e is StoreBusyException busy)
+            {
+                return busy;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// At the start of a tick: true when the store is there to tick on. Away from it, a
-    /// reconnection is tried when the backoff says so; once back, the node beats (finding the
-    /// leases it lost meanwhile and ending their agents), records how long it was away, and ticks.
+    /// reconnection (or, when it was busy, a beat) is tried when the backoff says so; once back,
+    /// the node beats (finding the leases it lost meanwhile and ending their agents), records how
+    /// long it was away, and ticks.
     /// </summary>
     public async Task<bool> ReachableAsync(TickReport report, CancellationToken ct)
     {
@@ -141,30 +164,41 @@ public sealed class NodeDuty
             return false;
         }
 
+        List<Lease> lost;
         try
         {
-            Link?.Reconnect();
+            // A busy store kept the connection: only a lost one is opened again.
+            if (!_busy || Link is { Connected: false })
+            {
+                Link?.Reconnect();
+            }
+
+            // The beat is the node's first write: a store still busy fails it, and the wait doubles.
+            lost = _keeper.Beat().Concat(_keeper.TakeRefused()).ToList();
         }
-        catch (StoreUnreachableException)
+        catch (Exception e) when (e is StoreUnreachableException || Busy(e) is not null || (e is not OutOfMemoryException && Link is { Connected: false }))
         {
             _outage.Failed();
             return false;
         }
 
         report.StoreAway = false;
-
-        var lost = _keeper.Beat().Concat(_keeper.TakeRefused()).ToList();
         var away = _outage.Back();
         var seconds = away.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-        var message = $"node '{_keeper.Node.Name}' reached the store again after {seconds}s away; {lost.Count} lease(s) lost meanwhile";
+        var message = _busy
+            ? $"node '{_keeper.Node.Name}' could write to the store again after {seconds}s busy; {lost.Count} lease(s) lost meanwhile"
+            : $"node '{_keeper.Node.Name}' reached the store again after {seconds}s away; {lost.Count} lease(s) lost meanwhile";
         _store.AppendEvent(new EventRecord
         {
             Time = _time.GetUtcNow(),
-            Type = EventTypes.NodeReconnected,
+            Type = _busy ? EventTypes.NodeResumed : EventTypes.NodeReconnected,
             Message = message,
             Metadata = new Dictionary<string, string> { ["node"] = _keeper.Node.Name, ["away_ms"] = ((long)away.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), ["leases_lost"] = lost.Count.ToString(CultureInfo.InvariantCulture) },
         });
-        report.Add("store_back", null, null, $"store reachable again after {seconds}s away: {lost.Count} lease(s) lost meanwhile (their agents are ended); dispatching again");
+        report.Add("store_back", null, null, _busy
+            ? $"store writable again after {seconds}s busy: {lost.Count} lease(s) lost meanwhile (their agents are ended); dispatching again"
+            : $"store reachable again after {seconds}s away: {lost.Count} lease(s) lost meanwhile (their agents are ended); dispatching again");
+        _busy = false;
         foreach (var gone in lost)
         {
             await EndLostAsync(gone, report, ct).ConfigureAwait(false);

@@ -149,12 +149,25 @@ public sealed class PostgresStore : SqlStore, IStoreLink
             Execute($"UPDATE baton_meta SET schema_version = {PostgresSchema.Version}");
             Execute("COMMIT");
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            // Another process held the migration lock (or a table the migration alters) too long.
+            Rollback();
+            throw new StoreBusyException(Location, BusyTimeout, e);
+        }
         catch
         {
             Rollback();
             throw;
         }
     }
+
+    /// <summary>
+    /// A lock wait that ran out (PostgreSQL's lock_timeout, SQLSTATE 55P03) outside a write
+    /// transaction, such as a read behind a table lock: the same busy store, told the same way; null when it is not one.
+    /// </summary>
+    public static StoreBusyException? AsBusy(Exception error, string location, TimeSpan waited) =>
+        error is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } e ? new StoreBusyException(location, waited, e) : null;
 
     /// <summary>Another connection to the same database, for a listener (the caller disposes of it).</summary>
     internal NpgsqlConnection OpenConnection() => _source.OpenConnection();
@@ -198,21 +211,21 @@ public sealed class PostgresStore : SqlStore, IStoreLink
         Execute("BEGIN");
         try
         {
-            try
-            {
-                // The store's write lock: the one meta row, held until COMMIT (see the class remarks).
-                Execute("UPDATE baton_meta SET changes = changes + 1 WHERE id = 1");
-            }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
-            {
-                throw new StoreBusyException(Location, BusyTimeout, e);
-            }
+            // The store's write lock: the one meta row, held until COMMIT (see the class remarks).
+            Execute("UPDATE baton_meta SET changes = changes + 1 WHERE id = 1");
 
             // Delivered when (and only if) this transaction commits: wakes every listening loop (PostgresWake).
             Execute("NOTIFY " + PostgresWake.Channel);
 
             body();
             Execute("COMMIT");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            // The meta row's lock, or one a statement of the body waited for (a row or table lock
+            // held by a session outside Baton's write discipline): busy either way, nothing written.
+            Rollback();
+            throw new StoreBusyException(Location, BusyTimeout, e);
         }
         catch
         {
