@@ -94,8 +94,10 @@ public sealed class MergeJob
         {
             var before = onto ?? (Remote is { } remote ? remote.SyncTarget(request.Target).Local : _branches.Resolve(repo, "refs/heads/" + request.Target))
                 ?? throw new BatonException($"target branch '{request.Target}' does not exist");
-            var branchHead = tested ?? _branches.Resolve(repo, "refs/heads/" + request.Branch)
-                ?? throw new BatonException($"branch '{request.Branch}' does not exist");
+            // Untested (queued by hand, a feature's overseer branch): in a node's clone, the
+            // branch as the remote has it, which another node may have pushed or landed on.
+            var branchHead = tested ?? (Remote is { } shared ? shared.Head(request.Branch) : _branches.Resolve(repo, "refs/heads/" + request.Branch))
+                ?? throw new BatonException($"branch '{request.Branch}' does not exist" + (Remote is { } named ? $" here or on {named.Name}" : ""));
 
             if (Rebase)
             {

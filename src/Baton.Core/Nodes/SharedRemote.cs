@@ -85,6 +85,22 @@ public sealed class SharedRemote
         }
     }
 
+    /// <summary>
+    /// A branch as this clone merges it when no gate named its commit (`baton merge` by hand, a
+    /// feature's overseer branch): the remote's, fetched (another node pushed it, or landed on it);
+    /// this clone's only when it holds all of the remote's and more (commits not pushed yet), or
+    /// the remote has none. Null when neither has it.
+    /// </summary>
+    public string? Head(string branch)
+    {
+        lock (_lock)
+        {
+            var pushed = Fetch(branch);
+            var local = _branches.Resolve(Root, "refs/heads/" + branch);
+            return pushed is null || (local is not null && _history.IsAncestor(Root, pushed, local)) ? local : pushed;
+        }
+    }
+
     /// <summary>Sets the remote's branch to <paramref name="commit"/> if it is still at <paramref name="expected"/>; false when it moved.</summary>
     public bool PushBranch(string branch, string commit, string? expected)
     {

@@ -209,5 +209,33 @@ public sealed class SharedRemoteTests : IDisposable
         Assert.Contains("stacked on baton/T-3-unpushed, which neither this clone nor origin has", e.Message, StringComparison.Ordinal);
         Assert.False(_git.Local.ContainsKey("baton/T-3-unpushed"));
     }
+
+    [Fact]
+    public void A_branch_merged_without_a_tested_commit_is_the_remote_s_unless_this_clone_has_all_of_it_and_more()
+    {
+        // Pushed by another node, absent here: the remote's
+        _git.Remote[Branch] = "c1";
+        Assert.Equal("c1", _remote.Head(Branch));
+        Assert.Equal("c1", _git.Tracking[Branch]); // fetched: the commit is in this clone for the merge
+
+        // Stale here (another node landed more on it): the remote's
+        _git.Parent["c2"] = "c1";
+        _git.Local[Branch] = "c1";
+        _git.Remote[Branch] = "c2";
+        Assert.Equal("c2", _remote.Head(Branch));
+
+        // Ahead here (commits not pushed yet): this clone's; gone separate ways: the remote's
+        _git.Parent["c3"] = "c2";
+        _git.Local[Branch] = "c3";
+        Assert.Equal("c3", _remote.Head(Branch));
+        _git.Parent["x"] = "c1";
+        _git.Local[Branch] = "x";
+        Assert.Equal("c2", _remote.Head(Branch));
+
+        // Never pushed: this clone's; nowhere: none
+        _git.Local["baton/T-2-local"] = "l1";
+        Assert.Equal("l1", _remote.Head("baton/T-2-local"));
+        Assert.Null(_remote.Head("baton/T-3-nowhere"));
+    }
 }
 

@@ -1,6 +1,9 @@
 using Baton.Core;
+using Baton.Core.Merge;
 using Baton.Core.Nodes;
+using Baton.Core.Security;
 using Baton.Core.Tickets;
+using Baton.Infrastructure.Files;
 using Baton.Infrastructure.Git;
 using Baton.Infrastructure.Processes;
 using Baton.IntegrationTests.Support;
@@ -112,4 +115,62 @@ public sealed class CloneBranchesGitTests : IDisposable
         Assert.True(File.Exists(Path.Combine(folder, "landed.txt")));
         Assert.False(File.Exists(Path.Combine(folder, "old.txt")));
     }
+
+    private MergeJob Job(string clone) => new(_git, _git, _git, _git, new GateRunner(new ProcessRunner(), new Redactor([])), new LocalFiles()) { Remote = Remote(clone) };
+
+    private static MergeRequest ByHand(string branch) =>
+        new() { Id = 1, Ticket = 1, Branch = branch, Target = "main", Status = MergeRequestStatus.Queued, Detail = "queued by hand", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
+
+    [Fact]
+    public async Task A_branch_merged_by_hand_in_another_clone_is_fetched_and_lands_on_the_remote_by_the_guarded_push()
+    {
+        // Given clone A pushed a ticket's branch, and the merge queue runs in clone B, which never had it
+        var a = Remote(A);
+        var wtA = Path.Combine(A, ".baton", "worktrees", "T-1");
+        _git.AddWorktree(A, wtA, "baton/T-1-work", "main");
+        var pushed = Commit(wtA, "work.txt");
+        Assert.True(a.PushBranch("baton/T-1-work", pushed, a.Tracking("baton/T-1-work")));
+        Assert.Null(_git.Resolve(B, "refs/heads/baton/T-1-work"));
+
+        // When B lands it as a hand-queued request (no tested commit; a gate on the result)
+        var outcome = await Job(B).RunAsync(B, Path.Combine(_dir, "scratch-b"), ByHand("baton/T-1-work"), null, "Merge T-1", ["test -f work.txt"], TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        // Then A's work is on the remote's main, pushed from B, and B's main followed
+        Assert.Equal(MergeOutcome.Merged, outcome.Result);
+        Assert.Contains("pushed to origin", outcome.Detail, StringComparison.Ordinal);
+        var main = Git(Bare, "rev-parse", "refs/heads/main");
+        Assert.Equal(outcome.Commit, main);
+        Assert.Equal("0", Git(Bare, "rev-list", "--count", $"{main}..{pushed}"));
+        Assert.Equal(main, _git.Resolve(B, "refs/heads/main"));
+
+        // And a branch neither clone nor the remote has fails by name
+        var missing = await Assert.ThrowsAsync<BatonException>(() => Job(B).RunAsync(B, Path.Combine(_dir, "scratch-b"), ByHand("baton/T-9-nowhere"), null, "Merge T-9", [], TimeSpan.FromMinutes(1), CancellationToken.None));
+        Assert.Contains("here or on origin", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_feature_s_overseer_branch_stale_in_this_clone_merges_as_the_remote_has_it()
+    {
+        // Given feature/x/overseer in both clones, and a ticket landed on it from clone A (the remote's moved on)
+        Git(A, "branch", "feature/x/overseer", "main");
+        Git(A, "push", "-q", "origin", "feature/x/overseer");
+        Git(B, "fetch", "-q", "origin");
+        Git(B, "branch", "feature/x/overseer", "origin/feature/x/overseer");
+        var a = Remote(A);
+        var wtA = Path.Combine(A, ".baton", "worktrees", "T-2");
+        _git.AddWorktree(A, wtA, "baton/T-2-part", "feature/x/overseer");
+        var part = Commit(wtA, "part.txt");
+        a.SyncTarget("feature/x/overseer");
+        Assert.True(a.Land("feature/x/overseer", _git.Resolve(A, "refs/heads/feature/x/overseer")!, part));
+
+        // When clone B, holding the merge queue, lands the overseer branch into main
+        var request = ByHand("feature/x/overseer") with { Ticket = null };
+        var outcome = await Job(B).RunAsync(B, Path.Combine(_dir, "scratch-b"), request, null, "Merge feature x", [], TimeSpan.FromMinutes(1), CancellationToken.None);
+
+        // Then main on the remote has the ticket's work, not B's stale overseer branch alone
+        Assert.Equal(MergeOutcome.Merged, outcome.Result);
+        var main = Git(Bare, "rev-parse", "refs/heads/main");
+        Assert.Equal("0", Git(Bare, "rev-list", "--count", $"{main}..{part}"));
+    }
 }
+
