@@ -8,16 +8,26 @@ namespace Baton.Cli.Host;
 /// </summary>
 public sealed class CliOutput
 {
+    private readonly Lazy<IAnsiConsole> _console;
+
     public CliOutput(TextWriter output, TextWriter error, TextReader input, IAnsiConsole console, bool isOutputRedirected)
+        : this(output, error, input, Given(console), isOutputRedirected)
+    {
+    }
+
+    /// <summary>
+    /// The console made when a command first writes a table or markup: Spectre's start (terminal
+    /// detection, its tables) is not paid by the commands that print plain lines (`ticket show`).
+    /// </summary>
+    private CliOutput(TextWriter output, TextWriter error, TextReader input, Func<IAnsiConsole> console, bool isOutputRedirected)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(console);
         Out = output;
         Error = error;
         In = input;
-        Console = console;
+        _console = new Lazy<IAnsiConsole>(console);
         IsOutputRedirected = isOutputRedirected;
     }
 
@@ -28,7 +38,7 @@ public sealed class CliOutput
     public TextReader In { get; }
 
     /// <summary>Tables, markup and the live view; it writes to the same place as <see cref="Out"/>.</summary>
-    public IAnsiConsole Console { get; }
+    public IAnsiConsole Console => _console.Value;
 
     /// <summary>Output is not a terminal: the autopilot and the demo print plain lines instead of a live view.</summary>
     public bool IsOutputRedirected { get; }
@@ -36,9 +46,19 @@ public sealed class CliOutput
     /// <summary>The process's own standard streams (what `baton` uses).</summary>
     public static CliOutput Terminal()
     {
-        var console = AnsiConsole.Console;
-        console.Profile.Width = Width(Environment.GetEnvironmentVariable("COLUMNS"), System.Console.IsOutputRedirected, console.Profile.Width);
-        return new(System.Console.Out, System.Console.Error, System.Console.In, console, System.Console.IsOutputRedirected);
+        var redirected = System.Console.IsOutputRedirected;
+        return new(System.Console.Out, System.Console.Error, System.Console.In, () =>
+        {
+            var console = AnsiConsole.Console;
+            console.Profile.Width = Width(Environment.GetEnvironmentVariable("COLUMNS"), redirected, console.Profile.Width);
+            return console;
+        }, redirected);
+    }
+
+    private static Func<IAnsiConsole> Given(IAnsiConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        return () => console;
     }
 
     /// <summary>Width of a table when no terminal says how wide it is: rows are never wrapped for a pipe.</summary>

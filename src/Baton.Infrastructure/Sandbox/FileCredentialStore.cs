@@ -17,6 +17,10 @@ public sealed class FileCredentialStore : ICredentialStore
     private const UnixFileMode Folder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode Secret = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
+    private readonly string _baseDir;
+    private readonly string _repository;
+    private string? _dir;
+
     public FileCredentialStore(string repositoryRoot, IEnvironmentVariables variables)
     {
         ArgumentNullException.ThrowIfNull(repositoryRoot);
@@ -25,13 +29,16 @@ public sealed class FileCredentialStore : ICredentialStore
         var baseDir = !string.IsNullOrEmpty(configured)
             ? configured
             : Path.Combine(variables.Get("XDG_CONFIG_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(variables.Get("HOME") ?? "/root", ".config"), "baton", "credentials");
-        var full = Path.GetFullPath(repositoryRoot).TrimEnd('/');
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(full)))[..12];
-        Dir = Path.Combine(baseDir, Path.GetFileName(full) + "-" + hash);
+        _baseDir = baseDir;
+        _repository = Path.GetFullPath(repositoryRoot).TrimEnd('/');
     }
 
-    /// <summary>This repository's credentials folder.</summary>
-    public string Dir { get; }
+    /// <summary>
+    /// This repository's credentials folder. Hashed when first asked: most commands only look for
+    /// credentials to redact, and with no credentials folder at all they need no hash (the first
+    /// hash of a process loads OpenSSL, a measurable part of a short command's start).
+    /// </summary>
+    public string Dir => _dir ??= Path.Combine(_baseDir, Path.GetFileName(_repository) + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(_repository)))[..12]);
 
     public void Set(CredentialScope scope, string name, string value)
     {
@@ -76,6 +83,11 @@ public sealed class FileCredentialStore : ICredentialStore
     public IReadOnlyList<(CredentialScope Scope, string Name)> List()
     {
         var result = new List<(CredentialScope, string)>();
+        if (!Directory.Exists(_baseDir))
+        {
+            return result;
+        }
+
         foreach (var (kind, isRole) in new[] { ("roles", true), ("workers", false) })
         {
             var dir = Path.Combine(Dir, kind);
