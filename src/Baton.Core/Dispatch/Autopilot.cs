@@ -45,6 +45,7 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
     private readonly TickWait _wait;
     private readonly StackOrphans _orphans;
     private readonly PoolKeeper _pool;
+    private IReadOnlyDictionary<string, int> _elsewhere = new Dictionary<string, int>(); // this tick's agents of other nodes, by profile
 
     private readonly Dictionary<long, int> _ticketErrors = [];
     private const int MaxTicketErrors = 20;
@@ -61,6 +62,13 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
         _ctx = context.Worktrees is LockedWorktrees ? context : context with { Worktrees = new LockedWorktrees(context.Worktrees) };
         var c = _ctx;
         _dispatcher = DispatcherOf(c);
+        if (c.Node is { } node)
+        {
+            // Checked in the claim's transaction (claims are one at a time across the fleet): a
+            // limited profile another node started since this tick counted is left to the next tick.
+            _dispatcher.FleetRoom = agent =>
+                DispatchPlanner.Elsewhere(node.Elsewhere(c.Store.ListWorkers(includeKilled: false)).ByAgent, agent) <= DispatchPlanner.Elsewhere(_elsewhere, agent);
+        }
         _unfinished = new UnfinishedCleanUps(c.Config, c.Tickets, c.Store, c.Git, c.Files, c.Root, TicketWorktrees.For(c), c.Workers.Redactor, c.Time);
         // The lifecycle ends agents through the background work, which calls it back only once both exist.
         _background = new AutopilotBackground(c, _dispatcher, _unfinished, () => _life!, DispatcherOf, LifecycleOf) { Keeps = KeepsOf(c) };
@@ -419,8 +427,10 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
             candidates = HoldOverlapping(candidates, report, now);
         }
 
-        // A node counts its own agents only: another node's run on that node's capacity.
-        var all = _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && (_ctx.Node?.Runs(w) ?? true)).ToList();
+        // A node counts its own agents only: another node's run on that node's capacity. A
+        // profile's limits are the fleet's: other nodes' agents count against them (Limits).
+        var stored = _ctx.Store.ListWorkers(includeKilled: false);
+        var all = stored.Where(w => w.State.IsLive() && (_ctx.Node?.Runs(w) ?? true)).ToList();
         var free = _ctx.Config.ReuseAgents ? FreeAgents(all) : [];
         if (candidates.Count == 0)
         {
@@ -428,6 +438,8 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
             KeepPool(all, report, now);
             return;
         }
+
+        (var elsewhere, _elsewhere) = _ctx.Node?.Elsewhere(stored) ?? ([], new Dictionary<string, int>());
 
         // Idle pool agents take tickets like free agents (WarmPool.Match); the others hold their slots.
         free.AddRange(_pool.Pooled(all).Where(w => WarmPool.Idle(w) && !_pool.Settling(w.Name)));
@@ -438,7 +450,7 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
         var counted = live.Where(w => w.Ticket is not { } n || !_background.Spawns.ContainsKey(n)).Select(w => (w.Role, w.Agent))
             .Concat(_background.Spawns.Values.Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)))
             .ToList();
-        var held = new Dictionary<string, string>(Supervisor.PausedAgents(live), StringComparer.Ordinal);
+        var held = new Dictionary<string, string>(Supervisor.PausedAgents(live.Concat(elsewhere)), StringComparer.Ordinal); // a usage limit is the account's
         foreach (var (agent, why) in TokenBudget.Spent(_ctx.Store, _ctx.Config.TokensPerHour, now))
         {
             held.TryAdd(agent, why);
@@ -466,7 +478,7 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
             ReleaseUnused(free.Except(staying).ToList(), report);
         }
 
-        var plan = DispatchPlanner.Plan(candidates, counted, _dispatcher.Limits(_bucket.Available(now), held) with { Admit = gate.Admit }, tasks);
+        var plan = DispatchPlanner.Plan(candidates, counted, Limits(_bucket.Available(now), held) with { Admit = gate.Admit }, tasks);
         foreach (var (c, reason) in plan.Waiting)
         {
             // A ticket whose budget is spent cannot start today: `up --until-done` need not wait for it.
@@ -486,9 +498,12 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
 
         // Ready tickets go first: an idle pool agent holding a slot a waiting ticket could have ends.
         _pool.GiveBackSlots(_pool.Pooled(all).Where(w => !_background.Reusing(w.Name)).ToList(), plan.Waiting, counted,
-            (c, others) => DispatchPlanner.Plan(c, others, _dispatcher.Limits(int.MaxValue, held), tasks).Start, report);
+            (c, others) => DispatchPlanner.Plan(c, others, Limits(int.MaxValue, held), tasks).Start, report);
         KeepPool(all, report, now);
     }
+
+    private DispatchLimits Limits(int spawnTokens, IReadOnlyDictionary<string, string> held) =>
+        _dispatcher.Limits(spawnTokens, held) with { AgentsElsewhere = _elsewhere };
 
     /// <summary>autopilot.warm_pool (<see cref="PoolKeeper.Keep"/>), with the limits a ticket has; runs at size 0 too: what a killed loop left goes.</summary>
     private void KeepPool(List<Worker> all, TickReport report, DateTimeOffset now)
@@ -501,7 +516,7 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
         }
 
         _pool.Keep(_ctx.Node is null ? _ctx.Config.WarmPool : 0, live, _background.Spawns.Values.Where(s => live.All(w => w.Name != s.Candidate.Ticket.Assignee)).Select(s => ((string?)s.Candidate.Role, s.Candidate.Agent)),
-            t => _dispatcher.CandidateFor(t), (start, counted) => [.. DispatchPlanner.Plan(start, counted, _dispatcher.Limits(_bucket.Available(now), held), []).Start.Where(_ => _bucket.TryTake(now))], report);
+            t => _dispatcher.CandidateFor(t), (start, counted) => [.. DispatchPlanner.Plan(start, counted, Limits(_bucket.Available(now), held), []).Start.Where(_ => _bucket.TryTake(now))], report);
     }
 
     /// <summary>
@@ -512,7 +527,7 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
     private List<DispatchCandidate> Reuse(IReadOnlyList<DispatchCandidate> candidates, List<Worker> free, List<(string? Role, string Agent)> counted,
         List<(string? Role, string Agent)> tasks, IReadOnlyDictionary<string, string> held, Budgets.BudgetGate gate, TickReport report, HashSet<string> awaited)
     {
-        var fits = DispatchPlanner.Plan(candidates, counted, _dispatcher.Limits(int.MaxValue, held), tasks).Start;
+        var fits = DispatchPlanner.Plan(candidates, counted, Limits(int.MaxValue, held), tasks).Start;
         var left = candidates.ToList();
         foreach (var (c, agent) in WarmPool.Match(fits, free, a => ProfileOf(_ctx, a)))
         {

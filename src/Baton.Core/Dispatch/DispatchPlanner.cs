@@ -33,6 +33,14 @@ public sealed record DispatchLimits
     public IReadOnlyDictionary<string, int> AgentMaxTasks { get; init; } = new Dictionary<string, int>();
 
     /// <summary>
+    /// On a node: each profile's agents that other nodes run under their held leases. A profile's
+    /// <c>max_instances</c> and <c>max_tasks</c> are the fleet's (one account's limit), so these count
+    /// against them; the node's own capacity and the roles' limits count its own agents only. The
+    /// key "" counts leases whose agent is not known yet: they count against every limited profile.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> AgentsElsewhere { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>
     /// Budgets (<see cref="Budgets.BudgetWatch"/>): asked last, for a ticket every other limit lets
     /// through; null admits it and reserves its expected spend, otherwise it says why not. Null: no budgets.
     /// </summary>
@@ -63,6 +71,13 @@ public static class DispatchPlanner
         var byAgent = live.GroupBy(l => l.Agent).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var tasksByRole = tasks.Where(l => l.Role is not null).GroupBy(l => l.Role!).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var tasksByAgent = tasks.GroupBy(l => l.Agent).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        foreach (var agent in limits.AgentMax.Keys.Concat(limits.AgentMaxTasks.Keys).Distinct(StringComparer.Ordinal))
+        {
+            var n = Elsewhere(limits, agent); // every agent elsewhere is on a ticket: it holds a lease
+            byAgent[agent] = Count(byAgent, agent) + n;
+            tasksByAgent[agent] = Count(tasksByAgent, agent) + n;
+        }
+
         var tokens = limits.SpawnTokens;
         var start = new List<DispatchCandidate>();
         var waiting = new List<(DispatchCandidate, string)>();
@@ -80,9 +95,9 @@ public static class DispatchPlanner
                 {
                     var why = limits.AgentsHeld.TryGetValue(agent, out var held) ? held
                         : limits.RoleCapacity.TryGetValue(role, out var cap) && Count(byRole, role) >= cap ? $"role {role} is at its capacity of {cap}"
-                        : limits.AgentMax.TryGetValue(agent, out var max) && Count(byAgent, agent) >= max ? $"agent {agent} is at its max_instances of {max}"
+                        : limits.AgentMax.TryGetValue(agent, out var max) && Count(byAgent, agent) >= max ? $"agent {agent} is at its max_instances of {max}{Fleet(limits, agent)}"
                         : limits.RoleMaxTasks.TryGetValue(role, out var rt) && Count(tasksByRole, role) >= rt ? $"role {role} has its max_tasks of {rt} tickets in progress"
-                        : limits.AgentMaxTasks.TryGetValue(agent, out var at) && Count(tasksByAgent, agent) >= at ? $"agent {agent} has its max_tasks of {at} tickets in progress"
+                        : limits.AgentMaxTasks.TryGetValue(agent, out var at) && Count(tasksByAgent, agent) >= at ? $"agent {agent} has its max_tasks of {at} tickets in progress{Fleet(limits, agent)}"
                         : limits.Admit?.Invoke(role == c.Role && agent == c.Agent ? c : c with { Role = role, Agent = agent }); // last: it reserves
                     if (why is null)
                     {
@@ -116,4 +131,21 @@ public static class DispatchPlanner
     }
 
     private static int Count(Dictionary<string, int> counts, string key) => counts.TryGetValue(key, out var n) ? n : 0;
+
+    /// <summary>What other nodes run that counts against <paramref name="agent"/>'s limits (<see cref="DispatchLimits.AgentsElsewhere"/>).</summary>
+    public static int Elsewhere(DispatchLimits limits, string agent)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return Elsewhere(limits.AgentsElsewhere, agent);
+    }
+
+    /// <summary>Of <paramref name="elsewhere"/> (agents by profile, "" for not known yet), those that count against <paramref name="agent"/>.</summary>
+    public static int Elsewhere(IReadOnlyDictionary<string, int> elsewhere, string agent)
+    {
+        ArgumentNullException.ThrowIfNull(elsewhere);
+        ArgumentNullException.ThrowIfNull(agent);
+        return (agent.Length > 0 && elsewhere.TryGetValue(agent, out var n) ? n : 0) + elsewhere.GetValueOrDefault("");
+    }
+
+    private static string Fleet(DispatchLimits limits, string agent) => Elsewhere(limits, agent) is > 0 and var n ? $" across the fleet ({n} on other nodes)" : "";
 }

@@ -54,6 +54,13 @@ public sealed class Dispatcher
     public Func<string, bool>? LocalWorktree { get; init; }
 
     /// <summary>
+    /// On a node: asked inside the claim's transaction for a profile with a fleet-wide limit
+    /// (max_instances, max_tasks) whether other nodes started no more of it since the tick counted
+    /// them; false loses the claim to the next tick, so two nodes deciding at once never both pass a limit.
+    /// </summary>
+    public Func<string, bool>? FleetRoom { get; set; }
+
+    /// <summary>
     /// Runs before a claimed ticket's worktree is made, with its unmerged stack parent's branch
     /// (<see cref="StackParentBranch"/>) or null (a node's clone: the target, that branch and the
     /// ticket's own brought up to the shared remote's); null: nothing.
@@ -177,6 +184,10 @@ public sealed class Dispatcher
         return TicketRules.DispatchOrder(ready.Concat(stackable).DistinctBy(t => t.Number));
     }
 
+    /// <summary>Whether the profile has a limit of its own (max_instances or max_tasks).</summary>
+    private bool Limited(string agent) =>
+        _config.MaxInstances.ContainsKey(agent) || (_profiles.Names().Contains(agent, StringComparer.Ordinal) && _profiles.Get(agent) is { MaxInstances: not null } or { MaxTasks: not null });
+
     public DispatchLimits Limits(int spawnTokens, IReadOnlyDictionary<string, string> held)
     {
         var catalog = _roles();
@@ -245,7 +256,8 @@ public sealed class Dispatcher
                 var statuses = _tickets.Statuses(current.DependsOn);
                 var parent = TicketRules.IsReady(current, statuses) || !_config.StackDependents ? null
                     : TicketRules.StackParent(current, statuses) is { } p ? _tickets.GetTicket(p) : null;
-                if (current.Assignee is not null || (!TicketRules.IsReady(current, statuses) && parent?.Branch is null) || current.RetryAt > now)
+                if (current.Assignee is not null || (!TicketRules.IsReady(current, statuses) && parent?.Branch is null) || current.RetryAt > now
+                    || (FleetRoom is { } room && Limited(candidate.Agent) && !room(candidate.Agent)))
                 {
                     throw new ClaimLost();
                 }

@@ -64,6 +64,37 @@ public sealed class NodeDuty
         return _keeper.Runs(worker.Name);
     }
 
+    /// <summary>
+    /// What other nodes run under their held leases, from <paramref name="workers"/> (the store's
+    /// rows): their live workers, so a usage limit (one account's) seen on one node holds the
+    /// profile on all; and their live agents by profile, for the profile limits that are the
+    /// fleet's (max_instances, max_tasks). A lease whose worker has no row yet (a claim another
+    /// node made a moment ago, its agent not started) counts under "": it may be of any profile,
+    /// so it counts against every limited one until its row says which. A dead node's workers stop
+    /// counting once its leases expire.
+    /// </summary>
+    public (IReadOnlyList<Worker> Live, IReadOnlyDictionary<string, int> ByAgent) Elsewhere(IReadOnlyList<Worker> workers)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        var theirs = Theirs();
+        if (theirs.Count == 0)
+        {
+            return ([], new Dictionary<string, int>());
+        }
+
+        var rows = workers.ToDictionary(w => w.Name, StringComparer.Ordinal);
+        var live = theirs.Select(l => rows.GetValueOrDefault(l.Worker)).OfType<Worker>().Where(w => w.State.IsLive()).ToList();
+        var byAgent = live.GroupBy(w => w.Agent, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        if (theirs.Count(l => !rows.ContainsKey(l.Worker)) is > 0 and var unknown)
+        {
+            byAgent[""] = unknown;
+        }
+
+        return (live, byAgent);
+    }
+
+    private List<Lease> Theirs() => _leases.Leases(heldOnly: true).Where(l => l.Node != _keeper.Node.Name).ToList();
+
     public async Task StepAsync(TickReport report, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(report);

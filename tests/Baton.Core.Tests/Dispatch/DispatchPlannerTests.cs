@@ -56,6 +56,28 @@ public sealed class DispatchPlannerTests
     }
 
     [Fact]
+    public void Other_nodes_agents_count_against_a_profiles_limits_but_not_the_nodes_capacity_or_roles()
+    {
+        // Given a fleet where other nodes run two codex agents; codex may run 3 at once and 3 tickets in progress
+        var limits = Limits(max: 2) with
+        {
+            AgentMax = new Dictionary<string, int> { ["codex"] = 3 },
+            AgentMaxTasks = new Dictionary<string, int> { ["claude"] = 1 },
+            RoleCapacity = new Dictionary<string, int> { ["worker"] = 2 },
+            AgentsElsewhere = new Dictionary<string, int> { ["codex"] = 2, ["claude"] = 1 },
+        };
+
+        var plan = DispatchPlanner.Plan([C(1, agent: "codex"), C(2, agent: "codex"), C(3, agent: "claude"), C(4, agent: "gemini")], [], limits);
+
+        // Then one more codex fits the fleet's 3, claude's one ticket is elsewhere, and this node's own
+        // capacity (2) and role capacity (2) are counted on its own agents only
+        Assert.Equal([1L, 4L], plan.Start.Select(c => c.Ticket.Number));
+        Assert.Equal(
+            ["agent codex is at its max_instances of 3 across the fleet (2 on other nodes)", "agent claude has its max_tasks of 1 tickets in progress across the fleet (1 on other nodes)"],
+            plan.Waiting.Select(w => w.Reason));
+    }
+
+    [Fact]
     public void A_held_agent_takes_no_new_work()
     {
         var limits = Limits() with { AgentsHeld = new Dictionary<string, string> { ["claude"] = "agent claude is at its usage limit" } };
