@@ -162,6 +162,7 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
             WorkerNamed = c.Store.GetWorker,
             LocalWorktree = c.Remote is { } remote ? remote.Owns : null,
             BeforeWorktree = c.Remote is { } shared ? shared.Prepare : null,
+            RemoteHead = c.Remote is { } fetched ? fetched.Fetch : null,
         };
 
     /// <summary>The ticket moves on <paramref name="c"/>'s ports; restarts come back to this loop.</summary>
@@ -320,6 +321,7 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
         if (fresh)
         {
             await _guard.RunAsync(report, "feature results", () => { _results.Step(all, report); return Task.CompletedTask; }).ConfigureAwait(false);
+            await _guard.RunAsync(report, "worktrees of tickets merged elsewhere", () => { CleanUpMergedElsewhere(all, report); return Task.CompletedTask; }).ConfigureAwait(false);
         }
 
         report.AllSettled = Running == 0 && !open.Any(m => FeatureMerges.FeatureOf(m) is not null) && all.All(t => t.Status.IsFinished() || t.Status == TicketStatus.Blocked || stuck.Contains(t.Id) || (t.Status == TicketStatus.Review && !_ctx.Config.AutoMerge && !queued.Contains(t.Number)));

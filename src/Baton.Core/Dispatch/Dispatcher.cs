@@ -377,18 +377,26 @@ public sealed class Dispatcher
         return prefix is null ? text : prefix.TrimEnd() + "\n\n" + text;
     }
 
+    /// <summary>
+    /// A node's clone: a branch's commit on the shared remote (fetched), or null; a feature's
+    /// integration branch another clone made and pushed is then a target here too. Null: this
+    /// repository's branches only.
+    /// </summary>
+    public Func<string, string?>? RemoteHead { get; init; }
+
     /// <summary>The feature's integration branch when it has one, else the configured base branch, else the branch checked out at the root.</summary>
-    public string Target(Ticket ticket) => Target(_config, _branches, _paths.Root, ticket);
+    public string Target(Ticket ticket) => Target(_config, _branches, _paths.Root, ticket, RemoteHead);
 
     /// <inheritdoc cref="Target(Ticket)"/>
-    public static string Target(AutopilotConfig config, IGitBranches branches, string root, Ticket ticket)
+    /// <param name="remoteHead">See <see cref="RemoteHead"/>; asked only when this clone lacks the feature's branch.</param>
+    public static string Target(AutopilotConfig config, IGitBranches branches, string root, Ticket ticket, Func<string, string?>? remoteHead = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(branches);
         ArgumentNullException.ThrowIfNull(ticket);
-        if (ticket.Feature is { } feature && branches.Resolve(root, $"refs/heads/feature/{feature}/overseer") is not null)
+        if (ticket.Feature is { } feature && (branches.Resolve(root, $"refs/heads/{FeatureBranches.Overseer(feature)}") is not null || remoteHead?.Invoke(FeatureBranches.Overseer(feature)) is not null))
         {
-            return $"feature/{feature}/overseer";
+            return FeatureBranches.Overseer(feature);
         }
 
         return config.BaseBranch

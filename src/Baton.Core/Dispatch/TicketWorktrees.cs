@@ -37,8 +37,16 @@ public sealed class TicketWorktrees
     public static TicketWorktrees For(AutopilotContext c)
     {
         ArgumentNullException.ThrowIfNull(c);
-        return new(c.Worktrees, c.Git, c.Git, c.Store, c.Time, c.Root, c.Files) { Local = c.Remote is { } remote ? remote.Owns : null };
+        return new(c.Worktrees, c.Git, c.Git, c.Store, c.Time, c.Root, c.Files) { Local = c.Remote is { } remote ? remote.Owns : null, MergedInto = c.Remote is { } shared ? shared.MergedInto : null };
     }
+
+    /// <summary>
+    /// What a branch is looked for in to tell it merged into a target branch: a node's clone asks
+    /// the shared remote's (another node may have merged it). Null: the target branch here.
+    /// </summary>
+    public Func<string, string>? MergedInto { get; init; }
+
+    private MergeState Merged(string branch, string target) => _history.MergeState(_root, branch, MergedInto?.Invoke(target) ?? target);
 
     /// <summary>
     /// Whether a recorded worktree is this repository's: a node's clone leaves another node's
@@ -58,7 +66,7 @@ public sealed class TicketWorktrees
             return;
         }
 
-        var merged = ticket.Branch is not null && ticket.Target is not null && _history.MergeState(_root, ticket.Branch, ticket.Target) != MergeState.NotMerged;
+        var merged = ticket.Branch is not null && ticket.Target is not null && Merged(ticket.Branch, ticket.Target) != MergeState.NotMerged;
         if (ticket.Status == TicketStatus.Done && !merged)
         {
             return; // done but not in its target (merge.auto off, or done by hand): keep the work where it is
@@ -112,7 +120,7 @@ public sealed class TicketWorktrees
         }
 
         if (ticket.Status != TicketStatus.Done || !branchExists || ticket.Target is null || FeatureBranches.IsLongLived(ticket.Branch)
-            || _history.MergeState(_root, ticket.Branch!, ticket.Target) == MergeState.NotMerged)
+            || Merged(ticket.Branch!, ticket.Target) == MergeState.NotMerged)
         {
             return null; // unmerged work stays where it is
         }

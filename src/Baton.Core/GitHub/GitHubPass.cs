@@ -67,7 +67,7 @@ public sealed class GitHubPass
         {
             if (_ctx.Tickets.GetTicket(number) is { Branch: { } branch } ticket)
             {
-                _ctx.Git.Push(_ctx.Root, _ctx.GitHubConfig.Remote, branch);
+                PullRequestBranch.Push(_ctx.Git, _ctx.Git, _ctx.Remote, _ctx.Root, _ctx.GitHubConfig.Remote, ticket.Id, branch);
                 outcome.Lines.Add($"{ticket.Id}: {branch} pushed again to its pull request");
             }
         }

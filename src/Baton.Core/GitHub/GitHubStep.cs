@@ -145,10 +145,13 @@ public sealed class GitHubStep
         return new GitHubPassPlan(push, open, follow && poll, import && poll, sync, _delivered.ToHashSet());
     }
 
-    /// <summary>The local branch is ahead of what was pushed (the remote-tracking ref a push updates).</summary>
+    /// <summary>
+    /// The local branch is ahead of what was pushed (the remote-tracking ref a push updates); in a
+    /// node's clone the branch as the shared remote has it (fetched: its agent may have run on another node).
+    /// </summary>
     private bool Moved(string branch)
     {
-        var local = _ctx.Git.Resolve(_ctx.Root, "refs/heads/" + branch);
+        var local = _ctx.Remote is { } shared ? shared.Head(branch) : _ctx.Git.Resolve(_ctx.Root, "refs/heads/" + branch);
         var pushed = _ctx.Git.Resolve(_ctx.Root, $"refs/remotes/{_ctx.GitHubConfig.Remote}/{branch}");
         return local is not null && pushed is not null && !string.Equals(local, pushed, StringComparison.Ordinal);
     }

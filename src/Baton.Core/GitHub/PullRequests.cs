@@ -39,13 +39,8 @@ public sealed class PullRequests
         }
 
         var branch = ticket.Branch ?? throw new BatonException($"{ticket.Id} has no branch yet: a ticket gets one when the autopilot (`baton up`) starts it");
-        if (_ctx.Git.Resolve(_ctx.Root, "refs/heads/" + branch) is null)
-        {
-            throw new BatonException($"{ticket.Id}'s branch {branch} does not exist in {_ctx.Root}");
-        }
-
         var target = ticket.Target ?? Dispatcher.Target(_ctx.Config, _ctx.Git, _ctx.Root, ticket);
-        _ctx.Git.Push(_ctx.Root, _ctx.GitHubConfig.Remote, branch);
+        PullRequestBranch.Push(_ctx.Git, _ctx.Git, _ctx.Remote, _ctx.Root, _ctx.GitHubConfig.Remote, ticket.Id, branch);
 
         // A pull request opened by an earlier run that stopped before recording it is found, not opened twice.
         var pr = await github.FindOpenPullRequestAsync(branch, ct).ConfigureAwait(false)

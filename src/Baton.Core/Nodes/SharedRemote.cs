@@ -101,6 +101,13 @@ public sealed class SharedRemote
         }
     }
 
+    /// <summary>
+    /// What a ticket's branch is looked for in to tell it merged: the remote's
+    /// <paramref name="target"/> (fetched: another node may have landed it, and this clone's
+    /// target not followed yet), or this clone's when the remote has none.
+    /// </summary>
+    public string MergedInto(string target) => Fetch(target) is not null ? TrackingRef(target) : target;
+
     /// <summary>Sets the remote's branch to <paramref name="commit"/> if it is still at <paramref name="expected"/>; false when it moved.</summary>
     public bool PushBranch(string branch, string commit, string? expected)
     {

@@ -172,5 +172,84 @@ public sealed class CloneBranchesGitTests : IDisposable
         var main = Git(Bare, "rev-parse", "refs/heads/main");
         Assert.Equal("0", Git(Bare, "rev-list", "--count", $"{main}..{part}"));
     }
-}
 
+    [Fact]
+    public void A_pull_request_s_branch_is_the_one_another_clone_pushed_and_goes_to_the_pull_request_s_remote()
+    {
+        // Given clone A ran the ticket and pushed its branch to the shared remote; clone B opens pull requests on another remote
+        var github = Path.Combine(_dir, "github.git");
+        Git(_dir, "init", "-q", "--bare", "-b", "main", github);
+        Git(B, "remote", "add", "github", github);
+        var a = Remote(A);
+        var wtA = Path.Combine(A, ".baton", "worktrees", "T-1");
+        _git.AddWorktree(A, wtA, "baton/T-1-work", "main");
+        var tested = Commit(wtA, "work.txt");
+        Assert.True(a.PushBranch("baton/T-1-work", tested, a.Tracking("baton/T-1-work")));
+
+        // When B pushes it for the pull request
+        Baton.Core.GitHub.PullRequestBranch.Push(_git, _git, Remote(B), B, "github", "T-1", "baton/T-1-work");
+
+        // Then the pull request's remote has the tested commit
+        Assert.Equal(tested, Git(github, "rev-parse", "refs/heads/baton/T-1-work"));
+    }
+
+    [Fact]
+    public void A_feature_ticket_claimed_in_a_clone_without_the_integration_branch_targets_and_starts_from_the_remote_s()
+    {
+        // Given feature x's overseer branch made in clone A, with a commit, and pushed
+        var wtA = Path.Combine(A, ".baton", "worktrees", "overseer");
+        _git.AddWorktree(A, wtA, "feature/x/overseer", "main");
+        var integrated = Commit(wtA, "integrated.txt");
+        Git(A, "push", "-q", "origin", "feature/x/overseer");
+
+        // When clone B chooses a feature ticket's target and prepares its worktree
+        var b = Remote(B);
+        var ticket = new Ticket { Number = 4, Title = "part", Status = TicketStatus.Queued, Feature = "x", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch };
+        var target = Baton.Core.Dispatch.Dispatcher.Target(new Baton.Core.Config.AutopilotConfig(), _git, B, ticket, b.Fetch);
+        b.Prepare(ticket with { Target = target, Branch = "baton/T-4-part" }, null);
+        var wtB = Path.Combine(B, ".baton", "worktrees", "T-4");
+        _git.AddWorktree(B, wtB, "baton/T-4-part", target);
+
+        // Then it merges into, and starts from, the feature's branch as A pushed it
+        Assert.Equal("feature/x/overseer", target);
+        Assert.Equal(integrated, _git.Resolve(wtB, "HEAD"));
+    }
+
+    [Fact]
+    public async Task A_ticket_another_clone_merged_has_its_worktree_removed_by_the_clone_that_ran_it_and_no_other_clone_s()
+    {
+        // Given clone A ran T-1 and pushed it, and clone B (holding the merge queue) landed it; B has a worktree of its own too
+        var a = Remote(A);
+        var wtA = Path.Combine(A, ".baton", "worktrees", "T-1");
+        _git.AddWorktree(A, wtA, "baton/T-1-work", "main");
+        var tested = Commit(wtA, "work.txt");
+        Assert.True(a.PushBranch("baton/T-1-work", tested, a.Tracking("baton/T-1-work")));
+        Remote(B).Fetch("baton/T-1-work");
+        var outcome = await Job(B).RunAsync(B, Path.Combine(_dir, "scratch-b"), ByHand("baton/T-1-work") with { Detail = "tested " + tested }, tested, "Merge T-1", [], TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(MergeOutcome.Merged, outcome.Result);
+        var wtB = Path.Combine(B, ".baton", "worktrees", "T-2");
+        _git.AddWorktree(B, wtB, "baton/T-2-other", "main");
+        var done = Claimed(1, "baton/T-1-work") with { Status = TicketStatus.Done, Worktree = wtA };
+        var otherDone = Claimed(2, "baton/T-2-other") with { Status = TicketStatus.Done, Worktree = wtB };
+
+        using var store = Baton.Infrastructure.Storage.Sqlite.SqliteStore.Open(Path.Combine(_dir, "baton.db"), create: true);
+        var files = new LocalFiles();
+        var clock = TimeProvider.System;
+
+        // A's main lags the remote's: on its own main the branch does not look merged, and the worktree stays
+        new Baton.Core.Dispatch.TicketWorktrees(_git, _git, _git, store, clock, A, files) { Local = a.Owns }.RemoveIfFinished(done);
+        Assert.True(Directory.Exists(wtA));
+
+        // When A's clean-up asks the remote's main, the worktree and the merged branch go
+        var cleanUp = new Baton.Core.Dispatch.TicketWorktrees(_git, _git, _git, store, clock, A, files) { Local = a.Owns, MergedInto = a.MergedInto };
+        cleanUp.RemoveIfFinished(done);
+        Assert.False(Directory.Exists(wtA));
+        Assert.Null(_git.Resolve(A, "refs/heads/baton/T-1-work"));
+
+        // And A never touches B's worktree, done as it is
+        Git(B, "merge", "-q", "--ff-only", "baton/T-2-other");
+        cleanUp.RemoveIfFinished(otherDone);
+        Assert.True(Directory.Exists(wtB));
+        Assert.Equal("baton/T-2-other", _git.CurrentBranch(wtB));
+    }
+}
