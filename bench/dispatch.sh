@@ -169,7 +169,8 @@ for ((i = 1; i <= DISPATCH_N; i++)); do
     t5=$EPOCHREALTIME
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$i" "$t0" "$t1" "$t2" "$t3" "$t4" "$t5" >> "$DATA/raw.tsv"
     T kill-session -t "=$s:"
-    git -C "$RAW" worktree remove --force "$WORK/raw-wt/$i"
+    # The raw agent may still be writing in its folder for a moment after its session ended.
+    git -C "$RAW" worktree remove --force "$WORK/raw-wt/$i" 2>/dev/null || { sleep 0.3; rm -rf "$WORK/raw-wt/$i"; git -C "$RAW" worktree prune; }
 done
 stop_bg "$UP"
 (cd "$R1" && "$BATON" events recent 100000 --json) > "$DATA/dispatch-events.json"
