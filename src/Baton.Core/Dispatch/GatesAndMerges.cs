@@ -411,15 +411,30 @@ public sealed class GatesAndMerges
         switch (outcome.Result)
         {
             case MergeOutcome.Merged:
-                var done = _tickets.Mutate(ticket.Number, t => new TicketMutation(
-                    t with { Status = TicketStatus.Done, UpdatedAt = now, FinishedAt = now },
-                    [
-                        Dispatcher.Event(t, EventTypes.Merged, $"{t.Id}: {outcome.Detail}", now, metadata: MergedMetadata(outcome, mr)),
-                        Dispatcher.Event(t, EventTypes.TaskCompleted, $"{t.Id} done", now),
-                    ])
+                // Checked in the write's own transaction: a node that lost the merge queue mid-merge
+                // (cut off after its landing moved the target, before it recorded it) and the node that
+                // took the queue over and found the branch already in the target both come here.
+                // The first to record it does; the other records nothing, so nothing completes or merges twice.
+                var recorded = false;
+                var done = _tickets.Mutate(ticket.Number, t =>
                 {
-                    MergeRequest = mr with { Status = MergeRequestStatus.Merged, Detail = outcome.Commit, UpdatedAt = now },
+                    recorded = t.Status != TicketStatus.Done;
+                    return !recorded ? new TicketMutation(t, []) : new TicketMutation(
+                        t with { Status = TicketStatus.Done, UpdatedAt = now, FinishedAt = now },
+                        [
+                            Dispatcher.Event(t, EventTypes.Merged, $"{t.Id}: {outcome.Detail}", now, metadata: MergedMetadata(outcome, mr)),
+                            Dispatcher.Event(t, EventTypes.TaskCompleted, $"{t.Id} done", now),
+                        ])
+                    {
+                        MergeRequest = mr with { Status = MergeRequestStatus.Merged, Detail = outcome.Commit, UpdatedAt = now },
+                    };
                 });
+                if (!recorded)
+                {
+                    report.Add("merged_elsewhere", ticket.Id, ticket.Assignee, $"{ticket.Id}: already recorded as merged (by another node's merge queue)");
+                    break;
+                }
+
                 _results.WriteResult(done);
                 _cleanUp(done);
                 FaultPoint?.Invoke("after_merge");

@@ -104,6 +104,34 @@ public sealed class GateAgainTests
         Assert.Equal("b", rig.Db.Leases.CurrentLease(ticket.Number)!.Node);
     }
 
+    [Fact]
+    public async Task Two_merge_queues_landing_the_same_request_record_one_merge_and_one_completion()
+    {
+        // Given node a's gate passed T-1 and a's merge queue is landing it, when node b, which took
+        // the queue over (a was cut off and its advisory lock went), lands the same request too
+        using var rig = new AutopilotRig { Config = new AutopilotConfig { GateCommands = ["make test"] } };
+        var (a, b) = (new Node(rig, "a", mergeQueue: true), new Node(rig, "b", mergeQueue: true));
+        var ticket = a.Claim("t1-1");
+        Script(rig, ticket.Worktree!, ticket.Branch!, C1);
+        ReportDone(rig, ticket.Number);
+        rig.Runner.Expect("sh", ["-c", "make test"], 0, "1 passed\n");
+        await a.TickAsync(); // the gate runs
+        var passed = await a.TickAsync(); // the pass is recorded, and a starts landing it
+        Assert.Contains(passed.Items, i => i.Type == "merging");
+        var also = await b.TickAsync();
+        Assert.Contains(also.Items, i => i.Type == "merging");
+
+        // Then both landings come back, and the one recorded second records nothing
+        await a.TickAsync();
+        var second = await b.TickAsync();
+
+        Assert.Contains(second.Items, i => i.Type == "merged_elsewhere");
+        Assert.Equal(TicketStatus.Done, rig.Ticket(ticket.Number).Status);
+        Assert.Single(rig.Events(EventTypes.Merged));
+        Assert.Single(rig.Events(EventTypes.TaskCompleted));
+        Assert.Single(rig.Results.Written);
+    }
+
     // The ticket's branch at `commit` (and its worktree there), one commit ahead of main, which
     // has not moved: a merge lands it as m-COMMIT with no second gate.
     private static void Script(AutopilotRig rig, string worktree, string branch, string commit)
