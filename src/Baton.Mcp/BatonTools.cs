@@ -120,6 +120,9 @@ public sealed class BatonTools
             case "merge_queue":
                 cmd.Add("merge-queue");
                 break;
+            case "nodes":
+                cmd.Add("nodes");
+                break;
             case "plan":
                 cmd.Add("plan");
                 Option(cmd, "--feature", a.String("feature"));

@@ -35,6 +35,7 @@ public static class ToolCatalog
             Obj("\"count\":{\"type\":\"integer\"},\"type\":{\"type\":\"string\"},\"ticket\":{\"type\":\"string\"},\"worker\":{\"type\":\"string\"}"), ToolAudience.Orchestrator),
         new("conflicts", "Predicted merge conflicts between live branches.", Obj(""), ToolAudience.Orchestrator),
         new("merge_queue", "What waits to merge, in order, and the latest merged.", Obj(""), ToolAudience.Orchestrator),
+        new("nodes", "The fleet: each node's status, capacity, heartbeat and leases (baton nodes).", Obj(""), ToolAudience.Orchestrator),
         new("plan", "A planning agent turns a request into a checked ticket graph and files it (baton plan); slow.",
             Obj("\"request\":{\"type\":\"string\"},\"feature\":{\"type\":\"string\"},\"dry_run\":{\"type\":\"boolean\"},\"agent\":{\"type\":\"string\"}", "request"), ToolAudience.Orchestrator),
         new("get_ticket", "A ticket: body, status, dependencies, notes.", Obj(T), ToolAudience.Ticket),

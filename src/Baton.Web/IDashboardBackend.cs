@@ -46,6 +46,9 @@ public interface IDashboardBackend
     /// <summary>The merge queue as `baton merge-queue --finished N --json` prints it.</summary>
     string MergesJson(int finished);
 
+    /// <summary>The nodes as `baton nodes --json` prints them (nothing pruned).</summary>
+    string NodesJson();
+
     /// <summary>The latest gate runs, newest first, with their counts and output; of one ticket when given.</summary>
     string GatesJson(string? ticket, int limit);
 

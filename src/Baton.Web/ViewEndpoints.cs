@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Baton.Web;
 
 /// <summary>
-/// The views' reads (graph, usage, merges, gates, conflicts) and the nudge and approve actions,
+/// The views' reads (graph, usage, merges, gates, conflicts, nodes) and the nudge and approve actions,
 /// through the same gate and error mapping as <see cref="Endpoints"/>.
 /// </summary>
 internal static class ViewEndpoints
@@ -23,6 +23,7 @@ internal static class ViewEndpoints
             ? Endpoints.Error(context, StatusCodes.Status400BadRequest, $"limit must be between 1 and 1000, not {limit}")
             : endpoints.Run(context, () => backend.GatesJson(Blank(ticket), limit ?? 50)));
         app.MapGet("/api/conflicts", (HttpContext context) => endpoints.Run(context, backend.ConflictsJson));
+        app.MapGet("/api/nodes", (HttpContext context) => endpoints.Run(context, backend.NodesJson));
         app.MapPost("/api/workers/{name}/nudge", (HttpContext context, string name) => endpoints.Run(context, ct => backend.NudgeAsync(name, ct)));
         app.MapPost("/api/workers/{name}/approve", (HttpContext context, string name) => endpoints.Run(context, ct => backend.ApproveAsync(name, ct)));
     }

@@ -39,6 +39,9 @@ internal static partial class DashboardCommand
         public string MergesJson(int finished) =>
             Safe(JsonSerializer.Serialize(MergeCommand.Rows(_host, finished), CliJson.Readable.ListMergeRequestJson));
 
+        public string NodesJson() =>
+            Safe(JsonSerializer.Serialize(new Rendering.NodesJson(NodesCommand.Rows(_host.LeaseStore, _host.Time.GetUtcNow()), []), CliJson.Readable.NodesJson));
+
         public string GatesJson(string? ticket, int limit)
         {
             long? number = null;

@@ -19,10 +19,7 @@ internal static class NodesCommand
             var leases = host.LeaseStore;
             var now = host.Time.GetUtcNow();
             var pruned = parse.GetValue(prune) ? leases.PruneNodes(now) : [];
-            var held = leases.Leases(heldOnly: true);
-            var rows = leases.Nodes().Select(n => new NodeJson(
-                n.Name, n.Status(now), n.Host, n.Pid, n.Capacity, n.Labels, n.HeartbeatAt, (long)(now - n.HeartbeatAt).TotalSeconds,
-                held.Where(l => l.Node == n.Name).OrderBy(l => l.Ticket).Select(l => new NodeLeaseJson(Core.Tickets.TicketId.Format(l.Ticket), l.Worker, l.Token, l.ExpiresAt)).ToList())).ToList();
+            var rows = Rows(leases, now);
             if (parse.GetValue(CommandRunner.Json))
             {
                 host.Out.WriteLine(JsonSerializer.Serialize(new NodesJson(rows, pruned), CliJson.Readable.NodesJson));
@@ -57,5 +54,23 @@ internal static class NodesCommand
             return Task.FromResult(0);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Each node with its status at <paramref name="now"/> and the leases it holds: the one shape
+    /// `baton nodes`, `baton status`, the MCP `nodes` tool and the dashboard's /api/nodes share.
+    /// </summary>
+    internal static List<NodeJson> Rows(ILeaseStore leases, DateTimeOffset now)
+    {
+        var nodes = leases.Nodes();
+        if (nodes.Count == 0)
+        {
+            return [];
+        }
+
+        var held = leases.Leases(heldOnly: true);
+        return nodes.Select(n => new NodeJson(
+            n.Name, n.Status(now), n.Host, n.Pid, n.Capacity, n.Labels, n.HeartbeatAt, (long)(now - n.HeartbeatAt).TotalSeconds,
+            held.Where(l => l.Node == n.Name).OrderBy(l => l.Ticket).Select(l => new NodeLeaseJson(Core.Tickets.TicketId.Format(l.Ticket), l.Worker, l.Token, l.ExpiresAt)).ToList())).ToList();
     }
 }

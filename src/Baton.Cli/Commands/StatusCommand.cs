@@ -43,6 +43,7 @@ internal static class StatusCommand
             var budgets = host.Budgets().Overview();
             var held = budgets.Held.Select(h => $"{h.Scope}: {h.Why}").ToList();
             var disk = Disk(host);
+            var nodes = NodesCommand.Rows(host.LeaseStore, now);
 
             if (parse.GetValue(CommandRunner.Json))
             {
@@ -53,6 +54,7 @@ internal static class StatusCommand
                     Budgets = budgets.Budgets.Where(l => l.State != "ok" && l.Counts).Select(l => $"{l.Ticket ?? l.Budget.Scope}: {l.Budget.Name} {l.State} ({l.Budget.Format(l.Spent)} of {l.Budget.Format(l.Budget.Limit)})").ToList(),
                     Held = held,
                     Disk = disk,
+                    Nodes = nodes.Count == 0 ? null : nodes,
                 }, CliJson.Readable.StatusJson));
                 return Task.FromResult(0);
             }
@@ -87,6 +89,16 @@ internal static class StatusCommand
                 foreach (var h in held)
                 {
                     host.Out.WriteLine("  held: " + h);
+                }
+            }
+
+            if (nodes.Count > 0)
+            {
+                host.Out.WriteLine($"nodes: {nodes.Count(n => n.Status == "running")} running, {nodes.Count(n => n.Status == "stopped")} stopped, {nodes.Count(n => n.Status == "lost")} lost (`baton nodes` has the leases)");
+                foreach (var n in nodes)
+                {
+                    host.Out.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"  {n.Name} {n.Status}, {n.Leases.Count}/{n.Capacity} leases held, heartbeat {n.HeartbeatSecondsAgo}s ago"));
                 }
             }
 

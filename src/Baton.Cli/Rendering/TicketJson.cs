@@ -74,6 +74,10 @@ public sealed record StatusJson(
 
     /// <summary>Disk used by the repository's worktrees (the main checkout aside).</summary>
     public WorktreeDiskJson? Disk { get; init; }
+
+    /// <summary>The fleet as `baton nodes --json` lists it; left out when no node ever registered, so a single-machine status is unchanged.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<NodeJson>? Nodes { get; init; }
 }
 
 /// <summary>Whether `baton up` runs on this repository: its pid, since when, and its tmux session when detached.</summary>
