@@ -20,6 +20,7 @@ public sealed class WorkersTests : BrowserTest
         await page.Locator("[data-view='workers']").First.ClickAsync();
         var row = page.Locator("section[data-view-panel='workers']:not([hidden]) #workers [data-worker='asker']");
         await Assertions.Expect(row.Locator(".state")).ToHaveTextAsync("waiting");
+        await Assertions.Expect(page.Locator("#nodes-panel")).ToBeHiddenAsync(); // no node registered: no fleet panel
 
         // When approve is pressed, the agent gets its answer and goes on
         await row.Locator("button[data-action='approve']").ClickAsync();
@@ -39,5 +40,22 @@ public sealed class WorkersTests : BrowserTest
         await Assertions.Expect(page.Locator("#toast")).ToContainTextAsync("kill: asker done");
         Assert.Equal("killed", Repo.State("asker"));
         Assert.Equal("", Repo.Tmux("list-sessions", "-F", "#{session_name}").Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task The_nodes_panel_lists_the_fleet_as_baton_nodes_does()
+    {
+        // Given a node that registered, found nothing to do and stopped
+        Repo.Baton("node", "--name", "solo", "--capacity", "2", "--labels", "gpu", "--until-done", "--plain").Ok();
+        using var dashboard = DashboardProcess.Start(Repo);
+        var page = await Browser.OpenAsync(dashboard);
+        await page.Locator("[data-view='workers']").First.ClickAsync();
+
+        // Then the workers view shows it under the workers, with its status, leases of its capacity and labels
+        var row = page.Locator("section[data-view-panel='workers']:not([hidden]) #nodes-panel #nodes [data-node='solo']");
+        await Assertions.Expect(row.Locator(".status")).ToHaveTextAsync("stopped");
+        await Assertions.Expect(row.Locator(".leases")).ToHaveTextAsync("0/2");
+        await Assertions.Expect(row.Locator(".labels")).ToHaveTextAsync("gpu");
+        await Assertions.Expect(row.Locator(".heartbeat")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+s ago$"));
     }
 }

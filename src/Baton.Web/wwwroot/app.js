@@ -21,6 +21,7 @@ const loaders = {
   tickets: () => getJson("/api/tickets?limit=100000"),
   usage: () => getJson("/api/usage"),
   workers: () => getJson("/api/workers"),
+  nodes: () => getJson("/api/nodes"),
   graph: () => getJson("/api/graph" + (param("gfeature") ? "?feature=" + encodeURIComponent(param("gfeature")) : "")),
   merges: async () => {
     const [queue, gates, conflicts] = await Promise.all([getJson("/api/merges"), getJson("/api/gates"), getJson("/api/conflicts")]);
@@ -28,7 +29,7 @@ const loaders = {
   },
 };
 
-const needs = { board: ["tickets", "usage"], graph: ["graph"], workers: ["workers", "usage", "tickets"], events: [], merges: ["merges"] };
+const needs = { board: ["tickets", "usage"], graph: ["graph"], workers: ["workers", "usage", "tickets", "nodes"], events: [], merges: ["merges"] };
 const data = {};
 const dirty = new Set(Object.keys(loaders));
 let current = "board";
@@ -90,6 +91,7 @@ function kindsOf(e) {
   const t = e.type || "";
   if (e.ticket || t.startsWith("ticket") || t.startsWith("task") || t.startsWith("feature")) kinds.push("tickets", "graph");
   if (e.worker || t.startsWith("worker") || t.startsWith("permission")) kinds.push("workers");
+  if (t.startsWith("node") || t.startsWith("lease")) kinds.push("nodes");
   if (t === "worker_usage" || t === "agent_result") kinds.push("usage");
   if (t.startsWith("merge") || t.startsWith("gate") || t.startsWith("conflict") || t === "task_restacked") kinds.push("merges", "graph");
   return kinds;

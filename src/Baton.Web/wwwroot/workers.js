@@ -2,6 +2,7 @@
 // (from /api/usage) and the actions nudge, kill, retry (its ticket) and approve, which go through
 // the same Core services as `baton nudge|kill|approve` and `baton ticket update --status open`.
 import { el, ago, tokens, cost, post, toast } from "./dom.js";
+import * as nodes from "./nodes.js";
 
 let ctx;
 
@@ -92,4 +93,5 @@ export function render(data) {
     rows.append(row);
   }
   document.getElementById("workers").replaceChildren(rows);
+  nodes.render(data.nodes);
 }
