@@ -26,7 +26,7 @@ public sealed class NewcomerTests : IDisposable
 
     public void Dispose()
     {
-        Run("tmux", ["-L", _socket, "kill-server"], _dir);
+        TmuxSockets.Stop(_socket);
         Directory.Delete(_dir, recursive: true);
     }
 

@@ -129,7 +129,7 @@ public sealed class AutopilotPolicyTests
             Assert.Equal(0, json.GetProperty("failed").GetInt32());
             var counter = json.GetProperty("tickets").EnumerateArray().Single(t => t.GetProperty("id").GetString() == "T-3");
             Assert.Equal(1, counter.GetProperty("gate_failures").GetInt32());
-            TestRepo.Run("tmux", ["-L", json.GetProperty("tmux_socket").GetString()!, "kill-server"], Path.GetTempPath(), null, new Dictionary<string, string>(), TimeSpan.FromSeconds(10));
+            TmuxSockets.Stop(json.GetProperty("tmux_socket").GetString()!);
         }
         finally
         {

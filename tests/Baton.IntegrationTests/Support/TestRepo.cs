@@ -230,13 +230,7 @@ public sealed class TestRepo : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Run("tmux", ["-L", Socket, "kill-server"], Path.GetTempPath(), null, _env, TimeSpan.FromSeconds(10));
-        }
-        catch (Xunit.Sdk.XunitException)
-        {
-        }
+        TmuxSockets.Stop(Socket, _env);
 
         try
         {

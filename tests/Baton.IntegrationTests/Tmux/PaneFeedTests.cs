@@ -26,7 +26,7 @@ public sealed class PaneFeedTests : IDisposable
     public void Dispose()
     {
         _feeds.Dispose();
-        Tmux("kill-server");
+        TmuxSockets.Stop(_socket);
     }
 
     private string Tmux(params string[] args) =>

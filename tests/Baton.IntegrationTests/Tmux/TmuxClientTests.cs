@@ -17,7 +17,7 @@ public sealed class TmuxClientTests : IDisposable
         _tmux = new TmuxClient(new ProcessRunner(), _socket);
     }
 
-    public void Dispose() => TestRepo.Run("tmux", ["-L", _socket, "kill-server"], Path.GetTempPath(), null, new Dictionary<string, string>(), TimeSpan.FromSeconds(10));
+    public void Dispose() => TmuxSockets.Stop(_socket);
 
     private void NewCat(string name) =>
         _tmux.NewSession(new NewSessionRequest(name, name, Path.GetTempPath(), ["cat"], new Dictionary<string, string> { ["X_TEST"] = "1" }, 100, 20));

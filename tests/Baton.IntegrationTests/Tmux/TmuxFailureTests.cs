@@ -17,7 +17,7 @@ public sealed class TmuxFailureTests : IDisposable
         _tmux = new TmuxClient(new ProcessRunner(), _socket);
     }
 
-    public void Dispose() => KillServer();
+    public void Dispose() => TmuxSockets.Stop(_socket);
 
     private void KillServer() =>
         TestRepo.Run("tmux", ["-L", _socket, "kill-server"], Path.GetTempPath(), null, new Dictionary<string, string>(), TimeSpan.FromSeconds(10));
