@@ -37,14 +37,6 @@ public sealed class ConflictService
     /// the branch heads when the caller has just read them.
     /// </summary>
     public IReadOnlyList<LiveBranch> LiveBranches(string? feature = null, IReadOnlyList<string>? globs = null, IReadOnlyDictionary<string, string>? heads = null, string? against = null)
-        => LiveBranches(feature, globs, heads is null ? null : () => heads, against);
-
-    /// <summary>
-    /// <see cref="LiveBranches(string?, IReadOnlyList{string}?, IReadOnlyDictionary{string, string}?, string?)"/>
-    /// with the branch heads read (by <paramref name="headsOf"/>, else git) only when a feature or a
-    /// glob needs them: an idle repository costs no git call.
-    /// </summary>
-    public IReadOnlyList<LiveBranch> LiveBranches(string? feature, IReadOnlyList<string>? globs, Func<IReadOnlyDictionary<string, string>>? headsOf, string? against = null)
     {
         var list = new List<LiveBranch>();
         foreach (var t in _tickets.ListTickets(new TicketQuery(Feature: feature) { Unfinished = true }).Where(t => t.Branch is not null).OrderBy(t => t.Number))
@@ -52,14 +44,8 @@ public sealed class ConflictService
             list.Add(new LiveBranch(t.Branch!, t.Target ?? Base(), t.Id, t.Status == TicketStatus.InProgress ? t.Assignee : null, t.Feature));
         }
 
-        var features = (feature is null ? _tickets.Features().Where(f => f.Status == Feature.Active) : _tickets.GetFeature(feature) is { } one ? [one] : []).ToList();
-        if (features.Count == 0 && (globs is null || globs.Count == 0))
-        {
-            return list.DistinctBy(b => b.Name).ToList();
-        }
-
-        var heads = headsOf?.Invoke() ?? _git.BranchHeads(_root);
-        foreach (var f in features)
+        heads ??= _git.BranchHeads(_root);
+        foreach (var f in feature is null ? _tickets.Features().Where(f => f.Status == Feature.Active) : _tickets.GetFeature(feature) is { } one ? [one] : [])
         {
             var prefix = $"feature/{f.Name}/";
             var overseer = prefix + "overseer";

@@ -143,15 +143,8 @@ public sealed class ConflictWatch
     /// <summary>The live branches and a fingerprint of where they and their targets are: it changes with every new commit on any of them.</summary>
     private (IReadOnlyList<LiveBranch> Branches, string Signature) Signature(ConflictService service)
     {
-        // The heads (one git call) only when there is a live branch to fingerprint: an idle loop asks git nothing.
-        IReadOnlyDictionary<string, string>? read = null;
-        var branches = service.LiveBranches(null, null, () => read ??= _git.BranchHeads(_root));
-        if (branches.Count == 0)
-        {
-            return (branches, "");
-        }
-
-        var heads = read ?? _git.BranchHeads(_root);
+        var heads = _git.BranchHeads(_root);
+        var branches = service.LiveBranches(heads: heads);
         return (branches, string.Join('\n', branches.Select(b => $"{b.Name} {heads.GetValueOrDefault(b.Name)} {b.Target} {heads.GetValueOrDefault(b.Target ?? "")} {b.Worker}")));
     }
 }

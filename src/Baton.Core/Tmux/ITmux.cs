@@ -28,37 +28,6 @@ public interface ITmux
     /// <summary>The visible screen plus up to <paramref name="historyLines"/> lines of scrollback.</summary>
     string Capture(string session, int historyLines = 0);
 
-    /// <summary>
-    /// The visible screen and the session's facts (null: it is gone), in one tmux call where the
-    /// server allows: a starting agent is looked at every few milliseconds, and whether it is still
-    /// alive matters whenever its screen says nothing yet.
-    /// </summary>
-    (string Screen, TmuxSession? Session) Look(string session)
-    {
-        string screen;
-        try
-        {
-            screen = Capture(session);
-        }
-        catch (TmuxException)
-        {
-            screen = ""; // gone, or its whole server: the facts below say which
-        }
-
-        return (screen, ListSessions().FirstOrDefault(s => s.Name == session));
-    }
-
-    /// <summary>
-    /// The visible screen, then <paramref name="text"/> typed literally (<c>send-keys -l</c>) right
-    /// after it, in one tmux call where the server allows; returns the screen from before the text.
-    /// </summary>
-    string CaptureThenType(string session, string text)
-    {
-        var before = Capture(session);
-        SendLiteral(session, text);
-        return before;
-    }
-
     /// <summary>Captures several panes in as few tmux calls as possible; sessions that vanished are left out.</summary>
     IReadOnlyDictionary<string, string> CaptureMany(IReadOnlyList<string> sessions);
 

@@ -47,24 +47,13 @@ public sealed class PromptTyper
         using var held = _locks.Acquire(session, TimeSpan.FromSeconds(60));
 
         var rules = profile.Screen;
-        // The screen before typing, taken in the same tmux call as the first chunk.
-        string? before = null;
+        var before = tmux.Capture(session);
         var chunks = 0;
         foreach (var chunk in Chunks(Prepare(profile, text)))
         {
-            if (before is null)
-            {
-                before = tmux.CaptureThenType(session, chunk);
-            }
-            else
-            {
-                tmux.SendLiteral(session, chunk);
-            }
-
+            tmux.SendLiteral(session, chunk);
             chunks++;
         }
-
-        before ??= tmux.Capture(session); // nothing to type
 
         // Wait for the agent to echo what was typed before pressing Enter: an Enter that overtakes
         // the text is the classic lost submission.
@@ -74,16 +63,9 @@ public sealed class PromptTyper
         {
             tmux.SendKeys(session, ["Enter"]);
             var deadline = _time.GetUtcNow() + SubmitWait;
-            // The first look at once: a capture is a process of a few milliseconds, time enough for
-            // a quick agent to take the line, and a slow one is looked at again every poll.
-            var looks = 0;
             while (true)
             {
-                if (looks++ > 0)
-                {
-                    await Task.Delay(Poll, _time, ct).ConfigureAwait(false);
-                }
-
+                await Task.Delay(Poll, _time, ct).ConfigureAwait(false);
                 var now = tmux.Capture(session);
 
                 // Submitted: the input line is empty again (or the profile names none) and the

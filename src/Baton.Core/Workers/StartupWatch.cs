@@ -53,8 +53,8 @@ public sealed class StartupWatch
         var poll = TimeSpan.FromMilliseconds(5);
         while (true)
         {
-            // The screen and whether the agent still runs, in one tmux call: a screen that says
-            // nothing yet may be an agent that already exited.
+            // Look at the screen first: a ready agent is recognised with one tmux call. Only a
+            // screen that says nothing yet makes us ask whether the agent is still alive.
             var previous = screen;
             var (verdict, ended, info) = LookAtStart(tmux, worker, profile, ref screen);
             if (screen != previous)
@@ -120,22 +120,26 @@ public sealed class StartupWatch
         }
     }
 
-    /// <summary>One look at a starting agent: its screen and its liveness, in one tmux call.</summary>
+    /// <summary>One look at a starting agent: its screen, and only when that says nothing, its liveness.</summary>
     private static (ScreenVerdict Verdict, bool Ended, TmuxSession? Session) LookAtStart(ITmux tmux, Worker worker, AgentProfile profile, ref string screen)
     {
-        TmuxSession? info;
         try
         {
-            (screen, info) = tmux.Look(worker.Session!);
+            screen = tmux.Capture(worker.Session!);
         }
         catch (BatonException e) when (e is TmuxException or ProcessTimedOutException)
         {
-            // tmux failed: the liveness check below tells whether the session is still there.
+            // The session vanished (or tmux failed): the liveness check below tells which.
             screen = "";
-            info = tmux.ListSessions().FirstOrDefault(s => s.Name == worker.Session);
         }
 
         var verdict = ScreenClassifier.Classify(profile, screen);
-        return verdict.State is not null ? (verdict, false, null) : (verdict, info is null || info.PaneDead, info);
+        if (verdict.State is not null)
+        {
+            return (verdict, false, null);
+        }
+
+        var info = tmux.ListSessions().FirstOrDefault(s => s.Name == worker.Session);
+        return (verdict, info is null || info.PaneDead, info);
     }
 }

@@ -65,8 +65,6 @@ public sealed class GitWorkspace : IGitWorkspace
     /// </summary>
     private const string PreparedOnly = "[ \"$1\" = prepared ] || exit 0 # only this phase can refuse";
 
-    private const string EarlyPrepared = "[ \"$1\" = prepared ] || [ -x \"$0.baton-orig\" ] || exit 0";
-
     public string? InstallGuards(string directory, IReadOnlyList<string> baton)
     {
         if (Hooks(directory, baton) is not { } found)
@@ -79,17 +77,11 @@ public sealed class GitWorkspace : IGitWorkspace
         foreach (var hook in GuardHooks)
         {
             // reference-transaction and pre-push read stdin: it is saved once so the original
-            // hook and the guard both see it. With no original hook, a call with nothing to check
-            // (not a worker; a phase of a ref update that cannot refuse) ends before it reads
-            // anything: git runs this hook several times per ref update, for the loop's own git
-            // calls too, and reading stdin costs a fork and a `cat` each time (git does not mind a
-            // hook that leaves its input unread).
+            // hook and the guard both see it.
             WriteHook(Path.Combine(hooks, hook), Marker, $"""
                 #!/bin/sh
                 {Marker}. Only Baton workers whose role has guards are checked
                 # (BATON_WORKER set and .baton/guards/<worker>.json present); everyone else passes.
-                {(hook == "reference-transaction" ? EarlyPrepared : "")}
-                [ -n "$BATON_WORKER" ] || [ -x "$0.baton-orig" ] || exit 0
                 input=$(cat)
                 if [ -x "$0.baton-orig" ]; then
                   printf '%s\n' "$input" | "$0.baton-orig" "$@" || exit $?

@@ -194,40 +194,6 @@ public sealed class TmuxClient : ITmux
         return Run(args).StandardOutput;
     }
 
-    public (string Screen, TmuxSession? Session) Look(string session)
-    {
-        // capture-pane, then the same facts list-sessions gives, for this pane alone: one process.
-        var result = Run(["capture-pane", "-p", "-J", "-t", PaneTarget(session), Then, "display-message", "-p", "-t", PaneTarget(session), ListFormat], allowFailure: true);
-        if (result.ExitCode != 0)
-        {
-            if (IsNotFound(result.StandardError) || IsNoServer(result.StandardError))
-            {
-                return ("", null);
-            }
-
-            throw new TmuxException(["capture-pane", session], result.ExitCode, result.StandardError);
-        }
-
-        // The screen is every line but the last, which is display-message's (a Baton session name holds no newline).
-        var text = result.StandardOutput;
-        var end = text.EndsWith('\n') ? text.Length - 1 : text.Length;
-        var cut = end == 0 ? -1 : text.LastIndexOf('\n', end - 1);
-        var facts = ParseSessions(text[(cut + 1)..]).FirstOrDefault(s => s.Name == session);
-        if (facts is { PaneDead: true, PaneDeadStatus: null, PanePid: { } pid })
-        {
-            facts = facts with { PaneDeadStatus = ZombieExitCode(pid) };
-        }
-
-        return (text[..(cut + 1)], facts);
-    }
-
-    public string CaptureThenType(string session, string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        // tmux runs a chain's commands in order in the server: the screen is taken before a key arrives.
-        return Run(["capture-pane", "-p", "-J", "-t", PaneTarget(session), Then, "send-keys", "-t", PaneTarget(session), "-l", "--", text]).StandardOutput;
-    }
-
     public IReadOnlyDictionary<string, string> CaptureMany(IReadOnlyList<string> sessions)
     {
         ArgumentNullException.ThrowIfNull(sessions);

@@ -97,48 +97,4 @@ public sealed class TmuxClientTests : IDisposable
         Assert.Null(parsed[1].BatonWorker);
         Assert.Null(parsed[1].PaneDeadStatus);
     }
-
-    [Fact]
-    public void A_look_gives_the_screen_as_capture_does_with_the_session_facts_and_nothing_when_gone()
-    {
-        NewCat("look");
-        _tmux.SendLiteral("look", "hello");
-        TestRepo.WaitUntil(() => _tmux.Capture("look").Contains("hello", StringComparison.Ordinal), "hello is on screen");
-
-        var (screen, facts) = _tmux.Look("look");
-
-        Assert.Equal(_tmux.Capture("look"), screen);
-        Assert.NotNull(facts);
-        Assert.Equal(("look", "look", false), (facts.Name, facts.BatonWorker, facts.PaneDead));
-        Assert.Equal(_tmux.ListSessions().Single().PanePid, facts.PanePid);
-        Assert.Equal(("", null), _tmux.Look("lo")); // exact targets: no prefix match
-    }
-
-    [Fact]
-    public void A_look_at_a_pane_whose_program_exited_says_dead_with_its_code()
-    {
-        _tmux.NewSession(new NewSessionRequest("ends", "ends", Path.GetTempPath(), ["sh", "-c", "echo bye; exit 3"], new Dictionary<string, string>(), 100, 20));
-        TestRepo.WaitUntil(() => _tmux.Look("ends").Session?.PaneDead == true, "the pane is dead");
-
-        var (screen, facts) = _tmux.Look("ends");
-
-        Assert.Contains("Pane is dead", screen, StringComparison.Ordinal); // the program's own words may be above the visible screen
-        Assert.Equal(3, facts!.PaneDeadStatus);
-    }
-
-    [Theory]
-    [InlineData("typed")]
-    [InlineData("ends with;")]
-    [InlineData("-t =other: looks like a target")]
-    public void Capture_then_type_returns_the_screen_from_before_and_types_exactly(string text)
-    {
-        NewCat("ct");
-        var before = _tmux.Capture("ct");
-
-        var seen = _tmux.CaptureThenType("ct", text);
-        _tmux.SendKeys("ct", ["Enter"]);
-
-        Assert.Equal(before, seen);
-        TestRepo.WaitUntil(() => _tmux.Capture("ct").Split('\n').Count(l => l == text) >= 1, $"'{text}' is echoed back by cat");
-    }
 }
