@@ -63,6 +63,9 @@ public sealed class FleetTests : IClassFixture<PostgresServer>, IDisposable
             File.WriteAllText(Path.Combine(dir, ".baton", "config.yaml"), $"""
                 store:
                   url: "{_db.Url}"
+                  # A node frozen (SIGSTOP) inside a transaction holds the write lock until the
+                  # server ends it (idle_in_transaction_session_timeout, 30 s): wait that out.
+                  busy_timeout: 45s
                 agents:
                   default: scripted
                 autopilot:
