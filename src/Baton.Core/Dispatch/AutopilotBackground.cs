@@ -309,7 +309,9 @@ public sealed class AutopilotBackground
             }
         }
 
-        foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && w.Ticket is not null))
+        // A node ends only its own agents: another node's run on a machine (and a tmux server) this
+        // one cannot reach, and ending it from here would only mark it gone in the store.
+        foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && w.Ticket is not null && Mine(w)))
         {
             var t = _ctx.Tickets.GetTicket(w.Ticket!.Value);
             var busy = t is not null && _cleanups.TryGetValue(t.Number, out var c) && !c.IsCompleted
@@ -333,6 +335,9 @@ public sealed class AutopilotBackground
     private bool WasAskedToExit(Worker w) =>
         _ctx.Store.RecentEvents(new EventQuery(1, Worker: w.Name, Type: EventTypes.WorkerExitRequested)).Count > 0;
 
+    /// <summary>Whether the worker is this loop's to end: every one under `baton up`, a node's own under `baton node`.</summary>
+    private bool Mine(Worker w) => _ctx.Node?.Runs(w) ?? true;
+
     private void ReapDeadPanes()
     {
         if (_ctx.Config.KeepExited || _ctx.Isolate is null)
@@ -340,7 +345,7 @@ public sealed class AutopilotBackground
             return;
         }
 
-        foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State == WorkerState.Exited && w.Mode == WorkerMode.Tmux && w.Ticket is not null))
+        foreach (var w in _ctx.Store.ListWorkers(includeKilled: false).Where(w => w.State == WorkerState.Exited && w.Mode == WorkerMode.Tmux && w.Ticket is not null && Mine(w)))
         {
             if (_endings.ContainsKey(w.Name) || _kept.Contains(w.Name) || _ctx.Tickets.GetTicket(w.Ticket!.Value) is not { } t)
             {

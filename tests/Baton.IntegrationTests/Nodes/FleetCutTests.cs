@@ -122,7 +122,11 @@ public sealed class FleetCutTests : IClassFixture<PostgresServer>, IDisposable
         // Then its lease expires and the other node takes T-1 with a higher token
         TestRepo.WaitUntil(() => Leases(1).Any(l => l is { Node: "other", State: "held" }), "the other node leased T-1", 60, Diagnose);
         Assert.Equal("expired", Leases(1)[0].State);
-        Assert.Equal(0, _repo.Tmux("has-session", "-t", "baton-" + first.Worker).ExitCode); // its agent ran on while cut
+        var second = Leases(1).Single(l => l.Node == "other").Worker;
+        TestRepo.WaitUntil(() => Events(_repo, "worker_prompt_sent").Any(e => e.GetProperty("worker").GetString() == second), $"{second} got T-1", 60, Diagnose);
+        // Its agent ran on while cut: the other node, ticking on, leaves an agent it does not run alone.
+        Assert.Equal(0, _repo.Tmux("has-session", "-t", "baton-" + first.Worker).ExitCode);
+        Assert.DoesNotContain(Events(_repo, "worker_killed"), e => e.GetProperty("worker").GetString() == first.Worker);
 
         // And once the network is back, the cut node reconnects, finds its lease gone and ends its agent
         _relay.Restore();
