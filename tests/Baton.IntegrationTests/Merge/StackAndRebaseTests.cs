@@ -81,6 +81,7 @@ public sealed class StackAndRebaseTests
             var worktree = Show(repo, child).GetProperty("worktree").GetString()!;
             var branch = Show(repo, child).GetProperty("branch").GetString()!;
             TestRepo.WaitUntil(() => Directory.Exists(worktree), "T-2's worktree", 30);
+            TestRepo.WaitUntil(() => Events(repo, "worker_prompt_sent").Any(e => e.GetProperty("worker").GetString() == "t2-1"), "T-2's agent at work", 60);
 
             // When a person fails the parent (a review said no)
             repo.Baton("ticket", "update", parent, "--status", "failed").Ok();
