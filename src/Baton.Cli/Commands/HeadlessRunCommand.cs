@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Baton.Core.Workers;
 
 namespace Baton.Cli.Commands;
@@ -19,7 +20,12 @@ internal static class HeadlessRunCommand
             await using var output = host.HeadlessLog(parse.GetValue(log)!);
 
             // Not cancelled by a signal: `baton kill` ends the agent's whole process group, and the
-            // supervisor stays to record the exit.
+            // supervisor stays to record what the agent's stream said since the last flush (its
+            // closing usage, what the budgets count) and the exit. The runtime would otherwise end
+            // this process at the group's SIGTERM, before either; the kill waits for it, bounded,
+            // then SIGKILLs the group.
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => c.Cancel = true);
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
             await host.HeadlessSupervisor().RunAsync(name, parse.GetValue(command)!, output, CancellationToken.None).ConfigureAwait(false);
             return 0;
         });

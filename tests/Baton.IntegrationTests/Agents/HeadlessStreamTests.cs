@@ -63,6 +63,30 @@ public sealed class HeadlessStreamTests : IDisposable
     }
 
     [Fact]
+    public void A_headless_agent_killed_right_after_its_stream_reported_usage_keeps_that_usage_and_its_supervisor_records_the_end()
+    {
+        // Given a claude whose stream reports its usage, and which then works on
+        FakeAgent("claude", "2.1.330 (Claude Code)", Fixture("claude-code-2.1.197/headless-stream-json.jsonl"), then: "sleep 300");
+        _repo.Baton("spawn", "--headless", "--agent", "claude", "--name", "hk", "write hello").Ok();
+        var log = Path.Combine(_repo.Dir, ".baton", "logs", "hk.log");
+        for (var i = 0; i < 400 && !(File.Exists(log) && File.ReadAllText(log).Contains("\"type\":\"result\"", StringComparison.Ordinal)); i++)
+        {
+            Thread.Sleep(25); // the supervisor has read the whole stream once its log holds the result
+        }
+
+        // When it is killed at once (its supervisor gets the group's SIGTERM too, usually before
+        // its next flush)
+        _repo.Baton("kill", "hk").Ok();
+
+        // Then the usage its stream reported is recorded, and the supervisor outlived the signal to
+        // record the agent's end before the kill was recorded
+        var usage = Assert.Single(Events("worker_usage")).GetProperty("metadata");
+        Assert.Equal("38", usage.GetProperty("tokens").GetString());
+        Assert.Contains("headless agent exited", Assert.Single(Events("worker_exited")).GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("killed", _repo.Worker("hk").GetProperty("state").GetString());
+    }
+
+    [Fact]
     public void A_429_from_a_headless_agent_pauses_its_worker_until_the_retry_time()
     {
         var stream = string.Join('\n',
@@ -116,8 +140,8 @@ public sealed class HeadlessStreamTests : IDisposable
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(RepoPaths.Fixtures, name));
 
-    /// <summary>A script named <paramref name="name"/> that prints <paramref name="version"/> for --version (counting the calls) and otherwise replays <paramref name="stream"/>.</summary>
-    private void FakeAgent(string name, string version, string stream, int exitCode = 0)
+    /// <summary>A script named <paramref name="name"/> that prints <paramref name="version"/> for --version (counting the calls) and otherwise replays <paramref name="stream"/>, then runs <paramref name="then"/>.</summary>
+    private void FakeAgent(string name, string version, string stream, int exitCode = 0, string then = "")
     {
         var streamFile = Path.Combine(_bin, name + ".stream");
         File.WriteAllText(streamFile, stream.TrimEnd('\n') + "\n");
@@ -125,7 +149,7 @@ public sealed class HeadlessStreamTests : IDisposable
         File.WriteAllText(script,
             "#!/bin/sh\n" +
             $"if [ \"$1\" = --version ]; then echo x >> '{_bin}/version-calls'; echo '{version}'; exit 0; fi\n" +
-            $"cat '{streamFile}'\nexit {exitCode}\n");
+            $"cat '{streamFile}'\n{then}\nexit {exitCode}\n");
         File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
     }
 }
