@@ -32,6 +32,9 @@ public sealed class BudgetBook
     }
 
     public DateTimeOffset Now => _in.Now;
+
+    /// <summary>Every worker as read with the spend, before it (<see cref="BudgetService.Inputs"/>).</summary>
+    public IReadOnlyList<Worker> Workers => _in.Workers;
     public DateTimeOffset DayStart => _in.DayStart;
 
     /// <summary>What the work <paramref name="budget"/> covers spent today.</summary>

@@ -109,6 +109,9 @@ public sealed class BudgetService
     public BudgetInputs Inputs(DateTimeOffset now)
     {
         var day = DayStart(now);
+        // The workers first, the spend after: an agent live in this reading may record its closing
+        // usage after it (and is counted by its reservation, Running); one ended before it did so
+        // before it ended, so its usage is in the reading that follows.
         var workers = _store.ListWorkers(includeKilled: true);
         // A done ticket whose agent still runs has not reported its last usage: not history yet.
         var live = workers.Where(w => w.State.IsLive() && w.Ticket is not null).Select(w => w.Ticket!.Value).ToHashSet();
@@ -147,7 +150,9 @@ public sealed class BudgetService
 
         // Done ones too while their agent still runs: a fast gate and merge land a ticket before its
         // headless agent's closing usage is in, and the next ticket would start on spend not counted.
-        foreach (var w in _store.ListWorkers(includeKilled: false).Where(w => w.State.IsLive() && w.Ticket is not null))
+        // "Still runs" as the book read it, before the spend: an agent that records its closing usage
+        // and ends after that reading is then in the reservations, not in neither (Inputs).
+        foreach (var w in book.Workers.Where(w => w.State.IsLive() && w.Ticket is not null))
         {
             var n = w.Ticket!.Value;
             if (list.TrueForAll(l => l.Item1 != n) && _tickets.GetTicket(n) is { Status: TicketStatus.Done })

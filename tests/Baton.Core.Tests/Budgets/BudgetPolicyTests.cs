@@ -3,6 +3,7 @@ using Baton.Core.Events;
 using Baton.Core.Dispatch;
 using Baton.Core.Storage;
 using Baton.Core.Tickets;
+using Baton.Core.Workers;
 using Xunit;
 
 namespace Baton.Core.Tests.Budgets;
@@ -98,6 +99,36 @@ public sealed class BudgetPolicyTests
         Assert.Empty(plan.Start);
         Assert.Equal(300, line.Spent);
         Assert.Equal(1700, line.Reserved);
+    }
+
+    [Fact]
+    public void An_agent_that_records_its_closing_usage_and_ends_while_the_budget_is_read_is_counted_once_not_never()
+    {
+        // Given a daily budget of 2500 tokens, the per-ticket estimate 1000, a landed ticket whose
+        // headless agent still runs with none of its spend recorded, and another ticket running
+        using var b = new BudgetRig();
+        b.Set(BudgetPeriod.Day, BudgetMetric.Tokens, 2500);
+        b.Set(BudgetPeriod.Ticket, BudgetMetric.Tokens, 1000);
+        var (landed, worker) = b.Running("w1");
+        b.Finish(landed.Number);
+        b.Running("w2");
+
+        // When the spend is read, and then (before the running tickets are) the agent records its
+        // 1000 tokens and exits, as its supervisor does on its way out
+        var service = b.Service;
+        var book = new BudgetBook(service.Inputs(b.Rig.Time.GetUtcNow()));
+        b.Turn(worker, 1000);
+        b.Rig.SetState("w1", WorkerState.Exited);
+        var running = service.Running(book, _ => ("worker", "scripted"));
+
+        // Then the landed ticket still holds its reservation in this round (its spend is not in the
+        // reading): 1000 + 1000 reserved leaves no room for a third ticket of 1000 under 2500
+        Assert.Contains(running, r => r.Ticket == landed.Number);
+        var ledger = new BudgetLedger(service.List(), book, running);
+        var day = service.List().Single(l => l.Period == BudgetPeriod.Day);
+        Assert.Equal(0, ledger.Spent(day));
+        Assert.Equal(2000, ledger.Reserved(day));
+        Assert.NotNull(ledger.Admit(b.Candidate(b.Ready("C"))));
     }
 
     [Fact]
