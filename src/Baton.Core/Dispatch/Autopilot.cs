@@ -423,20 +423,26 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
     private void Dispatch(TickReport report, CancellationToken ct)
     {
         var now = _ctx.Time.GetUtcNow();
+
+        // A node counts its own agents only: another node's run on that node's capacity. A
+        // profile's limits are the fleet's: other nodes' agents count against them (Limits).
+        var stored = _ctx.Store.ListWorkers(includeKilled: false);
+        var all = stored.Where(w => w.State.IsLive() && (_ctx.Node?.Runs(w) ?? true)).ToList();
+
+        // Only an agent whose ticket had landed before the ready tickets were read may be ended
+        // for want of one: a ticket landing in the background meanwhile readies its dependents
+        // too late for this tick's candidates, and its agent waits for the next tick to take one.
+        var releasable = _ctx.Config.ReuseAgents ? FreeAgents(all).Select(w => w.Name).ToHashSet(StringComparer.Ordinal) : [];
         var candidates = _dispatcher.Candidates(now, report);
         if (_ctx.Config.HoldOnOverlap)
         {
             candidates = HoldOverlapping(candidates, report, now);
         }
 
-        // A node counts its own agents only: another node's run on that node's capacity. A
-        // profile's limits are the fleet's: other nodes' agents count against them (Limits).
-        var stored = _ctx.Store.ListWorkers(includeKilled: false);
-        var all = stored.Where(w => w.State.IsLive() && (_ctx.Node?.Runs(w) ?? true)).ToList();
         var free = _ctx.Config.ReuseAgents ? FreeAgents(all) : [];
         if (candidates.Count == 0)
         {
-            ReleaseUnused(free, report);
+            ReleaseUnused(free.Where(w => releasable.Contains(w.Name)).ToList(), report);
             KeepPool(all, report, now);
             return;
         }
@@ -474,8 +480,9 @@ public sealed partial class Autopilot : IRespawner, IAutopilotLoop
             candidates = Reuse(candidates, free, counted, tasks, held, gate, report, awaited);
             counted.AddRange(free.Where(w => awaited.Contains(w.Name)).Select(w => (w.Role, w.Agent)));
             free.RemoveAll(w => _background.Reusing(w.Name) || awaited.Contains(w.Name));
-            // A kept agent (exit_when_done: false) that found nothing stays, and holds its slot; so does a pool agent.
-            var staying = free.Where(w => WarmPool.IsPooled(w) || KeptAgents.Keeps(RolesOf(_ctx)(), w)).ToList();
+            // A kept agent (exit_when_done: false) that found nothing stays, and holds its slot; so
+            // does a pool agent, and one freed after the ready tickets were read (see above).
+            var staying = free.Where(w => WarmPool.IsPooled(w) || KeptAgents.Keeps(RolesOf(_ctx)(), w) || !releasable.Contains(w.Name)).ToList();
             counted.AddRange(staying.Select(w => (w.Role, w.Agent)));
             ReleaseUnused(free.Except(staying).ToList(), report);
         }

@@ -377,6 +377,14 @@ public sealed class AutopilotBackground
 
     private void CleanUpLater(Ticket ticket, bool release)
     {
+        if (!release && Life.KeepsAgentOf(ticket))
+        {
+            // Nothing to do, so no task: a running clean-up marks the agent as settling
+            // (Settling), and a kept agent (reuse_agents) must be free for its ticket's dependent
+            // in the very tick its ticket landed, not lose it to a fresh agent.
+            return;
+        }
+
         var previous = _cleanups.TryGetValue(ticket.Number, out var running) && !running.IsCompleted ? running : Task.CompletedTask;
         var isolate = _ctx.Isolate;
         _cleanups[ticket.Number] = isolate is null

@@ -244,15 +244,27 @@ public sealed class TicketLifecycle
     /// <summary>As <see cref="CleanUpAsync(Ticket, CancellationToken)"/>, whatever <see cref="Keeps"/> says: a kept agent that found no next ticket.</summary>
     public Task ReleaseAsync(Ticket ticket, CancellationToken ct) => CleanUpAsync(ticket, keep: false, ct);
 
+    /// <summary>
+    /// Whether the clean-up of <paramref name="ticket"/> keeps its agent (<see cref="Keeps"/>), and
+    /// so does nothing at all: the agent stays alive in its worktree, which stays while it runs there.
+    /// </summary>
+    public bool KeepsAgentOf(Ticket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return ticket.Status is (TicketStatus.Review or TicketStatus.Done) && ticket.Assignee is not null
+            && _store.GetWorker(ticket.Assignee) is { } w && w.State.IsLive() && Keeps?.Invoke(w, ticket) == true;
+    }
+
     private async Task CleanUpAsync(Ticket ticket, bool keep, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ticket);
+        if (keep && KeepsAgentOf(ticket))
+        {
+            return;
+        }
+
         if (ticket.Assignee is not null && _store.GetWorker(ticket.Assignee) is { } w && w.State.IsLive())
         {
-            if (keep && ticket.Status is (TicketStatus.Review or TicketStatus.Done) && Keeps?.Invoke(w, ticket) == true)
-            {
-                return; // kept alive in its worktree, which stays while it runs there
-            }
 
             // Its work is over, but its last turn (which ran `baton ticket done`) may not be:
             // the exit command waits for that turn's end, bounded.

@@ -75,6 +75,26 @@ public sealed class KeptAgentTests
     }
 
     [Fact]
+    public void The_loop_can_tell_beforehand_that_a_landed_tickets_clean_up_keeps_its_agent_and_does_nothing()
+    {
+        // (The autopilot starts no clean-up task then: a running one would hold the agent back
+        // from the landed ticket's dependent, which reuse_agents gives it in that same tick.)
+        using var rig = new AutopilotRig { Config = new AutopilotConfig() };
+        rig.Roles.Extra["keeper"] = new Role { Name = "keeper", ExitWhenDone = false };
+        var kept = Landed(rig, "t1-1", "keeper");
+        var ended = Landed(rig, "t1-2", "worker");
+        var running = rig.InProgress("t1-3", role: "keeper");
+        rig.AddWorker("t1-3", WorkerState.Busy, running.Number, role: "keeper");
+        var life = Life(rig);
+
+        Assert.True(life.KeepsAgentOf(kept));
+        Assert.False(life.KeepsAgentOf(ended));
+        Assert.False(life.KeepsAgentOf(running)); // not finished: its clean-up ends it
+        rig.SetState("t1-1", WorkerState.Exited);
+        Assert.False(life.KeepsAgentOf(kept)); // gone already: its worktree goes
+    }
+
+    [Fact]
     public void A_role_that_does_not_say_ends_its_agents_and_the_built_in_long_lived_roles_keep_theirs()
     {
         var plain = RoleCatalog.ParseRole("test.yaml", "name: plain\nprompt: hi\n");
