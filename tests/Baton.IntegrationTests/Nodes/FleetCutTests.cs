@@ -51,24 +51,7 @@ public sealed class FleetCutTests : IClassFixture<PostgresServer>, IDisposable
 
     public void Dispose()
     {
-        foreach (var p in _nodes)
-        {
-            if (!p.HasExited)
-            {
-                using (var term = Process.Start("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)]))
-                {
-                    term.WaitForExit();
-                }
-
-                if (!p.WaitForExit(30_000))
-                {
-                    p.Kill(entireProcessTree: true);
-                    p.WaitForExit(10_000);
-                }
-            }
-
-            p.Dispose();
-        }
+        NodeProcesses.Stop(_nodes);
 
         _relay.Dispose();
         _repo.Dispose();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using Baton.IntegrationTests.Support;
 using Xunit;
 using static Baton.IntegrationTests.Dispatch.AutopilotKit;
@@ -46,24 +45,7 @@ public sealed class FleetLimitsTests : IClassFixture<PostgresServer>, IDisposabl
 
     public void Dispose()
     {
-        foreach (var p in _nodes)
-        {
-            if (!p.HasExited)
-            {
-                using (var term = Process.Start("kill", ["-TERM", p.Id.ToString(CultureInfo.InvariantCulture)]))
-                {
-                    term.WaitForExit();
-                }
-
-                if (!p.WaitForExit(30_000))
-                {
-                    p.Kill(entireProcessTree: true);
-                    p.WaitForExit(10_000);
-                }
-            }
-
-            p.Dispose();
-        }
+        NodeProcesses.Stop(_nodes);
 
         _repo.Dispose();
     }
