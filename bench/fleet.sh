@@ -55,7 +55,14 @@ cleanup() {
     for p in "${pids[@]:-}" $(cat "$work/pids" 2>/dev/null); do [[ -n "$p" ]] && kill -KILL "$p" 2>/dev/null || true; done
     for s in "${sockets[@]:-}" $(cat "$work/sockets" 2>/dev/null); do [[ -n "$s" ]] && tmux -L "$s" kill-server 2>/dev/null || true; done
     [[ -f "$work/pg/data/postmaster.pid" ]] && as_pg "$PG_BIN/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1 || true
-    rm -rf "$work" "${PRIVATE_BIN:-}"
+    if [[ -f "$work/keep" ]]; then
+        # A run that found a double or a ticket not done keeps its logs, repositories and database
+        # (started again with: pg_ctl -D $work/pg/data start) for whoever looks into it.
+        printf 'bench: kept %s for inspection (see %s)\n' "$work" "$work/keep" >&2
+        rm -rf "${PRIVATE_BIN:-}"
+    else
+        rm -rf "$work" "${PRIVATE_BIN:-}"
+    fi
 }
 trap cleanup EXIT
 
@@ -253,6 +260,16 @@ chaos_run() {
                (SELECT count(*) FROM tickets WHERE status <> 'done'),
                (SELECT count(*) FROM events WHERE type = 'lease_expired'),
                (SELECT count(*) FROM events WHERE type = 'node_reconnected')")
+    read -r doubled_done doubled_merged not_done _ <<<"$counts"
+    if (( doubled_done + doubled_merged + not_done > 0 )); then
+        # The events of every such ticket, beside the kept work folder (cleanup).
+        psql_db "$label" -c "
+            SELECT e.ticket, e.time, e.type, e.worker, e.message FROM events e
+            WHERE e.ticket IN (SELECT ticket FROM events WHERE type IN ('task_completed', 'merged') GROUP BY ticket, type HAVING count(*) > 1
+                               UNION SELECT 'T-' || number FROM tickets WHERE status <> 'done')
+            ORDER BY e.ticket, e.id" >"$work/$label-suspects.txt" 2>&1 || true
+        echo "$label: $doubled_done double completions, $doubled_merged double merges, $not_done not done: $work/$label-suspects.txt" >>"$work/keep"
+    fi
     echo "$label $iterations $kills $cuts $took $counts $busy"
 }
 
