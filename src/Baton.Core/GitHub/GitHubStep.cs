@@ -64,7 +64,8 @@ public sealed class GitHubStep
             await ApplyAsync(await done.ConfigureAwait(false), report, ct).ConfigureAwait(false);
         }
 
-        if (_pass is not null || !_schedule.CanCall || Plan() is not { IsEmpty: false } plan)
+        // On a fleet, only the node that holds the merge queue talks to GitHub (NodeDuty.HoldsQueue).
+        if (_pass is not null || !_schedule.CanCall || _ctx.Node?.HoldsQueue() == false || Plan() is not { IsEmpty: false } plan)
         {
             return;
         }

@@ -54,6 +54,14 @@ public sealed class NodeDuty
     /// <summary>Tickets in testing that no node holds (sent back by the merge queue), taken for their gate; null: none are.</summary>
     public GateLeases? Gates { get; init; }
 
+    /// <summary>
+    /// Whether this node holds the fleet's merge queue, taking it when it is free (one node at a
+    /// time; another takes it over when that node's connection goes). The node that merges is also
+    /// the one that talks to GitHub, so no two nodes open a pull request for one ticket, import one
+    /// issue twice or poll GitHub side by side.
+    /// </summary>
+    public bool HoldsQueue() => _leases.TryHoldMergeQueue();
+
     /// <summary>Whether the node is away from its store (it found it gone and has not reconnected yet).</summary>
     public bool Away => _outage.Away;
 

@@ -34,6 +34,9 @@ public sealed class FakeGitHub : IDisposable
     }
 
     public string Token { get; }
+
+    /// <summary>Tokens accepted besides <see cref="Token"/> (one per node, to tell whose requests are whose).</summary>
+    public List<string> MoreTokens { get; } = [];
     public string Repository { get; }
     public int Port { get; }
     public string ApiUrl => $"http://127.0.0.1:{Port}{_prefix}";
@@ -160,7 +163,7 @@ public sealed class FakeGitHub : IDisposable
                 (status, text) = (f.Status, f.Body);
                 headers.AddRange(f.Headers);
             }
-            else if (req.Headers["Authorization"] != "Bearer " + Token)
+            else if (req.Headers["Authorization"] is not { } auth || (auth != "Bearer " + Token && !MoreTokens.Exists(t => auth == "Bearer " + t)))
             {
                 (status, text) = (401, Error("Bad credentials"));
             }
