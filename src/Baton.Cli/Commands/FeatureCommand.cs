@@ -36,7 +36,7 @@ internal static class FeatureCommand
         CommandRunner.Bind(init, (parse, host, _) =>
         {
             var names = (parse.GetValue(implementors) ?? []).SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            var result = new Baton.Core.Tickets.FeatureBranches(host.Git, host.TicketStore, host.Store, host.Time, host.Paths.Root)
+            var result = new Baton.Core.Tickets.FeatureBranches(host.Git, host.TicketStore, host.Store, host.Time, host.Paths.Root) { Remote = host.FleetRemote() }
                 .Init(parse.GetValue(name)!, parse.GetValue(title), names, parse.GetValue(baseBranch), host.Config.Autopilot.BaseBranch);
             if (parse.GetValue(CommandRunner.Json))
             {

@@ -65,7 +65,7 @@ internal static class TicketCommand
             if (parse.GetValue(implementor) is { } name && ticket.Feature is { } featureName)
             {
                 // Its branch merges into the overseer branch: both exist before it is dispatched (as `feature init` makes them).
-                var made = new Baton.Core.Tickets.FeatureBranches(host.Git, host.TicketStore, host.Store, host.Time, host.Paths.Root)
+                var made = new Baton.Core.Tickets.FeatureBranches(host.Git, host.TicketStore, host.Store, host.Time, host.Paths.Root) { Remote = host.FleetRemote() }
                     .Init(featureName, null, [name], null, host.Config.Autopilot.BaseBranch);
                 foreach (var (branch, _) in made.Branches.Where(b => b.Created))
                 {

@@ -342,6 +342,13 @@ public sealed class CliHost : IDisposable
     private Baton.Core.Nodes.SharedRemote? NodeRemote(string worktreesDir) =>
         Config.Nodes.EffectiveRemote(SharedStore) is { } name ? new(Git, Git, Git, name, Paths.Root, worktreesDir) : null;
 
+    /// <summary>
+    /// The fleet's shared git remote for a command that makes long-lived branches (`baton feature
+    /// init`): on a shared store, when this clone has that remote; null otherwise (one clone alone).
+    /// </summary>
+    public Baton.Core.Nodes.SharedRemote? FleetRemote() =>
+        Config.Nodes.EffectiveRemote(SharedStore) is { } name && Git.RemoteUrl(Paths.Root, name) is not null ? NodeRemote(WorkPaths.WorktreesDir) : null;
+
     /// <summary>At `baton node`'s start: the shared remote, if the node uses one, is this clone's and answers (BatonException otherwise).</summary>
     public void CheckNodeRemote()
     {

@@ -132,6 +132,41 @@ public sealed class SharedRemote
         }
     }
 
+    /// <summary>
+    /// A long-lived branch every node works on (a feature's integration and implementor branches,
+    /// `baton feature init`): taken from the remote when it has it (made or fast-forwarded here),
+    /// else made here at <paramref name="start"/> when this clone lacks it too; then what this
+    /// clone has beyond the remote's is pushed, so the other nodes' clones find it. True when this
+    /// call made the branch (it was nowhere before).
+    /// </summary>
+    public bool Share(string branch, string start)
+    {
+        GitRefName.ValidateBranch(branch);
+        lock (_lock)
+        {
+            var (local, remote) = SyncTargetLocked(branch);
+            if (local is not null && local == remote)
+            {
+                return false;
+            }
+
+            var made = local is null;
+            if (made)
+            {
+                _branches.CreateBranch(Root, branch, start);
+            }
+
+            if (_sync.PushBranch(Root, Name, branch, local ?? start, remote))
+            {
+                return made;
+            }
+
+            // Another clone pushed it meanwhile: this one follows the remote's (or says how they differ).
+            SyncTargetLocked(branch);
+            return false;
+        }
+    }
+
     private (string? Local, string? Remote) SyncTargetLocked(string target)
     {
         var remote = Fetch(target);

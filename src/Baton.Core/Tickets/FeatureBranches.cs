@@ -47,6 +47,13 @@ public sealed partial class FeatureBranches
             : throw BatonException.Usage($"invalid implementor name '{name}' in {option}: use lowercase letters, digits and '-' (e.g. data,api,ui)");
     }
 
+    /// <summary>
+    /// The git remote the fleet's clones share (`baton node` on a shared store): the feature's
+    /// branches are taken from it or pushed to it (<see cref="Nodes.SharedRemote.Share"/>), so a
+    /// node in another clone finds them. Null: this clone alone.
+    /// </summary>
+    public Nodes.SharedRemote? Remote { get; init; }
+
     public FeatureInitResult Init(string name, string? title, IReadOnlyList<string> implementors, string? baseBranch, string? configuredBase)
     {
         ArgumentNullException.ThrowIfNull(implementors);
@@ -64,6 +71,8 @@ public sealed partial class FeatureBranches
             throw BatonException.Usage($"feature '{name}' already branches from {kept}, not {baseBranch}");
         }
 
+        // On a fleet the base is the remote's, brought here first, and the feature's branches are shared.
+        Remote?.SyncTarget(GitRefName.ValidateBranch(baseName));
         var start = _git.Resolve(_root, "refs/heads/" + GitRefName.ValidateBranch(baseName))
             ?? throw BatonException.Usage($"base branch '{baseName}' does not exist: give an existing one with --base");
         var now = _time.GetUtcNow();
@@ -82,8 +91,8 @@ public sealed partial class FeatureBranches
         var branches = new List<(string Branch, bool Created)>();
         foreach (var branch in new[] { Overseer(name) }.Concat(implementors.Distinct(StringComparer.Ordinal).Select(i => Implementor(name, i))))
         {
-            var created = !heads.ContainsKey(branch);
-            if (created)
+            var created = Remote is { } remote ? remote.Share(branch, start) : !heads.ContainsKey(branch);
+            if (created && Remote is null)
             {
                 _git.CreateBranch(_root, branch, start);
             }

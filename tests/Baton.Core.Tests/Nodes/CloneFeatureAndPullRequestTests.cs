@@ -74,4 +74,27 @@ public sealed class CloneFeatureAndPullRequestTests
         // A feature without an integration branch anywhere merges into the base branch
         Assert.Equal("main", Dispatcher.Target(config, _git, Root, ticket with { Feature = "y" }, _shared.Fetch));
     }
+
+    [Fact]
+    public void A_shared_long_lived_branch_is_made_and_pushed_when_nowhere_taken_from_the_remote_when_there_and_pushed_on_when_ahead()
+    {
+        // Nowhere yet: made here at the start point and pushed
+        _git.Local["main"] = "m1";
+        Assert.True(_shared.Share("feature/x/overseer", "m1"));
+        Assert.Equal(("m1", "m1"), (_git.Local["feature/x/overseer"], _git.Remote["feature/x/overseer"]));
+
+        // Only on the remote (another clone made it, and work landed on it): made here at its commit, nothing pushed
+        _git.Parent["o1"] = "m1";
+        _git.Remote["feature/x/impl-api"] = "o1";
+        var pushes = _git.Pushes.Count;
+        Assert.False(_shared.Share("feature/x/impl-api", "m1"));
+        Assert.Equal("o1", _git.Local["feature/x/impl-api"]);
+        Assert.Equal(pushes, _git.Pushes.Count);
+
+        // Here with commits the remote lacks: pushed on
+        _git.Parent["o2"] = "o1";
+        _git.Local["feature/x/impl-api"] = "o2";
+        Assert.False(_shared.Share("feature/x/impl-api", "m1"));
+        Assert.Equal("o2", _git.Remote["feature/x/impl-api"]);
+    }
 }
