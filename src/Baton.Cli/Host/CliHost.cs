@@ -183,6 +183,7 @@ public sealed class CliHost : IDisposable
         Variables = Variables,
         Spool = new HookSpool(Paths),
         Processes = new ProcessTable(),
+        StoreUrl = SharedStoreUrl() is { } store ? Baton.Infrastructure.Storage.Postgres.PostgresUrl.Parse(store).ToString() : null, // never its password
     };
 
     /// <summary>Bubblewrap here, probed once per command (sandboxed workers, `baton sandbox check`).</summary>

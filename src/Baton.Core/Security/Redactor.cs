@@ -59,7 +59,7 @@ public sealed partial class Redactor
             || upper.EndsWith("_TOKEN", StringComparison.Ordinal)
             || upper == "TOKEN"
             || upper.Contains("SECRET", StringComparison.Ordinal)
-            || upper.EndsWith("_PASSWORD", StringComparison.Ordinal)
+            || upper.EndsWith("PASSWORD", StringComparison.Ordinal) // BATON_STORE_PASSWORD, PGPASSWORD
             || upper.EndsWith("_KEY", StringComparison.Ordinal) && upper.Contains("PRIVATE", StringComparison.Ordinal);
     }
 

@@ -41,6 +41,15 @@ public sealed record WorkerContext(
     /// <summary>Bubblewrap and user namespaces here (sandboxed workers); null: no sandbox can be made.</summary>
     public Sandbox.ISandboxProbe? Sandbox { get; init; }
 
+    /// <summary>
+    /// The shared store's URL (it holds no password) as this process reaches it; null: the
+    /// repository's SQLite file. An agent's `baton` commands go the same way (BATON_STORE_URL in its
+    /// session, with BATON_STORE_PASSWORD or PGPASSWORD when this process has one), not the way of
+    /// whatever started the tmux server (another node, through another route, or a shell with
+    /// another store or none in its environment).
+    /// </summary>
+    public string? StoreUrl { get; init; }
+
     /// <summary>Per-worker and per-role credentials for sandboxes; null: none.</summary>
     public Sandbox.ICredentialStore? Credentials { get; init; }
 

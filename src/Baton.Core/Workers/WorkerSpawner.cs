@@ -77,6 +77,20 @@ public sealed class WorkerSpawner : IAgentSpawner
         environment["PATH"] = BatonShim() + ":" + (environment.TryGetValue("PATH", out var path) ? path : _ctx.Variables.Get("PATH") ?? "/usr/bin:/bin");
         environment["BATON_WORKER"] = name;
         environment["BATON_DB"] = _ctx.Paths.Database;
+        if (_ctx.StoreUrl is { } store)
+        {
+            // With the password it was given, as pass_env's variables go (a tmux server started
+            // before it was exported lacks it); never written to an event or a log.
+            environment["BATON_STORE_URL"] = store;
+            foreach (var secret in (string[])["BATON_STORE_PASSWORD", "PGPASSWORD"])
+            {
+                if (_ctx.Variables.Get(secret) is { Length: > 0 } value)
+                {
+                    environment[secret] = value;
+                }
+            }
+        }
+
         environment["BATON_WORKTREE"] = directory;
         if (request.Ticket is { } ticketNumber)
         {

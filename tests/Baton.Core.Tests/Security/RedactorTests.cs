@@ -11,6 +11,7 @@ public sealed class RedactorTests
     [InlineData("CLIENT_SECRET", true)]
     [InlineData("MySecretThing", true)]
     [InlineData("DB_PASSWORD", true)]
+    [InlineData("PGPASSWORD", true)]
     [InlineData("PATH", false)]
     [InlineData("TOKENIZER", false)]
     [InlineData("BATON_WORKER", false)]
